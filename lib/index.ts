@@ -1,0 +1,39 @@
+/**
+ * nodetorch: PyTorch for Node.js.
+ * @packageDocumentation
+ */
+export { Tensor, slice } from './tensor/tensor.js';
+export type { TensorLike, NestedArray, IndexItem, Slice, ToOptions, BackwardOptions } from './tensor/tensor.js';
+export {
+  tensor,
+  fromTypedArray,
+  zeros,
+  ones,
+  empty,
+  full,
+  rand,
+  randn,
+  randint,
+  arange,
+  linspace,
+  eye,
+  zerosLike,
+  onesLike,
+  emptyLike,
+  fullLike,
+  randLike,
+  randnLike,
+  randintLike,
+  manualSeed,
+  cat,
+  stack,
+} from './tensor/creation.js';
+export type { NestedData, TypedArray } from './tensor/creation.js';
+export type { DType, Device, TensorOptions } from './tensor/types.js';
+export { TorchError } from './tensor/errors.js';
+export { tidy, keep, dispose } from './tensor/scope.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, autograd } from './tensor/autograd.js';
+export type { GradOptions } from './tensor/autograd.js';
+export { config, setNumThreads, getNumThreads, memory, cuda } from './tensor/runtime.js';
+export type { Config } from './tensor/runtime.js';
+export { Op } from './tensor/op.js';

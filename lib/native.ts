@@ -1,0 +1,156 @@
+/**
+ * Loads the native addon and gives it a typed contract. This is the only file that touches the raw
+ * binding; everything else imports `native` from here.
+ */
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** An operator found in the c10 dispatcher (opaque). */
+export type OpHandle = { readonly __opHandle: unique symbol };
+
+/** Fields and methods every tensor gets from the addon's NativeTensor class. */
+export interface NativeTensorFields {
+  readonly shape: number[];
+  readonly _strides: number[];
+  readonly dtype: DTypeName;
+  readonly device: string;
+  readonly _numel: number;
+  readonly _dim: number;
+  requiresGrad: boolean;
+  readonly gradFn: string | null;
+  readonly isLeaf: boolean;
+  readonly isDisposed: boolean;
+  readonly _storageId: number | null;
+  isContiguous(): boolean;
+  dispose(): void;
+  _toTypedArray(): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+  item(): number | boolean;
+  _index(items: unknown[]): unknown;
+  _indexPut(items: unknown[], value: unknown): unknown;
+}
+
+/** Names of the dtypes the addon reports. */
+export type DTypeName =
+  | 'float16'
+  | 'bfloat16'
+  | 'float32'
+  | 'float64'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'bool'
+  | 'complex64'
+  | 'complex128';
+
+/** What `torch.config()` reports about the LibTorch build and the process. */
+export interface NativeConfig {
+  torchVersion: string;
+  cudaAvailable: boolean;
+  cudaDeviceCount: number;
+  blas: string;
+  numThreads: number;
+  blasThreads: number | null;
+  quantizedEngines: string[];
+  mallocTuned: boolean;
+}
+
+/** Live native memory as the addon counts it. */
+export interface NativeMemory {
+  liveTensors: number;
+  liveStorages: number;
+  bytes: number;
+}
+
+/** The raw binding (native/binding/*.cpp). */
+export interface NativeBinding {
+  NativeTensor: new (handle: unknown) => NativeTensorFields;
+  setClasses(tensorClass: Function, errorClass: Function): void;
+  opHandle(name: string, overload: string): OpHandle;
+  opSchema(handle: OpHandle): string;
+  callOp(handle: OpHandle, args: unknown[]): unknown;
+  callOpAsync(handle: OpHandle, args: unknown[]): Promise<unknown>;
+  fromTypedArray(data: ArrayBufferView, shape: number[], dtype: string | undefined, copy: boolean): unknown;
+  manualSeed(seed: number | bigint): void;
+  backward(tensors: unknown[], gradients: unknown[], retainGraph: boolean | undefined, createGraph: boolean): void;
+  grad(
+    outputs: unknown[],
+    inputs: unknown[],
+    gradOutputs: unknown[],
+    retainGraph: boolean | undefined,
+    createGraph: boolean,
+    allowUnused: boolean,
+  ): unknown[];
+  isGradEnabled(): boolean;
+  setGradEnabled(enabled: boolean): boolean;
+  config(): NativeConfig;
+  setNumThreads(threads: number): void;
+  getNumThreads(): number;
+  memory(): NativeMemory;
+  cudaIsAvailable(): boolean;
+  cudaDeviceCount(): number;
+}
+
+function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'nodetorch') return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('nodetorch: cannot find the package root above ' + import.meta.url);
+    dir = parent;
+  }
+}
+
+function explain(file: string, error: Error): string {
+  const message = error.message;
+  if (/lib(torch|c10|torch_cpu)[^:]*\.so/.test(message)) {
+    return (
+      `the addon ${file} was built but LibTorch's shared libraries cannot be loaded: ${message}\n` +
+      'Fix: on Debian/Ubuntu run `sudo apt-get install libtorch-dev libopenblas0-pthread`; with the official ' +
+      'LibTorch zip, rebuild with LIBTORCH=/path/to/libtorch (the addon records that path as its rpath).'
+    );
+  }
+  if (/NODE_MODULE_VERSION|napi|undefined symbol/i.test(message)) {
+    return `the addon ${file} does not match this Node or LibTorch: ${message}\nFix: rebuild it with \`npm run build:native\`.`;
+  }
+  return `the addon ${file} failed to load: ${message}`;
+}
+
+/** Where the addon is looked for, in order. */
+export function addonCandidates(root = packageRoot()): string[] {
+  const fromEnv = process.env.NODETORCH_ADDON ? [path.resolve(process.env.NODETORCH_ADDON)] : [];
+  return [
+    ...fromEnv,
+    path.join(root, 'build', 'Release', 'nodetorch.node'),
+    path.join(root, 'build', 'Debug', 'nodetorch.node'),
+  ];
+}
+
+function load(): { binding: NativeBinding; file: string } {
+  const require = createRequire(import.meta.url);
+  const candidates = addonCandidates();
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) {
+    throw new Error(
+      'nodetorch: the native addon is not built. Looked for:\n' +
+        candidates.map((file) => `  - ${file}`).join('\n') +
+        '\nFix: run `bash scripts/setup.sh` (installs LibTorch on Debian/Ubuntu and builds), or `npm run build:native`.',
+    );
+  }
+  try {
+    return { binding: require(found) as NativeBinding, file: found };
+  } catch (error) {
+    throw new Error('nodetorch: ' + explain(found, error as Error), { cause: error });
+  }
+}
+
+const loaded = load();
+
+/** The typed native binding. */
+export const native: NativeBinding = loaded.binding;
+/** The path the addon was loaded from. */
+export const addonPath: string = loaded.file;

@@ -1,0 +1,190 @@
+import { native } from '../native.js';
+import { aten } from './aten.js';
+import { Tensor } from './tensor.js';
+import type { DType, TensorOptions } from './types.js';
+
+/** Nested arrays of numbers or booleans, as `tensor()` accepts them. */
+export type NestedData = number | boolean | bigint | readonly NestedData[];
+
+/** Typed arrays that map to a dtype without conversion. */
+export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Int32Array | BigInt64Array | Uint16Array;
+
+function finish(result: Tensor, options: TensorOptions): Tensor {
+  if (options.requiresGrad) result.requiresGrad = true;
+  return result;
+}
+
+function factoryArgs(options: TensorOptions): unknown[] {
+  return [options.dtype, undefined, options.device, undefined];
+}
+
+function inferShape(data: NestedData): number[] {
+  const shape: number[] = [];
+  let level: NestedData = data;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = level[0] as NestedData;
+  }
+  return shape;
+}
+
+type Kind = 'bool' | 'int' | 'float' | 'bigint';
+
+// Flattens `data` row-major, checking that it is rectangular and holds only numbers/booleans/bigints.
+function flatten(data: NestedData, shape: number[]): { flat: (number | boolean | bigint)[]; kind: Kind } {
+  const flat: (number | boolean | bigint)[] = [];
+  const kinds = new Set<Kind>();
+  const walk = (value: NestedData, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (Array.isArray(value)) throw new TypeError(`tensor(): ragged nested array: data${path} is an array where a value was expected (shape so far ${JSON.stringify(shape)})`);
+      if (typeof value === 'boolean') kinds.add('bool');
+      else if (typeof value === 'bigint') kinds.add('bigint');
+      else if (typeof value === 'number') kinds.add(Number.isInteger(value) ? 'int' : 'float');
+      else throw new TypeError(`tensor(): data${path} must be a number, boolean or bigint, got ${value === null ? 'null' : typeof value}`);
+      flat.push(value);
+      return;
+    }
+    if (!Array.isArray(value) || value.length !== shape[depth]) {
+      throw new TypeError(
+        `tensor(): ragged nested array: data${path} has ${Array.isArray(value) ? `length ${value.length}` : 'no elements'}, expected ${shape[depth]}`,
+      );
+    }
+    value.forEach((item, i) => walk(item as NestedData, depth + 1, `${path}[${i}]`));
+  };
+  walk(data, 0, '');
+  const kind: Kind = kinds.has('float') ? 'float' : kinds.has('bigint') ? 'bigint' : kinds.has('int') ? 'int' : kinds.has('bool') ? 'bool' : 'float';
+  return { flat, kind };
+}
+
+const defaultDtype: Record<Kind, DType> = { bool: 'bool', int: 'int64', float: 'float32', bigint: 'int64' };
+
+/**
+ * A new tensor holding a copy of `data`: nested arrays, a number or boolean (0-dim), a typed array
+ * (1-dim), or a Tensor. The dtype is inferred like PyTorch (all integers: int64; any fraction:
+ * float32; booleans: bool) unless `options.dtype` says otherwise.
+ */
+export function tensor(data: NestedData | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
+  if (data instanceof Tensor) {
+    const copy = data.detach().to({ dtype: options.dtype ?? data.dtype, device: options.device ?? (data.device as TensorOptions['device']), copy: true });
+    return finish(copy, options);
+  }
+  if (ArrayBuffer.isView(data)) return finish(fromTypedArray(data as TypedArray, undefined, { ...options, copy: true }), options);
+  const shape = inferShape(data);
+  const { flat, kind } = flatten(data, shape);
+  const dtype = options.dtype ?? defaultDtype[kind];
+  const isIntegral = !['float16', 'half', 'bfloat16', 'float32', 'float', 'float64', 'double', 'complex64', 'complex128'].includes(dtype);
+  let buffer: TypedArray;
+  if (kind === 'bigint') {
+    buffer = BigInt64Array.from(flat, (v) => BigInt(v as bigint | number | boolean));
+  } else {
+    buffer = Float64Array.from(flat, (v) => Number(v));
+    if (isIntegral && dtype !== 'bool') {
+      const bad = buffer.find((v) => !Number.isFinite(v));
+      if (bad !== undefined) throw new TypeError(`tensor(): ${bad} cannot be converted to dtype ${dtype}`);
+    }
+  }
+  const created = native.fromTypedArray(buffer, shape, dtype, true) as Tensor;
+  const placed = options.device && options.device !== 'cpu' ? created.to({ device: options.device }) : created;
+  if (placed !== created) created.dispose();
+  return finish(placed, options);
+}
+
+/**
+ * A tensor over the typed array's memory. Without conversion the memory is shared, as
+ * `torch.from_numpy` shares it (writes show through both ways; the tensor keeps the buffer alive);
+ * with `copy: true`, a different dtype, or a misaligned view, the data is copied.
+ * Uint16Array holds raw float16/bfloat16 bits when `dtype` says so.
+ */
+export function fromTypedArray(
+  data: TypedArray,
+  shape?: readonly number[],
+  options: TensorOptions & { copy?: boolean } = {},
+): Tensor {
+  const created = native.fromTypedArray(data, shape ? [...shape] : [data.length], options.dtype, options.copy ?? false) as Tensor;
+  const placed = options.device && options.device !== 'cpu' ? created.to({ device: options.device }) : created;
+  if (placed !== created) created.dispose();
+  return finish(placed, options);
+}
+
+/** Zeros of the given shape, e.g. `zeros([2, 3])`. */
+export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return finish(aten.zeros.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+}
+export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return finish(aten.ones.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+}
+/** Uninitialized memory of the given shape. */
+export function empty(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return finish(aten.empty.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+}
+/** A tensor filled with `value`; the dtype follows the value (bool, int64 or float32) unless given. */
+export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
+  return finish(aten.full.call([[...shape], value, ...factoryArgs(options)]) as Tensor, options);
+}
+/** Uniform samples in [0, 1). */
+export function rand(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return finish(aten.rand.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+}
+/** Standard normal samples. */
+export function randn(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return finish(aten.randn.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+}
+/** Integers uniform in [low, high) (int64 unless `dtype` says otherwise). */
+export function randint(low: number, high: number, shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return finish(aten.randint.call([low, high, [...shape], ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor, options);
+}
+/** `arange(end)`, `arange(start, end)` or `arange(start, end, step)`; int64 when all are integers. */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const [from, to] = end === undefined ? [0, start] : [start, end];
+  return finish(aten.arange.call([from, to, step, ...factoryArgs(options)]) as Tensor, options);
+}
+/** `steps` evenly spaced values from start to end inclusive. */
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  return finish(aten.linspace.call([start, end, steps, ...factoryArgs(options)]) as Tensor, options);
+}
+/** The n x m (default n x n) identity matrix. */
+export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  return finish(aten.eye.call([n, m, ...factoryArgs(options)]) as Tensor, options);
+}
+
+function likeArgs(options: TensorOptions): unknown[] {
+  return [...factoryArgs(options), undefined];
+}
+/** Zeros with the shape (and by default dtype and device) of `like`. */
+export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
+  return finish(aten.zerosLike.call([like, ...likeArgs(options)]) as Tensor, options);
+}
+export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
+  return finish(aten.onesLike.call([like, ...likeArgs(options)]) as Tensor, options);
+}
+export function emptyLike(like: Tensor, options: TensorOptions = {}): Tensor {
+  return finish(aten.emptyLike.call([like, ...likeArgs(options)]) as Tensor, options);
+}
+export function fullLike(like: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor {
+  return finish(aten.fullLike.call([like, value, ...likeArgs(options)]) as Tensor, options);
+}
+export function randLike(like: Tensor, options: TensorOptions = {}): Tensor {
+  return finish(aten.randLike.call([like, ...likeArgs(options)]) as Tensor, options);
+}
+export function randnLike(like: Tensor, options: TensorOptions = {}): Tensor {
+  return finish(aten.randnLike.call([like, ...likeArgs(options)]) as Tensor, options);
+}
+export function randintLike(like: Tensor, low: number, high: number, options: TensorOptions = {}): Tensor {
+  return finish(aten.randintLike.call([like, low, high, ...likeArgs(options)]) as Tensor, options);
+}
+
+/** Seeds every random generator (CPU and CUDA), like `torch.manual_seed`. */
+export function manualSeed(seed: number | bigint): void {
+  native.manualSeed(seed);
+}
+
+/** Concatenates tensors along an existing dimension. */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  return aten.cat.call([tensors, dim]) as Tensor;
+}
+/** Stacks tensors along a new dimension. */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  return aten.stack.call([tensors, dim]) as Tensor;
+}
+

@@ -1,0 +1,68 @@
+/**
+ * Memory scopes: `tidy(fn)` disposes every tensor made inside `fn` except those it returns.
+ * Tensors register themselves here when they are constructed.
+ */
+interface Disposable {
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+const scopes: Set<Disposable>[] = [];
+
+/** Records a new tensor in the innermost open scope (called by the Tensor constructor). */
+export function track(tensor: Disposable): void {
+  if (scopes.length > 0) scopes[scopes.length - 1]!.add(tensor);
+}
+
+/** Removes `tensor` from every open scope so that it survives them. */
+export function keep<T extends Disposable>(tensor: T): T {
+  for (const scope of scopes) scope.delete(tensor);
+  return tensor;
+}
+
+function collect(value: unknown, found: Set<Disposable>, seen: Set<unknown>): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if (typeof (value as Disposable).dispose === 'function' && 'isDisposed' in value) {
+    found.add(value as Disposable);
+    return;
+  }
+  const items = value instanceof Map ? value.values() : Array.isArray(value) || value instanceof Set ? value : Object.values(value);
+  for (const item of items) collect(item, found, seen);
+}
+
+/**
+ * Runs `fn` and disposes the tensors created while it ran, except those reachable from its return
+ * value (arrays, objects, Maps and Sets are searched), which move to the enclosing scope.
+ * `fn` must be synchronous: LibTorch work inside a Promise would outlive the scope.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope = new Set<Disposable>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    scopes.pop();
+    for (const tensor of scope) tensor.dispose();
+    throw error;
+  }
+  scopes.pop();
+  if (result instanceof Promise) {
+    throw new TypeError('tidy(fn): fn must be synchronous; it returned a Promise');
+  }
+  const returned = new Set<Disposable>();
+  collect(result, returned, new Set());
+  for (const tensor of scope) {
+    if (returned.has(tensor)) track(tensor);
+    else tensor.dispose();
+  }
+  return result;
+}
+
+/** Disposes every tensor found in `value` (a tensor, or arrays/objects/Maps/Sets holding tensors). */
+export function dispose(value: unknown): void {
+  const found = new Set<Disposable>();
+  collect(value, found, new Set());
+  for (const tensor of found) tensor.dispose();
+}

@@ -1,0 +1,53 @@
+// The addon's single registration point.
+#include <napi.h>
+
+#include <mutex>
+
+#include "binding/addon_state.h"
+#include "binding/autograd.h"
+#include "binding/buffer_keepalive.h"
+#include "binding/factory.h"
+#include "binding/op_call.h"
+#include "binding/runtime_binding.h"
+#include "binding/tensor_wrap.h"
+#include "core/runtime.h"
+
+namespace nodetorch {
+namespace {
+
+void requireFunction(Napi::Value value, const char* what) {
+  if (!value.IsFunction()) throw Napi::TypeError::New(value.Env(), std::string(what) + " must be a class");
+}
+
+// lib/tensor registers the JS classes that native code creates: Tensor (results) and TorchError.
+Napi::Value setClasses(const Napi::CallbackInfo& info) {
+  requireFunction(info[0], "tensor class");
+  requireFunction(info[1], "error class");
+  AddonState& state = AddonState::of(info.Env());
+  state.tensorClass = Napi::Persistent(info[0].As<Napi::Function>());
+  state.torchErrorClass = Napi::Persistent(info[1].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  static std::once_flag processSetup;
+  std::call_once(processSetup, [] {
+    tuneMalloc();
+    setNumThreads(defaultNumThreads());
+  });
+  env.SetInstanceData(new AddonState());
+  initBufferKeepAlive(env);
+  TensorWrap::Init(env, exports);
+  initOpCall(env, exports);
+  initFactory(env, exports);
+  initAutograd(env, exports);
+  initRuntime(env, exports);
+  exports.Set("setClasses", Napi::Function::New<setClasses>(env, "setClasses"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace nodetorch
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return nodetorch::Init(env, exports); }
+NODE_API_MODULE(nodetorch, InitAddon)

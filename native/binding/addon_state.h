@@ -1,0 +1,25 @@
+// Per-environment state of the addon (one per Node thread that loads it).
+#pragma once
+#include <napi.h>
+
+#include <memory>
+
+#include "core/storage_accounting.h"
+
+namespace nodetorch {
+
+struct ReleaseChannel;  // binding/buffer_keepalive.cpp
+
+struct AddonState {
+  /** The JS class results are created as (lib/tensor's Tensor, a subclass of NativeTensor). */
+  Napi::FunctionReference tensorClass;
+  /** lib/tensor's TorchError, thrown for every LibTorch failure. */
+  Napi::FunctionReference torchErrorClass;
+  StorageAccounting accounting;
+  /** Where tensors borrowing JS memory send their buffers back to be released. */
+  std::shared_ptr<ReleaseChannel> releaseChannel;
+
+  static AddonState& of(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
+};
+
+}  // namespace nodetorch

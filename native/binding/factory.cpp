@@ -1,0 +1,92 @@
+// Tensors from JS memory, and the global random seed.
+#include "binding/factory.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Context.h>
+
+#include "binding/buffer_keepalive.h"
+#include "binding/errors.h"
+#include "binding/js_convert.h"
+#include "binding/tensor_wrap.h"
+#include "core/dtype.h"
+
+namespace nodetorch {
+namespace {
+
+// The dtype whose elements a typed array holds; Uint16Array holds raw float16/bfloat16 bits.
+c10::optional<at::ScalarType> elementDtype(napi_typedarray_type type) {
+  switch (type) {
+    case napi_float32_array: return at::kFloat;
+    case napi_float64_array: return at::kDouble;
+    case napi_int8_array: return at::kChar;
+    case napi_uint8_array:
+    case napi_uint8_clamped_array: return at::kByte;
+    case napi_int16_array: return at::kShort;
+    case napi_int32_array: return at::kInt;
+    case napi_bigint64_array: return at::kLong;
+    default: return c10::nullopt;
+  }
+}
+
+int64_t product(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t size : shape) n *= size;
+  return n;
+}
+
+// fromTypedArray(array, shape, dtype | undefined, copy): borrows the array's memory when it can.
+Napi::Value fromTypedArray(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return NT_GUARD(info, {
+    if (!info[0].IsTypedArray()) throw Napi::TypeError::New(env, "data must be a typed array, got " + describeJsValue(info[0]));
+    auto array = info[0].As<Napi::TypedArray>();
+    std::vector<int64_t> shape = toIntVector(info[1], "shape");
+    for (int64_t size : shape) {
+      if (size < 0) throw torchError(env, "shape must not hold negative sizes, got " + std::to_string(size));
+    }
+    bool copy = info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
+
+    c10::optional<at::ScalarType> source = elementDtype(array.TypedArrayType());
+    c10::optional<at::ScalarType> target;
+    if (info[2].IsString()) target = parseDtype(info[2].As<Napi::String>());
+    if (array.TypedArrayType() == napi_uint16_array && target &&
+        (*target == at::kHalf || *target == at::kBFloat16)) {
+      source = target;
+    }
+    if (!source) {
+      throw Napi::TypeError::New(env, "data: this typed array type has no matching dtype (use Float32Array, "
+                                      "Float64Array, Int8/16/32Array, BigInt64Array, Uint8Array, or Uint16Array "
+                                      "with dtype 'float16'/'bfloat16')");
+    }
+    if (product(shape) != static_cast<int64_t>(array.ElementLength())) {
+      throw torchError(env, "shape " + c10::str(c10::IntArrayRef(shape)) + " needs " + std::to_string(product(shape)) +
+                                " elements, but the typed array holds " + std::to_string(array.ElementLength()));
+    }
+    auto* data = static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
+    auto options = at::TensorOptions().dtype(*source);
+    bool aligned = reinterpret_cast<uintptr_t>(data) % c10::elementSize(*source) == 0;
+    if (!copy && aligned && (!target || *target == *source)) {
+      at::Tensor borrowed = at::from_blob(data, shape, keepAlive(env, array.ArrayBuffer()), options);
+      return Napi::Value(TensorWrap::wrap(env, borrowed));
+    }
+    at::Tensor copied = at::empty(shape, options);
+    if (copied.numel() > 0) std::memcpy(copied.data_ptr(), data, copied.nbytes());
+    if (target && *target != *source) copied = copied.to(*target);
+    return Napi::Value(TensorWrap::wrap(env, copied));
+  });
+}
+
+Napi::Value manualSeed(const Napi::CallbackInfo& info) {
+  int64_t seed = toInt(info[0], "seed");
+  NT_GUARD(info, { at::manual_seed(static_cast<uint64_t>(seed)); });
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void initFactory(Napi::Env env, Napi::Object exports) {
+  exports.Set("fromTypedArray", Napi::Function::New<fromTypedArray>(env, "fromTypedArray"));
+  exports.Set("manualSeed", Napi::Function::New<manualSeed>(env, "manualSeed"));
+}
+
+}  // namespace nodetorch

@@ -1,0 +1,7 @@
+#pragma once
+#include <napi.h>
+
+namespace nodetorch {
+/** Registers fromTypedArray(array, shape, dtype?, copy?) and manualSeed(seed). */
+void initFactory(Napi::Env env, Napi::Object exports);
+}  // namespace nodetorch

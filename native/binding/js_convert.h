@@ -1,0 +1,29 @@
+// Conversions between JS values and LibTorch values (IValues by schema, Scalars, index lists).
+#pragma once
+#include <ATen/TensorIndexing.h>
+#include <ATen/core/function_schema.h>
+#include <ATen/core/ivalue.h>
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+namespace nodetorch {
+
+/** "a string", "an array", "undefined", ... for error messages. */
+std::string describeJsValue(Napi::Value value);
+Napi::Array intList(Napi::Env env, c10::IntArrayRef values);
+Napi::Value scalarToJs(Napi::Env env, const c10::Scalar& scalar);
+/** A number, boolean or bigint as a Scalar (integers stay integral, like Python ints). */
+c10::Scalar toScalar(Napi::Value value, const std::string& param);
+int64_t toInt(Napi::Value value, const std::string& param);
+std::vector<int64_t> toIntVector(Napi::Value value, const std::string& param);
+/** Items of t.index(...): number, null (new axis), '...', boolean, Tensor, int array, {start, stop, step}. */
+std::vector<at::indexing::TensorIndex> toTensorIndices(Napi::Value value, const std::string& param);
+
+/** A JS value as the IValue `argument` of `op` expects; undefined takes the schema default. */
+c10::IValue toIValue(Napi::Value value, const c10::Argument& argument, const std::string& op);
+/** An operator output as JS: Tensor, array for tuples and lists, number, boolean, string or null. */
+Napi::Value fromIValue(Napi::Env env, const c10::IValue& value);
+
+}  // namespace nodetorch

@@ -1,0 +1,139 @@
+#include "binding/op_call.h"
+
+#include <ATen/core/grad_mode.h>
+#include <c10/util/Exception.h>
+
+#include <sstream>
+
+#include "binding/errors.h"
+#include "binding/js_convert.h"
+#include "core/op_registry.h"
+
+namespace nodetorch {
+namespace {
+
+struct OpEntry {
+  c10::OperatorHandle op;
+  std::string displayName;
+};
+
+OpEntry& entryOf(Napi::Value handle) {
+  if (!handle.IsExternal()) throw Napi::TypeError::New(handle.Env(), "op handle must come from opHandle()");
+  return *handle.As<Napi::External<OpEntry>>().Data();
+}
+
+// Converts JS arguments on the JS thread, so a worker thread never touches JS values.
+torch::jit::Stack buildStack(const OpEntry& entry, Napi::Value argsValue) {
+  const auto& schema = entry.op.schema();
+  const auto& arguments = schema.arguments();
+  if (!argsValue.IsArray()) throw Napi::TypeError::New(argsValue.Env(), entry.displayName + ": arguments must be an array");
+  Napi::Array args = argsValue.As<Napi::Array>();
+  if (args.Length() > arguments.size()) {
+    throw Napi::TypeError::New(args.Env(), entry.displayName + " takes at most " + std::to_string(arguments.size()) +
+                                               " arguments, got " + std::to_string(args.Length()));
+  }
+  torch::jit::Stack stack;
+  stack.reserve(arguments.size());
+  Napi::Value undefined = args.Env().Undefined();
+  for (uint32_t i = 0; i < arguments.size(); ++i) {
+    stack.push_back(toIValue(i < args.Length() ? args.Get(i) : undefined, arguments[i], entry.displayName));
+  }
+  return stack;
+}
+
+Napi::Value outputs(Napi::Env env, const torch::jit::Stack& stack) {
+  if (stack.size() == 1) return fromIValue(env, stack[0]);
+  Napi::Array array = Napi::Array::New(env, stack.size());
+  for (size_t i = 0; i < stack.size(); ++i) array.Set(static_cast<uint32_t>(i), fromIValue(env, stack[i]));
+  return array;
+}
+
+Napi::Value opHandle(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "operator name must be a string");
+    std::string name = info[0].As<Napi::String>();
+    std::string overload = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+    auto* entry = new OpEntry{findOperator(name, overload), ""};
+    entry->displayName = entry->op.schema().name() + (overload.empty() ? "" : "." + overload);
+    return Napi::External<OpEntry>::New(info.Env(), entry, [](Napi::Env, OpEntry* e) { delete e; });
+  });
+}
+
+Napi::Value opSchema(const Napi::CallbackInfo& info) {
+  std::ostringstream text;
+  text << entryOf(info[0]).op.schema();
+  return Napi::String::New(info.Env(), text.str());
+}
+
+Napi::Value callOp(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    const OpEntry& entry = entryOf(info[0]);
+    torch::jit::Stack stack = buildStack(entry, info[1]);
+    callOperator(entry.op, stack);
+    return outputs(info.Env(), stack);
+  });
+}
+
+// Runs one operator on the libuv thread pool; inputs are IValues holding their own tensor references.
+class OpWorker : public Napi::AsyncWorker {
+ public:
+  OpWorker(Napi::Env env, const OpEntry& entry, torch::jit::Stack stack)
+      : Napi::AsyncWorker(env, "nodetorch:op"),
+        op_(entry.op),
+        stack_(std::move(stack)),
+        gradEnabled_(at::GradMode::is_enabled()),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    try {
+      at::AutoGradMode gradMode(gradEnabled_);  // grad mode is thread-local: carry the caller's
+      callOperator(op_, stack_);
+    } catch (const c10::Error& error) {
+      SetError(error.what_without_backtrace());
+    } catch (const std::exception& error) {
+      SetError(error.what());
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    try {
+      deferred_.Resolve(outputs(env, stack_));
+    } catch (const Napi::Error& error) {
+      deferred_.Reject(error.Value());
+    }
+  }
+
+  void OnError(const Napi::Error& error) override {
+    deferred_.Reject(torchError(Env(), error.Message()).Value());
+  }
+
+ private:
+  c10::OperatorHandle op_;
+  torch::jit::Stack stack_;
+  bool gradEnabled_;
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value callOpAsync(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    const OpEntry& entry = entryOf(info[0]);
+    auto* worker = new OpWorker(info.Env(), entry, buildStack(entry, info[1]));
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+  });
+}
+
+}  // namespace
+
+void initOpCall(Napi::Env env, Napi::Object exports) {
+  exports.Set("opHandle", Napi::Function::New<opHandle>(env, "opHandle"));
+  exports.Set("opSchema", Napi::Function::New<opSchema>(env, "opSchema"));
+  exports.Set("callOp", Napi::Function::New<callOp>(env, "callOp"));
+  exports.Set("callOpAsync", Napi::Function::New<callOpAsync>(env, "callOpAsync"));
+}
+
+}  // namespace nodetorch

@@ -1,0 +1,68 @@
+#include "binding/runtime_binding.h"
+
+#include <torch/cuda.h>
+
+#include "binding/addon_state.h"
+#include "binding/errors.h"
+#include "binding/js_convert.h"
+#include "core/runtime.h"
+
+namespace nodetorch {
+namespace {
+
+Napi::Value config(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    Napi::Env env = info.Env();
+    RuntimeConfig config = runtimeConfig();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("torchVersion", config.torchVersion);
+    out.Set("cudaAvailable", config.cudaAvailable);
+    out.Set("cudaDeviceCount", config.cudaDeviceCount);
+    out.Set("blas", config.blas);
+    out.Set("numThreads", config.numThreads);
+    out.Set("blasThreads", config.blasThreads >= 0 ? Napi::Value(Napi::Number::New(env, config.blasThreads)) : env.Null());
+    Napi::Array engines = Napi::Array::New(env, config.quantizedEngines.size());
+    for (size_t i = 0; i < config.quantizedEngines.size(); ++i) engines.Set(static_cast<uint32_t>(i), config.quantizedEngines[i]);
+    out.Set("quantizedEngines", engines);
+    out.Set("mallocTuned", config.mallocTuned);
+    return Napi::Value(out);
+  });
+}
+
+Napi::Value setNumThreadsJs(const Napi::CallbackInfo& info) {
+  int64_t threads = toInt(info[0], "threads");
+  NT_GUARD(info, { setNumThreads(static_cast<int>(threads)); });
+  return info.Env().Undefined();
+}
+
+Napi::Value getNumThreadsJs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), getNumThreads()); }
+
+Napi::Value memory(const Napi::CallbackInfo& info) {
+  const StorageAccounting& accounting = AddonState::of(info.Env()).accounting;
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("liveTensors", static_cast<double>(accounting.liveTensors()));
+  out.Set("liveStorages", static_cast<double>(accounting.liveStorages()));
+  out.Set("bytes", static_cast<double>(accounting.liveBytes()));
+  return out;
+}
+
+Napi::Value cudaIsAvailable(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), torch::cuda::is_available());
+}
+
+Napi::Value cudaDeviceCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), torch::cuda::is_available() ? static_cast<double>(torch::cuda::device_count()) : 0);
+}
+
+}  // namespace
+
+void initRuntime(Napi::Env env, Napi::Object exports) {
+  exports.Set("config", Napi::Function::New<config>(env, "config"));
+  exports.Set("setNumThreads", Napi::Function::New<setNumThreadsJs>(env, "setNumThreads"));
+  exports.Set("getNumThreads", Napi::Function::New<getNumThreadsJs>(env, "getNumThreads"));
+  exports.Set("memory", Napi::Function::New<memory>(env, "memory"));
+  exports.Set("cudaIsAvailable", Napi::Function::New<cudaIsAvailable>(env, "cudaIsAvailable"));
+  exports.Set("cudaDeviceCount", Napi::Function::New<cudaDeviceCount>(env, "cudaDeviceCount"));
+}
+
+}  // namespace nodetorch

@@ -1,0 +1,7 @@
+#pragma once
+#include <napi.h>
+
+namespace nodetorch {
+/** Registers config, setNumThreads, getNumThreads, memory, cudaIsAvailable and cudaDeviceCount. */
+void initRuntime(Napi::Env env, Napi::Object exports);
+}  // namespace nodetorch

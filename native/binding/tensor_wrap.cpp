@@ -1,0 +1,220 @@
+#include "binding/tensor_wrap.h"
+
+#include <ATen/ATen.h>
+#include <ATen/TensorIndexing.h>
+#include <torch/csrc/autograd/function.h>
+
+#include <cstring>
+
+#include "binding/addon_state.h"
+#include "binding/errors.h"
+#include "binding/js_convert.h"
+#include "core/dtype.h"
+
+namespace nodetorch {
+namespace {
+
+// Distinguishes our wrappers from any other object passed where a tensor is expected.
+constexpr napi_type_tag kTensorTag = {0x6e6f6465746f7263ULL, 0x6854656e736f7231ULL};
+
+template <typename T>
+Napi::Value copyToTypedArray(Napi::Env env, const at::Tensor& cpu) {
+  auto array = Napi::TypedArrayOf<T>::New(env, static_cast<size_t>(cpu.numel()));
+  if (cpu.numel() > 0) std::memcpy(array.Data(), cpu.data_ptr(), cpu.nbytes());
+  return array;
+}
+
+}  // namespace
+
+void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls = DefineClass(
+      env, "NativeTensor",
+      {
+          InstanceAccessor<&TensorWrap::shape>("shape"),
+          InstanceAccessor<&TensorWrap::strides>("_strides"),
+          InstanceAccessor<&TensorWrap::dtype>("dtype"),
+          InstanceAccessor<&TensorWrap::device>("device"),
+          InstanceAccessor<&TensorWrap::numel>("_numel"),
+          InstanceAccessor<&TensorWrap::dim>("_dim"),
+          InstanceAccessor<&TensorWrap::requiresGrad, &TensorWrap::setRequiresGrad>("requiresGrad"),
+          InstanceAccessor<&TensorWrap::grad, &TensorWrap::setGrad>("grad"),
+          InstanceAccessor<&TensorWrap::gradFn>("gradFn"),
+          InstanceAccessor<&TensorWrap::isLeaf>("isLeaf"),
+          InstanceAccessor<&TensorWrap::isDisposed>("isDisposed"),
+          InstanceAccessor<&TensorWrap::storageId>("_storageId"),
+          InstanceMethod<&TensorWrap::isContiguous>("isContiguous"),
+          InstanceMethod<&TensorWrap::dispose>("dispose"),
+          InstanceMethod<&TensorWrap::toTypedArray>("_toTypedArray"),
+          InstanceMethod<&TensorWrap::item>("item"),
+          InstanceMethod<&TensorWrap::retainGrad>("retainGrad"),
+          InstanceMethod<&TensorWrap::index>("_index"),
+          InstanceMethod<&TensorWrap::indexPut>("_indexPut"),
+      });
+  exports.Set("NativeTensor", cls);
+}
+
+TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(env, "Tensors are made by torch.tensor(), torch.zeros() and the other factories, "
+                                    "not by new Tensor()");
+  }
+  // wrap() owns the External's tensor and frees it; the constructor moves the value out.
+  tensor_ = std::move(*info[0].As<Napi::External<at::Tensor>>().Data());
+  napi_type_tag_object(env, info.This(), &kTensorTag);
+  reportedBytes_ = AddonState::of(env).accounting.acquire(tensor_);
+  if (reportedBytes_ > 0) Napi::MemoryManagement::AdjustExternalMemory(env, reportedBytes_);
+}
+
+TensorWrap::~TensorWrap() {
+  if (!disposed_) release(Env());
+}
+
+void TensorWrap::release(Napi::Env env) {
+  disposed_ = true;
+  auto* state = env.GetInstanceData<AddonState>();
+  if (state) {
+    int64_t freed = state->accounting.release(tensor_);
+    if (freed > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -freed);
+  }
+  tensor_.reset();
+}
+
+Napi::Object TensorWrap::wrap(Napi::Env env, at::Tensor tensor) {
+  auto external = Napi::External<at::Tensor>::New(env, &tensor);
+  return AddonState::of(env).tensorClass.New({external});
+}
+
+bool TensorWrap::isTensor(Napi::Value value) {
+  if (!value.IsObject()) return false;
+  bool tagged = false;
+  napi_check_object_type_tag(value.Env(), value, &kTensorTag, &tagged);
+  return tagged;
+}
+
+const at::Tensor& TensorWrap::unwrap(Napi::Value value, const char* param) {
+  if (!isTensor(value)) {
+    throw Napi::TypeError::New(value.Env(), std::string(param) + " must be a Tensor, got " + describeJsValue(value));
+  }
+  return Unwrap(value.As<Napi::Object>())->tensor(value.Env());
+}
+
+const at::Tensor& TensorWrap::tensor(Napi::Env env) const {
+  if (disposed_) throw torchError(env, "this Tensor has been disposed and can no longer be used");
+  return tensor_;
+}
+
+Napi::Value TensorWrap::shape(const Napi::CallbackInfo& info) { return intList(info.Env(), tensor(info.Env()).sizes()); }
+Napi::Value TensorWrap::strides(const Napi::CallbackInfo& info) {
+  return intList(info.Env(), tensor(info.Env()).strides());
+}
+Napi::Value TensorWrap::dtype(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), dtypeName(tensor(info.Env()).scalar_type()));
+}
+Napi::Value TensorWrap::device(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), deviceName(tensor(info.Env()).device()));
+}
+Napi::Value TensorWrap::numel(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(tensor(info.Env()).numel()));
+}
+Napi::Value TensorWrap::dim(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(tensor(info.Env()).dim()));
+}
+Napi::Value TensorWrap::requiresGrad(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), tensor(info.Env()).requires_grad());
+}
+void TensorWrap::setRequiresGrad(const Napi::CallbackInfo& info, const Napi::Value& value) {
+  if (!value.IsBoolean()) throw Napi::TypeError::New(info.Env(), "requiresGrad must be a boolean");
+  NT_GUARD(info, const_cast<at::Tensor&>(tensor(info.Env())).requires_grad_(value.As<Napi::Boolean>()); );
+}
+Napi::Value TensorWrap::grad(const Napi::CallbackInfo& info) {
+  const at::Tensor& grad = tensor(info.Env()).grad();
+  if (!grad.defined()) return info.Env().Null();
+  return wrap(info.Env(), grad);
+}
+void TensorWrap::setGrad(const Napi::CallbackInfo& info, const Napi::Value& value) {
+  at::Tensor& self = const_cast<at::Tensor&>(tensor(info.Env()));
+  NT_GUARD(info, {
+    if (value.IsNull() || value.IsUndefined()) {
+      self.mutable_grad().reset();
+    } else {
+      self.mutable_grad() = unwrap(value, "grad");
+    }
+  });
+}
+Napi::Value TensorWrap::gradFn(const Napi::CallbackInfo& info) {
+  const auto& fn = tensor(info.Env()).grad_fn();
+  if (!fn) return info.Env().Null();
+  return Napi::String::New(info.Env(), fn->name());
+}
+Napi::Value TensorWrap::isLeaf(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), tensor(info.Env()).is_leaf());
+}
+Napi::Value TensorWrap::isDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), disposed_); }
+Napi::Value TensorWrap::isContiguous(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), tensor(info.Env()).is_contiguous());
+}
+Napi::Value TensorWrap::storageId(const Napi::CallbackInfo& info) {
+  const at::Tensor& self = tensor(info.Env());
+  if (!self.has_storage()) return info.Env().Null();
+  return Napi::Number::New(info.Env(),
+                           static_cast<double>(reinterpret_cast<uintptr_t>(self.storage().unsafeGetStorageImpl())));
+}
+
+Napi::Value TensorWrap::dispose(const Napi::CallbackInfo& info) {
+  if (!disposed_) release(info.Env());
+  return info.Env().Undefined();
+}
+
+Napi::Value TensorWrap::toTypedArray(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    Napi::Env env = info.Env();
+    at::Tensor cpu = tensor(env).detach().to(at::kCPU).contiguous();
+    switch (cpu.scalar_type()) {
+      case at::kFloat: return copyToTypedArray<float>(env, cpu);
+      case at::kDouble: return copyToTypedArray<double>(env, cpu);
+      case at::kHalf:
+      case at::kBFloat16: return copyToTypedArray<float>(env, cpu.to(at::kFloat));
+      case at::kChar: return copyToTypedArray<int8_t>(env, cpu);
+      case at::kByte:
+      case at::kBool: return copyToTypedArray<uint8_t>(env, cpu);
+      case at::kShort: return copyToTypedArray<int16_t>(env, cpu);
+      case at::kInt: return copyToTypedArray<int32_t>(env, cpu);
+      case at::kLong: return copyToTypedArray<int64_t>(env, cpu);
+      case at::kComplexFloat: return copyToTypedArray<float>(env, at::view_as_real(cpu).contiguous());
+      case at::kComplexDouble: return copyToTypedArray<double>(env, at::view_as_real(cpu).contiguous());
+      default: throw torchError(env, std::string("toTypedArray does not support dtype ") + dtypeName(cpu.scalar_type()));
+    }
+  });
+}
+
+Napi::Value TensorWrap::item(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, { return scalarToJs(info.Env(), tensor(info.Env()).item()); });
+}
+
+Napi::Value TensorWrap::retainGrad(const Napi::CallbackInfo& info) {
+  NT_GUARD(info, { tensor(info.Env()).retain_grad(); });
+  return info.This();
+}
+
+Napi::Value TensorWrap::index(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    auto indices = toTensorIndices(info[0], "indices");
+    return wrap(info.Env(), tensor(info.Env()).index(indices));
+  });
+}
+
+Napi::Value TensorWrap::indexPut(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    auto indices = toTensorIndices(info[0], "indices");
+    at::Tensor& self = const_cast<at::Tensor&>(tensor(info.Env()));
+    if (isTensor(info[1])) {
+      self.index_put_(indices, unwrap(info[1], "value"));
+    } else {
+      self.index_put_(indices, toScalar(info[1], "value"));
+    }
+    return info.This();
+  });
+}
+
+}  // namespace nodetorch

@@ -1,0 +1,74 @@
+#include "core/runtime.h"
+
+#include <ATen/Parallel.h>
+#include <c10/core/QEngine.h>
+#include <dlfcn.h>
+#include <malloc.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <cstdlib>
+
+namespace nodetorch {
+namespace {
+
+bool mallocWasTuned = false;
+
+// OpenBLAS is loaded as the libblas.so.3 alternative, so its entry points are found at run time.
+template <typename Fn>
+Fn blasSymbol(const char* name) {
+  return reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, name));
+}
+
+int envInt(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? std::atoi(value) : 0;
+}
+
+}  // namespace
+
+void tuneMalloc() {
+  if (std::getenv("NODETORCH_NO_MALLOC_TUNING")) return;
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);  // mallopt takes an int: 1 GiB is the largest round value
+  mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+  mallocWasTuned = true;
+}
+
+void setNumThreads(int threads) {
+  if (threads < 1) throw std::invalid_argument("setNumThreads expects a positive integer, got " + std::to_string(threads));
+  at::set_num_threads(threads);
+  if (auto setBlasThreads = blasSymbol<void (*)(int)>("openblas_set_num_threads")) setBlasThreads(threads);
+}
+
+int getNumThreads() { return at::get_num_threads(); }
+
+int defaultNumThreads() {
+  if (int n = envInt("NODETORCH_NUM_THREADS"); n > 0) return n;
+  if (int n = envInt("OMP_NUM_THREADS"); n > 0) return n;
+  return at::get_num_threads();
+}
+
+RuntimeConfig runtimeConfig() {
+  RuntimeConfig config;
+  config.torchVersion = TORCH_VERSION;
+  config.cudaAvailable = torch::cuda::is_available();
+  config.cudaDeviceCount = config.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+  if (auto blasConfig = blasSymbol<char* (*)()>("openblas_get_config")) {
+    config.blas = blasConfig();  // "OpenBLAS 0.3.21 DYNAMIC_ARCH ..."
+  } else if (blasSymbol<void*>("mkl_get_max_threads")) {
+    config.blas = "MKL";
+  } else {
+    config.blas = "reference BLAS (slow: install libopenblas0-pthread)";
+  }
+  auto blasThreads = blasSymbol<int (*)()>("openblas_get_num_threads");
+  config.blasThreads = blasThreads ? blasThreads() : -1;
+  config.numThreads = at::get_num_threads();
+  for (auto engine : at::globalContext().supportedQEngines()) {
+    config.quantizedEngines.push_back(c10::toString(engine));
+  }
+  config.mallocTuned = mallocWasTuned;
+  return config;
+}
+
+}  // namespace nodetorch

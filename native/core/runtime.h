@@ -1,0 +1,28 @@
+// Process-wide runtime settings: malloc tuning, thread counts, and a report of the build.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace nodetorch {
+
+/** Keeps glibc from returning tensor-sized blocks to the OS every step (ENVIRONMENT.md: 2-4x faster). */
+void tuneMalloc();
+/** Sets LibTorch intra-op and BLAS threads to the same count (timings turn bimodal otherwise). */
+void setNumThreads(int threads);
+int getNumThreads();
+/** The count used at load: NODETORCH_NUM_THREADS, else OMP_NUM_THREADS, else LibTorch's default. */
+int defaultNumThreads();
+
+struct RuntimeConfig {
+  std::string torchVersion;
+  bool cudaAvailable;
+  int cudaDeviceCount;
+  std::string blas;
+  int numThreads;
+  int blasThreads;  // -1 when the BLAS library does not say
+  std::vector<std::string> quantizedEngines;
+  bool mallocTuned;
+};
+RuntimeConfig runtimeConfig();
+
+}  // namespace nodetorch

@@ -1,0 +1,32 @@
+// Counts live tensor handles and the bytes of the storages they hold, each storage once however
+// many views share it, so the JS garbage collector can be told how much native memory it keeps alive.
+#pragma once
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <unordered_map>
+
+namespace nodetorch {
+
+class StorageAccounting {
+ public:
+  /** Records a new handle to `tensor`; returns the bytes newly kept alive (0 for a shared storage). */
+  int64_t acquire(const at::Tensor& tensor);
+  /** Forgets a handle; returns the bytes no longer kept alive by any handle. */
+  int64_t release(const at::Tensor& tensor);
+
+  int64_t liveTensors() const { return liveTensors_; }
+  int64_t liveBytes() const { return liveBytes_; }
+  int64_t liveStorages() const { return static_cast<int64_t>(storages_.size()); }
+
+ private:
+  struct Entry {
+    int64_t handles;
+    int64_t bytes;
+  };
+  std::unordered_map<const void*, Entry> storages_;
+  int64_t liveTensors_ = 0;
+  int64_t liveBytes_ = 0;
+};
+
+}  // namespace nodetorch
