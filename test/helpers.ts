@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as torch from '../lib/index.ts';
+
+/** A tensor as the golden generators encode it. */
+export interface Encoded {
+  values: (number | string)[];
+  shape: number[];
+  dtype: torch.DType;
+  requiresGrad?: boolean;
+}
+
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+const number = (value: number | string): number => (typeof value === 'string' ? Number(value.replace('inf', 'Infinity')) : value);
+
+/** Rebuilds an encoded tensor. */
+export function decode(encoded: Encoded): torch.Tensor {
+  const values = encoded.values.map(number);
+  const flat = encoded.dtype === 'bool' ? values.map((v) => v !== 0) : values;
+  const t = torch.tensor(flat, { dtype: encoded.dtype }).reshape(encoded.shape);
+  if (encoded.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+/** Asserts shape, dtype and values (NaN equal to NaN) within a relative+absolute tolerance. */
+export function assertTensorClose(actual: torch.Tensor, expected: Encoded, tolerance = 1e-5, label = ''): void {
+  assert.deepEqual(actual.shape, expected.shape, `${label} shape`);
+  assert.equal(actual.dtype, expected.dtype, `${label} dtype`);
+  const got = Array.from(actual.toTypedArray(), Number);
+  const want = expected.values.map(number);
+  assert.equal(got.length, want.length, `${label} numel`);
+  for (let i = 0; i < want.length; i++) {
+    const [g, w] = [got[i]!, want[i]!];
+    if (Number.isNaN(w)) {
+      assert.ok(Number.isNaN(g), `${label}[${i}]: expected NaN, got ${g}`);
+    } else if (!Number.isFinite(w)) {
+      assert.equal(g, w, `${label}[${i}]`);
+    } else {
+      assert.ok(Math.abs(g - w) <= tolerance * (1 + Math.abs(w)), `${label}[${i}]: expected ${w}, got ${g}`);
+    }
+  }
+}
+
+/** Asserts that nested arrays of numbers agree within a tolerance. */
+export function assertArrayClose(actual: torch.NestedArray, expected: torch.NestedArray, tolerance = 1e-6): void {
+  const flat = (value: torch.NestedArray): number[] => (Array.isArray(value) ? value.flatMap(flat) : [Number(value)]);
+  const [got, want] = [flat(actual), flat(expected)];
+  assert.equal(got.length, want.length, 'element count');
+  want.forEach((w, i) => assert.ok(Math.abs(got[i]! - w) <= tolerance * (1 + Math.abs(w)), `[${i}]: expected ${w}, got ${got[i]}`));
+}
