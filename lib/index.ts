@@ -34,6 +34,6 @@ export { TorchError } from './tensor/errors.js';
 export { tidy, keep, dispose } from './tensor/scope.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, autograd } from './tensor/autograd.js';
 export type { GradOptions } from './tensor/autograd.js';
-export { config, setNumThreads, getNumThreads, memory, cuda } from './tensor/runtime.js';
+export { config, setNumThreads, getNumThreads, memory, emptyCache, cuda } from './tensor/runtime.js';
 export type { Config } from './tensor/runtime.js';
 export { Op } from './tensor/op.js';

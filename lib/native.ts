@@ -63,6 +63,10 @@ export interface NativeMemory {
   liveTensors: number;
   liveStorages: number;
   bytes: number;
+  /** Bytes the CPU allocator has handed to live tensors (rounded up to size classes). */
+  cpuAllocatedBytes: number;
+  /** Freed CPU blocks kept for reuse (NODETORCH_CPU_CACHE_MB caps them; 0 disables caching). */
+  cpuCachedBytes: number;
 }
 
 /** The raw binding (native/binding/*.cpp). */
@@ -90,6 +94,7 @@ export interface NativeBinding {
   setNumThreads(threads: number): void;
   getNumThreads(): number;
   memory(): NativeMemory;
+  emptyCache(): void;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
 }

@@ -51,7 +51,34 @@ CR_ENV=(PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRON
 for v in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
   if [ -n "${!v:-}" ]; then CR_ENV+=("$v=${!v}"); fi
 done
-cr() { chroot "$R" /usr/bin/env -i "${CR_ENV[@]}" "$@"; }
+# Each chroot command runs in its own process group (setsid; the script has no job control, so
+# setsid never forks and $! is that group), waited for in the background: a signal then reaches
+# the script at once, and stop() can end the whole step (sh -> npm -> node ...) before unmounting.
+child=
+cr() {
+  setsid chroot "$R" /usr/bin/env -i "${CR_ENV[@]}" "$@" &
+  child=$!
+  local rc=0
+  wait "$child" || rc=$?
+  child=
+  return "$rc"
+}
+stop() {
+  if [ -n "$child" ]; then
+    # npm can outlive a SIGTERM (measured: >10 s during `npm ci`), so give the group 10 s, then
+    # SIGKILL it and wait until it is gone, so the unmounts below find nothing busy.
+    local sig n
+    for sig in TERM KILL; do
+      kill -"$sig" -- "-$child" 2>/dev/null || break
+      for ((n = 0; n < 20; n++)); do
+        kill -0 -- "-$child" 2>/dev/null || break 2
+        sleep 0.5
+      done
+    done
+    wait "$child" 2>/dev/null || true
+  fi
+  exit "$1"
+}
 
 # Unmount in reverse order; a lazy unmount as the last resort so a busy mount never outlives us.
 down() {
@@ -67,8 +94,8 @@ mkdir -p "$(dirname "$R")"
 exec 9>"$R.lock"
 flock -n 9 || { echo "check-libtorch2: waiting for another run using $R" >&2; flock 9; }
 trap down EXIT
-trap 'exit 130' INT # turn signals into a normal exit, so the EXIT trap unmounts
-trap 'exit 143' TERM
+trap 'stop 130' INT # end the running step, then exit normally so the EXIT trap unmounts
+trap 'stop 143' TERM
 down # mounts left over by a run that was killed before its trap ran
 
 # --- the chroot ------------------------------------------------------------------------------

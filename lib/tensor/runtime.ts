@@ -22,9 +22,14 @@ export function getNumThreads(): number {
   return native.getNumThreads();
 }
 
-/** Live tensor handles, distinct storages and their bytes (each storage counted once). */
+/** Live tensor handles, distinct storages and their bytes (each storage counted once), and the CPU allocator's totals. */
 export function memory(): NativeMemory {
   return native.memory();
+}
+
+/** Returns the CPU allocator's cached free blocks to the system. */
+export function emptyCache(): void {
+  native.emptyCache();
 }
 
 /** torch.cuda */

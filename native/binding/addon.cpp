@@ -1,5 +1,5 @@
 // The addon's single registration point.
-#include <napi.h>
+#include "binding/node_api.h"
 
 #include <mutex>
 
@@ -10,6 +10,7 @@
 #include "binding/op_call.h"
 #include "binding/runtime_binding.h"
 #include "binding/tensor_wrap.h"
+#include "core/caching_cpu_allocator.h"
 #include "core/runtime.h"
 
 namespace nodetorch {
@@ -33,6 +34,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   static std::once_flag processSetup;
   std::call_once(processSetup, [] {
     tuneMalloc();
+    installCachingCpuAllocator();
     setNumThreads(defaultNumThreads());
   });
   env.SetInstanceData(new AddonState());

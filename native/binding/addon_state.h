@@ -1,8 +1,10 @@
 // Per-environment state of the addon (one per Node thread that loads it).
 #pragma once
-#include <napi.h>
+#include "binding/node_api.h"
 
 #include <memory>
+
+#include <ATen/core/Tensor.h>
 
 #include "core/storage_accounting.h"
 
@@ -16,6 +18,10 @@ struct AddonState {
   /** lib/tensor's TorchError, thrown for every LibTorch failure. */
   Napi::FunctionReference torchErrorClass;
   StorageAccounting accounting;
+  /** TensorWrap::wrap() hands its tensor to the constructor through here, with `wrapToken` as
+   * the constructor's argument: cheaper than an External per tensor, and unforgeable from JS. */
+  at::Tensor pendingTensor;
+  Napi::ObjectReference wrapToken;
   /** Where tensors borrowing JS memory send their buffers back to be released. */
   std::shared_ptr<ReleaseChannel> releaseChannel;
 

@@ -3,7 +3,7 @@
 // worker), but a JS reference may only be released on its own JS thread: off-thread releases are
 // posted back through a thread-safe function.
 #pragma once
-#include <napi.h>
+#include "binding/node_api.h"
 
 #include <functional>
 

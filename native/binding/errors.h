@@ -1,6 +1,6 @@
 // LibTorch failures become JS TorchErrors (message without the C++ backtrace) at every entry point.
 #pragma once
-#include <napi.h>
+#include "binding/node_api.h"
 
 #include <string>
 #include <utility>

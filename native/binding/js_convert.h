@@ -3,7 +3,7 @@
 #include <ATen/TensorIndexing.h>
 #include <ATen/core/function_schema.h>
 #include <ATen/core/ivalue.h>
-#include <napi.h>
+#include "binding/node_api.h"
 
 #include <string>
 #include <vector>

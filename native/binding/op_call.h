@@ -1,6 +1,6 @@
 // Boxed calls of any ATen operator by schema: torch.ops.aten.* and the Tensor methods stand on these.
 #pragma once
-#include <napi.h>
+#include "binding/node_api.h"
 
 namespace nodetorch {
 

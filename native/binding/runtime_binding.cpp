@@ -5,6 +5,7 @@
 #include "binding/addon_state.h"
 #include "binding/errors.h"
 #include "binding/js_convert.h"
+#include "core/caching_cpu_allocator.h"
 #include "core/runtime.h"
 
 namespace nodetorch {
@@ -43,7 +44,15 @@ Napi::Value memory(const Napi::CallbackInfo& info) {
   out.Set("liveTensors", static_cast<double>(accounting.liveTensors()));
   out.Set("liveStorages", static_cast<double>(accounting.liveStorages()));
   out.Set("bytes", static_cast<double>(accounting.liveBytes()));
+  CpuCacheStats cache = cpuCacheStats();
+  out.Set("cpuAllocatedBytes", static_cast<double>(cache.allocatedBytes));
+  out.Set("cpuCachedBytes", static_cast<double>(cache.cachedBytes));
   return out;
+}
+
+Napi::Value emptyCache(const Napi::CallbackInfo& info) {
+  emptyCpuCache();
+  return info.Env().Undefined();
 }
 
 Napi::Value cudaIsAvailable(const Napi::CallbackInfo& info) {
@@ -61,6 +70,7 @@ void initRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New<setNumThreadsJs>(env, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New<getNumThreadsJs>(env, "getNumThreads"));
   exports.Set("memory", Napi::Function::New<memory>(env, "memory"));
+  exports.Set("emptyCache", Napi::Function::New<emptyCache>(env, "emptyCache"));
   exports.Set("cudaIsAvailable", Napi::Function::New<cudaIsAvailable>(env, "cudaIsAvailable"));
   exports.Set("cudaDeviceCount", Napi::Function::New<cudaDeviceCount>(env, "cudaDeviceCount"));
 }

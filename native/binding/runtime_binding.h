@@ -1,5 +1,5 @@
 #pragma once
-#include <napi.h>
+#include "binding/node_api.h"
 
 namespace nodetorch {
 /** Registers config, setNumThreads, getNumThreads, memory, cudaIsAvailable and cudaDeviceCount. */

@@ -51,26 +51,27 @@ void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&TensorWrap::indexPut>("_indexPut"),
       });
   exports.Set("NativeTensor", cls);
+  AddonState::of(env).wrapToken = Napi::Persistent(Napi::Object::New(env));
 }
 
 TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsExternal()) {
+  AddonState& state = AddonState::of(env);
+  if (info.Length() < 1 || !info[0].StrictEquals(state.wrapToken.Value())) {
     throw Napi::TypeError::New(env, "Tensors are made by torch.tensor(), torch.zeros() and the other factories, "
                                     "not by new Tensor()");
   }
-  // wrap() owns the External's tensor and frees it; the constructor moves the value out.
-  tensor_ = std::move(*info[0].As<Napi::External<at::Tensor>>().Data());
+  tensor_ = std::move(state.pendingTensor);
   napi_type_tag_object(env, info.This(), &kTensorTag);
-  reportedBytes_ = AddonState::of(env).accounting.acquire(tensor_);
-  if (reportedBytes_ > 0) Napi::MemoryManagement::AdjustExternalMemory(env, reportedBytes_);
+  int64_t bytes = state.accounting.acquire(tensor_);
+  if (bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
 }
 
-TensorWrap::~TensorWrap() {
-  if (!disposed_) release(Env());
+void TensorWrap::Finalize(Napi::BasicEnv env) {
+  if (!disposed_) release(env);
 }
 
-void TensorWrap::release(Napi::Env env) {
+void TensorWrap::release(Napi::BasicEnv env) {
   disposed_ = true;
   auto* state = env.GetInstanceData<AddonState>();
   if (state) {
@@ -81,8 +82,9 @@ void TensorWrap::release(Napi::Env env) {
 }
 
 Napi::Object TensorWrap::wrap(Napi::Env env, at::Tensor tensor) {
-  auto external = Napi::External<at::Tensor>::New(env, &tensor);
-  return AddonState::of(env).tensorClass.New({external});
+  AddonState& state = AddonState::of(env);
+  state.pendingTensor = std::move(tensor);
+  return state.tensorClass.New({state.wrapToken.Value()});
 }
 
 bool TensorWrap::isTensor(Napi::Value value) {

@@ -1,7 +1,7 @@
 // NativeTensor: the JS handle of one at::Tensor. lib/tensor's Tensor class extends it.
 #pragma once
 #include <ATen/core/Tensor.h>
-#include <napi.h>
+#include "binding/node_api.h"
 
 namespace nodetorch {
 
@@ -15,11 +15,12 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   static bool isTensor(Napi::Value value);
 
   explicit TensorWrap(const Napi::CallbackInfo& info);
-  ~TensorWrap() override;
+  /** Runs inside the garbage collector (a "basic" finalizer), so memory is freed without yielding. */
+  void Finalize(Napi::BasicEnv env) override;
 
  private:
   const at::Tensor& tensor(Napi::Env env) const;
-  void release(Napi::Env env);
+  void release(Napi::BasicEnv env);
 
   Napi::Value shape(const Napi::CallbackInfo& info);
   Napi::Value strides(const Napi::CallbackInfo& info);
@@ -46,7 +47,6 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
 
   at::Tensor tensor_;
   bool disposed_ = false;
-  int64_t reportedBytes_ = 0;
 };
 
 }  // namespace nodetorch
