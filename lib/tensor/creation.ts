@@ -9,6 +9,12 @@ export type NestedData = number | boolean | bigint | readonly NestedData[];
 /** Typed arrays that map to a dtype without conversion. */
 export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Int32Array | BigInt64Array | Uint16Array;
 
+// A shape argument, checked here so that a non-array gets a message naming the factory.
+function sizeOf(factory: string, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) throw new TypeError(`${factory}(): shape must be an array of integers, got ${shape === null ? 'null' : typeof shape}`);
+  return [...shape];
+}
+
 function finish(result: Tensor, options: TensorOptions): Tensor {
   if (options.requiresGrad) result.requiresGrad = true;
   return result;
@@ -109,30 +115,30 @@ export function fromTypedArray(
 
 /** Zeros of the given shape, e.g. `zeros([2, 3])`. */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.zeros.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+  return finish(aten.zeros.call([sizeOf('zeros', shape), ...factoryArgs(options)]) as Tensor, options);
 }
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.ones.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+  return finish(aten.ones.call([sizeOf('ones', shape), ...factoryArgs(options)]) as Tensor, options);
 }
 /** Uninitialized memory of the given shape. */
 export function empty(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.empty.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+  return finish(aten.empty.call([sizeOf('empty', shape), ...factoryArgs(options)]) as Tensor, options);
 }
 /** A tensor filled with `value`; the dtype follows the value (bool, int64 or float32) unless given. */
 export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
-  return finish(aten.full.call([[...shape], value, ...factoryArgs(options)]) as Tensor, options);
+  return finish(aten.full.call([sizeOf('full', shape), value, ...factoryArgs(options)]) as Tensor, options);
 }
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.rand.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+  return finish(aten.rand.call([sizeOf('rand', shape), ...factoryArgs(options)]) as Tensor, options);
 }
 /** Standard normal samples. */
 export function randn(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.randn.call([[...shape], ...factoryArgs(options)]) as Tensor, options);
+  return finish(aten.randn.call([sizeOf('randn', shape), ...factoryArgs(options)]) as Tensor, options);
 }
 /** Integers uniform in [low, high) (int64 unless `dtype` says otherwise). */
 export function randint(low: number, high: number, shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.randint.call([low, high, [...shape], ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor, options);
+  return finish(aten.randint.call([low, high, sizeOf('randint', shape), ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor, options);
 }
 /** `arange(end)`, `arange(start, end)` or `arange(start, end, step)`; int64 when all are integers. */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {

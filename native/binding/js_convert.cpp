@@ -199,7 +199,7 @@ int64_t toInt(Napi::Value value, const std::string& param) {
   if (value.IsNumber()) {
     double number = value.As<Napi::Number>().DoubleValue();
     if (!std::isfinite(number) || number != std::trunc(number)) {
-      typeError(value.Env(), param + " must be an integer, got " + std::to_string(number));
+      typeError(value.Env(), param + " must be an integer, got " + value.ToString().Utf8Value());
     }
     if (std::fabs(number) > 9223372036854775807.0) typeError(value.Env(), param + " does not fit in int64");
     return static_cast<int64_t>(number);
