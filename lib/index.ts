@@ -14,6 +14,7 @@ export {
   rand,
   randn,
   randint,
+  randperm,
   arange,
   linspace,
   eye,

@@ -2,7 +2,6 @@
  * Loads the native addon and gives it a typed contract. This is the only file that touches the raw
  * binding; everything else imports `native` from here.
  */
-import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,7 +135,6 @@ export function addonCandidates(root = packageRoot()): string[] {
 }
 
 function load(): { binding: NativeBinding; file: string } {
-  const require = createRequire(import.meta.url);
   const candidates = addonCandidates();
   const found = candidates.find((file) => existsSync(file));
   if (!found) {
@@ -147,7 +145,10 @@ function load(): { binding: NativeBinding; file: string } {
     );
   }
   try {
-    return { binding: require(found) as NativeBinding, file: found };
+    const addon = { exports: {} as NativeBinding };
+    process.dlopen(addon, found); // a native module whatever the file name says
+    if (typeof addon.exports.NativeTensor !== 'function') throw new Error('it is not the nodetorch addon');
+    return { binding: addon.exports, file: found };
   } catch (error) {
     throw new Error('nodetorch: ' + explain(found, error as Error), { cause: error });
   }

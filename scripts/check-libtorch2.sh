@@ -180,6 +180,7 @@ cr sh -c "cd /build/src && ${install[*]}" || die "${install[*]} failed in the ch
 cr sh -c 'cd /build/src && npm run build' || die "npm run build failed against LibTorch $TORCH_VERSION"
 
 status=0
-cr sh -c 'cd /build/src && npm test' || status=$?
+# The node-gyp build of bindings.gyp is checked on the host; here it would only repeat the compile.
+cr sh -c 'cd /build/src && NODETORCH_SKIP_GYP_TEST=1 npm test' || status=$?
 echo "== LibTorch $TORCH_VERSION (trixie chroot): tests $([ $status = 0 ] && echo passed || echo "FAILED (exit $status)") =="
 exit "$status"

@@ -4,7 +4,8 @@
 //   2. $Torch_DIR (a folder holding TorchConfig.cmake)
 //   3. the torch package of a Python interpreter (torch.utils.cmake_prefix_path)
 //   4. the system (Debian/Ubuntu libtorch-dev)
-// Prints JSON ({source, torchDir, includeDirs, libDir}) or, with --cmake, just the Torch_DIR.
+// Prints JSON ({source, torchDir, includeDirs, libDir}); --cmake, --include-dirs, --lib-dir and
+// --cxx-abi print one field for build files.
 // CMakeLists.txt and bindings.gyp both ask this script, so the two builds agree.
 'use strict';
 const fs = require('node:fs');
@@ -106,8 +107,16 @@ if (!found) {
   );
   process.exit(1);
 }
+// The C++ ABI LibTorch was built with (Debian and the cxx11 zips: 1; pip wheels before 2.7: 0).
+function cxxAbi(torchDir) {
+  const config = fs.readFileSync(path.join(torchDir, CONFIG), 'utf8');
+  const match = /_GLIBCXX_USE_CXX11_ABI=(\d)/.exec(config);
+  return match ? match[1] : '1';
+}
+
 const arg = process.argv[2];
 if (arg === '--cmake') process.stdout.write(found.torchDir);
 else if (arg === '--include-dirs') process.stdout.write(found.includeDirs.join(' '));
 else if (arg === '--lib-dir') process.stdout.write(found.libDir);
+else if (arg === '--cxx-abi') process.stdout.write(cxxAbi(found.torchDir));
 else process.stdout.write(JSON.stringify(found, null, 2) + '\n');

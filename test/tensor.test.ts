@@ -119,6 +119,8 @@ test('random factories follow manualSeed and match PyTorch', () => {
   const ri = torch.randintLike(torch.zeros([100]), 3, 5);
   assert.ok(ri.min().item() >= 3 && ri.max().item() < 5);
   assert.deepEqual(torch.randnLike(torch.zeros([2, 2])).shape, [2, 2]);
+  torch.manualSeed(0);
+  assert.deepEqual(torch.randperm(6).toArray(), expected.randperm);
 });
 
 test('properties', () => {

@@ -91,6 +91,7 @@ export const aten = {
   rand: op('rand'),
   randn: op('randn'),
   randint: op('randint', 'low'),
+  randperm: op('randperm'),
   eye: op('eye', 'm'),
   zerosLike: op('zeros_like'),
   onesLike: op('ones_like'),

@@ -140,6 +140,10 @@ export function randn(shape: readonly number[], options: TensorOptions = {}): Te
 export function randint(low: number, high: number, shape: readonly number[], options: TensorOptions = {}): Tensor {
   return finish(aten.randint.call([low, high, sizeOf('randint', shape), ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor, options);
 }
+/** A random permutation of 0..n-1 (int64 unless `dtype` says otherwise). */
+export function randperm(n: number, options: TensorOptions = {}): Tensor {
+  return finish(aten.randperm.call([n, ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor, options);
+}
 /** `arange(end)`, `arange(start, end)` or `arange(start, end, step)`; int64 when all are integers. */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
   const [from, to] = end === undefined ? [0, start] : [start, end];

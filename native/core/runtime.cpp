@@ -1,5 +1,6 @@
 #include "core/runtime.h"
 
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <c10/core/QEngine.h>
 #include <dlfcn.h>

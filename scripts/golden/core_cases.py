@@ -169,6 +169,7 @@ RANDOM = {
     "rand": seeded(lambda: torch.rand(3)),
     "randn": seeded(lambda: torch.randn(2, 2)),
     "randint": seeded(lambda: torch.randint(0, 10, (4,))),
+    "randperm": seeded(lambda: torch.randperm(6)),
 }
 
 CASES.sort(key=lambda c: c["name"])
