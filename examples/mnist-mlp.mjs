@@ -31,7 +31,12 @@ function toTensors(digits) {
 /** PyTorch's default Linear initialisation: U(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
 function linear(fanIn, fanOut) {
   const bound = 1 / Math.sqrt(fanIn);
-  const init = (shape) => torch.rand(shape).mul(2 * bound).sub(bound).requiresGrad_();
+  const init = (shape) =>
+    torch
+      .rand(shape)
+      .mul(2 * bound)
+      .sub(bound)
+      .requiresGrad_();
   return { weight: init([fanIn, fanOut]), bias: init([fanOut]) };
 }
 
@@ -56,7 +61,9 @@ const test = toTensors(set.test);
 const model = { fc1: linear(784, 128), fc2: linear(128, 10) };
 const params = [model.fc1.weight, model.fc1.bias, model.fc2.weight, model.fc2.bias];
 
-console.log(`nodetorch ${torch.config().torchVersion}: MLP 784-128-10 on ${trainCount} MNIST digits, ${epochs} epochs, batch ${batchSize}, lr ${lr}`);
+console.log(
+  `nodetorch ${torch.config().torchVersion}: MLP 784-128-10 on ${trainCount} MNIST digits, ${epochs} epochs, batch ${batchSize}, lr ${lr}`,
+);
 const started = performance.now();
 for (let epoch = 1; epoch <= epochs; epoch++) {
   const perm = torch.randperm(trainCount);

@@ -26,24 +26,14 @@ export interface NativeTensorFields {
   dispose(): void;
   _toTypedArray(): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
   item(): number | boolean;
+  retainGrad(): unknown;
   _index(items: unknown[]): unknown;
   _indexPut(items: unknown[], value: unknown): unknown;
 }
 
 /** Names of the dtypes the addon reports. */
 export type DTypeName =
-  | 'float16'
-  | 'bfloat16'
-  | 'float32'
-  | 'float64'
-  | 'int8'
-  | 'uint8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'bool'
-  | 'complex64'
-  | 'complex128';
+  'float16' | 'bfloat16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'bool' | 'complex64' | 'complex128';
 
 /** What `torch.config()` reports about the LibTorch build and the process. */
 export interface NativeConfig {
@@ -127,11 +117,7 @@ function explain(file: string, error: Error): string {
 /** Where the addon is looked for, in order. */
 export function addonCandidates(root = packageRoot()): string[] {
   const fromEnv = process.env.NODETORCH_ADDON ? [path.resolve(process.env.NODETORCH_ADDON)] : [];
-  return [
-    ...fromEnv,
-    path.join(root, 'build', 'Release', 'nodetorch.node'),
-    path.join(root, 'build', 'Debug', 'nodetorch.node'),
-  ];
+  return [...fromEnv, path.join(root, 'build', 'Release', 'nodetorch.node'), path.join(root, 'build', 'Debug', 'nodetorch.node')];
 }
 
 function load(): { binding: NativeBinding; file: string } {

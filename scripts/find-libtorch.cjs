@@ -53,7 +53,12 @@ function fromPython() {
 }
 
 function fromSystem() {
-  const roots = ['/usr/lib/x86_64-linux-gnu/cmake/Torch', '/usr/lib/aarch64-linux-gnu/cmake/Torch', '/usr/lib/cmake/Torch', '/usr/local/share/cmake/Torch'];
+  const roots = [
+    '/usr/lib/x86_64-linux-gnu/cmake/Torch',
+    '/usr/lib/aarch64-linux-gnu/cmake/Torch',
+    '/usr/lib/cmake/Torch',
+    '/usr/local/share/cmake/Torch',
+  ];
   for (const dir of roots) if (configIn(dir)) return dir;
   tried.push(`no ${CONFIG} under ${roots.join(', ')}`);
   return null;

@@ -19,12 +19,24 @@ test('a timer keeps firing while a large matmul runs', async () => {
 });
 
 test('async results match sync ones and carry autograd', async () => {
-  const x = torch.tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true });
+  const x = torch.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: 'float64', requiresGrad: true },
+  );
   const y = await x.matmulAsync(x);
-  assert.deepEqual(y.toArray(), [[7, 10], [15, 22]]);
+  assert.deepEqual(y.toArray(), [
+    [7, 10],
+    [15, 22],
+  ]);
   assert.equal(y.gradFn, 'MmBackward0');
   y.sum().backward();
-  assert.deepEqual(x.grad!.toArray(), [[7, 11], [9, 13]]);
+  assert.deepEqual(x.grad!.toArray(), [
+    [7, 11],
+    [9, 13],
+  ]);
 });
 
 test('grad mode is carried into the worker thread', async () => {
@@ -40,7 +52,11 @@ test('grad mode is carried into the worker thread', async () => {
 
 test('toArrayAsync copies out off the loop', async () => {
   const t = torch.arange(6).reshape(2, 3).t();
-  assert.deepEqual(await t.toArrayAsync(), [[0, 3], [1, 4], [2, 5]]);
+  assert.deepEqual(await t.toArrayAsync(), [
+    [0, 3],
+    [1, 4],
+    [2, 5],
+  ]);
 });
 
 test('async failures reject with a TorchError and the process keeps working', async () => {
@@ -58,6 +74,13 @@ test('inputs disposed while the op runs stay alive in the worker', async () => {
 });
 
 test('many concurrent async ops resolve in order of completion with correct values', async () => {
-  const outs = await Promise.all(Array.from({ length: 16 }, (_, i) => torch.full([2, 2], i).matmulAsync(torch.eye(2, 2, { dtype: 'int64' }))));
-  outs.forEach((out, i) => assert.deepEqual(out.toArray(), [[i, i], [i, i]]));
+  const outs = await Promise.all(
+    Array.from({ length: 16 }, (_, i) => torch.full([2, 2], i).matmulAsync(torch.eye(2, 2, { dtype: 'int64' }))),
+  );
+  outs.forEach((out, i) =>
+    assert.deepEqual(out.toArray(), [
+      [i, i],
+      [i, i],
+    ]),
+  );
 });

@@ -5,10 +5,19 @@ import * as torch from '../lib/index.ts';
 import { assertArrayClose } from './helpers.ts';
 
 test('the DESIGN.md example: d(sum(x*x))/dx = 2x', () => {
-  const x = torch.tensor([[1, 2], [3, 4]], { dtype: 'float32', requiresGrad: true });
+  const x = torch.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: 'float32', requiresGrad: true },
+  );
   const y = x.mul(x).sum();
   y.backward();
-  assert.deepEqual(x.grad!.toArray(), [[2, 4], [6, 8]]);
+  assert.deepEqual(x.grad!.toArray(), [
+    [2, 4],
+    [6, 8],
+  ]);
   assert.equal(y.gradFn, 'SumBackward0');
   assert.equal(x.isLeaf, true);
   assert.equal(y.isLeaf, false);
@@ -63,7 +72,13 @@ test('noGrad and enableGrad scopes nest and restore the mode', () => {
   });
   assert.equal(y.requiresGrad, false);
   assert.equal(torch.isGradEnabled(), true);
-  assert.throws(() => torch.noGrad(() => { throw new Error('inside'); }), /inside/);
+  assert.throws(
+    () =>
+      torch.noGrad(() => {
+        throw new Error('inside');
+      }),
+    /inside/,
+  );
   assert.equal(torch.isGradEnabled(), true, 'restored after a throw');
   assert.throws(() => torch.noGrad(async () => 1), { name: 'TypeError', message: /synchronous/ });
   assert.equal(torch.isGradEnabled(), true);
@@ -94,10 +109,19 @@ test('autograd.backward from several roots', () => {
 });
 
 test('gradients flow through indexing, views and broadcasting', () => {
-  const w = torch.tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32', requiresGrad: true });
+  const w = torch.tensor(
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    { dtype: 'float32', requiresGrad: true },
+  );
   const b = torch.tensor([1, 1, 1], { dtype: 'float32', requiresGrad: true });
   w.add(b).index(torch.slice(), torch.slice(1, null)).sum().backward();
-  assert.deepEqual(w.grad!.toArray(), [[0, 1, 1], [0, 1, 1]]);
+  assert.deepEqual(w.grad!.toArray(), [
+    [0, 1, 1],
+    [0, 1, 1],
+  ]);
   assert.deepEqual(b.grad!.toArray(), [0, 2, 2]);
 });
 

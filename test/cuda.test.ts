@@ -12,13 +12,29 @@ test('cuda: availability is consistent with config()', () => {
 });
 
 test('cuda: tensors move to the GPU and back', { skip }, () => {
-  const x = torch.tensor([[1, 2], [3, 4]], { dtype: 'float32' });
+  const x = torch.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: 'float32' },
+  );
   const g = x.cuda();
   assert.equal(g.device, 'cuda:0');
   assert.equal(x.to('cuda').device, 'cuda:0');
   assert.equal(torch.zeros([2], { device: 'cuda:0' }).device, 'cuda:0');
-  assert.deepEqual(g.matmul(g).cpu().toArray(), [[7, 10], [15, 22]]);
-  assert.deepEqual(g.toArray(), [[1, 2], [3, 4]], 'toArray copies from the device');
+  assert.deepEqual(g.matmul(g).cpu().toArray(), [
+    [7, 10],
+    [15, 22],
+  ]);
+  assert.deepEqual(
+    g.toArray(),
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    'toArray copies from the device',
+  );
   assert.match(String(g), /device='cuda:0'/);
 });
 
@@ -29,7 +45,7 @@ test('cuda: autograd and async on the GPU', { skip }, async () => {
   const a = torch.randn([512, 512], { device: 'cuda' });
   const b = await a.matmulAsync(a);
   assert.equal(b.device, 'cuda:0');
-  assert.ok(Math.abs(b.sum().item() as number - (a.matmul(a).sum().item() as number)) < 1e-1);
+  assert.ok(Math.abs(b.sum().item() - a.matmul(a).sum().item()) < 1e-1);
 });
 
 test('cuda: a device index past the last GPU is a clear error', { skip }, () => {

@@ -21,7 +21,7 @@ const cases = JSON.parse(readFileSync(fixtureUrl, 'utf8')) as FormatCase[];
 const NON_FINITE: Readonly<Record<string, number>> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
 
 function toNumber(value: number | string): number {
-  return typeof value === 'number' ? value : NON_FINITE[value];
+  return typeof value === 'number' ? value : NON_FINITE[value]!;
 }
 
 /** Builds the typed array the native layer would hand the formatter for `dtype`. */

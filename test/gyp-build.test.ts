@@ -36,7 +36,10 @@ test('node-gyp builds bindings.gyp into a working addon', { skip, timeout: 40 * 
   const addon = path.join(work, 'build', 'Release', 'nodetorch.node');
   const run = spawnSync(
     process.execPath,
-    ['-e', "const t = require('nodetorch'); const x = t.tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true }); x.mul(x).sum().backward(); console.log(t.config().addonPath, JSON.stringify(x.grad.toArray()))"],
+    [
+      '-e',
+      "const t = require('nodetorch'); const x = t.tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true }); x.mul(x).sum().backward(); console.log(t.config().addonPath, JSON.stringify(x.grad.toArray()))",
+    ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, NODETORCH_ADDON: addon } },
   );
   assert.equal(run.status, 0, run.stderr);

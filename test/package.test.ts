@@ -5,13 +5,21 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const node = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env });
+const node = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env });
 
 test('import from ESM and require from CommonJS both work', () => {
-  const esm = node(['--input-type=module', '-e', "import * as torch from 'nodetorch'; const x = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true, dtype: 'float32' }); x.mul(x).sum().backward(); console.log(JSON.stringify(x.grad.toArray()))"]);
+  const esm = node([
+    '--input-type=module',
+    '-e',
+    "import * as torch from 'nodetorch'; const x = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true, dtype: 'float32' }); x.mul(x).sum().backward(); console.log(JSON.stringify(x.grad.toArray()))",
+  ]);
   assert.equal(esm.status, 0, esm.stderr);
   assert.equal(esm.stdout.trim(), '[[2,4],[6,8]]');
-  const cjs = node(['-e', "const torch = require('nodetorch'); console.log(torch.ones([2]).add(1).toArray().join(','), typeof torch.Tensor)"]);
+  const cjs = node([
+    '-e',
+    "const torch = require('nodetorch'); console.log(torch.ones([2]).add(1).toArray().join(','), typeof torch.Tensor)",
+  ]);
   assert.equal(cjs.status, 0, cjs.stderr);
   assert.equal(cjs.stdout.trim(), '2,2 function');
 });
@@ -29,13 +37,22 @@ test('a missing addon names the paths it tried and the fix', () => {
 });
 
 test('an addon that cannot load explains why', () => {
-  const result = node(['-e', "require('nodetorch')"], { ...process.env, NODETORCH_ADDON: fileURLToPath(new URL('./fixtures/core_golden.json', import.meta.url)) });
+  const result = node(['-e', "require('nodetorch')"], {
+    ...process.env,
+    NODETORCH_ADDON: fileURLToPath(new URL('./fixtures/core_golden.json', import.meta.url)),
+  });
   assert.notEqual(result.status, 0);
   assert.match(result.stderr, /nodetorch: the addon .*core_golden\.json failed to load/);
 });
 
 test('find-libtorch reports the order it searched', () => {
-  const found = JSON.parse(execFileSync(process.execPath, ['scripts/find-libtorch.cjs'], { cwd: root, encoding: 'utf8', env: { ...process.env, LIBTORCH: '/nonexistent' } }));
+  const found = JSON.parse(
+    execFileSync(process.execPath, ['scripts/find-libtorch.cjs'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, LIBTORCH: '/nonexistent' },
+    }),
+  );
   assert.ok(['LIBTORCH', 'Torch_DIR', 'python', 'system'].includes(found.source));
   assert.notEqual(found.source, 'LIBTORCH', 'an invalid LIBTORCH is skipped');
   assert.ok(found.includeDirs.length > 0);

@@ -6,11 +6,24 @@ import * as torch from '../lib/index.ts';
 import { assertArrayClose, readFixture } from './helpers.ts';
 
 test('tensor() infers shape and dtype like PyTorch', () => {
-  assert.equal(torch.tensor([[1, 2], [3, 4]]).dtype, 'int64');
+  assert.equal(
+    torch.tensor([
+      [1, 2],
+      [3, 4],
+    ]).dtype,
+    'int64',
+  );
   assert.equal(torch.tensor([1, 2.5]).dtype, 'float32');
   assert.equal(torch.tensor([true, false]).dtype, 'bool');
   assert.equal(torch.tensor([1n, 2n]).dtype, 'int64');
-  assert.deepEqual(torch.tensor([[[1], [2]], [[3], [4]], [[5], [6]]]).shape, [3, 2, 1]);
+  assert.deepEqual(
+    torch.tensor([
+      [[1], [2]],
+      [[3], [4]],
+      [[5], [6]],
+    ]).shape,
+    [3, 2, 1],
+  );
   assert.deepEqual(torch.tensor(3.5).shape, []);
   assert.equal(torch.tensor(3.5).item(), 3.5);
   assert.deepEqual(torch.tensor([]).shape, [0]);
@@ -83,7 +96,10 @@ test('a borrowed buffer stays alive after its JS array is dropped', () => {
 });
 
 test('factories', () => {
-  assert.deepEqual(torch.zeros([2, 2]).toArray(), [[0, 0], [0, 0]]);
+  assert.deepEqual(torch.zeros([2, 2]).toArray(), [
+    [0, 0],
+    [0, 0],
+  ]);
   assert.deepEqual(torch.ones([2], { dtype: 'int32' }).toArray(), [1, 1]);
   assert.equal(torch.ones([2], { dtype: 'int32' }).dtype, 'int32');
   assert.deepEqual(torch.full([2], 7).toArray(), [7, 7]);
@@ -94,7 +110,10 @@ test('factories', () => {
   assert.equal(torch.arange(4).dtype, 'int64');
   assert.deepEqual(torch.arange(1, 2, 0.25).toArray(), [1, 1.25, 1.5, 1.75]);
   assert.deepEqual(torch.linspace(0, 1, 5).toArray(), [0, 0.25, 0.5, 0.75, 1]);
-  assert.deepEqual(torch.eye(2, 3).toArray(), [[1, 0, 0], [0, 1, 0]]);
+  assert.deepEqual(torch.eye(2, 3).toArray(), [
+    [1, 0, 0],
+    [0, 1, 0],
+  ]);
   assert.deepEqual(torch.zerosLike(torch.ones([2, 3], { dtype: 'float64' })).dtype, 'float64');
   assert.deepEqual(torch.fullLike(torch.ones([2]), 3).toArray(), [3, 3]);
   assert.deepEqual(torch.onesLike(torch.zeros([1, 2])).toArray(), [[1, 1]]);
@@ -179,31 +198,64 @@ test('shape ops', () => {
   assert.deepEqual(t.unsqueeze(-1).squeeze(-1).shape, [2, 3, 4]);
   assert.deepEqual(torch.zeros([3, 1]).expand(3, 5).shape, [3, 5]);
   assert.deepEqual(torch.cat([torch.zeros([2, 3]), torch.ones([1, 3])]).shape, [3, 3]);
-  assert.deepEqual(torch.cat([torch.zeros([2, 3]), torch.ones([2, 1])], 1).toArray(), [[0, 0, 0, 1], [0, 0, 0, 1]]);
-  assert.deepEqual(torch.stack([torch.zeros([2]), torch.ones([2])], 1).toArray(), [[0, 1], [0, 1]]);
-  assert.deepEqual(t.split(1, 1).map((p) => p.shape), [[2, 1, 4], [2, 1, 4], [2, 1, 4]]);
-  assert.deepEqual(t.chunk(2, 2).map((p) => p.shape), [[2, 3, 2], [2, 3, 2]]);
-  assert.deepEqual(torch.arange(6).reshape(2, 3).t().toArray(), [[0, 3], [1, 4], [2, 5]]);
+  assert.deepEqual(torch.cat([torch.zeros([2, 3]), torch.ones([2, 1])], 1).toArray(), [
+    [0, 0, 0, 1],
+    [0, 0, 0, 1],
+  ]);
+  assert.deepEqual(torch.stack([torch.zeros([2]), torch.ones([2])], 1).toArray(), [
+    [0, 1],
+    [0, 1],
+  ]);
+  assert.deepEqual(
+    t.split(1, 1).map((p) => p.shape),
+    [
+      [2, 1, 4],
+      [2, 1, 4],
+      [2, 1, 4],
+    ],
+  );
+  assert.deepEqual(
+    t.chunk(2, 2).map((p) => p.shape),
+    [
+      [2, 3, 2],
+      [2, 3, 2],
+    ],
+  );
+  assert.deepEqual(torch.arange(6).reshape(2, 3).t().toArray(), [
+    [0, 3],
+    [1, 4],
+    [2, 5],
+  ]);
 });
 
 test('indexing with PyTorch semantics', () => {
   const t = torch.arange(12).reshape(3, 4);
   assert.deepEqual(t.index(1).toArray(), [4, 5, 6, 7]);
   assert.equal(t.index(-1, -1).item(), 11);
-  assert.deepEqual(t.index(torch.slice(1, null), torch.slice(null, null, 2)).toArray(), [[4, 6], [8, 10]]);
+  assert.deepEqual(t.index(torch.slice(1, null), torch.slice(null, null, 2)).toArray(), [
+    [4, 6],
+    [8, 10],
+  ]);
   assert.deepEqual(t.index('...', 0).toArray(), [0, 4, 8]);
   assert.deepEqual(t.index(null).shape, [1, 3, 4]);
   assert.deepEqual(t.index(torch.slice(null, -1)).shape, [2, 4]);
   // Boolean mask and index tensors.
   assert.deepEqual(t.index(t.gt(8)).toArray(), [9, 10, 11]);
-  assert.deepEqual(t.index(torch.tensor([2, 0])).toArray(), [[8, 9, 10, 11], [0, 1, 2, 3]]);
+  assert.deepEqual(t.index(torch.tensor([2, 0])).toArray(), [
+    [8, 9, 10, 11],
+    [0, 1, 2, 3],
+  ]);
   assert.deepEqual(t.index([0, 2], [1, 3]).toArray(), [1, 11]);
   // indexPut_
   const u = torch.zeros([3, 3]);
   u.indexPut_([1], 5);
   u.indexPut_([torch.slice(), 0], torch.tensor([1, 2, 3], { dtype: 'float32' }));
   u.indexPut_([u.eq(5)], -1);
-  assert.deepEqual(u.toArray(), [[1, 0, 0], [2, -1, -1], [3, 0, 0]]);
+  assert.deepEqual(u.toArray(), [
+    [1, 0, 0],
+    [2, -1, -1],
+    [3, 0, 0],
+  ]);
 });
 
 test('in-place variants return this and change the data', () => {
@@ -231,16 +283,39 @@ test('arithmetic options: alpha and rounding modes', () => {
   assert.deepEqual(a.div(2).toArray(), [3.5, -3.5]);
   assert.deepEqual(a.div(2, { roundingMode: 'trunc' }).toArray(), [3, -3]);
   assert.deepEqual(a.div(2, { roundingMode: 'floor' }).toArray(), [3, -4]);
-  assert.deepEqual(torch.tensor([1, 5]).max(torch.tensor([3, 2])).toArray(), [3, 5]);
-  const { values, indices } = torch.tensor([[1, 9], [8, 2]]).max(1);
-  assert.deepEqual([values.toArray(), indices.toArray()], [[9, 8], [1, 0]]);
-  assert.equal(torch.tensor([true, false]).any().item(), true);
-  assert.equal(torch.tensor([true, false]).all().item(), false);
+  assert.deepEqual(
+    torch
+      .tensor([1, 5])
+      .max(torch.tensor([3, 2]))
+      .toArray(),
+    [3, 5],
+  );
+  const { values, indices } = torch
+    .tensor([
+      [1, 9],
+      [8, 2],
+    ])
+    .max(1);
+  assert.deepEqual(
+    [values.toArray(), indices.toArray()],
+    [
+      [9, 8],
+      [1, 0],
+    ],
+  );
+  assert.equal(torch.tensor([true, false]).any().item(), 1);
+  assert.equal(torch.tensor([true, false]).all().item(), 0);
   assert.deepEqual(torch.tensor([1, 2]).ne(1).logicalNot().toArray(), [true, false]);
 });
 
 test('printing matches PyTorch', () => {
-  const x = torch.tensor([[1, 2], [3, 4]], { dtype: 'float32', requiresGrad: true });
+  const x = torch.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: 'float32', requiresGrad: true },
+  );
   assert.equal(x.toString(), 'tensor([[1., 2.],\n        [3., 4.]], requires_grad=True)');
   assert.equal(inspect(x.mul(x).sum()), 'tensor(30., grad_fn=<SumBackward0>)');
   assert.equal(`${torch.tensor([1, 2])}`, 'tensor([1, 2])');

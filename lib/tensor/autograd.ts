@@ -55,10 +55,21 @@ export const autograd = {
     const outs = Array.isArray(outputs) ? outputs : [outputs];
     const ins = Array.isArray(inputs) ? inputs : [inputs];
     const gradOutputs = options.gradOutputs ?? outs.map(() => null);
-    return native.grad(outs, ins, gradOutputs, options.retainGraph, options.createGraph ?? false, options.allowUnused ?? false) as (Tensor | null)[];
+    return native.grad(
+      outs,
+      ins,
+      gradOutputs,
+      options.retainGraph,
+      options.createGraph ?? false,
+      options.allowUnused ?? false,
+    ) as (Tensor | null)[];
   },
   /** Backward from several tensors at once, accumulating into the leaves' `.grad`. */
-  backward(tensors: Tensor | Tensor[], gradTensors?: (Tensor | null)[], options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
+  backward(
+    tensors: Tensor | Tensor[],
+    gradTensors?: (Tensor | null)[],
+    options: { retainGraph?: boolean; createGraph?: boolean } = {},
+  ): void {
     const list = Array.isArray(tensors) ? tensors : [tensors];
     native.backward(list, gradTensors ?? list.map(() => null), options.retainGraph, options.createGraph ?? false);
   },

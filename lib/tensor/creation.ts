@@ -7,11 +7,13 @@ import type { DType, TensorOptions } from './types.js';
 export type NestedData = number | boolean | bigint | readonly NestedData[];
 
 /** Typed arrays that map to a dtype without conversion. */
-export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Int32Array | BigInt64Array | Uint16Array;
+export type TypedArray =
+  Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Int32Array | BigInt64Array | Uint16Array;
 
 // A shape argument, checked here so that a non-array gets a message naming the factory.
 function sizeOf(factory: string, shape: readonly number[]): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${factory}(): shape must be an array of integers, got ${shape === null ? 'null' : typeof shape}`);
+  if (!Array.isArray(shape))
+    throw new TypeError(`${factory}(): shape must be an array of integers, got ${shape === null ? 'null' : typeof shape}`);
   return [...shape];
 }
 
@@ -43,7 +45,10 @@ function flatten(data: NestedData, shape: number[]): { flat: (number | boolean |
   const kinds = new Set<Kind>();
   const walk = (value: NestedData, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (Array.isArray(value)) throw new TypeError(`tensor(): ragged nested array: data${path} is an array where a value was expected (shape so far ${JSON.stringify(shape)})`);
+      if (Array.isArray(value))
+        throw new TypeError(
+          `tensor(): ragged nested array: data${path} is an array where a value was expected (shape so far ${JSON.stringify(shape)})`,
+        );
       if (typeof value === 'boolean') kinds.add('bool');
       else if (typeof value === 'bigint') kinds.add('bigint');
       else if (typeof value === 'number') kinds.add(Number.isInteger(value) ? 'int' : 'float');
@@ -59,7 +64,15 @@ function flatten(data: NestedData, shape: number[]): { flat: (number | boolean |
     value.forEach((item, i) => walk(item as NestedData, depth + 1, `${path}[${i}]`));
   };
   walk(data, 0, '');
-  const kind: Kind = kinds.has('float') ? 'float' : kinds.has('bigint') ? 'bigint' : kinds.has('int') ? 'int' : kinds.has('bool') ? 'bool' : 'float';
+  const kind: Kind = kinds.has('float')
+    ? 'float'
+    : kinds.has('bigint')
+      ? 'bigint'
+      : kinds.has('int')
+        ? 'int'
+        : kinds.has('bool')
+          ? 'bool'
+          : 'float';
   return { flat, kind };
 }
 
@@ -72,7 +85,9 @@ const defaultDtype: Record<Kind, DType> = { bool: 'bool', int: 'int64', float: '
  */
 export function tensor(data: NestedData | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
   if (data instanceof Tensor) {
-    const copy = data.detach().to({ dtype: options.dtype ?? data.dtype, device: options.device ?? (data.device as TensorOptions['device']), copy: true });
+    const copy = data
+      .detach()
+      .to({ dtype: options.dtype ?? data.dtype, device: options.device ?? (data.device as TensorOptions['device']), copy: true });
     return finish(copy, options);
   }
   if (ArrayBuffer.isView(data)) return finish(fromTypedArray(data as TypedArray, undefined, { ...options, copy: true }), options);
@@ -102,11 +117,7 @@ export function tensor(data: NestedData | TypedArray | Tensor, options: TensorOp
  * with `copy: true`, a different dtype, or a misaligned view, the data is copied.
  * Uint16Array holds raw float16/bfloat16 bits when `dtype` says so.
  */
-export function fromTypedArray(
-  data: TypedArray,
-  shape?: readonly number[],
-  options: TensorOptions & { copy?: boolean } = {},
-): Tensor {
+export function fromTypedArray(data: TypedArray, shape?: readonly number[], options: TensorOptions & { copy?: boolean } = {}): Tensor {
   const created = native.fromTypedArray(data, shape ? [...shape] : [data.length], options.dtype, options.copy ?? false) as Tensor;
   const placed = options.device && options.device !== 'cpu' ? created.to({ device: options.device }) : created;
   if (placed !== created) created.dispose();
@@ -138,7 +149,10 @@ export function randn(shape: readonly number[], options: TensorOptions = {}): Te
 }
 /** Integers uniform in [low, high) (int64 unless `dtype` says otherwise). */
 export function randint(low: number, high: number, shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.randint.call([low, high, sizeOf('randint', shape), ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor, options);
+  return finish(
+    aten.randint.call([low, high, sizeOf('randint', shape), ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor,
+    options,
+  );
 }
 /** A random permutation of 0..n-1 (int64 unless `dtype` says otherwise). */
 export function randperm(n: number, options: TensorOptions = {}): Tensor {
@@ -197,4 +211,3 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   return aten.stack.call([tensors, dim]) as Tensor;
 }
-

@@ -108,7 +108,7 @@ function stridesOf(shape: readonly number[]): number[] {
   let stride = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     strides[d] = stride;
-    stride *= shape[d];
+    stride *= shape[d]!;
   }
   return strides;
 }
@@ -144,11 +144,11 @@ function visibleValues(layout: Layout): (number | bigint)[] {
   const out: (number | bigint)[] = [];
   const visit = (dim: number, offset: number): void => {
     if (dim === layout.shape.length) {
-      out.push(layout.values[offset]);
+      out.push(layout.values[offset]!);
       return;
     }
-    for (const i of keptIndices(layout.shape[dim], layout.summarize)) {
-      if (i !== null) visit(dim + 1, offset + i * layout.strides[dim]);
+    for (const i of keptIndices(layout.shape[dim]!, layout.summarize)) {
+      if (i !== null) visit(dim + 1, offset + i * layout.strides[dim]!);
     }
   };
   visit(0, 0);
@@ -156,38 +156,24 @@ function visibleValues(layout: Layout): (number | bigint)[] {
 }
 
 /** Renders the subtensor that starts at `dim` / `offset`, nested brackets included. */
-function formatSubtensor(
-  layout: Layout,
-  formatter: ElementFormatter,
-  dim: number,
-  offset: number,
-  indent: number,
-): string {
+function formatSubtensor(layout: Layout, formatter: ElementFormatter, dim: number, offset: number, indent: number): string {
   const remainingDims = layout.shape.length - dim;
-  if (remainingDims === 0) return formatter.format(layout.values[offset]);
+  if (remainingDims === 0) return formatter.format(layout.values[offset]!);
   if (remainingDims === 1) return formatVector(layout, formatter, dim, offset, indent);
 
-  const slices = keptIndices(layout.shape[dim], layout.summarize).map((i) =>
-    i === null
-      ? '...'
-      : formatSubtensor(layout, formatter, dim + 1, offset + i * layout.strides[dim], indent + 1),
+  const slices = keptIndices(layout.shape[dim]!, layout.summarize).map((i) =>
+    i === null ? '...' : formatSubtensor(layout, formatter, dim + 1, offset + i * layout.strides[dim]!, indent + 1),
   );
   const separator = ',' + '\n'.repeat(remainingDims - 1) + ' '.repeat(indent + 1);
   return '[' + slices.join(separator) + ']';
 }
 
 /** Renders the innermost dimension, wrapping elements to fit the line width. */
-function formatVector(
-  layout: Layout,
-  formatter: ElementFormatter,
-  dim: number,
-  offset: number,
-  indent: number,
-): string {
+function formatVector(layout: Layout, formatter: ElementFormatter, dim: number, offset: number, indent: number): string {
   const elementLength = formatter.width + 2; // element plus ", "
   const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / elementLength));
-  const items = keptIndices(layout.shape[dim], layout.summarize).map((i) =>
-    i === null ? ' ...' : formatter.format(layout.values[offset + i * layout.strides[dim]]),
+  const items = keptIndices(layout.shape[dim]!, layout.summarize).map((i) =>
+    i === null ? ' ...' : formatter.format(layout.values[offset + i * layout.strides[dim]!]!),
   );
   const lines: string[] = [];
   for (let start = 0; start < items.length; start += perLine) {
@@ -272,14 +258,12 @@ const bitsScratch = new BigUint64Array(float64Scratch.buffer);
 /** The exact value of a non-negative finite double as a rational. */
 function toRational(value: number): Rational {
   float64Scratch[0] = value;
-  const bits = bitsScratch[0];
+  const bits = bitsScratch[0]!;
   const biasedExponent = Number((bits >> 52n) & 0x7ffn);
   const fraction = bits & ((1n << 52n) - 1n);
   const mantissa = biasedExponent === 0 ? fraction : fraction | (1n << 52n);
   const exponent = biasedExponent === 0 ? -1074 : biasedExponent - 1075;
-  return exponent >= 0
-    ? { num: mantissa << BigInt(exponent), den: 1n }
-    : { num: mantissa, den: 1n << BigInt(-exponent) };
+  return exponent >= 0 ? { num: mantissa << BigInt(exponent), den: 1n } : { num: mantissa, den: 1n << BigInt(-exponent) };
 }
 
 /** Integer nearest to `num / den`, ties to even (Python's rounding; JS's toFixed rounds ties up). */
@@ -297,9 +281,7 @@ function pow10(exponent: number): bigint {
 
 /** `x * 10^exponent` rounded half-to-even, exactly. */
 function scaleAndRound(x: Rational, exponent: number): bigint {
-  return exponent >= 0
-    ? roundHalfEven(x.num * pow10(exponent), x.den)
-    : roundHalfEven(x.num, x.den * pow10(-exponent));
+  return exponent >= 0 ? roundHalfEven(x.num * pow10(exponent), x.den) : roundHalfEven(x.num, x.den * pow10(-exponent));
 }
 
 /** Whether `x >= 10^exponent`, exactly. */
@@ -309,7 +291,9 @@ function atLeastPow10(x: Rational, exponent: number): boolean {
 
 /** Python's `{:.Nf}` for a non-negative finite double. */
 function toFixedDigits(magnitude: number, digits: number): string {
-  const scaled = scaleAndRound(toRational(magnitude), digits).toString().padStart(digits + 1, '0');
+  const scaled = scaleAndRound(toRational(magnitude), digits)
+    .toString()
+    .padStart(digits + 1, '0');
   if (digits === 0) return scaled;
   return scaled.slice(0, -digits) + '.' + scaled.slice(-digits);
 }

@@ -74,10 +74,23 @@ function nest(flat: ArrayLike<number | bigint | boolean>, shape: readonly number
  * freed by `dispose()`, `using`, `torch.tidy`, or, as a backstop, the garbage collector.
  */
 export class Tensor extends NativeTensor {
+  /** The accumulated gradient (after backward), or null; assignable, checked against shape, dtype and device. */
+  declare grad: Tensor | null;
+  /** Keeps `.grad` for this non-leaf tensor on the next backward. */
+  declare retainGrad: () => this;
+
   /** @internal Tensors are created by the addon and the factories. */
   constructor(handle: unknown) {
     super(handle);
     track(this);
+  }
+
+  /**
+   * The value of a one-element tensor as a JS number (a bool tensor gives 1 or 0, so the type stays
+   * `number`; `toArray()` gives booleans).
+   */
+  override item(): number {
+    return Number(super.item());
   }
 
   /** Number of elements. */
@@ -95,7 +108,8 @@ export class Tensor extends NativeTensor {
     if (d === undefined) return this.shape;
     const n = this._dim;
     const index = d < 0 ? d + n : d;
-    if (index < 0 || index >= n) throw new TorchError(`Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${d})`);
+    if (index < 0 || index >= n)
+      throw new TorchError(`Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${d})`);
     return this.shape[index]!;
   }
   /** Strides of every dimension, in elements. */
@@ -126,7 +140,16 @@ export class Tensor extends NativeTensor {
   /** Converts dtype and/or device: `to('cuda')`, `to('float64')`, `to({ dtype, device })`. */
   to(target: DType | Device | ToOptions): Tensor {
     const options: ToOptions = typeof target === 'string' ? (isDevice(target) ? { device: target } : { dtype: target as DType }) : target;
-    const result = aten.to.call([this, options.dtype, undefined, options.device, undefined, options.nonBlocking ?? false, options.copy ?? false, undefined]) as Tensor;
+    const result = aten.to.call([
+      this,
+      options.dtype,
+      undefined,
+      options.device,
+      undefined,
+      options.nonBlocking ?? false,
+      options.copy ?? false,
+      undefined,
+    ]) as Tensor;
     return result;
   }
   cpu(): Tensor {

@@ -1,12 +1,11 @@
 // The addon's single registration point.
-#include "binding/node_api.h"
-
 #include <mutex>
 
 #include "binding/addon_state.h"
 #include "binding/autograd.h"
 #include "binding/buffer_keepalive.h"
 #include "binding/factory.h"
+#include "binding/node_api.h"
 #include "binding/op_call.h"
 #include "binding/runtime_binding.h"
 #include "binding/tensor_wrap.h"

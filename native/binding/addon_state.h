@@ -1,11 +1,10 @@
 // Per-environment state of the addon (one per Node thread that loads it).
 #pragma once
-#include "binding/node_api.h"
+#include <ATen/core/Tensor.h>
 
 #include <memory>
 
-#include <ATen/core/Tensor.h>
-
+#include "binding/node_api.h"
 #include "core/storage_accounting.h"
 
 namespace nodetorch {

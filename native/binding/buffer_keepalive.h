@@ -3,9 +3,9 @@
 // worker), but a JS reference may only be released on its own JS thread: off-thread releases are
 // posted back through a thread-safe function.
 #pragma once
-#include "binding/node_api.h"
-
 #include <functional>
+
+#include "binding/node_api.h"
 
 namespace nodetorch {
 

@@ -1,9 +1,9 @@
 // LibTorch failures become JS TorchErrors (message without the C++ backtrace) at every entry point.
 #pragma once
-#include "binding/node_api.h"
-
 #include <string>
 #include <utility>
+
+#include "binding/node_api.h"
 
 namespace nodetorch {
 

@@ -38,7 +38,8 @@ int64_t product(const std::vector<int64_t>& shape) {
 Napi::Value fromTypedArray(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return NT_GUARD(info, {
-    if (!info[0].IsTypedArray()) throw Napi::TypeError::New(env, "data must be a typed array, got " + describeJsValue(info[0]));
+    if (!info[0].IsTypedArray())
+      throw Napi::TypeError::New(env, "data must be a typed array, got " + describeJsValue(info[0]));
     auto array = info[0].As<Napi::TypedArray>();
     std::vector<int64_t> shape = toIntVector(info[1], "shape");
     for (int64_t size : shape) {
@@ -49,14 +50,14 @@ Napi::Value fromTypedArray(const Napi::CallbackInfo& info) {
     c10::optional<at::ScalarType> source = elementDtype(array.TypedArrayType());
     c10::optional<at::ScalarType> target;
     if (info[2].IsString()) target = parseDtype(info[2].As<Napi::String>());
-    if (array.TypedArrayType() == napi_uint16_array && target &&
-        (*target == at::kHalf || *target == at::kBFloat16)) {
+    if (array.TypedArrayType() == napi_uint16_array && target && (*target == at::kHalf || *target == at::kBFloat16)) {
       source = target;
     }
     if (!source) {
-      throw Napi::TypeError::New(env, "data: this typed array type has no matching dtype (use Float32Array, "
-                                      "Float64Array, Int8/16/32Array, BigInt64Array, Uint8Array, or Uint16Array "
-                                      "with dtype 'float16'/'bfloat16')");
+      throw Napi::TypeError::New(env,
+                                 "data: this typed array type has no matching dtype (use Float32Array, "
+                                 "Float64Array, Int8/16/32Array, BigInt64Array, Uint8Array, or Uint16Array "
+                                 "with dtype 'float16'/'bfloat16')");
     }
     if (product(shape) != static_cast<int64_t>(array.ElementLength())) {
       throw torchError(env, "shape " + c10::str(c10::IntArrayRef(shape)) + " needs " + std::to_string(product(shape)) +

@@ -85,19 +85,22 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
       if (value.IsNumber()) return c10::IValue(std::vector<double>{toDouble(value, param)});
       Napi::Array array = requireArray(value, param);
       std::vector<double> out;
-      for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(toDouble(array[i], param + "[" + std::to_string(i) + "]"));
+      for (uint32_t i = 0; i < array.Length(); ++i)
+        out.push_back(toDouble(array[i], param + "[" + std::to_string(i) + "]"));
       return c10::IValue(out);
     }
     case TypeKind::BoolType: {
       Napi::Array array = requireArray(value, param);
       c10::List<bool> out;
-      for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(toBool(array[i], param + "[" + std::to_string(i) + "]"));
+      for (uint32_t i = 0; i < array.Length(); ++i)
+        out.push_back(toBool(array[i], param + "[" + std::to_string(i) + "]"));
       return c10::IValue(out);
     }
     case TypeKind::TensorType: {
       Napi::Array array = requireArray(value, param);
       c10::List<at::Tensor> out;
-      for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(tensorArg(array[i], param + "[" + std::to_string(i) + "]"));
+      for (uint32_t i = 0; i < array.Length(); ++i)
+        out.push_back(tensorArg(array[i], param + "[" + std::to_string(i) + "]"));
       return c10::IValue(out);
     }
     case TypeKind::OptionalType: {
@@ -118,7 +121,8 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
   }
 }
 
-c10::IValue convert(Napi::Value value, const c10::TypePtr& type, const c10::Argument* argument, const std::string& param) {
+c10::IValue convert(Napi::Value value, const c10::TypePtr& type, const c10::Argument* argument,
+                    const std::string& param) {
   switch (type->kind()) {
     case TypeKind::OptionalType:
       if (isNullish(value)) return c10::IValue();
@@ -245,8 +249,10 @@ std::vector<at::indexing::TensorIndex> toTensorIndices(Napi::Value value, const 
       };
       indices.emplace_back(Slice(bound("start"), bound("stop"), bound("step")));
     } else {
-      typeError(item.Env(), name + " must be a number, null, '...', a boolean, a Tensor, an integer array or a "
-                                  "slice, got " + describeJsValue(item));
+      typeError(item.Env(), name +
+                                " must be a number, null, '...', a boolean, a Tensor, an integer array or a "
+                                "slice, got " +
+                                describeJsValue(item));
     }
   }
   return indices;

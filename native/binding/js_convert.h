@@ -3,10 +3,11 @@
 #include <ATen/TensorIndexing.h>
 #include <ATen/core/function_schema.h>
 #include <ATen/core/ivalue.h>
-#include "binding/node_api.h"
 
 #include <string>
 #include <vector>
+
+#include "binding/node_api.h"
 
 namespace nodetorch {
 

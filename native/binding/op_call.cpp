@@ -26,7 +26,8 @@ OpEntry& entryOf(Napi::Value handle) {
 torch::jit::Stack buildStack(const OpEntry& entry, Napi::Value argsValue) {
   const auto& schema = entry.op.schema();
   const auto& arguments = schema.arguments();
-  if (!argsValue.IsArray()) throw Napi::TypeError::New(argsValue.Env(), entry.displayName + ": arguments must be an array");
+  if (!argsValue.IsArray())
+    throw Napi::TypeError::New(argsValue.Env(), entry.displayName + ": arguments must be an array");
   Napi::Array args = argsValue.As<Napi::Array>();
   if (args.Length() > arguments.size()) {
     throw Napi::TypeError::New(args.Env(), entry.displayName + " takes at most " + std::to_string(arguments.size()) +
@@ -106,9 +107,7 @@ class OpWorker : public Napi::AsyncWorker {
     }
   }
 
-  void OnError(const Napi::Error& error) override {
-    deferred_.Reject(torchError(Env(), error.Message()).Value());
-  }
+  void OnError(const Napi::Error& error) override { deferred_.Reject(torchError(Env(), error.Message()).Value()); }
 
  private:
   c10::OperatorHandle op_;

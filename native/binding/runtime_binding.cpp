@@ -21,9 +21,11 @@ Napi::Value config(const Napi::CallbackInfo& info) {
     out.Set("cudaDeviceCount", config.cudaDeviceCount);
     out.Set("blas", config.blas);
     out.Set("numThreads", config.numThreads);
-    out.Set("blasThreads", config.blasThreads >= 0 ? Napi::Value(Napi::Number::New(env, config.blasThreads)) : env.Null());
+    out.Set("blasThreads",
+            config.blasThreads >= 0 ? Napi::Value(Napi::Number::New(env, config.blasThreads)) : env.Null());
     Napi::Array engines = Napi::Array::New(env, config.quantizedEngines.size());
-    for (size_t i = 0; i < config.quantizedEngines.size(); ++i) engines.Set(static_cast<uint32_t>(i), config.quantizedEngines[i]);
+    for (size_t i = 0; i < config.quantizedEngines.size(); ++i)
+      engines.Set(static_cast<uint32_t>(i), config.quantizedEngines[i]);
     out.Set("quantizedEngines", engines);
     out.Set("mallocTuned", config.mallocTuned);
     return Napi::Value(out);
@@ -60,7 +62,8 @@ Napi::Value cudaIsAvailable(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value cudaDeviceCount(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), torch::cuda::is_available() ? static_cast<double>(torch::cuda::device_count()) : 0);
+  return Napi::Number::New(info.Env(),
+                           torch::cuda::is_available() ? static_cast<double>(torch::cuda::device_count()) : 0);
 }
 
 }  // namespace

@@ -27,29 +27,29 @@ Napi::Value copyToTypedArray(Napi::Env env, const at::Tensor& cpu) {
 }  // namespace
 
 void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function cls = DefineClass(
-      env, "NativeTensor",
-      {
-          InstanceAccessor<&TensorWrap::shape>("shape"),
-          InstanceAccessor<&TensorWrap::strides>("_strides"),
-          InstanceAccessor<&TensorWrap::dtype>("dtype"),
-          InstanceAccessor<&TensorWrap::device>("device"),
-          InstanceAccessor<&TensorWrap::numel>("_numel"),
-          InstanceAccessor<&TensorWrap::dim>("_dim"),
-          InstanceAccessor<&TensorWrap::requiresGrad, &TensorWrap::setRequiresGrad>("requiresGrad"),
-          InstanceAccessor<&TensorWrap::grad, &TensorWrap::setGrad>("grad"),
-          InstanceAccessor<&TensorWrap::gradFn>("gradFn"),
-          InstanceAccessor<&TensorWrap::isLeaf>("isLeaf"),
-          InstanceAccessor<&TensorWrap::isDisposed>("isDisposed"),
-          InstanceAccessor<&TensorWrap::storageId>("_storageId"),
-          InstanceMethod<&TensorWrap::isContiguous>("isContiguous"),
-          InstanceMethod<&TensorWrap::dispose>("dispose"),
-          InstanceMethod<&TensorWrap::toTypedArray>("_toTypedArray"),
-          InstanceMethod<&TensorWrap::item>("item"),
-          InstanceMethod<&TensorWrap::retainGrad>("retainGrad"),
-          InstanceMethod<&TensorWrap::index>("_index"),
-          InstanceMethod<&TensorWrap::indexPut>("_indexPut"),
-      });
+  Napi::Function cls =
+      DefineClass(env, "NativeTensor",
+                  {
+                      InstanceAccessor<&TensorWrap::shape>("shape"),
+                      InstanceAccessor<&TensorWrap::strides>("_strides"),
+                      InstanceAccessor<&TensorWrap::dtype>("dtype"),
+                      InstanceAccessor<&TensorWrap::device>("device"),
+                      InstanceAccessor<&TensorWrap::numel>("_numel"),
+                      InstanceAccessor<&TensorWrap::dim>("_dim"),
+                      InstanceAccessor<&TensorWrap::requiresGrad, &TensorWrap::setRequiresGrad>("requiresGrad"),
+                      InstanceAccessor<&TensorWrap::grad, &TensorWrap::setGrad>("grad"),
+                      InstanceAccessor<&TensorWrap::gradFn>("gradFn"),
+                      InstanceAccessor<&TensorWrap::isLeaf>("isLeaf"),
+                      InstanceAccessor<&TensorWrap::isDisposed>("isDisposed"),
+                      InstanceAccessor<&TensorWrap::storageId>("_storageId"),
+                      InstanceMethod<&TensorWrap::isContiguous>("isContiguous"),
+                      InstanceMethod<&TensorWrap::dispose>("dispose"),
+                      InstanceMethod<&TensorWrap::toTypedArray>("_toTypedArray"),
+                      InstanceMethod<&TensorWrap::item>("item"),
+                      InstanceMethod<&TensorWrap::retainGrad>("retainGrad"),
+                      InstanceMethod<&TensorWrap::index>("_index"),
+                      InstanceMethod<&TensorWrap::indexPut>("_indexPut"),
+                  });
   exports.Set("NativeTensor", cls);
   AddonState::of(env).wrapToken = Napi::Persistent(Napi::Object::New(env));
 }
@@ -58,8 +58,9 @@ TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor
   Napi::Env env = info.Env();
   AddonState& state = AddonState::of(env);
   if (info.Length() < 1 || !info[0].StrictEquals(state.wrapToken.Value())) {
-    throw Napi::TypeError::New(env, "Tensors are made by torch.tensor(), torch.zeros() and the other factories, "
-                                    "not by new Tensor()");
+    throw Napi::TypeError::New(env,
+                               "Tensors are made by torch.tensor(), torch.zeros() and the other factories, "
+                               "not by new Tensor()");
   }
   tensor_ = std::move(state.pendingTensor);
   napi_type_tag_object(env, info.This(), &kTensorTag);
@@ -106,7 +107,9 @@ const at::Tensor& TensorWrap::tensor(Napi::Env env) const {
   return tensor_;
 }
 
-Napi::Value TensorWrap::shape(const Napi::CallbackInfo& info) { return intList(info.Env(), tensor(info.Env()).sizes()); }
+Napi::Value TensorWrap::shape(const Napi::CallbackInfo& info) {
+  return intList(info.Env(), tensor(info.Env()).sizes());
+}
 Napi::Value TensorWrap::strides(const Napi::CallbackInfo& info) {
   return intList(info.Env(), tensor(info.Env()).strides());
 }
@@ -127,7 +130,7 @@ Napi::Value TensorWrap::requiresGrad(const Napi::CallbackInfo& info) {
 }
 void TensorWrap::setRequiresGrad(const Napi::CallbackInfo& info, const Napi::Value& value) {
   if (!value.IsBoolean()) throw Napi::TypeError::New(info.Env(), "requiresGrad must be a boolean");
-  NT_GUARD(info, const_cast<at::Tensor&>(tensor(info.Env())).requires_grad_(value.As<Napi::Boolean>()); );
+  NT_GUARD(info, const_cast<at::Tensor&>(tensor(info.Env())).requires_grad_(value.As<Napi::Boolean>()););
 }
 Napi::Value TensorWrap::grad(const Napi::CallbackInfo& info) {
   const at::Tensor& grad = tensor(info.Env()).grad();
@@ -140,7 +143,15 @@ void TensorWrap::setGrad(const Napi::CallbackInfo& info, const Napi::Value& valu
     if (value.IsNull() || value.IsUndefined()) {
       self.mutable_grad().reset();
     } else {
-      self.mutable_grad() = unwrap(value, "grad");
+      const at::Tensor& grad = unwrap(value, "grad");
+      // The checks PyTorch's Python setter makes: a mismatched grad would break the next step.
+      TORCH_CHECK(grad.sizes() == self.sizes(), "assigned grad has data of a different size: ", grad.sizes(),
+                  " vs the tensor's ", self.sizes());
+      TORCH_CHECK(grad.scalar_type() == self.scalar_type(),
+                  "assigned grad has data of a different type: ", dtypeName(grad.scalar_type()), " vs the tensor's ",
+                  dtypeName(self.scalar_type()));
+      TORCH_CHECK(grad.device() == self.device(), "assigned grad has data located on a different device");
+      self.mutable_grad() = grad;
     }
   });
 }
@@ -185,7 +196,8 @@ Napi::Value TensorWrap::toTypedArray(const Napi::CallbackInfo& info) {
       case at::kLong: return copyToTypedArray<int64_t>(env, cpu);
       case at::kComplexFloat: return copyToTypedArray<float>(env, at::view_as_real(cpu).contiguous());
       case at::kComplexDouble: return copyToTypedArray<double>(env, at::view_as_real(cpu).contiguous());
-      default: throw torchError(env, std::string("toTypedArray does not support dtype ") + dtypeName(cpu.scalar_type()));
+      default:
+        throw torchError(env, std::string("toTypedArray does not support dtype ") + dtypeName(cpu.scalar_type()));
     }
   });
 }

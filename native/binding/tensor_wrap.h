@@ -1,6 +1,7 @@
 // NativeTensor: the JS handle of one at::Tensor. lib/tensor's Tensor class extends it.
 #pragma once
 #include <ATen/core/Tensor.h>
+
 #include "binding/node_api.h"
 
 namespace nodetorch {

@@ -17,7 +17,7 @@ namespace {
 constexpr size_t kHeader = 64;
 constexpr size_t kMinClass = 64;
 constexpr size_t kMaxCached = size_t(64) << 20;  // larger blocks are not cached
-constexpr int kStepsPerDoubling = 4;              // classes 1, 1.25, 1.5, 1.75 x 2^k: <= 25% waste
+constexpr int kStepsPerDoubling = 4;             // classes 1, 1.25, 1.5, 1.75 x 2^k: <= 25% waste
 constexpr int kClasses = 64 * kStepsPerDoubling;
 
 struct Header {
@@ -49,7 +49,9 @@ class CachingCpuAllocator final : public c10::Allocator {
   c10::DataPtr allocate(size_t bytes) override { return allocateBlock(bytes); }
   void copy_data(void* dest, const void* src, std::size_t count) const override { default_copy_data(dest, src, count); }
 #else
-  c10::DataPtr allocate(size_t bytes) const override { return const_cast<CachingCpuAllocator*>(this)->allocateBlock(bytes); }
+  c10::DataPtr allocate(size_t bytes) const override {
+    return const_cast<CachingCpuAllocator*>(this)->allocateBlock(bytes);
+  }
 #endif
   c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
@@ -114,8 +116,8 @@ class CachingCpuAllocator final : public c10::Allocator {
   // Keeps the autograd profiler's memory view working as with LibTorch's own allocator.
   void report(void* data, int64_t delta) {
     if (!c10::memoryProfilingEnabled()) return;
-    c10::reportMemoryUsageToProfiler(data, delta, static_cast<int64_t>(allocated_), static_cast<int64_t>(allocated_ + cached_),
-                                     c10::Device(c10::DeviceType::CPU));
+    c10::reportMemoryUsageToProfiler(data, delta, static_cast<int64_t>(allocated_),
+                                     static_cast<int64_t>(allocated_ + cached_), c10::Device(c10::DeviceType::CPU));
   }
 
   std::mutex mutex_;

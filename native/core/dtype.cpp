@@ -10,12 +10,23 @@ namespace {
 
 const std::unordered_map<std::string, c10::ScalarType>& dtypeTable() {
   static const std::unordered_map<std::string, c10::ScalarType> table = {
-      {"float16", c10::kHalf},    {"half", c10::kHalf},        {"bfloat16", c10::kBFloat16},
-      {"float32", c10::kFloat},   {"float", c10::kFloat},      {"float64", c10::kDouble},
-      {"double", c10::kDouble},   {"int8", c10::kChar},        {"uint8", c10::kByte},
-      {"int16", c10::kShort},     {"short", c10::kShort},      {"int32", c10::kInt},
-      {"int", c10::kInt},         {"int64", c10::kLong},       {"long", c10::kLong},
-      {"bool", c10::kBool},       {"complex64", c10::kComplexFloat},
+      {"float16", c10::kHalf},
+      {"half", c10::kHalf},
+      {"bfloat16", c10::kBFloat16},
+      {"float32", c10::kFloat},
+      {"float", c10::kFloat},
+      {"float64", c10::kDouble},
+      {"double", c10::kDouble},
+      {"int8", c10::kChar},
+      {"uint8", c10::kByte},
+      {"int16", c10::kShort},
+      {"short", c10::kShort},
+      {"int32", c10::kInt},
+      {"int", c10::kInt},
+      {"int64", c10::kLong},
+      {"long", c10::kLong},
+      {"bool", c10::kBool},
+      {"complex64", c10::kComplexFloat},
       {"complex128", c10::kComplexDouble},
   };
   return table;
@@ -54,13 +65,14 @@ const char* dtypeName(c10::ScalarType type) {
 void requireDeviceAvailable(const c10::Device& device) {
   if (device.is_cuda()) {
     if (!torch::cuda::is_available()) {
-      throw std::invalid_argument("CUDA is not available: this LibTorch build has no CUDA support or no GPU is visible "
-                                  "(torch.cuda.isAvailable() is false)");
+      throw std::invalid_argument(
+          "CUDA is not available: this LibTorch build has no CUDA support or no GPU is visible "
+          "(torch.cuda.isAvailable() is false)");
     }
     auto count = static_cast<int64_t>(torch::cuda::device_count());
     if (device.has_index() && device.index() >= count) {
-      throw std::invalid_argument("CUDA device " + std::to_string(device.index()) + " does not exist: " +
-                                  std::to_string(count) + " device(s) visible");
+      throw std::invalid_argument("CUDA device " + std::to_string(device.index()) +
+                                  " does not exist: " + std::to_string(count) + " device(s) visible");
     }
   }
 }

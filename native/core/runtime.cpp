@@ -37,7 +37,8 @@ void tuneMalloc() {
 }
 
 void setNumThreads(int threads) {
-  if (threads < 1) throw std::invalid_argument("setNumThreads expects a positive integer, got " + std::to_string(threads));
+  if (threads < 1)
+    throw std::invalid_argument("setNumThreads expects a positive integer, got " + std::to_string(threads));
   at::set_num_threads(threads);
   if (auto setBlasThreads = blasSymbol<void (*)(int)>("openblas_set_num_threads")) setBlasThreads(threads);
 }
