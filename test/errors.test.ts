@@ -65,7 +65,7 @@ const cases: [string, () => unknown, 'TorchError' | 'TypeError' | 'Error', RegEx
     'dtype mismatch: mm float x double',
     () => torch.zeros([2, 2]).mm(torch.zeros([2, 2], { dtype: 'float64' })),
     'TorchError',
-    /expected (scalar type|mat1 and mat2 to have the same dtype)/,
+    /expected (scalar type|m(at)?1 and m(at)?2 to have the same dtype)/,
   ],
   [
     'int tensor requiring grad',
