@@ -38,3 +38,10 @@ export type { GradOptions } from './tensor/autograd.js';
 export { config, setNumThreads, getNumThreads, memory, emptyCache, cuda } from './tensor/runtime.js';
 export type { Config } from './tensor/runtime.js';
 export { Op } from './tensor/op.js';
+export { ops } from './ops/surface.js';
+export type { AtenOps, TorchFunctions, TensorMethods } from './ops/types.generated.js';
+export type { Scalar, MemoryFormat } from './ops/spec.js';
+export * from './ops/functions.generated.js';
+
+import { installTensorMethods } from './ops/surface.js';
+installTensorMethods();

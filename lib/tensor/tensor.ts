@@ -4,6 +4,7 @@ import { TorchError } from './errors.js';
 import { formatTensor } from './format.js';
 import { track } from './scope.js';
 import { shapeOf, type DType, type Device, type ShapeArgs } from './types.js';
+import type { TensorMethods } from '../ops/types.generated.js';
 
 /** A number, or a Tensor, where an operand may be either (numbers promote like Python scalars). */
 export type TensorLike = Tensor | number | boolean;
@@ -45,6 +46,10 @@ export interface BackwardOptions {
   /** Record the backward pass itself, for higher-order gradients. */
   createGraph?: boolean;
 }
+
+// The generated ATen methods (lib/ops/surface.ts installs them on the prototype).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Tensor extends TensorMethods {}
 
 type NativeTensorClass = new (handle: unknown) => NativeTensorFields;
 const NativeTensor = native.NativeTensor as NativeTensorClass;

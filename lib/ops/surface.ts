@@ -1,0 +1,100 @@
+/**
+ * The generated ATen surface at run time: `torch.ops.aten`, the generated `torch.*` functions and
+ * Tensor methods, all built lazily from the schema data on first use.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { METHOD_NAMES } from './methods.generated.js';
+import { Overload, OverloadPacket } from './overload.js';
+import { SCHEMAS } from './schemas.generated.js';
+import type { OpSpec } from './spec.js';
+import type { AtenOps } from './types.generated.js';
+
+const FUNCTION = 1;
+const METHOD = 2;
+
+let specsByName: Map<string, OpSpec[]> | undefined;
+function specsOf(name: string): OpSpec[] {
+  if (!specsByName) {
+    specsByName = new Map();
+    for (const spec of SCHEMAS) {
+      const list = specsByName.get(spec[0]);
+      if (list) list.push(spec);
+      else specsByName.set(spec[0], [spec]);
+    }
+  }
+  return specsByName.get(name) ?? [];
+}
+
+const overloads = new Map<OpSpec, Overload>();
+function overloadOf(spec: OpSpec): Overload {
+  let overload = overloads.get(spec);
+  if (!overload) overloads.set(spec, (overload = new Overload(spec)));
+  return overload;
+}
+
+function packet(name: string, displayName: string, variant?: number): OverloadPacket {
+  const specs = specsOf(name).filter((spec) => variant === undefined || spec[4] & variant);
+  return new OverloadPacket(displayName, specs.map(overloadOf));
+}
+
+function camel(name: string): string {
+  const trailing = name.endsWith('_') ? '_' : '';
+  return (trailing ? name.slice(0, -1) : name).replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) + trailing;
+}
+
+/** `torch.<camelName>`: the function overloads of ATen's `name`. */
+export function torchFunction<F>(name: string): F {
+  let resolved: OverloadPacket | undefined;
+  const fn = (...args: unknown[]) => (resolved ??= packet(name, `torch.${camel(name)}`, FUNCTION)).call(args);
+  Object.defineProperty(fn, 'name', { value: camel(name) });
+  return fn as F;
+}
+
+/** Adds the generated methods to Tensor.prototype, leaving hand-written ones in place. */
+export function installTensorMethods(): void {
+  const proto = Tensor.prototype as unknown as Record<string, unknown>;
+  for (const name of METHOD_NAMES) {
+    const method = camel(name);
+    if (method in proto) continue;
+    let resolved: OverloadPacket | undefined;
+    Object.defineProperty(proto, method, {
+      value: function (this: Tensor, ...args: unknown[]) {
+        return (resolved ??= packet(name, `Tensor.${method}`, METHOD)).call([this, ...args]);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+}
+
+function atenPacket(name: string): unknown {
+  const specs = specsOf(name);
+  const all = packet(name, `torch.ops.aten.${name}`);
+  const callable = (...args: unknown[]) => all.call(args);
+  for (const spec of specs) {
+    const overload = overloadOf(spec);
+    const call = (...args: unknown[]) => overload.call(args);
+    Object.defineProperty(callable, spec[1] || 'default', { value: call, enumerable: true });
+  }
+  return callable;
+}
+
+/** `torch.ops.aten.<name>` and `torch.ops.aten.<name>.<overload>` for every supported overload. */
+export const aten = new Proxy({} as AtenOps, {
+  get(cache, name) {
+    if (typeof name !== 'string') return undefined;
+    const target = cache as unknown as Record<string, unknown>;
+    if (!(name in target)) {
+      if (specsOf(name).length === 0) return undefined;
+      target[name] = atenPacket(name);
+    }
+    return target[name];
+  },
+  has: (_, name) => typeof name === 'string' && specsOf(name).length > 0,
+  ownKeys: () => [...new Set(SCHEMAS.map((spec) => spec[0]))],
+  getOwnPropertyDescriptor: (cache, name) =>
+    typeof name === 'string' && specsOf(name).length > 0 ? { enumerable: true, configurable: true, value: (cache as unknown as Record<string, unknown>)[name] } : undefined,
+});
+
+/** `torch.ops`. */
+export const ops = { aten };
