@@ -39,6 +39,7 @@ export { config, setNumThreads, getNumThreads, memory, emptyCache, cuda } from '
 export type { Config } from './tensor/runtime.js';
 export { Op } from './tensor/op.js';
 export { ops } from './ops/surface.js';
+export { tensordot } from './tensor/functional.js';
 export * as nn from './nn/index.js';
 export type { AtenOps, TorchFunctions, TensorMethods } from './ops/types.generated.js';
 export type { Scalar, MemoryFormat } from './ops/spec.js';

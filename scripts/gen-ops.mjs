@@ -33,7 +33,7 @@ const HANDWRITTEN_FUNCTIONS = new Set(
   (
     'tensor fromTypedArray zeros ones empty full rand randn randint randperm arange linspace eye zerosLike onesLike ' +
     'emptyLike fullLike randLike randnLike randintLike manualSeed cat stack tidy keep dispose noGrad enableGrad ' +
-    'isGradEnabled setGradEnabled autograd config setNumThreads getNumThreads memory emptyCache cuda ops nn slice'
+    'isGradEnabled setGradEnabled autograd config setNumThreads getNumThreads memory emptyCache cuda ops nn slice tensordot'
   ).split(' '),
 );
 // JS names that cannot be exported as identifiers.
@@ -244,7 +244,7 @@ const schemasTs =
   `/** Every supported overload of native_functions.yaml, in its order. */\n` +
   `export const SCHEMAS: readonly OpSpec[] = ${JSON.stringify(supported.map(encode))} as unknown as readonly OpSpec[];\n`;
 
-const isPublic = (name) => !name.startsWith('_') && !RESERVED.has(camel(name));
+const isPublic = (name) => !name.startsWith('_');
 
 // torch.ops.aten types
 let typesTs = HEADER + `import type { Tensor, TensorLike } from '../tensor/tensor.js';\nimport type { DType, Device } from '../tensor/types.js';\nimport type { Scalar, MemoryFormat, Overloads } from './spec.js';\n\n`;
@@ -275,7 +275,12 @@ for (const [name, schemas] of byName) {
 typesTs += '}\n';
 
 let functionsTs = HEADER + `import { torchFunction } from './surface.js';\nimport type { TorchFunctions } from './types.generated.js';\n\n`;
-for (const name of functionNames) functionsTs += `export const ${camel(name)}: TorchFunctions['${camel(name)}'] = torchFunction('${name}');\n`;
+for (const name of functionNames) {
+  const js = camel(name);
+  // A reserved word (torch.var) cannot be a binding, but can be an export name.
+  if (RESERVED.has(js)) functionsTs += `const ${js}_: TorchFunctions['${js}'] = torchFunction('${name}');\nexport { ${js}_ as ${js} };\n`;
+  else functionsTs += `export const ${js}: TorchFunctions['${js}'] = torchFunction('${name}');\n`;
+}
 
 const methodsTs = HEADER + `/** ATen names of the generated Tensor methods (installed by lib/ops/surface.ts). */\nexport const METHOD_NAMES: readonly string[] = ${JSON.stringify(methodNames)};\n`;
 

@@ -430,7 +430,6 @@ export const tan: TorchFunctions['tan'] = torchFunction('tan');
 export const tan_: TorchFunctions['tan_'] = torchFunction('tan_');
 export const tanh: TorchFunctions['tanh'] = torchFunction('tanh');
 export const tanh_: TorchFunctions['tanh_'] = torchFunction('tanh_');
-export const tensordot: TorchFunctions['tensordot'] = torchFunction('tensordot');
 export const threshold: TorchFunctions['threshold'] = torchFunction('threshold');
 export const threshold_: TorchFunctions['threshold_'] = torchFunction('threshold_');
 export const thresholdBackward: TorchFunctions['thresholdBackward'] = torchFunction('threshold_backward');
@@ -454,6 +453,8 @@ export const uniqueConsecutive: TorchFunctions['uniqueConsecutive'] = torchFunct
 export const uniqueDimConsecutive: TorchFunctions['uniqueDimConsecutive'] = torchFunction('unique_dim_consecutive');
 export const unsqueeze: TorchFunctions['unsqueeze'] = torchFunction('unsqueeze');
 export const vander: TorchFunctions['vander'] = torchFunction('vander');
+const var_: TorchFunctions['var'] = torchFunction('var');
+export { var_ as var };
 export const varMean: TorchFunctions['varMean'] = torchFunction('var_mean');
 export const where: TorchFunctions['where'] = torchFunction('where');
 export const normExceptDim: TorchFunctions['normExceptDim'] = torchFunction('norm_except_dim');

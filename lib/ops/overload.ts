@@ -75,8 +75,9 @@ export class Overload {
       this.byName.set(argName, i);
       if (!(flags & (ArgFlag.HasDefault | ArgFlag.Optional)) && kind !== 'GEN') this.required.push(i);
     });
-    // x.view(2, 3), x.permute(0, 2, 1), x.repeat(2, 2): Python accepts an int list as varargs.
-    this.gathersInts = args.length > 1 && args[1]![1] === 'IL' && args[0]![1] === 'T';
+    // x.view(2, 3), x.permute(0, 2, 1), x.repeat(2, 2): like Python, an int list that is the only
+    // positional argument after self may be passed as separate ints.
+    this.gathersInts = this.positional === 2 && args[0]![1] === 'T' && args[1]![1] === 'IL';
   }
 
   /** `aten::add.Tensor` */

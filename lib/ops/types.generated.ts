@@ -9797,12 +9797,6 @@ export interface TorchFunctions {
     /** `aten::tanh_(Tensor(a!) self) -> Tensor(a!)` */
     default: (self: Tensor) => Tensor;
   }>;
-  tensordot: Overloads<{
-    /** `aten::tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, dimsSelf: readonly number[], dimsOther: readonly number[]) => Tensor;
-    /** `aten::tensordot.out(Tensor self, Tensor other, int[] dims_self, int[] dims_other, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, other: TensorLike, dimsSelf: readonly number[], dimsOther: readonly number[], options: { out: TensorLike }) => Tensor;
-  }>;
   threshold: Overloads<{
     /** `aten::threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor` */
     default: (self: Tensor, threshold: Scalar, value: Scalar) => Tensor;
@@ -9906,6 +9900,18 @@ export interface TorchFunctions {
   vander: Overloads<{
     /** `aten::vander(Tensor x, int? N=None, bool increasing=False) -> Tensor` */
     default: (x: Tensor, N?: number | null, increasing?: boolean, options?: { N?: number | null; increasing?: boolean }) => Tensor;
+  }>;
+  var: Overloads<{
+    /** `aten::var(Tensor self, bool unbiased=True) -> Tensor` */
+    default: (self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor;
+    /** `aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor` */
+    dim: (self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor;
+    /** `aten::var.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor` */
+    correction: (self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor;
+    /** `aten::var.out(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (self: Tensor, dim: number | readonly number[] | null, unbiased: boolean, keepdim: boolean, options: { unbiased?: boolean; keepdim?: boolean; out: TensorLike }) => Tensor;
+    /** `aten::var.correction_out(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)` */
+    correction_out: (self: Tensor, dim: number | readonly number[] | null, options: { correction?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
   varMean: Overloads<{
     /** `aten::var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)` */
