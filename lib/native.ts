@@ -64,8 +64,9 @@ export interface NativeBinding {
   setClasses(tensorClass: Function, errorClass: Function): void;
   opHandle(name: string, overload: string): OpHandle;
   opSchema(handle: OpHandle): string;
-  callOp(handle: OpHandle, args: unknown[]): unknown;
-  callOpAsync(handle: OpHandle, args: unknown[]): Promise<unknown>;
+  /** Arguments in schema order; undefined takes the schema default. */
+  callOp(handle: OpHandle, ...args: unknown[]): unknown;
+  callOpAsync(handle: OpHandle, ...args: unknown[]): Promise<unknown>;
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: string | undefined, copy: boolean): unknown;
   manualSeed(seed: number | bigint): void;
   backward(tensors: unknown[], gradients: unknown[], retainGraph: boolean | undefined, createGraph: boolean): void;
@@ -84,6 +85,8 @@ export interface NativeBinding {
   getNumThreads(): number;
   memory(): NativeMemory;
   emptyCache(): void;
+  /** Hand-bound hot paths (direct ATen calls). */
+  hot: Record<'add' | 'sub' | 'mul' | 'matmul', (a: unknown, b: unknown) => unknown>;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
 }

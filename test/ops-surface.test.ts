@@ -86,8 +86,8 @@ test('in-place and out= results return the caller’s own tensor', () => {
 test('keyword-only and defaulted arguments go in a trailing options object', () => {
   const x = torch.arange(6, undefined, 1, { dtype: 'float64' }).reshape(2, 3);
   assert.deepEqual(torch.cumsum(x, 1, { dtype: 'float32' }).dtype, 'float32');
-  assert.deepEqual(torch.sum(x, { dim: [1], keepdim: true }).toArray(), [[3], [12]]);
-  assert.deepEqual(torch.std(x, { dim: [1], unbiased: false }).toArray().map((v) => Math.round((v as number) * 1e6) / 1e6), [0.816497, 0.816497]);
+  assert.deepEqual(torch.sum(x, [1], { keepdim: true }).toArray(), [[3], [12]]);
+  assert.deepEqual(torch.std(x, [1], { unbiased: false }).toArray().map((v) => Math.round((v as number) * 1e6) / 1e6), [0.816497, 0.816497]);
   assert.deepEqual(x.newZeros([1, 2], { dtype: 'int32' }).dtype, 'int32');
   assert.deepEqual(torch.fullLike(x, 2).toArray(), [[2, 2, 2], [2, 2, 2]]);
 });

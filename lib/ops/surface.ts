@@ -79,22 +79,22 @@ function atenPacket(name: string): unknown {
   return callable;
 }
 
-/** `torch.ops.aten.<name>` and `torch.ops.aten.<name>.<overload>` for every supported overload. */
-export const aten = new Proxy({} as AtenOps, {
-  get(cache, name) {
-    if (typeof name !== 'string') return undefined;
-    const target = cache as unknown as Record<string, unknown>;
-    if (!(name in target)) {
-      if (specsOf(name).length === 0) return undefined;
-      target[name] = atenPacket(name);
-    }
-    return target[name];
-  },
-  has: (_, name) => typeof name === 'string' && specsOf(name).length > 0,
-  ownKeys: () => [...new Set(SCHEMAS.map((spec) => spec[0]))],
-  getOwnPropertyDescriptor: (cache, name) =>
-    typeof name === 'string' && specsOf(name).length > 0 ? { enumerable: true, configurable: true, value: (cache as unknown as Record<string, unknown>)[name] } : undefined,
-});
+/**
+ * `torch.ops.aten.<name>` and `torch.ops.aten.<name>.<overload>` for every supported overload. Each
+ * name is a getter that builds its packet on first use and then becomes a plain property.
+ */
+export const aten = {} as AtenOps;
+for (const name of new Set(SCHEMAS.map((spec) => spec[0]))) {
+  Object.defineProperty(aten, name, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = atenPacket(name);
+      Object.defineProperty(aten, name, { value, enumerable: true });
+      return value;
+    },
+  });
+}
 
 /** `torch.ops`. */
 export const ops = { aten };

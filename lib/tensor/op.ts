@@ -15,12 +15,12 @@ export class Op {
 
   /** Calls the operator; throws TorchError/TypeError naming the op and the bad argument. */
   call(args: unknown[]): unknown {
-    return native.callOp((this.handle ??= native.opHandle(this.name, this.overload)), args);
+    return native.callOp((this.handle ??= native.opHandle(this.name, this.overload)), ...args);
   }
 
   /** Calls the operator on the libuv thread pool; the current grad mode goes with it. */
   callAsync(args: unknown[]): Promise<unknown> {
-    return native.callOpAsync((this.handle ??= native.opHandle(this.name, this.overload)), args);
+    return native.callOpAsync((this.handle ??= native.opHandle(this.name, this.overload)), ...args);
   }
 
   /** The schema string, e.g. `aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`. */

@@ -53,6 +53,8 @@ export interface Tensor extends TensorMethods {}
 
 type NativeTensorClass = new (handle: unknown) => NativeTensorFields;
 const NativeTensor = native.NativeTensor as NativeTensorClass;
+// Hand-bound hot paths (direct ATen calls) for the commonest training-loop ops.
+const hot = native.hot;
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
@@ -199,21 +201,24 @@ export class Tensor extends NativeTensor {
 
   // ---- arithmetic -------------------------------------------------------------------------
 
-  add(other: TensorLike, options: { alpha?: number } = {}): Tensor {
-    return aten.add.call([this, other, options.alpha]) as Tensor;
+  add(other: TensorLike, options?: { alpha?: number }): Tensor {
+    if (other instanceof Tensor && options?.alpha === undefined) return hot.add(this, other) as Tensor;
+    return aten.add.call([this, other, options?.alpha]) as Tensor;
   }
   add_(other: TensorLike, options: { alpha?: number } = {}): this {
     aten.add_.call([this, other, options.alpha]);
     return this;
   }
-  sub(other: TensorLike, options: { alpha?: number } = {}): Tensor {
-    return aten.sub.call([this, other, options.alpha]) as Tensor;
+  sub(other: TensorLike, options?: { alpha?: number }): Tensor {
+    if (other instanceof Tensor && options?.alpha === undefined) return hot.sub(this, other) as Tensor;
+    return aten.sub.call([this, other, options?.alpha]) as Tensor;
   }
   sub_(other: TensorLike, options: { alpha?: number } = {}): this {
     aten.sub_.call([this, other, options.alpha]);
     return this;
   }
   mul(other: TensorLike): Tensor {
+    if (other instanceof Tensor) return hot.mul(this, other) as Tensor;
     return aten.mul.call([this, other]) as Tensor;
   }
   mul_(other: TensorLike): this {
@@ -323,7 +328,7 @@ export class Tensor extends NativeTensor {
   // ---- linear algebra ---------------------------------------------------------------------
 
   matmul(other: Tensor): Tensor {
-    return aten.matmul.call([this, other]) as Tensor;
+    return hot.matmul(this, other) as Tensor;
   }
   /** `matmul` computed on the libuv thread pool, leaving the event loop free. */
   matmulAsync(other: Tensor): Promise<Tensor> {

@@ -5,6 +5,7 @@
 #include "binding/autograd.h"
 #include "binding/buffer_keepalive.h"
 #include "binding/factory.h"
+#include "binding/hot_ops.h"
 #include "binding/node_api.h"
 #include "binding/op_call.h"
 #include "binding/runtime_binding.h"
@@ -43,6 +44,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initFactory(env, exports);
   initAutograd(env, exports);
   initRuntime(env, exports);
+  initHotOps(env, exports);
   exports.Set("setClasses", Napi::Function::New<setClasses>(env, "setClasses"));
   return exports;
 }

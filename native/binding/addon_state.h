@@ -2,7 +2,10 @@
 #pragma once
 #include <ATen/core/Tensor.h>
 
+#include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <unordered_set>
 
 #include "binding/node_api.h"
 #include "core/storage_accounting.h"
@@ -10,6 +13,7 @@
 namespace nodetorch {
 
 struct ReleaseChannel;  // binding/buffer_keepalive.cpp
+class TensorWrap;
 
 struct AddonState {
   /** The JS class results are created as (lib/tensor's Tensor, a subclass of NativeTensor). */
@@ -24,7 +28,25 @@ struct AddonState {
   /** Where tensors borrowing JS memory send their buffers back to be released. */
   std::shared_ptr<ReleaseChannel> releaseChannel;
 
-  static AddonState& of(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
+  /** Every live TensorWrap: how an object is known to be ours (cheaper than tagging each one). */
+  std::unordered_set<const TensorWrap*> tensors;
+
+  /**
+   * Tells V8 about native bytes in steps of at least 1 MiB: per-tensor calls cost more than the
+   * small tensors they describe, and the collector only needs the trend.
+   */
+  void reportExternal(Napi::BasicEnv env, int64_t delta) {
+    pendingExternal_ += delta;
+    if (std::llabs(pendingExternal_) >= (int64_t(1) << 20)) {
+      Napi::MemoryManagement::AdjustExternalMemory(env, pendingExternal_);
+      pendingExternal_ = 0;
+    }
+  }
+
+  static AddonState& of(Napi::BasicEnv env) { return *env.GetInstanceData<AddonState>(); }
+
+ private:
+  int64_t pendingExternal_ = 0;
 };
 
 }  // namespace nodetorch

@@ -22,22 +22,18 @@ OpEntry& entryOf(Napi::Value handle) {
   return *handle.As<Napi::External<OpEntry>>().Data();
 }
 
-// Converts JS arguments on the JS thread, so a worker thread never touches JS values.
-torch::jit::Stack buildStack(const OpEntry& entry, Napi::Value argsValue) {
-  const auto& schema = entry.op.schema();
-  const auto& arguments = schema.arguments();
-  if (!argsValue.IsArray())
-    throw Napi::TypeError::New(argsValue.Env(), entry.displayName + ": arguments must be an array");
-  Napi::Array args = argsValue.As<Napi::Array>();
-  if (args.Length() > arguments.size()) {
-    throw Napi::TypeError::New(args.Env(), entry.displayName + " takes at most " + std::to_string(arguments.size()) +
-                                               " arguments, got " + std::to_string(args.Length()));
+// Converts JS arguments (info[first..]) on the JS thread, so a worker thread never touches JS values.
+torch::jit::Stack buildStack(const OpEntry& entry, const Napi::CallbackInfo& info, size_t first) {
+  const auto& arguments = entry.op.schema().arguments();
+  size_t given = info.Length() > first ? info.Length() - first : 0;
+  if (given > arguments.size()) {
+    throw Napi::TypeError::New(info.Env(), entry.displayName + " takes at most " + std::to_string(arguments.size()) +
+                                               " arguments, got " + std::to_string(given));
   }
   torch::jit::Stack stack;
   stack.reserve(arguments.size());
-  Napi::Value undefined = args.Env().Undefined();
-  for (uint32_t i = 0; i < arguments.size(); ++i) {
-    stack.push_back(toIValue(i < args.Length() ? args.Get(i) : undefined, arguments[i], entry.displayName));
+  for (size_t i = 0; i < arguments.size(); ++i) {
+    stack.push_back(toIValue(info[first + i], arguments[i], entry.displayName));  // info[n] past the end is undefined
   }
   return stack;
 }
@@ -69,7 +65,7 @@ Napi::Value opSchema(const Napi::CallbackInfo& info) {
 Napi::Value callOp(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
-    torch::jit::Stack stack = buildStack(entry, info[1]);
+    torch::jit::Stack stack = buildStack(entry, info, 1);
     callOperator(entry.op, stack);
     return outputs(info.Env(), stack);
   });
@@ -119,7 +115,7 @@ class OpWorker : public Napi::AsyncWorker {
 Napi::Value callOpAsync(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
-    auto* worker = new OpWorker(info.Env(), entry, buildStack(entry, info[1]));
+    auto* worker = new OpWorker(info.Env(), entry, buildStack(entry, info, 1));
     Napi::Promise promise = worker->promise();
     worker->Queue();
     return promise;

@@ -4,7 +4,7 @@
 
 namespace nodetorch {
 
-/** Registers opHandle(name, overload), opSchema(handle), callOp(handle, args) and callOpAsync(handle, args). */
+/** Registers opHandle(name, overload), opSchema(handle), callOp(handle, ...args) and callOpAsync(handle, ...args). */
 void initOpCall(Napi::Env env, Napi::Object exports);
 
 }  // namespace nodetorch

@@ -14,9 +14,6 @@
 namespace nodetorch {
 namespace {
 
-// Distinguishes our wrappers from any other object passed where a tensor is expected.
-constexpr napi_type_tag kTensorTag = {0x6e6f6465746f7263ULL, 0x6854656e736f7231ULL};
-
 template <typename T>
 Napi::Value copyToTypedArray(Napi::Env env, const at::Tensor& cpu) {
   auto array = Napi::TypedArrayOf<T>::New(env, static_cast<size_t>(cpu.numel()));
@@ -63,22 +60,18 @@ TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor
                                "not by new Tensor()");
   }
   tensor_ = std::move(state.pendingTensor);
-  napi_type_tag_object(env, info.This(), &kTensorTag);
-  int64_t bytes = state.accounting.acquire(tensor_);
-  if (bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  state.tensors.insert(this);
+  state.reportExternal(env, state.accounting.acquire(tensor_));
 }
 
 void TensorWrap::Finalize(Napi::BasicEnv env) {
   if (!disposed_) release(env);
+  if (auto* state = env.GetInstanceData<AddonState>()) state->tensors.erase(this);
 }
 
 void TensorWrap::release(Napi::BasicEnv env) {
   disposed_ = true;
-  auto* state = env.GetInstanceData<AddonState>();
-  if (state) {
-    int64_t freed = state->accounting.release(tensor_);
-    if (freed > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -freed);
-  }
+  if (auto* state = env.GetInstanceData<AddonState>()) state->reportExternal(env, -state->accounting.release(tensor_));
   tensor_.reset();
 }
 
@@ -88,18 +81,21 @@ Napi::Object TensorWrap::wrap(Napi::Env env, at::Tensor tensor) {
   return state.tensorClass.New({state.wrapToken.Value()});
 }
 
-bool TensorWrap::isTensor(Napi::Value value) {
-  if (!value.IsObject()) return false;
-  bool tagged = false;
-  napi_check_object_type_tag(value.Env(), value, &kTensorTag, &tagged);
-  return tagged;
+TensorWrap* TensorWrap::find(Napi::Value value) {
+  if (!value.IsObject()) return nullptr;
+  void* wrapped = nullptr;
+  // Any N-API object may carry a wrapped pointer; only those in our registry are tensors.
+  if (napi_unwrap(value.Env(), value, &wrapped) != napi_ok) return nullptr;
+  auto* candidate = static_cast<TensorWrap*>(wrapped);
+  return AddonState::of(value.Env()).tensors.count(candidate) ? candidate : nullptr;
 }
 
+bool TensorWrap::isTensor(Napi::Value value) { return find(value) != nullptr; }
+
 const at::Tensor& TensorWrap::unwrap(Napi::Value value, const char* param) {
-  if (!isTensor(value)) {
-    throw Napi::TypeError::New(value.Env(), std::string(param) + " must be a Tensor, got " + describeJsValue(value));
-  }
-  return Unwrap(value.As<Napi::Object>())->tensor(value.Env());
+  TensorWrap* wrap = find(value);
+  if (!wrap) throw Napi::TypeError::New(value.Env(), std::string(param) + " must be a Tensor, got " + describeJsValue(value));
+  return wrap->tensor(value.Env());
 }
 
 const at::Tensor& TensorWrap::tensor(Napi::Env env) const {

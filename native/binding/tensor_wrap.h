@@ -14,6 +14,8 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   /** The tensor behind `value`; a TypeError naming `param` if it is no tensor, a TorchError if disposed. */
   static const at::Tensor& unwrap(Napi::Value value, const char* param);
   static bool isTensor(Napi::Value value);
+  /** The wrapper behind `value`, or nullptr when it is not one of our tensors. */
+  static TensorWrap* find(Napi::Value value);
 
   explicit TensorWrap(const Napi::CallbackInfo& info);
   /** Runs inside the garbage collector (a "basic" finalizer), so memory is freed without yielding. */
