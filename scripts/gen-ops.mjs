@@ -197,7 +197,18 @@ function tsSignature(schema, dropSelf) {
     if (!params[i].optional) seenRequired = true;
     else if (seenRequired) params[i].optional = false;
   }
-  return `(${params.map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.type}`).join(', ')}) => ${tsReturnType(schema)}`;
+  const render = (list) => `(${list.map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.type}`).join(', ')}) => ${tsReturnType(schema)}`;
+  const forms = [render(params)];
+  // Like Python keywords: the options object may follow the required arguments directly.
+  const optionsParam = params.find((p) => p.name === 'options');
+  const required = params.filter((p) => !p.optional && p.name !== 'options');
+  if (optionsParam && required.length + 1 < params.length) forms.push(render([...required, optionsParam]));
+  // x.view(2, 3): an int list that is the only positional argument after self, as varargs.
+  const positional = schema.args.filter((a) => !a.kwargOnly);
+  if (positional.length === 2 && positional[0].kind === 'T' && positional[1].kind === 'IL') {
+    forms.push(`(${dropSelf ? '' : 'self: Tensor, '}...${camel(positional[1].name)}: number[]) => ${tsReturnType(schema)}`);
+  }
+  return forms.length === 1 ? forms[0] : forms.map((f) => `(${f})`).join(' & ');
 }
 
 function docLine(func) {

@@ -7,39 +7,39 @@ import type { Scalar, MemoryFormat, Overloads } from './spec.js';
 export interface AtenOps {
   _cast_Byte: Overloads<{
     /** `aten::_cast_Byte(Tensor self, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _cast_Char: Overloads<{
     /** `aten::_cast_Char(Tensor self, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _cast_Double: Overloads<{
     /** `aten::_cast_Double(Tensor self, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _cast_Float: Overloads<{
     /** `aten::_cast_Float(Tensor self, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _cast_Int: Overloads<{
     /** `aten::_cast_Int(Tensor self, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _cast_Long: Overloads<{
     /** `aten::_cast_Long(Tensor self, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _cast_Short: Overloads<{
     /** `aten::_cast_Short(Tensor self, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _cast_Half: Overloads<{
     /** `aten::_cast_Half(Tensor self, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _backward: Overloads<{
     /** `aten::_backward(Tensor self, Tensor[] inputs, Tensor? gradient=None, bool? retain_graph=None, bool create_graph=False) -> ()` */
-    default: (self: Tensor, inputs: readonly Tensor[], gradient?: TensorLike | null, retainGraph?: boolean | null, createGraph?: boolean, options?: { gradient?: TensorLike | null; retainGraph?: boolean | null; createGraph?: boolean }) => void;
+    default: ((self: Tensor, inputs: readonly Tensor[], gradient?: TensorLike | null, retainGraph?: boolean | null, createGraph?: boolean, options?: { gradient?: TensorLike | null; retainGraph?: boolean | null; createGraph?: boolean }) => void) & ((self: Tensor, inputs: readonly Tensor[], options?: { gradient?: TensorLike | null; retainGraph?: boolean | null; createGraph?: boolean }) => void);
   }>;
   set_data: Overloads<{
     /** `aten::set_data(Tensor(a!) self, Tensor new_data) -> ()` */
@@ -63,7 +63,7 @@ export interface AtenOps {
   }>;
   requires_grad_: Overloads<{
     /** `aten::requires_grad_(Tensor(a!) self, bool requires_grad=True) -> Tensor(a!)` */
-    default: (self: Tensor, requiresGrad?: boolean, options?: { requiresGrad?: boolean }) => Tensor;
+    default: ((self: Tensor, requiresGrad?: boolean, options?: { requiresGrad?: boolean }) => Tensor) & ((self: Tensor, options?: { requiresGrad?: boolean }) => Tensor);
   }>;
   retain_grad: Overloads<{
     /** `aten::retain_grad(Tensor(a!) self) -> ()` */
@@ -107,7 +107,7 @@ export interface AtenOps {
   }>;
   _assert_tensor_metadata: Overloads<{
     /** `aten::_assert_tensor_metadata(Tensor a, int[]? size=None, int[]? stride=None, ScalarType? dtype=None) -> ()` */
-    default: (a: Tensor, size?: readonly number[] | null, stride?: readonly number[] | null, dtype?: DType | null, options?: { size?: readonly number[] | null; stride?: readonly number[] | null; dtype?: DType | null }) => void;
+    default: ((a: Tensor, size?: readonly number[] | null, stride?: readonly number[] | null, dtype?: DType | null, options?: { size?: readonly number[] | null; stride?: readonly number[] | null; dtype?: DType | null }) => void) & ((a: Tensor, options?: { size?: readonly number[] | null; stride?: readonly number[] | null; dtype?: DType | null }) => void);
   }>;
   _use_cudnn_ctc_loss: Overloads<{
     /** `aten::_use_cudnn_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank) -> bool` */
@@ -147,7 +147,7 @@ export interface AtenOps {
   }>;
   _fused_dropout: Overloads<{
     /** `aten::_fused_dropout(Tensor self, float p, Generator? generator=None) -> (Tensor, Tensor)` */
-    default: (self: Tensor, p: number, generator?: null, options?: { generator?: null }) => [Tensor, Tensor];
+    default: ((self: Tensor, p: number, generator?: null, options?: { generator?: null }) => [Tensor, Tensor]) & ((self: Tensor, p: number, options?: { generator?: null }) => [Tensor, Tensor]);
   }>;
   _masked_scale: Overloads<{
     /** `aten::_masked_scale(Tensor self, Tensor mask, float scale) -> Tensor` */
@@ -329,15 +329,15 @@ export interface AtenOps {
   }>;
   avg_pool1d: Overloads<{
     /** `aten::avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, bool ceil_mode=False, bool count_include_pad=True) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean }) => Tensor);
   }>;
   adaptive_avg_pool1d: Overloads<{
     /** `aten::adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   adaptive_max_pool1d: Overloads<{
     /** `aten::adaptive_max_pool1d(Tensor self, int[1] output_size) -> (Tensor, Tensor)` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor];
+    default: ((self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
   }>;
   add: Overloads<{
     /** `aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
@@ -345,13 +345,13 @@ export interface AtenOps {
     /** `aten::add.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, other: TensorLike, options: { alpha?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   add_: Overloads<{
     /** `aten::add_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::add_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   _add_relu: Overloads<{
     /** `aten::_add_relu.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
@@ -359,13 +359,13 @@ export interface AtenOps {
     /** `aten::_add_relu.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, other: TensorLike, options: { alpha?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::_add_relu.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   _add_relu_: Overloads<{
     /** `aten::_add_relu_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::_add_relu_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   addmv: Overloads<{
     /** `aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor` */
@@ -397,7 +397,7 @@ export interface AtenOps {
   }>;
   all: Overloads<{
     /** `aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => Tensor);
     /** `aten::all.out(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::all(Tensor self) -> Tensor` */
@@ -407,11 +407,11 @@ export interface AtenOps {
   }>;
   allclose: Overloads<{
     /** `aten::allclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> bool` */
-    default: (self: Tensor, other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean;
+    default: ((self: Tensor, other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean) & ((self: Tensor, other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean);
   }>;
   any: Overloads<{
     /** `aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => Tensor);
     /** `aten::any.out(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::any(Tensor self) -> Tensor` */
@@ -425,7 +425,7 @@ export interface AtenOps {
     /** `aten::arange.start(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
     start: (start: Scalar, end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
     /** `aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    start_step: (start: Scalar, end: Scalar, step?: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    start_step: ((start: Scalar, end: Scalar, step?: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
     /** `aten::arange.out(Scalar end, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (end: Scalar, options: { out: TensorLike }) => Tensor;
     /** `aten::arange.start_out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -437,13 +437,13 @@ export interface AtenOps {
   }>;
   argmax: Overloads<{
     /** `aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number | null; keepdim?: boolean }) => Tensor);
     /** `aten::argmax.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
   argmin: Overloads<{
     /** `aten::argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number | null; keepdim?: boolean }) => Tensor);
     /** `aten::argmin.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -509,11 +509,11 @@ export interface AtenOps {
   }>;
   as_strided: Overloads<{
     /** `aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)` */
-    default: (self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((self: Tensor, size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
   }>;
   as_strided_: Overloads<{
     /** `aten::as_strided_(Tensor(a!) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a!)` */
-    default: (self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((self: Tensor, size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
   }>;
   asin: Overloads<{
     /** `aten::asin(Tensor self) -> Tensor` */
@@ -617,31 +617,31 @@ export interface AtenOps {
     /** `aten::bernoulli_.Tensor(Tensor(a!) self, Tensor p, *, Generator? generator=None) -> Tensor(a!)` */
     Tensor: (self: Tensor, p: TensorLike, options?: { generator?: null }) => Tensor;
     /** `aten::bernoulli_.float(Tensor(a!) self, float p=0.5, *, Generator? generator=None) -> Tensor(a!)` */
-    float: (self: Tensor, p?: number, options?: { p?: number; generator?: null }) => Tensor;
+    float: ((self: Tensor, p?: number, options?: { p?: number; generator?: null }) => Tensor) & ((self: Tensor, options?: { p?: number; generator?: null }) => Tensor);
   }>;
   bilinear: Overloads<{
     /** `aten::bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None) -> Tensor` */
-    default: (input1: Tensor, input2: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor;
+    default: ((input1: Tensor, input2: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor) & ((input1: Tensor, input2: TensorLike, weight: TensorLike, options?: { bias?: TensorLike | null }) => Tensor);
   }>;
   binary_cross_entropy: Overloads<{
     /** `aten::binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor);
     /** `aten::binary_cross_entropy.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, weight: TensorLike | null, reduction: number, options: { weight?: TensorLike | null; reduction?: number; out: TensorLike }) => Tensor;
   }>;
   binary_cross_entropy_backward: Overloads<{
     /** `aten::binary_cross_entropy_backward(Tensor grad_output, Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean) -> Tensor` */
-    default: (gradOutput: Tensor, self: TensorLike, target: TensorLike, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((gradOutput: Tensor, self: TensorLike, target: TensorLike, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor) & ((gradOutput: Tensor, self: TensorLike, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor);
     /** `aten::binary_cross_entropy_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, self: TensorLike, target: TensorLike, weight: TensorLike | null, reduction: number, options: { weight?: TensorLike | null; reduction?: number; gradInput: TensorLike }) => Tensor;
   }>;
   binary_cross_entropy_with_logits: Overloads<{
     /** `aten::binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, posWeight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; posWeight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, posWeight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; posWeight?: TensorLike | null; reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; posWeight?: TensorLike | null; reduction?: number }) => Tensor);
   }>;
   bincount: Overloads<{
     /** `aten::bincount(Tensor self, Tensor? weights=None, int minlength=0) -> Tensor` */
-    default: (self: Tensor, weights?: TensorLike | null, minlength?: number, options?: { weights?: TensorLike | null; minlength?: number }) => Tensor;
+    default: ((self: Tensor, weights?: TensorLike | null, minlength?: number, options?: { weights?: TensorLike | null; minlength?: number }) => Tensor) & ((self: Tensor, options?: { weights?: TensorLike | null; minlength?: number }) => Tensor);
   }>;
   bitwise_not: Overloads<{
     /** `aten::bitwise_not(Tensor self) -> Tensor` */
@@ -727,27 +727,27 @@ export interface AtenOps {
   }>;
   broadcast_to: Overloads<{
     /** `aten::broadcast_to(Tensor(a) self, int[] size) -> Tensor(a)` */
-    default: (self: Tensor, size: readonly number[]) => Tensor;
+    default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   _sparse_broadcast_to: Overloads<{
     /** `aten::_sparse_broadcast_to(Tensor(a) self, int[] size) -> Tensor(a)` */
-    default: (self: Tensor, size: readonly number[]) => Tensor;
+    default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   cat: Overloads<{
     /** `aten::cat(Tensor[] tensors, int dim=0) -> Tensor` */
-    default: (tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor) & ((tensors: readonly Tensor[], options?: { dim?: number }) => Tensor);
     /** `aten::cat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (tensors: readonly Tensor[], dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
   }>;
   concat: Overloads<{
     /** `aten::concat(Tensor[] tensors, int dim=0) -> Tensor` */
-    default: (tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor) & ((tensors: readonly Tensor[], options?: { dim?: number }) => Tensor);
     /** `aten::concat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (tensors: readonly Tensor[], dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
   }>;
   concatenate: Overloads<{
     /** `aten::concatenate(Tensor[] tensors, int dim=0) -> Tensor` */
-    default: (tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor) & ((tensors: readonly Tensor[], options?: { dim?: number }) => Tensor);
     /** `aten::concatenate.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (tensors: readonly Tensor[], dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
   }>;
@@ -773,25 +773,25 @@ export interface AtenOps {
   }>;
   unsafe_chunk: Overloads<{
     /** `aten::unsafe_chunk(Tensor self, int chunks, int dim=0) -> Tensor[]` */
-    default: (self: Tensor, chunks: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, chunks: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, chunks: number, options?: { dim?: number }) => Tensor[]);
   }>;
   chunk: Overloads<{
     /** `aten::chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[]` */
-    default: (self: Tensor, chunks: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, chunks: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, chunks: number, options?: { dim?: number }) => Tensor[]);
   }>;
   tensor_split: Overloads<{
     /** `aten::tensor_split.sections(Tensor(a -> *) self, int sections, int dim=0) -> Tensor(a)[]` */
-    sections: (self: Tensor, sections: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    sections: ((self: Tensor, sections: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, sections: number, options?: { dim?: number }) => Tensor[]);
     /** `aten::tensor_split.indices(Tensor(a -> *) self, int[] indices, int dim=0) -> Tensor(a)[]` */
-    indices: (self: Tensor, indices: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    indices: ((self: Tensor, indices: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, indices: readonly number[], options?: { dim?: number }) => Tensor[]);
     /** `aten::tensor_split.tensor_indices_or_sections(Tensor(a -> *) self, Tensor tensor_indices_or_sections, int dim=0) -> Tensor(a)[]` */
-    tensor_indices_or_sections: (self: Tensor, tensorIndicesOrSections: TensorLike, dim?: number, options?: { dim?: number }) => Tensor[];
+    tensor_indices_or_sections: ((self: Tensor, tensorIndicesOrSections: TensorLike, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, tensorIndicesOrSections: TensorLike, options?: { dim?: number }) => Tensor[]);
   }>;
   clamp: Overloads<{
     /** `aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor` */
-    default: (self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clamp.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor` */
-    Tensor: (self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
     /** `aten::clamp.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, min: Scalar | null, max: Scalar | null, options: { min?: Scalar | null; max?: Scalar | null; out: TensorLike }) => Tensor;
     /** `aten::clamp.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -799,9 +799,9 @@ export interface AtenOps {
   }>;
   clamp_: Overloads<{
     /** `aten::clamp_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!)` */
-    default: (self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clamp_.Tensor(Tensor(a!) self, Tensor? min=None, Tensor? max=None) -> Tensor(a!)` */
-    Tensor: (self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
   }>;
   clamp_max: Overloads<{
     /** `aten::clamp_max(Tensor self, Scalar max) -> Tensor` */
@@ -837,9 +837,9 @@ export interface AtenOps {
   }>;
   clip: Overloads<{
     /** `aten::clip(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor` */
-    default: (self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clip.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor` */
-    Tensor: (self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
     /** `aten::clip.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, min: Scalar | null, max: Scalar | null, options: { min?: Scalar | null; max?: Scalar | null; out: TensorLike }) => Tensor;
     /** `aten::clip.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -847,9 +847,9 @@ export interface AtenOps {
   }>;
   clip_: Overloads<{
     /** `aten::clip_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!)` */
-    default: (self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clip_.Tensor(Tensor(a!) self, Tensor? min=None, Tensor? max=None) -> Tensor(a!)` */
-    Tensor: (self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
   }>;
   cudnn_is_acceptable: Overloads<{
     /** `aten::cudnn_is_acceptable(Tensor self) -> bool` */
@@ -869,7 +869,7 @@ export interface AtenOps {
   }>;
   constant_pad_nd: Overloads<{
     /** `aten::constant_pad_nd(Tensor self, int[] pad, Scalar value=0) -> Tensor` */
-    default: (self: Tensor, pad: readonly number[], value?: Scalar, options?: { value?: Scalar }) => Tensor;
+    default: ((self: Tensor, pad: readonly number[], value?: Scalar, options?: { value?: Scalar }) => Tensor) & ((self: Tensor, pad: readonly number[], options?: { value?: Scalar }) => Tensor);
   }>;
   contiguous: Overloads<{
     /** `aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=contiguous_format) -> Tensor(a)` */
@@ -907,25 +907,25 @@ export interface AtenOps {
   }>;
   conv1d: Overloads<{
     /** `aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] dilation=1, int groups=1) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
     /** `aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, str padding="valid", int[1] dilation=1, int groups=1) -> Tensor` */
-    padding: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    padding: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   conv2d: Overloads<{
     /** `aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
     /** `aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, str padding="valid", int[2] dilation=1, int groups=1) -> Tensor` */
-    padding: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    padding: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   conv3d: Overloads<{
     /** `aten::conv3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] dilation=1, int groups=1) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
     /** `aten::conv3d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, str padding="valid", int[3] dilation=1, int groups=1) -> Tensor` */
-    padding: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    padding: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   conv_tbc: Overloads<{
     /** `aten::conv_tbc(Tensor self, Tensor weight, Tensor bias, int pad=0) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, bias: TensorLike, pad?: number, options?: { pad?: number }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, bias: TensorLike, pad?: number, options?: { pad?: number }) => Tensor) & ((self: Tensor, weight: TensorLike, bias: TensorLike, options?: { pad?: number }) => Tensor);
   }>;
   conv_tbc_backward: Overloads<{
     /** `aten::conv_tbc_backward(Tensor self, Tensor input, Tensor weight, Tensor bias, int pad) -> (Tensor, Tensor, Tensor)` */
@@ -933,27 +933,27 @@ export interface AtenOps {
   }>;
   conv_transpose1d: Overloads<{
     /** `aten::conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] output_padding=0, int groups=1, int[1] dilation=1) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor);
   }>;
   conv_transpose2d: Overloads<{
     /** `aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int groups=1, int[2] dilation=1) -> Tensor` */
-    input: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor;
+    input: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor);
   }>;
   conv_transpose3d: Overloads<{
     /** `aten::conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int groups=1, int[3] dilation=1) -> Tensor` */
-    input: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor;
+    input: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor);
   }>;
   copy: Overloads<{
     /** `aten::copy(Tensor self, Tensor src, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, src: TensorLike, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   copy_: Overloads<{
     /** `aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)` */
-    default: (self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, src: TensorLike, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _copy_from: Overloads<{
     /** `aten::_copy_from(Tensor self, Tensor dst, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, dst: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, dst: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, dst: TensorLike, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   _copy_from_and_resize: Overloads<{
     /** `aten::_copy_from_and_resize(Tensor self, Tensor dst) -> Tensor` */
@@ -981,13 +981,13 @@ export interface AtenOps {
   }>;
   cosine_embedding_loss: Overloads<{
     /** `aten::cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0.0, int reduction=Mean) -> Tensor` */
-    default: (input1: Tensor, input2: TensorLike, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor;
+    default: ((input1: Tensor, input2: TensorLike, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor) & ((input1: Tensor, input2: TensorLike, target: TensorLike, options?: { margin?: number; reduction?: number }) => Tensor);
   }>;
   count_nonzero: Overloads<{
     /** `aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor` */
-    dim_IntList: (self: Tensor, dim: readonly number[]) => Tensor;
+    dim_IntList: ((self: Tensor, dim: readonly number[]) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
     /** `aten::count_nonzero(Tensor self, int? dim=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | null }) => Tensor);
   }>;
   cov: Overloads<{
     /** `aten::cov(Tensor self, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None) -> Tensor` */
@@ -1101,33 +1101,33 @@ export interface AtenOps {
   }>;
   ctc_loss: Overloads<{
     /** `aten::ctc_loss.IntList(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank=0, int reduction=Mean, bool zero_infinity=False) -> Tensor` */
-    IntList: (logProbs: Tensor, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], blank?: number, reduction?: number, zeroInfinity?: boolean, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor;
+    IntList: ((logProbs: Tensor, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], blank?: number, reduction?: number, zeroInfinity?: boolean, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor) & ((logProbs: Tensor, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor);
     /** `aten::ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=0, int reduction=Mean, bool zero_infinity=False) -> Tensor` */
-    Tensor: (logProbs: Tensor, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, blank?: number, reduction?: number, zeroInfinity?: boolean, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor;
+    Tensor: ((logProbs: Tensor, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, blank?: number, reduction?: number, zeroInfinity?: boolean, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor) & ((logProbs: Tensor, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor);
   }>;
   _ctc_loss: Overloads<{
     /** `aten::_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank=0, bool zero_infinity=False) -> (Tensor, Tensor)` */
-    default: (logProbs: Tensor, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], blank?: number, zeroInfinity?: boolean, options?: { blank?: number; zeroInfinity?: boolean }) => [Tensor, Tensor];
+    default: ((logProbs: Tensor, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], blank?: number, zeroInfinity?: boolean, options?: { blank?: number; zeroInfinity?: boolean }) => [Tensor, Tensor]) & ((logProbs: Tensor, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], options?: { blank?: number; zeroInfinity?: boolean }) => [Tensor, Tensor]);
     /** `aten::_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=0, bool zero_infinity=False) -> (Tensor, Tensor)` */
-    Tensor: (logProbs: Tensor, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, blank?: number, zeroInfinity?: boolean, options?: { blank?: number; zeroInfinity?: boolean }) => [Tensor, Tensor];
+    Tensor: ((logProbs: Tensor, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, blank?: number, zeroInfinity?: boolean, options?: { blank?: number; zeroInfinity?: boolean }) => [Tensor, Tensor]) & ((logProbs: Tensor, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, options?: { blank?: number; zeroInfinity?: boolean }) => [Tensor, Tensor]);
   }>;
   _ctc_loss_backward: Overloads<{
     /** `aten::_ctc_loss_backward(Tensor grad, Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, Tensor neg_log_likelihood, Tensor log_alpha, int blank, bool zero_infinity=False) -> Tensor` */
-    default: (grad: Tensor, logProbs: TensorLike, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], negLogLikelihood: TensorLike, logAlpha: TensorLike, blank: number, zeroInfinity?: boolean, options?: { zeroInfinity?: boolean }) => Tensor;
+    default: ((grad: Tensor, logProbs: TensorLike, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], negLogLikelihood: TensorLike, logAlpha: TensorLike, blank: number, zeroInfinity?: boolean, options?: { zeroInfinity?: boolean }) => Tensor) & ((grad: Tensor, logProbs: TensorLike, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], negLogLikelihood: TensorLike, logAlpha: TensorLike, blank: number, options?: { zeroInfinity?: boolean }) => Tensor);
     /** `aten::_ctc_loss_backward.Tensor(Tensor grad, Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, Tensor neg_log_likelihood, Tensor log_alpha, int blank, bool zero_infinity=False) -> Tensor` */
-    Tensor: (grad: Tensor, logProbs: TensorLike, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, negLogLikelihood: TensorLike, logAlpha: TensorLike, blank: number, zeroInfinity?: boolean, options?: { zeroInfinity?: boolean }) => Tensor;
+    Tensor: ((grad: Tensor, logProbs: TensorLike, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, negLogLikelihood: TensorLike, logAlpha: TensorLike, blank: number, zeroInfinity?: boolean, options?: { zeroInfinity?: boolean }) => Tensor) & ((grad: Tensor, logProbs: TensorLike, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, negLogLikelihood: TensorLike, logAlpha: TensorLike, blank: number, options?: { zeroInfinity?: boolean }) => Tensor);
   }>;
   diag_embed: Overloads<{
     /** `aten::diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor` */
-    default: (self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
   }>;
   diagflat: Overloads<{
     /** `aten::diagflat(Tensor self, int offset=0) -> Tensor` */
-    default: (self: Tensor, offset?: number, options?: { offset?: number }) => Tensor;
+    default: ((self: Tensor, offset?: number, options?: { offset?: number }) => Tensor) & ((self: Tensor, options?: { offset?: number }) => Tensor);
   }>;
   diagonal: Overloads<{
     /** `aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)` */
-    default: (self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
   }>;
   linalg_diagonal: Overloads<{
     /** `aten::linalg_diagonal(Tensor(a) A, *, int offset=0, int dim1=-2, int dim2=-1) -> Tensor(a)` */
@@ -1139,11 +1139,11 @@ export interface AtenOps {
   }>;
   fill_diagonal_: Overloads<{
     /** `aten::fill_diagonal_(Tensor(a!) self, Scalar fill_value, bool wrap=False) -> Tensor(a!)` */
-    default: (self: Tensor, fillValue: Scalar, wrap?: boolean, options?: { wrap?: boolean }) => Tensor;
+    default: ((self: Tensor, fillValue: Scalar, wrap?: boolean, options?: { wrap?: boolean }) => Tensor) & ((self: Tensor, fillValue: Scalar, options?: { wrap?: boolean }) => Tensor);
   }>;
   diff: Overloads<{
     /** `aten::diff(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor` */
-    default: (self: Tensor, n?: number, dim?: number, prepend?: TensorLike | null, append?: TensorLike | null, options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor;
+    default: ((self: Tensor, n?: number, dim?: number, prepend?: TensorLike | null, append?: TensorLike | null, options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor);
     /** `aten::diff.out(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number, dim: number, prepend: TensorLike | null, append: TensorLike | null, options: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null; out: TensorLike }) => Tensor;
   }>;
@@ -1243,7 +1243,7 @@ export interface AtenOps {
   }>;
   embedding: Overloads<{
     /** `aten::embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor` */
-    default: (weight: Tensor, indices: TensorLike, paddingIdx?: number, scaleGradByFreq?: boolean, sparse?: boolean, options?: { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }) => Tensor;
+    default: ((weight: Tensor, indices: TensorLike, paddingIdx?: number, scaleGradByFreq?: boolean, sparse?: boolean, options?: { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }) => Tensor) & ((weight: Tensor, indices: TensorLike, options?: { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }) => Tensor);
   }>;
   embedding_backward: Overloads<{
     /** `aten::embedding_backward(Tensor grad, Tensor indices, SymInt num_weights, int padding_idx, bool scale_grad_by_freq, bool sparse) -> Tensor` */
@@ -1263,7 +1263,7 @@ export interface AtenOps {
   }>;
   _embedding_bag_forward_only: Overloads<{
     /** `aten::_embedding_bag_forward_only(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int padding_idx=-1) -> (Tensor, Tensor, Tensor, Tensor)` */
-    default: (weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq?: boolean, mode?: number, sparse?: boolean, perSampleWeights?: TensorLike | null, includeLastOffset?: boolean, paddingIdx?: number, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean; paddingIdx?: number }) => [Tensor, Tensor, Tensor, Tensor];
+    default: ((weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq?: boolean, mode?: number, sparse?: boolean, perSampleWeights?: TensorLike | null, includeLastOffset?: boolean, paddingIdx?: number, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean; paddingIdx?: number }) => [Tensor, Tensor, Tensor, Tensor]) & ((weight: Tensor, indices: TensorLike, offsets: TensorLike, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean; paddingIdx?: number }) => [Tensor, Tensor, Tensor, Tensor]);
   }>;
   _rowwise_prune: Overloads<{
     /** `aten::_rowwise_prune(Tensor weight, Tensor mask, ScalarType compressed_indices_dtype) -> (Tensor, Tensor)` */
@@ -1277,29 +1277,29 @@ export interface AtenOps {
   }>;
   embedding_bag: Overloads<{
     /** `aten::embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False) -> (Tensor, Tensor, Tensor, Tensor)` */
-    default: (weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq?: boolean, mode?: number, sparse?: boolean, perSampleWeights?: TensorLike | null, includeLastOffset?: boolean, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean }) => [Tensor, Tensor, Tensor, Tensor];
+    default: ((weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq?: boolean, mode?: number, sparse?: boolean, perSampleWeights?: TensorLike | null, includeLastOffset?: boolean, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean }) => [Tensor, Tensor, Tensor, Tensor]) & ((weight: Tensor, indices: TensorLike, offsets: TensorLike, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean }) => [Tensor, Tensor, Tensor, Tensor]);
     /** `aten::embedding_bag.padding_idx(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int mode, bool sparse, Tensor? per_sample_weights, bool include_last_offset, int? padding_idx) -> (Tensor, Tensor, Tensor, Tensor)` */
     padding_idx: (weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: TensorLike | null, includeLastOffset: boolean, paddingIdx: number | null) => [Tensor, Tensor, Tensor, Tensor];
   }>;
   _embedding_bag: Overloads<{
     /** `aten::_embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int padding_idx=-1) -> (Tensor, Tensor, Tensor, Tensor)` */
-    default: (weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq?: boolean, mode?: number, sparse?: boolean, perSampleWeights?: TensorLike | null, includeLastOffset?: boolean, paddingIdx?: number, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean; paddingIdx?: number }) => [Tensor, Tensor, Tensor, Tensor];
+    default: ((weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq?: boolean, mode?: number, sparse?: boolean, perSampleWeights?: TensorLike | null, includeLastOffset?: boolean, paddingIdx?: number, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean; paddingIdx?: number }) => [Tensor, Tensor, Tensor, Tensor]) & ((weight: Tensor, indices: TensorLike, offsets: TensorLike, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean; paddingIdx?: number }) => [Tensor, Tensor, Tensor, Tensor]);
   }>;
   _embedding_bag_backward: Overloads<{
     /** `aten::_embedding_bag_backward(Tensor grad, Tensor indices, Tensor offsets, Tensor offset2bag, Tensor bag_size, Tensor maximum_indices, int num_weights, bool scale_grad_by_freq, int mode, bool sparse, Tensor? per_sample_weights, int padding_idx=-1) -> Tensor` */
-    default: (grad: Tensor, indices: TensorLike, offsets: TensorLike, offset2bag: TensorLike, bagSize: TensorLike, maximumIndices: TensorLike, numWeights: number, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: TensorLike | null, paddingIdx?: number, options?: { paddingIdx?: number }) => Tensor;
+    default: ((grad: Tensor, indices: TensorLike, offsets: TensorLike, offset2bag: TensorLike, bagSize: TensorLike, maximumIndices: TensorLike, numWeights: number, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: TensorLike | null, paddingIdx?: number, options?: { paddingIdx?: number }) => Tensor) & ((grad: Tensor, indices: TensorLike, offsets: TensorLike, offset2bag: TensorLike, bagSize: TensorLike, maximumIndices: TensorLike, numWeights: number, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: TensorLike | null, options?: { paddingIdx?: number }) => Tensor);
   }>;
   _embedding_bag_sparse_backward: Overloads<{
     /** `aten::_embedding_bag_sparse_backward(Tensor grad, Tensor indices, Tensor offsets, Tensor offset2bag, Tensor bag_size, int num_weights, bool scale_grad_by_freq, int mode, Tensor? per_sample_weights, int padding_idx=-1) -> Tensor` */
-    default: (grad: Tensor, indices: TensorLike, offsets: TensorLike, offset2bag: TensorLike, bagSize: TensorLike, numWeights: number, scaleGradByFreq: boolean, mode: number, perSampleWeights: TensorLike | null, paddingIdx?: number, options?: { paddingIdx?: number }) => Tensor;
+    default: ((grad: Tensor, indices: TensorLike, offsets: TensorLike, offset2bag: TensorLike, bagSize: TensorLike, numWeights: number, scaleGradByFreq: boolean, mode: number, perSampleWeights: TensorLike | null, paddingIdx?: number, options?: { paddingIdx?: number }) => Tensor) & ((grad: Tensor, indices: TensorLike, offsets: TensorLike, offset2bag: TensorLike, bagSize: TensorLike, numWeights: number, scaleGradByFreq: boolean, mode: number, perSampleWeights: TensorLike | null, options?: { paddingIdx?: number }) => Tensor);
   }>;
   _embedding_bag_dense_backward: Overloads<{
     /** `aten::_embedding_bag_dense_backward(Tensor grad, Tensor indices, Tensor offset2bag, Tensor bag_size, Tensor maximum_indices, int num_weights, bool scale_grad_by_freq, int mode, Tensor? per_sample_weights, int padding_idx=-1) -> Tensor` */
-    default: (grad: Tensor, indices: TensorLike, offset2bag: TensorLike, bagSize: TensorLike, maximumIndices: TensorLike, numWeights: number, scaleGradByFreq: boolean, mode: number, perSampleWeights: TensorLike | null, paddingIdx?: number, options?: { paddingIdx?: number }) => Tensor;
+    default: ((grad: Tensor, indices: TensorLike, offset2bag: TensorLike, bagSize: TensorLike, maximumIndices: TensorLike, numWeights: number, scaleGradByFreq: boolean, mode: number, perSampleWeights: TensorLike | null, paddingIdx?: number, options?: { paddingIdx?: number }) => Tensor) & ((grad: Tensor, indices: TensorLike, offset2bag: TensorLike, bagSize: TensorLike, maximumIndices: TensorLike, numWeights: number, scaleGradByFreq: boolean, mode: number, perSampleWeights: TensorLike | null, options?: { paddingIdx?: number }) => Tensor);
   }>;
   _embedding_bag_per_sample_weights_backward: Overloads<{
     /** `aten::_embedding_bag_per_sample_weights_backward(Tensor grad, Tensor weight, Tensor indices, Tensor offsets, Tensor offset2bag, int mode, int padding_idx=-1) -> Tensor` */
-    default: (grad: Tensor, weight: TensorLike, indices: TensorLike, offsets: TensorLike, offset2bag: TensorLike, mode: number, paddingIdx?: number, options?: { paddingIdx?: number }) => Tensor;
+    default: ((grad: Tensor, weight: TensorLike, indices: TensorLike, offsets: TensorLike, offset2bag: TensorLike, mode: number, paddingIdx?: number, options?: { paddingIdx?: number }) => Tensor) & ((grad: Tensor, weight: TensorLike, indices: TensorLike, offsets: TensorLike, offset2bag: TensorLike, mode: number, options?: { paddingIdx?: number }) => Tensor);
   }>;
   empty: Overloads<{
     /** `aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
@@ -1309,7 +1309,7 @@ export interface AtenOps {
   }>;
   new_empty: Overloads<{
     /** `aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (self: Tensor, size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   new_empty_strided: Overloads<{
     /** `aten::new_empty_strided(Tensor self, SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
@@ -1321,11 +1321,11 @@ export interface AtenOps {
   }>;
   new_zeros: Overloads<{
     /** `aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (self: Tensor, size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   new_ones: Overloads<{
     /** `aten::new_ones(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (self: Tensor, size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   _empty_affine_quantized: Overloads<{
     /** `aten::_empty_affine_quantized(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, float scale=1, int zero_point=0, MemoryFormat? memory_format=contiguous_format) -> Tensor` */
@@ -1337,7 +1337,7 @@ export interface AtenOps {
   }>;
   resize_: Overloads<{
     /** `aten::resize_(Tensor(a!) self, SymInt[] size, *, MemoryFormat? memory_format=None) -> Tensor(a!)` */
-    default: (self: Tensor, size: readonly number[], options?: { memoryFormat?: MemoryFormat | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], options?: { memoryFormat?: MemoryFormat | null }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   _resize_output_: Overloads<{
     /** `aten::_resize_output_(Tensor(a!) self, int[] size, Device device) -> Tensor(a!)` */
@@ -1407,7 +1407,7 @@ export interface AtenOps {
   }>;
   expand: Overloads<{
     /** `aten::expand(Tensor(a) self, SymInt[] size, *, bool implicit=False) -> Tensor(a)` */
-    default: (self: Tensor, size: readonly number[], options?: { implicit?: boolean }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], options?: { implicit?: boolean }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   expand_as: Overloads<{
     /** `aten::expand_as(Tensor(a) self, Tensor other) -> Tensor(a)` */
@@ -1425,7 +1425,7 @@ export interface AtenOps {
   }>;
   flatten: Overloads<{
     /** `aten::flatten.using_ints(Tensor(a) self, int start_dim=0, int end_dim=-1) -> Tensor(a)` */
-    using_ints: (self: Tensor, startDim?: number, endDim?: number, options?: { startDim?: number; endDim?: number }) => Tensor;
+    using_ints: ((self: Tensor, startDim?: number, endDim?: number, options?: { startDim?: number; endDim?: number }) => Tensor) & ((self: Tensor, options?: { startDim?: number; endDim?: number }) => Tensor);
   }>;
   unflatten: Overloads<{
     /** `aten::unflatten.int(Tensor(a) self, int dim, int[] sizes) -> Tensor(a)` */
@@ -1489,7 +1489,7 @@ export interface AtenOps {
   }>;
   from_file: Overloads<{
     /** `aten::from_file(str filename, bool? shared=None, int? size=0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (filename: string, shared?: boolean | null, size?: number | null, options?: { shared?: boolean | null; size?: number | null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((filename: string, shared?: boolean | null, size?: number | null, options?: { shared?: boolean | null; size?: number | null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((filename: string, options?: { shared?: boolean | null; size?: number | null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
   }>;
   gcd: Overloads<{
     /** `aten::gcd.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -1565,11 +1565,11 @@ export interface AtenOps {
   }>;
   hinge_embedding_loss: Overloads<{
     /** `aten::hinge_embedding_loss(Tensor self, Tensor target, float margin=1.0, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { margin?: number; reduction?: number }) => Tensor);
   }>;
   group_norm: Overloads<{
     /** `aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1e-05, bool cudnn_enabled=True) -> Tensor` */
-    default: (input: Tensor, numGroups: number, weight?: TensorLike | null, bias?: TensorLike | null, eps?: number, cudnnEnabled?: boolean, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnabled?: boolean }) => Tensor;
+    default: ((input: Tensor, numGroups: number, weight?: TensorLike | null, bias?: TensorLike | null, eps?: number, cudnnEnabled?: boolean, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnabled?: boolean }) => Tensor) & ((input: Tensor, numGroups: number, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnabled?: boolean }) => Tensor);
   }>;
   native_group_norm: Overloads<{
     /** `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)` */
@@ -1635,15 +1635,15 @@ export interface AtenOps {
   }>;
   index_put_: Overloads<{
     /** `aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)` */
-    default: (self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   index_put: Overloads<{
     /** `aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor` */
-    default: (self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   _index_put_impl_: Overloads<{
     /** `aten::_index_put_impl_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False, bool unsafe=False) -> Tensor(a!)` */
-    default: (self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, unsafe?: boolean, options?: { accumulate?: boolean; unsafe?: boolean }) => Tensor;
+    default: ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, unsafe?: boolean, options?: { accumulate?: boolean; unsafe?: boolean }) => Tensor) & ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, options?: { accumulate?: boolean; unsafe?: boolean }) => Tensor);
   }>;
   instance_norm: Overloads<{
     /** `aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor` */
@@ -1651,7 +1651,7 @@ export interface AtenOps {
   }>;
   isclose: Overloads<{
     /** `aten::isclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => Tensor;
+    default: ((self: Tensor, other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => Tensor);
   }>;
   isin: Overloads<{
     /** `aten::isin.Tensor_Tensor_out(Tensor elements, Tensor test_elements, *, bool assume_unique=False, bool invert=False, Tensor(a!) out) -> Tensor(a!)` */
@@ -1717,7 +1717,7 @@ export interface AtenOps {
   }>;
   kl_div: Overloads<{
     /** `aten::kl_div(Tensor self, Tensor target, int reduction=Mean, *, bool log_target=False) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number; logTarget?: boolean }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number; logTarget?: boolean }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number; logTarget?: boolean }) => Tensor);
   }>;
   kron: Overloads<{
     /** `aten::kron(Tensor self, Tensor other) -> Tensor` */
@@ -1727,13 +1727,13 @@ export interface AtenOps {
   }>;
   kthvalue: Overloads<{
     /** `aten::kthvalue(Tensor self, int k, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    default: (self: Tensor, k: number, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((self: Tensor, k: number, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, k: number, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::kthvalue.values(Tensor self, int k, int dim=-1, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     values: (self: Tensor, k: number, dim: number, keepdim: boolean, options: { dim?: number; keepdim?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
   }>;
   layer_norm: Overloads<{
     /** `aten::layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05, bool cudnn_enable=True) -> Tensor` */
-    default: (input: Tensor, normalizedShape: readonly number[], weight?: TensorLike | null, bias?: TensorLike | null, eps?: number, cudnnEnable?: boolean, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnable?: boolean }) => Tensor;
+    default: ((input: Tensor, normalizedShape: readonly number[], weight?: TensorLike | null, bias?: TensorLike | null, eps?: number, cudnnEnable?: boolean, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnable?: boolean }) => Tensor) & ((input: Tensor, normalizedShape: readonly number[], options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnable?: boolean }) => Tensor);
   }>;
   native_layer_norm: Overloads<{
     /** `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)` */
@@ -1745,17 +1745,17 @@ export interface AtenOps {
   }>;
   nan_to_num: Overloads<{
     /** `aten::nan_to_num(Tensor self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor` */
-    default: (self: Tensor, nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor;
+    default: ((self: Tensor, nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor) & ((self: Tensor, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor);
     /** `aten::nan_to_num.out(Tensor self, float? nan=None, float? posinf=None, float? neginf=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, nan: number | null, posinf: number | null, neginf: number | null, options: { nan?: number | null; posinf?: number | null; neginf?: number | null; out: TensorLike }) => Tensor;
   }>;
   nan_to_num_: Overloads<{
     /** `aten::nan_to_num_(Tensor(a!) self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor(a!)` */
-    default: (self: Tensor, nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor;
+    default: ((self: Tensor, nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor) & ((self: Tensor, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor);
   }>;
   linear: Overloads<{
     /** `aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null }) => Tensor);
     /** `aten::linear.out(Tensor input, Tensor weight, Tensor? bias=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (input: Tensor, weight: TensorLike, bias: TensorLike | null, options: { bias?: TensorLike | null; out: TensorLike }) => Tensor;
   }>;
@@ -1765,7 +1765,7 @@ export interface AtenOps {
   }>;
   mkldnn_linear: Overloads<{
     /** `aten::mkldnn_linear(Tensor self, Tensor weight, Tensor? bias=None) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor) & ((self: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null }) => Tensor);
   }>;
   mkldnn_linear_backward_input: Overloads<{
     /** `aten::mkldnn_linear_backward_input(int[] input_size, Tensor grad_output, Tensor weight) -> Tensor` */
@@ -1899,13 +1899,13 @@ export interface AtenOps {
   }>;
   logspace: Overloads<{
     /** `aten::logspace(Scalar start, Scalar end, int steps, float base=10.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (start: Scalar, end: Scalar, steps: number, base?: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((start: Scalar, end: Scalar, steps: number, base?: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((start: Scalar, end: Scalar, steps: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
     /** `aten::logspace.out(Scalar start, Scalar end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (start: Scalar, end: Scalar, steps: number, base: number, options: { base?: number; out: TensorLike }) => Tensor;
   }>;
   log_softmax: Overloads<{
     /** `aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
-    int: (self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    int: ((self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { dtype?: DType | null }) => Tensor);
     /** `aten::log_softmax.int_out(Tensor self, int dim, ScalarType? dtype=None, *, Tensor(a!) out) -> Tensor(a!)` */
     int_out: (self: Tensor, dim: number, dtype: DType | null, options: { dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
@@ -1935,13 +1935,13 @@ export interface AtenOps {
   }>;
   logsumexp: Overloads<{
     /** `aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::logsumexp.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
   margin_ranking_loss: Overloads<{
     /** `aten::margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0.0, int reduction=Mean) -> Tensor` */
-    default: (input1: Tensor, input2: TensorLike, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor;
+    default: ((input1: Tensor, input2: TensorLike, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor) & ((input1: Tensor, input2: TensorLike, target: TensorLike, options?: { margin?: number; reduction?: number }) => Tensor);
   }>;
   matmul: Overloads<{
     /** `aten::matmul(Tensor self, Tensor other) -> Tensor` */
@@ -1971,7 +1971,7 @@ export interface AtenOps {
     /** `aten::_aminmax(Tensor self) -> (Tensor, Tensor)` */
     default: (self: Tensor) => [Tensor, Tensor];
     /** `aten::_aminmax.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor, Tensor)` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => [Tensor, Tensor];
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => [Tensor, Tensor]);
   }>;
   aminmax: Overloads<{
     /** `aten::aminmax(Tensor self, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max)` */
@@ -1987,7 +1987,7 @@ export interface AtenOps {
   }>;
   max: Overloads<{
     /** `aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::max.dim_max(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) max, Tensor(b!) max_values) -> (Tensor(a!) values, Tensor(b!) indices)` */
     dim_max: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; max: TensorLike; maxValues: TensorLike }) => { values: Tensor; indices: Tensor };
     /** `aten::max(Tensor self) -> Tensor` */
@@ -2003,69 +2003,69 @@ export interface AtenOps {
   }>;
   amax: Overloads<{
     /** `aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor);
     /** `aten::amax.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { dim?: number | readonly number[]; keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
   max_pool1d_with_indices: Overloads<{
     /** `aten::max_pool1d_with_indices(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]);
   }>;
   max_pool1d: Overloads<{
     /** `aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   max_pool2d: Overloads<{
     /** `aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   _mps_max_pool2d: Overloads<{
     /** `aten::_mps_max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mps_max_pool2d_backward: Overloads<{
     /** `aten::mps_max_pool2d_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (gradOutput: Tensor, self: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((gradOutput: Tensor, self: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((gradOutput: Tensor, self: TensorLike, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mkldnn_max_pool2d: Overloads<{
     /** `aten::mkldnn_max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mkldnn_max_pool2d_backward: Overloads<{
     /** `aten::mkldnn_max_pool2d_backward(Tensor grad_output, Tensor output, Tensor input, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mkldnn_max_pool3d: Overloads<{
     /** `aten::mkldnn_max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mkldnn_max_pool3d_backward: Overloads<{
     /** `aten::mkldnn_max_pool3d_backward(Tensor grad_output, Tensor output, Tensor input, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   quantized_max_pool1d: Overloads<{
     /** `aten::quantized_max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   quantized_max_pool2d: Overloads<{
     /** `aten::quantized_max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   max_pool3d: Overloads<{
     /** `aten::max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mean: Overloads<{
     /** `aten::mean(Tensor self, *, ScalarType? dtype=None) -> Tensor` */
     default: (self: Tensor, options?: { dtype?: DType | null }) => Tensor;
     /** `aten::mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::mean.out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, keepdim: boolean, options: { keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   nanmean: Overloads<{
     /** `aten::nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::nanmean.out(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, keepdim: boolean, options: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
@@ -2073,7 +2073,7 @@ export interface AtenOps {
     /** `aten::median(Tensor self) -> Tensor` */
     default: (self: Tensor) => Tensor;
     /** `aten::median.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::median.dim_values(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     dim_values: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
   }>;
@@ -2081,13 +2081,13 @@ export interface AtenOps {
     /** `aten::nanmedian(Tensor self) -> Tensor` */
     default: (self: Tensor) => Tensor;
     /** `aten::nanmedian.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::nanmedian.dim_values(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     dim_values: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
   }>;
   min: Overloads<{
     /** `aten::min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::min.dim_min(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) min, Tensor(b!) min_indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     dim_min: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; min: TensorLike; minIndices: TensorLike }) => { values: Tensor; indices: Tensor };
     /** `aten::min(Tensor self) -> Tensor` */
@@ -2099,7 +2099,7 @@ export interface AtenOps {
   }>;
   amin: Overloads<{
     /** `aten::amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor);
     /** `aten::amin.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { dim?: number | readonly number[]; keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -2171,7 +2171,7 @@ export interface AtenOps {
   }>;
   mode: Overloads<{
     /** `aten::mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    default: (self: Tensor, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((self: Tensor, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::mode.values(Tensor self, int dim=-1, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     values: (self: Tensor, dim: number, keepdim: boolean, options: { dim?: number; keepdim?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
   }>;
@@ -2281,7 +2281,7 @@ export interface AtenOps {
   }>;
   _nnpack_spatial_convolution: Overloads<{
     /** `aten::_nnpack_spatial_convolution(Tensor input, Tensor weight, Tensor? bias, int[2] padding, int[2] stride=1) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias: TensorLike | null, padding: number | readonly number[], stride?: number | readonly number[], options?: { stride?: number | readonly number[] }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias: TensorLike | null, padding: number | readonly number[], stride?: number | readonly number[], options?: { stride?: number | readonly number[] }) => Tensor) & ((input: Tensor, weight: TensorLike, bias: TensorLike | null, padding: number | readonly number[], options?: { stride?: number | readonly number[] }) => Tensor);
   }>;
   ones: Overloads<{
     /** `aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
@@ -2295,11 +2295,11 @@ export interface AtenOps {
   }>;
   pairwise_distance: Overloads<{
     /** `aten::pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor` */
-    default: (x1: Tensor, x2: TensorLike, p?: number, eps?: number, keepdim?: boolean, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor;
+    default: ((x1: Tensor, x2: TensorLike, p?: number, eps?: number, keepdim?: boolean, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor) & ((x1: Tensor, x2: TensorLike, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor);
   }>;
   cdist: Overloads<{
     /** `aten::cdist(Tensor x1, Tensor x2, float p=2, int? compute_mode=None) -> Tensor` */
-    default: (x1: Tensor, x2: TensorLike, p?: number, computeMode?: number | null, options?: { p?: number; computeMode?: number | null }) => Tensor;
+    default: ((x1: Tensor, x2: TensorLike, p?: number, computeMode?: number | null, options?: { p?: number; computeMode?: number | null }) => Tensor) & ((x1: Tensor, x2: TensorLike, options?: { p?: number; computeMode?: number | null }) => Tensor);
   }>;
   _euclidean_dist: Overloads<{
     /** `aten::_euclidean_dist(Tensor x1, Tensor x2) -> Tensor` */
@@ -2315,11 +2315,11 @@ export interface AtenOps {
   }>;
   pdist: Overloads<{
     /** `aten::pdist(Tensor self, float p=2) -> Tensor` */
-    default: (self: Tensor, p?: number, options?: { p?: number }) => Tensor;
+    default: ((self: Tensor, p?: number, options?: { p?: number }) => Tensor) & ((self: Tensor, options?: { p?: number }) => Tensor);
   }>;
   _pdist_forward: Overloads<{
     /** `aten::_pdist_forward(Tensor self, float p=2) -> Tensor` */
-    default: (self: Tensor, p?: number, options?: { p?: number }) => Tensor;
+    default: ((self: Tensor, p?: number, options?: { p?: number }) => Tensor) & ((self: Tensor, options?: { p?: number }) => Tensor);
   }>;
   _pdist_backward: Overloads<{
     /** `aten::_pdist_backward(Tensor grad, Tensor self, float p, Tensor pdist) -> Tensor` */
@@ -2327,11 +2327,11 @@ export interface AtenOps {
   }>;
   cosine_similarity: Overloads<{
     /** `aten::cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor` */
-    default: (x1: Tensor, x2: TensorLike, dim?: number, eps?: number, options?: { dim?: number; eps?: number }) => Tensor;
+    default: ((x1: Tensor, x2: TensorLike, dim?: number, eps?: number, options?: { dim?: number; eps?: number }) => Tensor) & ((x1: Tensor, x2: TensorLike, options?: { dim?: number; eps?: number }) => Tensor);
   }>;
   permute: Overloads<{
     /** `aten::permute(Tensor(a) self, int[] dims) -> Tensor(a)` */
-    default: (self: Tensor, dims: readonly number[]) => Tensor;
+    default: ((self: Tensor, dims: readonly number[]) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
   }>;
   movedim: Overloads<{
     /** `aten::movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)` */
@@ -2383,19 +2383,19 @@ export interface AtenOps {
   }>;
   is_pinned: Overloads<{
     /** `aten::is_pinned(Tensor self, Device? device=None) -> bool` */
-    default: (self: Tensor, device?: Device | null, options?: { device?: Device | null }) => boolean;
+    default: ((self: Tensor, device?: Device | null, options?: { device?: Device | null }) => boolean) & ((self: Tensor, options?: { device?: Device | null }) => boolean);
   }>;
   pin_memory: Overloads<{
     /** `aten::pin_memory(Tensor(a) self, Device? device=None) -> Tensor(a)` */
-    default: (self: Tensor, device?: Device | null, options?: { device?: Device | null }) => Tensor;
+    default: ((self: Tensor, device?: Device | null, options?: { device?: Device | null }) => Tensor) & ((self: Tensor, options?: { device?: Device | null }) => Tensor);
   }>;
   _pin_memory: Overloads<{
     /** `aten::_pin_memory(Tensor self, Device? device=None) -> Tensor` */
-    default: (self: Tensor, device?: Device | null, options?: { device?: Device | null }) => Tensor;
+    default: ((self: Tensor, device?: Device | null, options?: { device?: Device | null }) => Tensor) & ((self: Tensor, options?: { device?: Device | null }) => Tensor);
   }>;
   pinverse: Overloads<{
     /** `aten::pinverse(Tensor self, float rcond=1e-15) -> Tensor` */
-    default: (self: Tensor, rcond?: number, options?: { rcond?: number }) => Tensor;
+    default: ((self: Tensor, rcond?: number, options?: { rcond?: number }) => Tensor) & ((self: Tensor, options?: { rcond?: number }) => Tensor);
   }>;
   poisson_nll_loss: Overloads<{
     /** `aten::poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor` */
@@ -2489,7 +2489,7 @@ export interface AtenOps {
   }>;
   range: Overloads<{
     /** `aten::range.step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    step: (start: Scalar, end: Scalar, step?: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    step: ((start: Scalar, end: Scalar, step?: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
     /** `aten::range(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
     default: (start: Scalar, end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
     /** `aten::range.out_(Scalar start, Scalar end, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -2533,19 +2533,19 @@ export interface AtenOps {
   }>;
   repeat: Overloads<{
     /** `aten::repeat(Tensor self, SymInt[] repeats) -> Tensor` */
-    default: (self: Tensor, repeats: readonly number[]) => Tensor;
+    default: ((self: Tensor, repeats: readonly number[]) => Tensor) & ((self: Tensor, ...repeats: number[]) => Tensor);
   }>;
   repeat_interleave: Overloads<{
     /** `aten::repeat_interleave.Tensor(Tensor repeats, *, int? output_size=None) -> Tensor` */
     Tensor: (repeats: Tensor, options?: { outputSize?: number | null }) => Tensor;
     /** `aten::repeat_interleave.self_Tensor(Tensor self, Tensor repeats, int? dim=None, *, int? output_size=None) -> Tensor` */
-    self_Tensor: (self: Tensor, repeats: TensorLike, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor;
+    self_Tensor: ((self: Tensor, repeats: TensorLike, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor) & ((self: Tensor, repeats: TensorLike, options?: { dim?: number | null; outputSize?: number | null }) => Tensor);
     /** `aten::repeat_interleave.self_int(Tensor self, int repeats, int? dim=None, *, int? output_size=None) -> Tensor` */
-    self_int: (self: Tensor, repeats: number, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor;
+    self_int: ((self: Tensor, repeats: number, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor) & ((self: Tensor, repeats: number, options?: { dim?: number | null; outputSize?: number | null }) => Tensor);
   }>;
   reshape: Overloads<{
     /** `aten::reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)` */
-    default: (self: Tensor, shape: readonly number[]) => Tensor;
+    default: ((self: Tensor, shape: readonly number[]) => Tensor) & ((self: Tensor, ...shape: number[]) => Tensor);
   }>;
   _reshape_alias: Overloads<{
     /** `aten::_reshape_alias(Tensor(a) self, SymInt[] size, SymInt[] stride) -> Tensor(a)` */
@@ -2553,7 +2553,7 @@ export interface AtenOps {
   }>;
   _mkldnn_reshape: Overloads<{
     /** `aten::_mkldnn_reshape(Tensor self, int[] shape) -> Tensor` */
-    default: (self: Tensor, shape: readonly number[]) => Tensor;
+    default: ((self: Tensor, shape: readonly number[]) => Tensor) & ((self: Tensor, ...shape: number[]) => Tensor);
   }>;
   reshape_as: Overloads<{
     /** `aten::reshape_as(Tensor(a) self, Tensor other) -> Tensor(a)` */
@@ -2577,11 +2577,11 @@ export interface AtenOps {
   }>;
   rrelu: Overloads<{
     /** `aten::rrelu(Tensor self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor) & ((self: Tensor, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor);
   }>;
   rrelu_: Overloads<{
     /** `aten::rrelu_(Tensor(a!) self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)` */
-    default: (self: Tensor, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor) & ((self: Tensor, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor);
   }>;
   relu: Overloads<{
     /** `aten::relu(Tensor self) -> Tensor` */
@@ -2631,7 +2631,7 @@ export interface AtenOps {
     /** `aten::hardshrink.out(Tensor self, Scalar lambd=0.5, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, lambd: Scalar, options: { lambd?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::hardshrink(Tensor self, Scalar lambd=0.5) -> Tensor` */
-    default: (self: Tensor, lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor;
+    default: ((self: Tensor, lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor) & ((self: Tensor, options?: { lambd?: Scalar }) => Tensor);
   }>;
   hardshrink_backward: Overloads<{
     /** `aten::hardshrink_backward.grad_input(Tensor grad_out, Tensor self, Scalar lambd, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -2671,11 +2671,11 @@ export interface AtenOps {
   }>;
   celu: Overloads<{
     /** `aten::celu(Tensor self, Scalar alpha=1.0) -> Tensor` */
-    default: (self: Tensor, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    default: ((self: Tensor, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, options?: { alpha?: Scalar }) => Tensor);
   }>;
   celu_: Overloads<{
     /** `aten::celu_(Tensor(a!) self, Scalar alpha=1.0) -> Tensor(a!)` */
-    default: (self: Tensor, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    default: ((self: Tensor, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, options?: { alpha?: Scalar }) => Tensor);
   }>;
   silu: Overloads<{
     /** `aten::silu(Tensor self) -> Tensor` */
@@ -2719,13 +2719,13 @@ export interface AtenOps {
   }>;
   logit: Overloads<{
     /** `aten::logit(Tensor self, float? eps=None) -> Tensor` */
-    default: (self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((self: Tensor, options?: { eps?: number | null }) => Tensor);
     /** `aten::logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, eps: number | null, options: { eps?: number | null; out: TensorLike }) => Tensor;
   }>;
   logit_: Overloads<{
     /** `aten::logit_(Tensor(a!) self, float? eps=None) -> Tensor(a!)` */
-    default: (self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((self: Tensor, options?: { eps?: number | null }) => Tensor);
   }>;
   sin: Overloads<{
     /** `aten::sin(Tensor self) -> Tensor` */
@@ -2771,7 +2771,7 @@ export interface AtenOps {
   }>;
   slice: Overloads<{
     /** `aten::slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)` */
-    Tensor: (self: Tensor, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor;
+    Tensor: ((self: Tensor, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor) & ((self: Tensor, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor);
   }>;
   slice_backward: Overloads<{
     /** `aten::slice_backward(Tensor grad_output, SymInt[] input_sizes, int dim, SymInt start, SymInt end, SymInt step) -> Tensor` */
@@ -2779,7 +2779,7 @@ export interface AtenOps {
   }>;
   slice_scatter: Overloads<{
     /** `aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor` */
-    default: (self: Tensor, src: TensorLike, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor) & ((self: Tensor, src: TensorLike, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor);
   }>;
   select_scatter: Overloads<{
     /** `aten::select_scatter(Tensor self, Tensor src, int dim, int index) -> Tensor` */
@@ -2787,11 +2787,11 @@ export interface AtenOps {
   }>;
   diagonal_scatter: Overloads<{
     /** `aten::diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor` */
-    default: (self: Tensor, src: TensorLike, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((self: Tensor, src: TensorLike, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
   }>;
   as_strided_scatter: Overloads<{
     /** `aten::as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor` */
-    default: (self: Tensor, src: TensorLike, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((self: Tensor, src: TensorLike, size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
   }>;
   smm: Overloads<{
     /** `aten::smm(Tensor self, Tensor mat2) -> Tensor` */
@@ -2799,7 +2799,7 @@ export interface AtenOps {
   }>;
   softmax: Overloads<{
     /** `aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
-    int: (self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    int: ((self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { dtype?: DType | null }) => Tensor);
     /** `aten::softmax.int_out(Tensor self, int dim, ScalarType? dtype=None, *, Tensor(a!) out) -> Tensor(a!)` */
     int_out: (self: Tensor, dim: number, dtype: DType | null, options: { dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
@@ -2817,39 +2817,39 @@ export interface AtenOps {
   }>;
   unsafe_split: Overloads<{
     /** `aten::unsafe_split.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]` */
-    Tensor: (self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    Tensor: ((self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSize: number, options?: { dim?: number }) => Tensor[]);
   }>;
   split: Overloads<{
     /** `aten::split.Tensor(Tensor(a -> *) self, int split_size, int dim=0) -> Tensor(a)[]` */
-    Tensor: (self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    Tensor: ((self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSize: number, options?: { dim?: number }) => Tensor[]);
     /** `aten::split.sizes(Tensor(a -> *) self, int[] split_size, int dim=0) -> Tensor(a)[]` */
-    sizes: (self: Tensor, splitSize: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    sizes: ((self: Tensor, splitSize: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSize: readonly number[], options?: { dim?: number }) => Tensor[]);
   }>;
   unsafe_split_with_sizes: Overloads<{
     /** `aten::unsafe_split_with_sizes(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]` */
-    default: (self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSizes: readonly number[], options?: { dim?: number }) => Tensor[]);
   }>;
   split_with_sizes: Overloads<{
     /** `aten::split_with_sizes(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]` */
-    default: (self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSizes: readonly number[], options?: { dim?: number }) => Tensor[]);
   }>;
   hsplit: Overloads<{
     /** `aten::hsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]` */
     int: (self: Tensor, sections: number) => Tensor[];
     /** `aten::hsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
-    array: (self: Tensor, indices: readonly number[]) => Tensor[];
+    array: ((self: Tensor, indices: readonly number[]) => Tensor[]) & ((self: Tensor, ...indices: number[]) => Tensor[]);
   }>;
   vsplit: Overloads<{
     /** `aten::vsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]` */
     int: (self: Tensor, sections: number) => Tensor[];
     /** `aten::vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
-    array: (self: Tensor, indices: readonly number[]) => Tensor[];
+    array: ((self: Tensor, indices: readonly number[]) => Tensor[]) & ((self: Tensor, ...indices: number[]) => Tensor[]);
   }>;
   dsplit: Overloads<{
     /** `aten::dsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]` */
     int: (self: Tensor, sections: number) => Tensor[];
     /** `aten::dsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
-    array: (self: Tensor, indices: readonly number[]) => Tensor[];
+    array: ((self: Tensor, indices: readonly number[]) => Tensor[]) & ((self: Tensor, ...indices: number[]) => Tensor[]);
   }>;
   squeeze: Overloads<{
     /** `aten::squeeze(Tensor(a) self) -> Tensor(a)` */
@@ -2871,13 +2871,13 @@ export interface AtenOps {
   }>;
   stack: Overloads<{
     /** `aten::stack(Tensor[] tensors, int dim=0) -> Tensor` */
-    default: (tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor) & ((tensors: readonly Tensor[], options?: { dim?: number }) => Tensor);
     /** `aten::stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (tensors: readonly Tensor[], dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
   }>;
   _stack: Overloads<{
     /** `aten::_stack(Tensor[] tensors, int dim=0) -> Tensor` */
-    default: (tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor) & ((tensors: readonly Tensor[], options?: { dim?: number }) => Tensor);
     /** `aten::_stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (tensors: readonly Tensor[], dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
   }>;
@@ -2901,13 +2901,13 @@ export interface AtenOps {
   }>;
   stft: Overloads<{
     /** `aten::stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor` */
-    default: (self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor;
+    default: ((self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor) & ((self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor);
     /** `aten::stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode="reflect", bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor` */
-    center: (self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, padMode?: string, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor;
+    center: ((self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, padMode?: string, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor) & ((self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor);
   }>;
   istft: Overloads<{
     /** `aten::istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False) -> Tensor` */
-    default: (self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, returnComplex?: boolean, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor;
+    default: ((self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, returnComplex?: boolean, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor) & ((self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor);
   }>;
   stride: Overloads<{
     /** `aten::stride.int(Tensor self, int dim) -> int` */
@@ -2917,23 +2917,23 @@ export interface AtenOps {
     /** `aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor` */
     default: (self: Tensor, options?: { dtype?: DType | null }) => Tensor;
     /** `aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    dim_IntList: (self: Tensor, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    dim_IntList: ((self: Tensor, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     IntList_out: (self: Tensor, dim: number | readonly number[] | null, keepdim: boolean, options: { keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   _nested_sum_backward: Overloads<{
     /** `aten::_nested_sum_backward(Tensor grad, Tensor self, int[1]? dim, bool keepdim=False) -> Tensor` */
-    default: (grad: Tensor, self: TensorLike, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    default: ((grad: Tensor, self: TensorLike, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((grad: Tensor, self: TensorLike, dim: number | readonly number[] | null, options?: { keepdim?: boolean }) => Tensor);
   }>;
   nansum: Overloads<{
     /** `aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::nansum.out(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, keepdim: boolean, options: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   sum_to_size: Overloads<{
     /** `aten::sum_to_size(Tensor self, int[] size) -> Tensor` */
-    default: (self: Tensor, size: readonly number[]) => Tensor;
+    default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   sqrt: Overloads<{
     /** `aten::sqrt(Tensor self) -> Tensor` */
@@ -2957,29 +2957,29 @@ export interface AtenOps {
   }>;
   std: Overloads<{
     /** `aten::std(Tensor self, bool unbiased=True) -> Tensor` */
-    default: (self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor;
+    default: ((self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor) & ((self: Tensor, options?: { unbiased?: boolean }) => Tensor);
     /** `aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor);
     /** `aten::std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor` */
-    correction: (self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor;
+    correction: ((self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
     /** `aten::std.out(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, unbiased: boolean, keepdim: boolean, options: { unbiased?: boolean; keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::std.correction_out(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)` */
-    correction_out: (self: Tensor, dim: number | readonly number[] | null, options: { correction?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor;
+    correction_out: ((self: Tensor, dim: number | readonly number[] | null, options: { correction?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
   }>;
   std_mean: Overloads<{
     /** `aten::std_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)` */
-    default: (self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, options?: { unbiased?: boolean }) => [Tensor, Tensor]);
     /** `aten::std_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor];
+    dim: ((self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor]);
     /** `aten::std_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> (Tensor, Tensor)` */
-    correction: (self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => [Tensor, Tensor];
+    correction: ((self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, ...dim: number[]) => [Tensor, Tensor]);
   }>;
   prod: Overloads<{
     /** `aten::prod(Tensor self, *, ScalarType? dtype=None) -> Tensor` */
     default: (self: Tensor, options?: { dtype?: DType | null }) => Tensor;
     /** `aten::prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    dim_int: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    dim_int: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::prod.int_out(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     int_out: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
@@ -3035,7 +3035,7 @@ export interface AtenOps {
   }>;
   tile: Overloads<{
     /** `aten::tile(Tensor self, int[] dims) -> Tensor` */
-    default: (self: Tensor, dims: readonly number[]) => Tensor;
+    default: ((self: Tensor, dims: readonly number[]) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
   }>;
   transpose: Overloads<{
     /** `aten::transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a)` */
@@ -3055,11 +3055,11 @@ export interface AtenOps {
   }>;
   one_hot: Overloads<{
     /** `aten::one_hot(Tensor self, int num_classes=-1) -> Tensor` */
-    default: (self: Tensor, numClasses?: number, options?: { numClasses?: number }) => Tensor;
+    default: ((self: Tensor, numClasses?: number, options?: { numClasses?: number }) => Tensor) & ((self: Tensor, options?: { numClasses?: number }) => Tensor);
   }>;
   flip: Overloads<{
     /** `aten::flip(Tensor self, int[] dims) -> Tensor` */
-    default: (self: Tensor, dims: readonly number[]) => Tensor;
+    default: ((self: Tensor, dims: readonly number[]) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
   }>;
   fliplr: Overloads<{
     /** `aten::fliplr(Tensor self) -> Tensor` */
@@ -3071,11 +3071,11 @@ export interface AtenOps {
   }>;
   roll: Overloads<{
     /** `aten::roll(Tensor self, int[1] shifts, int[1] dims=[]) -> Tensor` */
-    default: (self: Tensor, shifts: number | readonly number[], dims?: number | readonly number[], options?: { dims?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, shifts: number | readonly number[], dims?: number | readonly number[], options?: { dims?: number | readonly number[] }) => Tensor) & ((self: Tensor, shifts: number | readonly number[], options?: { dims?: number | readonly number[] }) => Tensor);
   }>;
   rot90: Overloads<{
     /** `aten::rot90(Tensor self, int k=1, int[] dims=[0,1]) -> Tensor` */
-    default: (self: Tensor, k?: number, dims?: readonly number[], options?: { k?: number; dims?: readonly number[] }) => Tensor;
+    default: ((self: Tensor, k?: number, dims?: readonly number[], options?: { k?: number; dims?: readonly number[] }) => Tensor) & ((self: Tensor, options?: { k?: number; dims?: readonly number[] }) => Tensor);
   }>;
   trapezoid: Overloads<{
     /** `aten::trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor` */
@@ -3095,7 +3095,7 @@ export interface AtenOps {
   }>;
   _nested_tensor_from_mask: Overloads<{
     /** `aten::_nested_tensor_from_mask(Tensor t, Tensor mask, bool mask_check=True) -> Tensor` */
-    default: (t: Tensor, mask: TensorLike, maskCheck?: boolean, options?: { maskCheck?: boolean }) => Tensor;
+    default: ((t: Tensor, mask: TensorLike, maskCheck?: boolean, options?: { maskCheck?: boolean }) => Tensor) & ((t: Tensor, mask: TensorLike, options?: { maskCheck?: boolean }) => Tensor);
   }>;
   _nested_tensor_from_mask_left_aligned: Overloads<{
     /** `aten::_nested_tensor_from_mask_left_aligned(Tensor t, Tensor mask) -> bool` */
@@ -3103,7 +3103,7 @@ export interface AtenOps {
   }>;
   _nested_from_padded: Overloads<{
     /** `aten::_nested_from_padded(Tensor padded, Tensor cpu_nested_shape_example, bool fuse_transform_0213=False) -> Tensor` */
-    default: (padded: Tensor, cpuNestedShapeExample: TensorLike, fuseTransform0213?: boolean, options?: { fuseTransform0213?: boolean }) => Tensor;
+    default: ((padded: Tensor, cpuNestedShapeExample: TensorLike, fuseTransform0213?: boolean, options?: { fuseTransform0213?: boolean }) => Tensor) & ((padded: Tensor, cpuNestedShapeExample: TensorLike, options?: { fuseTransform0213?: boolean }) => Tensor);
   }>;
   _nested_tensor_size: Overloads<{
     /** `aten::_nested_tensor_size(Tensor self) -> Tensor` */
@@ -3131,11 +3131,11 @@ export interface AtenOps {
   }>;
   _trilinear: Overloads<{
     /** `aten::_trilinear(Tensor i1, Tensor i2, Tensor i3, int[] expand1, int[] expand2, int[] expand3, int[] sumdim, int unroll_dim=1) -> Tensor` */
-    default: (i1: Tensor, i2: TensorLike, i3: TensorLike, expand1: readonly number[], expand2: readonly number[], expand3: readonly number[], sumdim: readonly number[], unrollDim?: number, options?: { unrollDim?: number }) => Tensor;
+    default: ((i1: Tensor, i2: TensorLike, i3: TensorLike, expand1: readonly number[], expand2: readonly number[], expand3: readonly number[], sumdim: readonly number[], unrollDim?: number, options?: { unrollDim?: number }) => Tensor) & ((i1: Tensor, i2: TensorLike, i3: TensorLike, expand1: readonly number[], expand2: readonly number[], expand3: readonly number[], sumdim: readonly number[], options?: { unrollDim?: number }) => Tensor);
   }>;
   triplet_margin_loss: Overloads<{
     /** `aten::triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, float eps=1e-06, bool swap=False, int reduction=Mean) -> Tensor` */
-    default: (anchor: Tensor, positive: TensorLike, negative: TensorLike, margin?: number, p?: number, eps?: number, swap?: boolean, reduction?: number, options?: { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }) => Tensor;
+    default: ((anchor: Tensor, positive: TensorLike, negative: TensorLike, margin?: number, p?: number, eps?: number, swap?: boolean, reduction?: number, options?: { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }) => Tensor) & ((anchor: Tensor, positive: TensorLike, negative: TensorLike, options?: { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }) => Tensor);
   }>;
   trunc: Overloads<{
     /** `aten::trunc(Tensor self) -> Tensor` */
@@ -3167,27 +3167,27 @@ export interface AtenOps {
   }>;
   _unique: Overloads<{
     /** `aten::_unique(Tensor self, bool sorted=True, bool return_inverse=False) -> (Tensor, Tensor)` */
-    default: (self: Tensor, sorted?: boolean, returnInverse?: boolean, options?: { sorted?: boolean; returnInverse?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, sorted?: boolean, returnInverse?: boolean, options?: { sorted?: boolean; returnInverse?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, options?: { sorted?: boolean; returnInverse?: boolean }) => [Tensor, Tensor]);
   }>;
   unique_dim: Overloads<{
     /** `aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)` */
-    default: (self: Tensor, dim: number, sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor];
+    default: ((self: Tensor, dim: number, sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]) & ((self: Tensor, dim: number, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]);
   }>;
   unique_consecutive: Overloads<{
     /** `aten::unique_consecutive(Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None) -> (Tensor, Tensor, Tensor)` */
-    default: (self: Tensor, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null, options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }) => [Tensor, Tensor, Tensor];
+    default: ((self: Tensor, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null, options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }) => [Tensor, Tensor, Tensor]) & ((self: Tensor, options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }) => [Tensor, Tensor, Tensor]);
   }>;
   unique_dim_consecutive: Overloads<{
     /** `aten::unique_dim_consecutive(Tensor self, int dim, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)` */
-    default: (self: Tensor, dim: number, returnInverse?: boolean, returnCounts?: boolean, options?: { returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor];
+    default: ((self: Tensor, dim: number, returnInverse?: boolean, returnCounts?: boolean, options?: { returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]) & ((self: Tensor, dim: number, options?: { returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]);
   }>;
   _unique2: Overloads<{
     /** `aten::_unique2(Tensor self, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)` */
-    default: (self: Tensor, sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor];
+    default: ((self: Tensor, sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]) & ((self: Tensor, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]);
   }>;
   _unsafe_view: Overloads<{
     /** `aten::_unsafe_view(Tensor self, SymInt[] size) -> Tensor` */
-    default: (self: Tensor, size: readonly number[]) => Tensor;
+    default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   unsqueeze: Overloads<{
     /** `aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)` */
@@ -3199,27 +3199,27 @@ export interface AtenOps {
   }>;
   vander: Overloads<{
     /** `aten::vander(Tensor x, int? N=None, bool increasing=False) -> Tensor` */
-    default: (x: Tensor, N?: number | null, increasing?: boolean, options?: { N?: number | null; increasing?: boolean }) => Tensor;
+    default: ((x: Tensor, N?: number | null, increasing?: boolean, options?: { N?: number | null; increasing?: boolean }) => Tensor) & ((x: Tensor, options?: { N?: number | null; increasing?: boolean }) => Tensor);
   }>;
   var: Overloads<{
     /** `aten::var(Tensor self, bool unbiased=True) -> Tensor` */
-    default: (self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor;
+    default: ((self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor) & ((self: Tensor, options?: { unbiased?: boolean }) => Tensor);
     /** `aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor);
     /** `aten::var.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor` */
-    correction: (self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor;
+    correction: ((self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
     /** `aten::var.out(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, unbiased: boolean, keepdim: boolean, options: { unbiased?: boolean; keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::var.correction_out(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)` */
-    correction_out: (self: Tensor, dim: number | readonly number[] | null, options: { correction?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor;
+    correction_out: ((self: Tensor, dim: number | readonly number[] | null, options: { correction?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
   }>;
   var_mean: Overloads<{
     /** `aten::var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)` */
-    default: (self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, options?: { unbiased?: boolean }) => [Tensor, Tensor]);
     /** `aten::var_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor];
+    dim: ((self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor]);
     /** `aten::var_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> (Tensor, Tensor)` */
-    correction: (self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => [Tensor, Tensor];
+    correction: ((self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, ...dim: number[]) => [Tensor, Tensor]);
   }>;
   view_as: Overloads<{
     /** `aten::view_as(Tensor(a) self, Tensor other) -> Tensor(a)` */
@@ -3241,15 +3241,15 @@ export interface AtenOps {
   }>;
   norm_except_dim: Overloads<{
     /** `aten::norm_except_dim(Tensor v, int pow=2, int dim=0) -> Tensor` */
-    default: (v: Tensor, pow?: number, dim?: number, options?: { pow?: number; dim?: number }) => Tensor;
+    default: ((v: Tensor, pow?: number, dim?: number, options?: { pow?: number; dim?: number }) => Tensor) & ((v: Tensor, options?: { pow?: number; dim?: number }) => Tensor);
   }>;
   _weight_norm: Overloads<{
     /** `aten::_weight_norm(Tensor v, Tensor g, int dim=0) -> Tensor` */
-    default: (v: Tensor, g: TensorLike, dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((v: Tensor, g: TensorLike, dim?: number, options?: { dim?: number }) => Tensor) & ((v: Tensor, g: TensorLike, options?: { dim?: number }) => Tensor);
   }>;
   _weight_norm_interface: Overloads<{
     /** `aten::_weight_norm_interface(Tensor v, Tensor g, int dim=0) -> (Tensor, Tensor)` */
-    default: (v: Tensor, g: TensorLike, dim?: number, options?: { dim?: number }) => [Tensor, Tensor];
+    default: ((v: Tensor, g: TensorLike, dim?: number, options?: { dim?: number }) => [Tensor, Tensor]) & ((v: Tensor, g: TensorLike, options?: { dim?: number }) => [Tensor, Tensor]);
   }>;
   _weight_norm_interface_backward: Overloads<{
     /** `aten::_weight_norm_interface_backward(Tensor grad_w, Tensor saved_v, Tensor saved_g, Tensor saved_norms, int dim) -> (Tensor, Tensor)` */
@@ -3279,7 +3279,7 @@ export interface AtenOps {
   }>;
   _standard_gamma: Overloads<{
     /** `aten::_standard_gamma(Tensor self, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, generator?: null, options?: { generator?: null }) => Tensor;
+    default: ((self: Tensor, generator?: null, options?: { generator?: null }) => Tensor) & ((self: Tensor, options?: { generator?: null }) => Tensor);
   }>;
   _dirichlet_grad: Overloads<{
     /** `aten::_dirichlet_grad(Tensor x, Tensor alpha, Tensor total) -> Tensor` */
@@ -3287,19 +3287,19 @@ export interface AtenOps {
   }>;
   _sample_dirichlet: Overloads<{
     /** `aten::_sample_dirichlet(Tensor self, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, generator?: null, options?: { generator?: null }) => Tensor;
+    default: ((self: Tensor, generator?: null, options?: { generator?: null }) => Tensor) & ((self: Tensor, options?: { generator?: null }) => Tensor);
   }>;
   poisson: Overloads<{
     /** `aten::poisson(Tensor self, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, generator?: null, options?: { generator?: null }) => Tensor;
+    default: ((self: Tensor, generator?: null, options?: { generator?: null }) => Tensor) & ((self: Tensor, options?: { generator?: null }) => Tensor);
   }>;
   binomial: Overloads<{
     /** `aten::binomial(Tensor count, Tensor prob, Generator? generator=None) -> Tensor` */
-    default: (count: Tensor, prob: TensorLike, generator?: null, options?: { generator?: null }) => Tensor;
+    default: ((count: Tensor, prob: TensorLike, generator?: null, options?: { generator?: null }) => Tensor) & ((count: Tensor, prob: TensorLike, options?: { generator?: null }) => Tensor);
   }>;
   native_norm: Overloads<{
     /** `aten::native_norm(Tensor self, Scalar p=2) -> Tensor` */
-    default: (self: Tensor, p?: Scalar, options?: { p?: Scalar }) => Tensor;
+    default: ((self: Tensor, p?: Scalar, options?: { p?: Scalar }) => Tensor) & ((self: Tensor, options?: { p?: Scalar }) => Tensor);
     /** `aten::native_norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, ScalarType? dtype) -> Tensor` */
     ScalarOpt_dim_dtype: (self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim: boolean, dtype: DType | null) => Tensor;
   }>;
@@ -3309,9 +3309,9 @@ export interface AtenOps {
     /** `aten::_sparse_sum.dtype(Tensor self, *, ScalarType dtype) -> Tensor` */
     dtype: (self: Tensor, options: { dtype: DType }) => Tensor;
     /** `aten::_sparse_sum.dim(Tensor self, int[1] dim) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[]) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[]) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
     /** `aten::_sparse_sum.dim_dtype(Tensor self, int[1] dim, *, ScalarType dtype) -> Tensor` */
-    dim_dtype: (self: Tensor, dim: number | readonly number[], options: { dtype: DType }) => Tensor;
+    dim_dtype: ((self: Tensor, dim: number | readonly number[], options: { dtype: DType }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
   }>;
   _sparse_sum_backward: Overloads<{
     /** `aten::_sparse_sum_backward(Tensor grad, Tensor self, int[] dim) -> Tensor` */
@@ -3319,15 +3319,15 @@ export interface AtenOps {
   }>;
   _sparse_csr_sum: Overloads<{
     /** `aten::_sparse_csr_sum.dim_dtype(Tensor self, int[1] dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    dim_dtype: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    dim_dtype: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
   }>;
   _sparse_csr_prod: Overloads<{
     /** `aten::_sparse_csr_prod.dim_dtype(Tensor self, int[1] dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    dim_dtype: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    dim_dtype: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
   }>;
   _sparse_softmax: Overloads<{
     /** `aten::_sparse_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
-    int: (self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    int: ((self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { dtype?: DType | null }) => Tensor);
     /** `aten::_sparse_softmax(Tensor self, int dim, bool half_to_float) -> Tensor` */
     default: (self: Tensor, dim: number, halfToFloat: boolean) => Tensor;
   }>;
@@ -3337,7 +3337,7 @@ export interface AtenOps {
   }>;
   _sparse_log_softmax: Overloads<{
     /** `aten::_sparse_log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
-    int: (self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    int: ((self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { dtype?: DType | null }) => Tensor);
     /** `aten::_sparse_log_softmax(Tensor self, int dim, bool half_to_float) -> Tensor` */
     default: (self: Tensor, dim: number, halfToFloat: boolean) => Tensor;
   }>;
@@ -3347,17 +3347,17 @@ export interface AtenOps {
   }>;
   _spdiags: Overloads<{
     /** `aten::_spdiags(Tensor diagonals, Tensor offsets, int[] shape, Layout? layout=None) -> Tensor` */
-    default: (diagonals: Tensor, offsets: TensorLike, shape: readonly number[], layout?: 'strided' | 'sparse_coo' | null, options?: { layout?: 'strided' | 'sparse_coo' | null }) => Tensor;
+    default: ((diagonals: Tensor, offsets: TensorLike, shape: readonly number[], layout?: 'strided' | 'sparse_coo' | null, options?: { layout?: 'strided' | 'sparse_coo' | null }) => Tensor) & ((diagonals: Tensor, offsets: TensorLike, shape: readonly number[], options?: { layout?: 'strided' | 'sparse_coo' | null }) => Tensor);
   }>;
   norm: Overloads<{
     /** `aten::norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor` */
     ScalarOpt_dtype: (self: Tensor, p: Scalar | null, options: { dtype: DType }) => Tensor;
     /** `aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor` */
-    Scalar: (self: Tensor, p?: Scalar, options?: { p?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, p?: Scalar, options?: { p?: Scalar }) => Tensor) & ((self: Tensor, options?: { p?: Scalar }) => Tensor);
     /** `aten::norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype) -> Tensor` */
     ScalarOpt_dim_dtype: (self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim: boolean, options: { dtype: DType }) => Tensor;
     /** `aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor` */
-    ScalarOpt_dim: (self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    ScalarOpt_dim: ((self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, p: Scalar | null, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::norm.dtype_out(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype, Tensor(a!) out) -> Tensor(a!)` */
     dtype_out: (self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim: boolean, options: { dtype: DType; out: TensorLike }) => Tensor;
     /** `aten::norm.out(Tensor self, Scalar? p, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -3373,17 +3373,17 @@ export interface AtenOps {
     /** `aten::frobenius_norm(Tensor self) -> Tensor` */
     default: (self: Tensor) => Tensor;
     /** `aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::frobenius_norm.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
   nuclear_norm: Overloads<{
     /** `aten::nuclear_norm(Tensor self, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { keepdim?: boolean }) => Tensor);
     /** `aten::nuclear_norm.out(Tensor self, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::nuclear_norm.dim_out(Tensor self, int[2] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     dim_out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -3413,13 +3413,13 @@ export interface AtenOps {
     /** `aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::sub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   sub_: Overloads<{
     /** `aten::sub_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::sub_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   subtract: Overloads<{
     /** `aten::subtract.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)` */
@@ -3427,19 +3427,19 @@ export interface AtenOps {
     /** `aten::subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::subtract.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   subtract_: Overloads<{
     /** `aten::subtract_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::subtract_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   rsub: Overloads<{
     /** `aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::rsub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   heaviside: Overloads<{
     /** `aten::heaviside.out(Tensor self, Tensor values, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -3589,11 +3589,11 @@ export interface AtenOps {
   }>;
   to_dense: Overloads<{
     /** `aten::to_dense(Tensor self, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { dtype?: DType | null }) => Tensor);
   }>;
   _to_dense: Overloads<{
     /** `aten::_to_dense(Tensor self, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { dtype?: DType | null }) => Tensor);
   }>;
   to_dense_backward: Overloads<{
     /** `aten::to_dense_backward(Tensor grad, Tensor input) -> Tensor` */
@@ -3675,11 +3675,11 @@ export interface AtenOps {
   }>;
   copy_sparse_to_sparse_: Overloads<{
     /** `aten::copy_sparse_to_sparse_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)` */
-    default: (self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, src: TensorLike, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   unbind: Overloads<{
     /** `aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]` */
-    int: (self: Tensor, dim?: number, options?: { dim?: number }) => Tensor[];
+    int: ((self: Tensor, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, options?: { dim?: number }) => Tensor[]);
   }>;
   to_sparse: Overloads<{
     /** `aten::to_sparse.sparse_dim(Tensor self, int sparse_dim) -> Tensor` */
@@ -3697,23 +3697,23 @@ export interface AtenOps {
   }>;
   to_sparse_bsr: Overloads<{
     /** `aten::to_sparse_bsr(Tensor self, int[2] blocksize) -> Tensor` */
-    default: (self: Tensor, blocksize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, blocksize: number | readonly number[]) => Tensor) & ((self: Tensor, ...blocksize: number[]) => Tensor);
   }>;
   to_sparse_bsc: Overloads<{
     /** `aten::to_sparse_bsc(Tensor self, int[2] blocksize) -> Tensor` */
-    default: (self: Tensor, blocksize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, blocksize: number | readonly number[]) => Tensor) & ((self: Tensor, ...blocksize: number[]) => Tensor);
   }>;
   to_mkldnn: Overloads<{
     /** `aten::to_mkldnn(Tensor self, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { dtype?: DType | null }) => Tensor);
   }>;
   mkldnn_reorder_conv2d_weight: Overloads<{
     /** `aten::mkldnn_reorder_conv2d_weight(Tensor self, int[2] padding=0, int[2] stride=1, int[2] dilation=1, int groups=1) -> Tensor` */
-    default: (self: Tensor, padding?: number | readonly number[], stride?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((self: Tensor, padding?: number | readonly number[], stride?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((self: Tensor, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   mkldnn_reorder_conv3d_weight: Overloads<{
     /** `aten::mkldnn_reorder_conv3d_weight(Tensor self, int[3] padding=0, int[3] stride=1, int[3] dilation=1, int groups=1) -> Tensor` */
-    default: (self: Tensor, padding?: number | readonly number[], stride?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((self: Tensor, padding?: number | readonly number[], stride?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((self: Tensor, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   to_mkldnn_backward: Overloads<{
     /** `aten::to_mkldnn_backward(Tensor grad, Tensor input) -> Tensor` */
@@ -3793,11 +3793,11 @@ export interface AtenOps {
   }>;
   _fake_quantize_learnable_per_tensor_affine: Overloads<{
     /** `aten::_fake_quantize_learnable_per_tensor_affine(Tensor self, Tensor scale, Tensor zero_point, int quant_min, int quant_max, float grad_factor=1.0) -> Tensor` */
-    default: (self: Tensor, scale: TensorLike, zeroPoint: TensorLike, quantMin: number, quantMax: number, gradFactor?: number, options?: { gradFactor?: number }) => Tensor;
+    default: ((self: Tensor, scale: TensorLike, zeroPoint: TensorLike, quantMin: number, quantMax: number, gradFactor?: number, options?: { gradFactor?: number }) => Tensor) & ((self: Tensor, scale: TensorLike, zeroPoint: TensorLike, quantMin: number, quantMax: number, options?: { gradFactor?: number }) => Tensor);
   }>;
   _fake_quantize_learnable_per_tensor_affine_backward: Overloads<{
     /** `aten::_fake_quantize_learnable_per_tensor_affine_backward(Tensor grad, Tensor self, Tensor scale, Tensor zero_point, int quant_min, int quant_max, float grad_factor=1.0) -> (Tensor, Tensor, Tensor)` */
-    default: (grad: Tensor, self: TensorLike, scale: TensorLike, zeroPoint: TensorLike, quantMin: number, quantMax: number, gradFactor?: number, options?: { gradFactor?: number }) => [Tensor, Tensor, Tensor];
+    default: ((grad: Tensor, self: TensorLike, scale: TensorLike, zeroPoint: TensorLike, quantMin: number, quantMax: number, gradFactor?: number, options?: { gradFactor?: number }) => [Tensor, Tensor, Tensor]) & ((grad: Tensor, self: TensorLike, scale: TensorLike, zeroPoint: TensorLike, quantMin: number, quantMax: number, options?: { gradFactor?: number }) => [Tensor, Tensor, Tensor]);
   }>;
   fake_quantize_per_channel_affine: Overloads<{
     /** `aten::fake_quantize_per_channel_affine(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max) -> Tensor` */
@@ -3813,23 +3813,23 @@ export interface AtenOps {
   }>;
   _fake_quantize_learnable_per_channel_affine: Overloads<{
     /** `aten::_fake_quantize_learnable_per_channel_affine(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max, float grad_factor=1.0) -> Tensor` */
-    default: (self: Tensor, scale: TensorLike, zeroPoint: TensorLike, axis: number, quantMin: number, quantMax: number, gradFactor?: number, options?: { gradFactor?: number }) => Tensor;
+    default: ((self: Tensor, scale: TensorLike, zeroPoint: TensorLike, axis: number, quantMin: number, quantMax: number, gradFactor?: number, options?: { gradFactor?: number }) => Tensor) & ((self: Tensor, scale: TensorLike, zeroPoint: TensorLike, axis: number, quantMin: number, quantMax: number, options?: { gradFactor?: number }) => Tensor);
   }>;
   _fake_quantize_learnable_per_channel_affine_backward: Overloads<{
     /** `aten::_fake_quantize_learnable_per_channel_affine_backward(Tensor grad, Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max, float grad_factor=1.0) -> (Tensor, Tensor, Tensor)` */
-    default: (grad: Tensor, self: TensorLike, scale: TensorLike, zeroPoint: TensorLike, axis: number, quantMin: number, quantMax: number, gradFactor?: number, options?: { gradFactor?: number }) => [Tensor, Tensor, Tensor];
+    default: ((grad: Tensor, self: TensorLike, scale: TensorLike, zeroPoint: TensorLike, axis: number, quantMin: number, quantMax: number, gradFactor?: number, options?: { gradFactor?: number }) => [Tensor, Tensor, Tensor]) & ((grad: Tensor, self: TensorLike, scale: TensorLike, zeroPoint: TensorLike, axis: number, quantMin: number, quantMax: number, options?: { gradFactor?: number }) => [Tensor, Tensor, Tensor]);
   }>;
   fused_moving_avg_obs_fake_quant: Overloads<{
     /** `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor` */
-    default: (self: Tensor, observerOn: TensorLike, fakeQuantOn: TensorLike, runningMin: TensorLike, runningMax: TensorLike, scale: TensorLike, zeroPoint: TensorLike, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant?: boolean, symmetricQuant?: boolean, options?: { perRowFakeQuant?: boolean; symmetricQuant?: boolean }) => Tensor;
+    default: ((self: Tensor, observerOn: TensorLike, fakeQuantOn: TensorLike, runningMin: TensorLike, runningMax: TensorLike, scale: TensorLike, zeroPoint: TensorLike, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant?: boolean, symmetricQuant?: boolean, options?: { perRowFakeQuant?: boolean; symmetricQuant?: boolean }) => Tensor) & ((self: Tensor, observerOn: TensorLike, fakeQuantOn: TensorLike, runningMin: TensorLike, runningMax: TensorLike, scale: TensorLike, zeroPoint: TensorLike, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, options?: { perRowFakeQuant?: boolean; symmetricQuant?: boolean }) => Tensor);
   }>;
   _fused_moving_avg_obs_fq_helper: Overloads<{
     /** `aten::_fused_moving_avg_obs_fq_helper(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> (Tensor output, Tensor mask)` */
-    default: (self: Tensor, observerOn: TensorLike, fakeQuantOn: TensorLike, runningMin: TensorLike, runningMax: TensorLike, scale: TensorLike, zeroPoint: TensorLike, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant?: boolean, symmetricQuant?: boolean, options?: { perRowFakeQuant?: boolean; symmetricQuant?: boolean }) => { output: Tensor; mask: Tensor };
+    default: ((self: Tensor, observerOn: TensorLike, fakeQuantOn: TensorLike, runningMin: TensorLike, runningMax: TensorLike, scale: TensorLike, zeroPoint: TensorLike, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant?: boolean, symmetricQuant?: boolean, options?: { perRowFakeQuant?: boolean; symmetricQuant?: boolean }) => { output: Tensor; mask: Tensor }) & ((self: Tensor, observerOn: TensorLike, fakeQuantOn: TensorLike, runningMin: TensorLike, runningMax: TensorLike, scale: TensorLike, zeroPoint: TensorLike, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, options?: { perRowFakeQuant?: boolean; symmetricQuant?: boolean }) => { output: Tensor; mask: Tensor });
   }>;
   _choose_qparams_per_tensor: Overloads<{
     /** `aten::_choose_qparams_per_tensor(Tensor self, bool reduce_range=False) -> (float, int)` */
-    default: (self: Tensor, reduceRange?: boolean, options?: { reduceRange?: boolean }) => [number, number];
+    default: ((self: Tensor, reduceRange?: boolean, options?: { reduceRange?: boolean }) => [number, number]) & ((self: Tensor, options?: { reduceRange?: boolean }) => [number, number]);
   }>;
   _saturate_weight_to_fp16: Overloads<{
     /** `aten::_saturate_weight_to_fp16(Tensor weight) -> Tensor` */
@@ -3855,11 +3855,11 @@ export interface AtenOps {
     /** `aten::to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)` */
     dtype_layout: (self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor;
     /** `aten::to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)` */
-    device: (self: Tensor, device: Device, dtype: DType, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor;
+    device: ((self: Tensor, device: Device, dtype: DType, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor) & ((self: Tensor, device: Device, dtype: DType, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor);
     /** `aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)` */
-    dtype: (self: Tensor, dtype: DType, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor;
+    dtype: ((self: Tensor, dtype: DType, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor) & ((self: Tensor, dtype: DType, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor);
     /** `aten::to.other(Tensor(a) self, Tensor other, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)` */
-    other: (self: Tensor, other: TensorLike, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor;
+    other: ((self: Tensor, other: TensorLike, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor);
   }>;
   meshgrid: Overloads<{
     /** `aten::meshgrid(Tensor[] tensors) -> Tensor[]` */
@@ -3873,7 +3873,7 @@ export interface AtenOps {
   }>;
   combinations: Overloads<{
     /** `aten::combinations(Tensor self, int r=2, bool with_replacement=False) -> Tensor` */
-    default: (self: Tensor, r?: number, withReplacement?: boolean, options?: { r?: number; withReplacement?: boolean }) => Tensor;
+    default: ((self: Tensor, r?: number, withReplacement?: boolean, options?: { r?: number; withReplacement?: boolean }) => Tensor) & ((self: Tensor, options?: { r?: number; withReplacement?: boolean }) => Tensor);
   }>;
   item: Overloads<{
     /** `aten::item(Tensor self) -> Scalar` */
@@ -3911,7 +3911,7 @@ export interface AtenOps {
   }>;
   _thnn_fused_lstm_cell: Overloads<{
     /** `aten::_thnn_fused_lstm_cell(Tensor input_gates, Tensor hidden_gates, Tensor cx, Tensor? input_bias=None, Tensor? hidden_bias=None) -> (Tensor, Tensor, Tensor)` */
-    default: (inputGates: Tensor, hiddenGates: TensorLike, cx: TensorLike, inputBias?: TensorLike | null, hiddenBias?: TensorLike | null, options?: { inputBias?: TensorLike | null; hiddenBias?: TensorLike | null }) => [Tensor, Tensor, Tensor];
+    default: ((inputGates: Tensor, hiddenGates: TensorLike, cx: TensorLike, inputBias?: TensorLike | null, hiddenBias?: TensorLike | null, options?: { inputBias?: TensorLike | null; hiddenBias?: TensorLike | null }) => [Tensor, Tensor, Tensor]) & ((inputGates: Tensor, hiddenGates: TensorLike, cx: TensorLike, options?: { inputBias?: TensorLike | null; hiddenBias?: TensorLike | null }) => [Tensor, Tensor, Tensor]);
   }>;
   _thnn_fused_lstm_cell_backward_impl: Overloads<{
     /** `aten::_thnn_fused_lstm_cell_backward_impl(Tensor? grad_hy, Tensor? grad_cy, Tensor cx, Tensor cy, Tensor workspace, bool has_bias) -> (Tensor, Tensor, Tensor)` */
@@ -3927,7 +3927,7 @@ export interface AtenOps {
   }>;
   _thnn_fused_gru_cell: Overloads<{
     /** `aten::_thnn_fused_gru_cell(Tensor input_gates, Tensor hidden_gates, Tensor hx, Tensor? input_bias=None, Tensor? hidden_bias=None) -> (Tensor, Tensor)` */
-    default: (inputGates: Tensor, hiddenGates: TensorLike, hx: TensorLike, inputBias?: TensorLike | null, hiddenBias?: TensorLike | null, options?: { inputBias?: TensorLike | null; hiddenBias?: TensorLike | null }) => [Tensor, Tensor];
+    default: ((inputGates: Tensor, hiddenGates: TensorLike, hx: TensorLike, inputBias?: TensorLike | null, hiddenBias?: TensorLike | null, options?: { inputBias?: TensorLike | null; hiddenBias?: TensorLike | null }) => [Tensor, Tensor]) & ((inputGates: Tensor, hiddenGates: TensorLike, hx: TensorLike, options?: { inputBias?: TensorLike | null; hiddenBias?: TensorLike | null }) => [Tensor, Tensor]);
   }>;
   _thnn_fused_gru_cell_backward: Overloads<{
     /** `aten::_thnn_fused_gru_cell_backward(Tensor grad_hy, Tensor workspace, bool has_bias) -> (Tensor, Tensor, Tensor, Tensor, Tensor)` */
@@ -3963,19 +3963,19 @@ export interface AtenOps {
   }>;
   lstm_cell: Overloads<{
     /** `aten::lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> (Tensor, Tensor)` */
-    default: (input: Tensor, hx: readonly Tensor[], wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => [Tensor, Tensor];
+    default: ((input: Tensor, hx: readonly Tensor[], wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => [Tensor, Tensor]) & ((input: Tensor, hx: readonly Tensor[], wIh: TensorLike, wHh: TensorLike, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => [Tensor, Tensor]);
   }>;
   gru_cell: Overloads<{
     /** `aten::gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor` */
-    default: (input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor;
+    default: ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor) & ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor);
   }>;
   rnn_tanh_cell: Overloads<{
     /** `aten::rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor` */
-    default: (input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor;
+    default: ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor) & ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor);
   }>;
   rnn_relu_cell: Overloads<{
     /** `aten::rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor` */
-    default: (input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor;
+    default: ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor) & ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor);
   }>;
   quantized_lstm_cell: Overloads<{
     /** `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)` */
@@ -4007,7 +4007,7 @@ export interface AtenOps {
   }>;
   set_: Overloads<{
     /** `aten::set_.source_Tensor_storage_offset(Tensor(a!) self, Tensor source, SymInt storage_offset, SymInt[] size, SymInt[] stride=[]) -> Tensor(a!)` */
-    source_Tensor_storage_offset: (self: Tensor, source: TensorLike, storageOffset: number, size: readonly number[], stride?: readonly number[], options?: { stride?: readonly number[] }) => Tensor;
+    source_Tensor_storage_offset: ((self: Tensor, source: TensorLike, storageOffset: number, size: readonly number[], stride?: readonly number[], options?: { stride?: readonly number[] }) => Tensor) & ((self: Tensor, source: TensorLike, storageOffset: number, size: readonly number[], options?: { stride?: readonly number[] }) => Tensor);
     /** `aten::set_.source_Tensor(Tensor(a!) self, Tensor source) -> Tensor(a!)` */
     source_Tensor: (self: Tensor, source: TensorLike) => Tensor;
     /** `aten::set_(Tensor(a!) self) -> Tensor(a!)` */
@@ -4051,25 +4051,25 @@ export interface AtenOps {
   }>;
   _masked_softmax: Overloads<{
     /** `aten::_masked_softmax(Tensor self, Tensor mask, int? dim=None, int? mask_type=None) -> Tensor` */
-    default: (self: Tensor, mask: TensorLike, dim?: number | null, maskType?: number | null, options?: { dim?: number | null; maskType?: number | null }) => Tensor;
+    default: ((self: Tensor, mask: TensorLike, dim?: number | null, maskType?: number | null, options?: { dim?: number | null; maskType?: number | null }) => Tensor) & ((self: Tensor, mask: TensorLike, options?: { dim?: number | null; maskType?: number | null }) => Tensor);
   }>;
   _masked_softmax_backward: Overloads<{
     /** `aten::_masked_softmax_backward(Tensor grad_output, Tensor output, Tensor mask, int? dim=None) -> Tensor` */
-    default: (gradOutput: Tensor, output: TensorLike, mask: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, output: TensorLike, mask: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((gradOutput: Tensor, output: TensorLike, mask: TensorLike, options?: { dim?: number | null }) => Tensor);
   }>;
   view: Overloads<{
     /** `aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a)` */
-    default: (self: Tensor, size: readonly number[]) => Tensor;
+    default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
     /** `aten::view.dtype(Tensor(a) self, ScalarType dtype) -> Tensor(a)` */
     dtype: (self: Tensor, dtype: DType) => Tensor;
   }>;
   put_: Overloads<{
     /** `aten::put_(Tensor(a!) self, Tensor index, Tensor source, bool accumulate=False) -> Tensor(a!)` */
-    default: (self: Tensor, index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((self: Tensor, index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((self: Tensor, index: TensorLike, source: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   put: Overloads<{
     /** `aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor` */
-    default: (self: Tensor, index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((self: Tensor, index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((self: Tensor, index: TensorLike, source: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   index_add: Overloads<{
     /** `aten::index_add.out(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)` */
@@ -4309,11 +4309,11 @@ export interface AtenOps {
   }>;
   tril_: Overloads<{
     /** `aten::tril_(Tensor(a!) self, int diagonal=0) -> Tensor(a!)` */
-    default: (self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((self: Tensor, options?: { diagonal?: number }) => Tensor);
   }>;
   triu_: Overloads<{
     /** `aten::triu_(Tensor(a!) self, int diagonal=0) -> Tensor(a!)` */
-    default: (self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((self: Tensor, options?: { diagonal?: number }) => Tensor);
   }>;
   digamma_: Overloads<{
     /** `aten::digamma_(Tensor(a!) self) -> Tensor(a!)` */
@@ -4345,19 +4345,19 @@ export interface AtenOps {
   }>;
   uniform_: Overloads<{
     /** `aten::uniform_(Tensor(a!) self, float from=0, float to=1, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (self: Tensor, from?: number, to?: number, options?: { from?: number; to?: number; generator?: null }) => Tensor;
+    default: ((self: Tensor, from?: number, to?: number, options?: { from?: number; to?: number; generator?: null }) => Tensor) & ((self: Tensor, options?: { from?: number; to?: number; generator?: null }) => Tensor);
   }>;
   cauchy_: Overloads<{
     /** `aten::cauchy_(Tensor(a!) self, float median=0, float sigma=1, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (self: Tensor, median?: number, sigma?: number, options?: { median?: number; sigma?: number; generator?: null }) => Tensor;
+    default: ((self: Tensor, median?: number, sigma?: number, options?: { median?: number; sigma?: number; generator?: null }) => Tensor) & ((self: Tensor, options?: { median?: number; sigma?: number; generator?: null }) => Tensor);
   }>;
   log_normal_: Overloads<{
     /** `aten::log_normal_(Tensor(a!) self, float mean=1, float std=2, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (self: Tensor, mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor;
+    default: ((self: Tensor, mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor) & ((self: Tensor, options?: { mean?: number; std?: number; generator?: null }) => Tensor);
   }>;
   exponential_: Overloads<{
     /** `aten::exponential_(Tensor(a!) self, float lambd=1, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (self: Tensor, lambd?: number, options?: { lambd?: number; generator?: null }) => Tensor;
+    default: ((self: Tensor, lambd?: number, options?: { lambd?: number; generator?: null }) => Tensor) & ((self: Tensor, options?: { lambd?: number; generator?: null }) => Tensor);
   }>;
   geometric_: Overloads<{
     /** `aten::geometric_(Tensor(a!) self, float p, *, Generator? generator=None) -> Tensor(a!)` */
@@ -4367,7 +4367,7 @@ export interface AtenOps {
     /** `aten::diag.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, diagonal: number, options: { diagonal?: number; out: TensorLike }) => Tensor;
     /** `aten::diag(Tensor self, int diagonal=0) -> Tensor` */
-    default: (self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((self: Tensor, options?: { diagonal?: number }) => Tensor);
   }>;
   diag_backward: Overloads<{
     /** `aten::diag_backward(Tensor grad, SymInt[] input_sizes, int diagonal) -> Tensor` */
@@ -4377,27 +4377,27 @@ export interface AtenOps {
     /** `aten::cross.out(Tensor self, Tensor other, int? dim=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, other: TensorLike, dim: number | null, options: { dim?: number | null; out: TensorLike }) => Tensor;
     /** `aten::cross(Tensor self, Tensor other, int? dim=None) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((self: Tensor, other: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { dim?: number | null }) => Tensor);
   }>;
   triu: Overloads<{
     /** `aten::triu.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, diagonal: number, options: { diagonal?: number; out: TensorLike }) => Tensor;
     /** `aten::triu(Tensor self, int diagonal=0) -> Tensor` */
-    default: (self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((self: Tensor, options?: { diagonal?: number }) => Tensor);
   }>;
   tril: Overloads<{
     /** `aten::tril.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, diagonal: number, options: { diagonal?: number; out: TensorLike }) => Tensor;
     /** `aten::tril(Tensor self, int diagonal=0) -> Tensor` */
-    default: (self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((self: Tensor, options?: { diagonal?: number }) => Tensor);
   }>;
   tril_indices: Overloads<{
     /** `aten::tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (row: number, col: number, offset?: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((row: number, col: number, offset?: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((row: number, col: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
   }>;
   triu_indices: Overloads<{
     /** `aten::triu_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (row: number, col: number, offset?: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((row: number, col: number, offset?: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((row: number, col: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
   }>;
   trace: Overloads<{
     /** `aten::trace(Tensor self) -> Tensor` */
@@ -4405,7 +4405,7 @@ export interface AtenOps {
   }>;
   trace_backward: Overloads<{
     /** `aten::trace_backward(Tensor grad, int[] sizes) -> Tensor` */
-    default: (grad: Tensor, sizes: readonly number[]) => Tensor;
+    default: ((grad: Tensor, sizes: readonly number[]) => Tensor) & ((self: Tensor, ...sizes: number[]) => Tensor);
   }>;
   ne: Overloads<{
     /** `aten::ne.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -4587,7 +4587,7 @@ export interface AtenOps {
     /** `aten::take_along_dim.out(Tensor self, Tensor indices, int? dim=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, indices: TensorLike, dim: number | null, options: { dim?: number | null; out: TensorLike }) => Tensor;
     /** `aten::take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor` */
-    default: (self: Tensor, indices: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((self: Tensor, indices: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((self: Tensor, indices: TensorLike, options?: { dim?: number | null }) => Tensor);
   }>;
   index_select: Overloads<{
     /** `aten::index_select.out(Tensor self, int dim, Tensor index, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -4659,13 +4659,13 @@ export interface AtenOps {
   }>;
   cross_entropy_loss: Overloads<{
     /** `aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100, float label_smoothing=0.0) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, labelSmoothing?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; labelSmoothing?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, labelSmoothing?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; labelSmoothing?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; labelSmoothing?: number }) => Tensor);
   }>;
   triangular_solve: Overloads<{
     /** `aten::triangular_solve.X(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False, *, Tensor(a!) X, Tensor(b!) M) -> (Tensor(a!) solution, Tensor(b!) cloned_coefficient)` */
     X: (self: Tensor, A: TensorLike, upper: boolean, transpose: boolean, unitriangular: boolean, options: { upper?: boolean; transpose?: boolean; unitriangular?: boolean; X: TensorLike; M: TensorLike }) => { solution: Tensor; cloned_coefficient: Tensor };
     /** `aten::triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient)` */
-    default: (self: Tensor, A: TensorLike, upper?: boolean, transpose?: boolean, unitriangular?: boolean, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }) => { solution: Tensor; cloned_coefficient: Tensor };
+    default: ((self: Tensor, A: TensorLike, upper?: boolean, transpose?: boolean, unitriangular?: boolean, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }) => { solution: Tensor; cloned_coefficient: Tensor }) & ((self: Tensor, A: TensorLike, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }) => { solution: Tensor; cloned_coefficient: Tensor });
   }>;
   _linalg_check_errors: Overloads<{
     /** `aten::_linalg_check_errors(Tensor info, str api_name, *, bool is_matrix) -> ()` */
@@ -4685,7 +4685,7 @@ export interface AtenOps {
     /** `aten::symeig.e(Tensor self, bool eigenvectors=False, bool upper=True, *, Tensor(a!) e, Tensor(b!) V) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)` */
     e: (self: Tensor, eigenvectors: boolean, upper: boolean, options: { eigenvectors?: boolean; upper?: boolean; e: TensorLike; V: TensorLike }) => { eigenvalues: Tensor; eigenvectors: Tensor };
     /** `aten::symeig(Tensor self, bool eigenvectors=False, bool upper=True) -> (Tensor eigenvalues, Tensor eigenvectors)` */
-    default: (self: Tensor, eigenvectors?: boolean, upper?: boolean, options?: { eigenvectors?: boolean; upper?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor };
+    default: ((self: Tensor, eigenvectors?: boolean, upper?: boolean, options?: { eigenvectors?: boolean; upper?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor }) & ((self: Tensor, options?: { eigenvectors?: boolean; upper?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor });
   }>;
   _symeig_helper: Overloads<{
     /** `aten::_symeig_helper(Tensor self, bool eigenvectors, bool upper) -> (Tensor, Tensor)` */
@@ -4695,7 +4695,7 @@ export interface AtenOps {
     /** `aten::svd.U(Tensor self, bool some=True, bool compute_uv=True, *, Tensor(a!) U, Tensor(b!) S, Tensor(c!) V) -> (Tensor(a!) U, Tensor(b!) S, Tensor(c!) V)` */
     U: (self: Tensor, some: boolean, computeUv: boolean, options: { some?: boolean; computeUv?: boolean; U: TensorLike; S: TensorLike; V: TensorLike }) => { U: Tensor; S: Tensor; V: Tensor };
     /** `aten::svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V)` */
-    default: (self: Tensor, some?: boolean, computeUv?: boolean, options?: { some?: boolean; computeUv?: boolean }) => { U: Tensor; S: Tensor; V: Tensor };
+    default: ((self: Tensor, some?: boolean, computeUv?: boolean, options?: { some?: boolean; computeUv?: boolean }) => { U: Tensor; S: Tensor; V: Tensor }) & ((self: Tensor, options?: { some?: boolean; computeUv?: boolean }) => { U: Tensor; S: Tensor; V: Tensor });
   }>;
   swapaxes: Overloads<{
     /** `aten::swapaxes(Tensor(a) self, int axis0, int axis1) -> Tensor(a)` */
@@ -4717,13 +4717,13 @@ export interface AtenOps {
     /** `aten::cholesky.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, upper: boolean, options: { upper?: boolean; out: TensorLike }) => Tensor;
     /** `aten::cholesky(Tensor self, bool upper=False) -> Tensor` */
-    default: (self: Tensor, upper?: boolean, options?: { upper?: boolean }) => Tensor;
+    default: ((self: Tensor, upper?: boolean, options?: { upper?: boolean }) => Tensor) & ((self: Tensor, options?: { upper?: boolean }) => Tensor);
   }>;
   cholesky_solve: Overloads<{
     /** `aten::cholesky_solve.out(Tensor self, Tensor input2, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, input2: TensorLike, upper: boolean, options: { upper?: boolean; out: TensorLike }) => Tensor;
     /** `aten::cholesky_solve(Tensor self, Tensor input2, bool upper=False) -> Tensor` */
-    default: (self: Tensor, input2: TensorLike, upper?: boolean, options?: { upper?: boolean }) => Tensor;
+    default: ((self: Tensor, input2: TensorLike, upper?: boolean, options?: { upper?: boolean }) => Tensor) & ((self: Tensor, input2: TensorLike, options?: { upper?: boolean }) => Tensor);
   }>;
   _cholesky_solve_helper: Overloads<{
     /** `aten::_cholesky_solve_helper(Tensor self, Tensor A, bool upper) -> Tensor` */
@@ -4731,7 +4731,7 @@ export interface AtenOps {
   }>;
   cholesky_inverse: Overloads<{
     /** `aten::cholesky_inverse(Tensor self, bool upper=False) -> Tensor` */
-    default: (self: Tensor, upper?: boolean, options?: { upper?: boolean }) => Tensor;
+    default: ((self: Tensor, upper?: boolean, options?: { upper?: boolean }) => Tensor) & ((self: Tensor, options?: { upper?: boolean }) => Tensor);
     /** `aten::cholesky_inverse.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, upper: boolean, options: { upper?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -4739,7 +4739,7 @@ export interface AtenOps {
     /** `aten::qr.Q(Tensor self, bool some=True, *, Tensor(a!) Q, Tensor(b!) R) -> (Tensor(a!) Q, Tensor(b!) R)` */
     Q: (self: Tensor, some: boolean, options: { some?: boolean; Q: TensorLike; R: TensorLike }) => { Q: Tensor; R: Tensor };
     /** `aten::qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)` */
-    default: (self: Tensor, some?: boolean, options?: { some?: boolean }) => { Q: Tensor; R: Tensor };
+    default: ((self: Tensor, some?: boolean, options?: { some?: boolean }) => { Q: Tensor; R: Tensor }) & ((self: Tensor, options?: { some?: boolean }) => { Q: Tensor; R: Tensor });
   }>;
   geqrf: Overloads<{
     /** `aten::geqrf.a(Tensor self, *, Tensor(a!) a, Tensor(b!) tau) -> (Tensor(a!) a, Tensor(b!) tau)` */
@@ -4757,11 +4757,11 @@ export interface AtenOps {
     /** `aten::ormqr.out(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, input2: TensorLike, input3: TensorLike, left: boolean, transpose: boolean, options: { left?: boolean; transpose?: boolean; out: TensorLike }) => Tensor;
     /** `aten::ormqr(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor` */
-    default: (self: Tensor, input2: TensorLike, input3: TensorLike, left?: boolean, transpose?: boolean, options?: { left?: boolean; transpose?: boolean }) => Tensor;
+    default: ((self: Tensor, input2: TensorLike, input3: TensorLike, left?: boolean, transpose?: boolean, options?: { left?: boolean; transpose?: boolean }) => Tensor) & ((self: Tensor, input2: TensorLike, input3: TensorLike, options?: { left?: boolean; transpose?: boolean }) => Tensor);
   }>;
   _lu_with_info: Overloads<{
     /** `aten::_lu_with_info(Tensor self, bool pivot=True, bool check_errors=True) -> (Tensor LU, Tensor pivots, Tensor info)` */
-    default: (self: Tensor, pivot?: boolean, checkErrors?: boolean, options?: { pivot?: boolean; checkErrors?: boolean }) => { LU: Tensor; pivots: Tensor; info: Tensor };
+    default: ((self: Tensor, pivot?: boolean, checkErrors?: boolean, options?: { pivot?: boolean; checkErrors?: boolean }) => { LU: Tensor; pivots: Tensor; info: Tensor }) & ((self: Tensor, options?: { pivot?: boolean; checkErrors?: boolean }) => { LU: Tensor; pivots: Tensor; info: Tensor });
   }>;
   lu_solve: Overloads<{
     /** `aten::lu_solve.out(Tensor self, Tensor LU_data, Tensor LU_pivots, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -4771,7 +4771,7 @@ export interface AtenOps {
   }>;
   lu_unpack: Overloads<{
     /** `aten::lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U)` */
-    default: (LUData: Tensor, LUPivots: TensorLike, unpackData?: boolean, unpackPivots?: boolean, options?: { unpackData?: boolean; unpackPivots?: boolean }) => { P: Tensor; L: Tensor; U: Tensor };
+    default: ((LUData: Tensor, LUPivots: TensorLike, unpackData?: boolean, unpackPivots?: boolean, options?: { unpackData?: boolean; unpackPivots?: boolean }) => { P: Tensor; L: Tensor; U: Tensor }) & ((LUData: Tensor, LUPivots: TensorLike, options?: { unpackData?: boolean; unpackPivots?: boolean }) => { P: Tensor; L: Tensor; U: Tensor });
     /** `aten::lu_unpack.out(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True, *, Tensor(a!) P, Tensor(b!) L, Tensor(c!) U) -> (Tensor(a!) P, Tensor(b!) L, Tensor(c!) U)` */
     out: (LUData: Tensor, LUPivots: TensorLike, unpackData: boolean, unpackPivots: boolean, options: { unpackData?: boolean; unpackPivots?: boolean; P: TensorLike; L: TensorLike; U: TensorLike }) => { P: Tensor; L: Tensor; U: Tensor };
   }>;
@@ -4779,7 +4779,7 @@ export interface AtenOps {
     /** `aten::multinomial.out(Tensor self, int num_samples, bool replacement=False, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, numSamples: number, replacement: boolean, options: { replacement?: boolean; generator?: null; out: TensorLike }) => Tensor;
     /** `aten::multinomial(Tensor self, int num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, numSamples: number, replacement?: boolean, options?: { replacement?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, numSamples: number, replacement?: boolean, options?: { replacement?: boolean; generator?: null }) => Tensor) & ((self: Tensor, numSamples: number, options?: { replacement?: boolean; generator?: null }) => Tensor);
   }>;
   lgamma: Overloads<{
     /** `aten::lgamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -4845,7 +4845,7 @@ export interface AtenOps {
   }>;
   dist: Overloads<{
     /** `aten::dist(Tensor self, Tensor other, Scalar p=2) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, p?: Scalar, options?: { p?: Scalar }) => Tensor;
+    default: ((self: Tensor, other: TensorLike, p?: Scalar, options?: { p?: Scalar }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { p?: Scalar }) => Tensor);
   }>;
   atan2: Overloads<{
     /** `aten::atan2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -4881,7 +4881,7 @@ export interface AtenOps {
     /** `aten::histc.out(Tensor self, int bins=100, Scalar min=0, Scalar max=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, bins: number, min: Scalar, max: Scalar, options: { bins?: number; min?: Scalar; max?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor` */
-    default: (self: Tensor, bins?: number, min?: Scalar, max?: Scalar, options?: { bins?: number; min?: Scalar; max?: Scalar }) => Tensor;
+    default: ((self: Tensor, bins?: number, min?: Scalar, max?: Scalar, options?: { bins?: number; min?: Scalar; max?: Scalar }) => Tensor) & ((self: Tensor, options?: { bins?: number; min?: Scalar; max?: Scalar }) => Tensor);
   }>;
   histogram: Overloads<{
     /** `aten::histogram.bins_tensor_out(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)` */
@@ -4891,15 +4891,15 @@ export interface AtenOps {
     /** `aten::histogram.bin_ct_out(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)` */
     bin_ct_out: (self: Tensor, bins: number, options: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean; hist: TensorLike; binEdges: TensorLike }) => { hist: Tensor; bin_edges: Tensor };
     /** `aten::histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)` */
-    bin_ct: (self: Tensor, bins?: number, options?: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor };
+    bin_ct: ((self: Tensor, bins?: number, options?: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor }) & ((self: Tensor, options?: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor });
   }>;
   _histogramdd_bin_edges: Overloads<{
     /** `aten::_histogramdd_bin_edges(Tensor self, int[] bins, *, float[]? range=None, Tensor? weight=None, bool density=False) -> Tensor[]` */
-    default: (self: Tensor, bins: readonly number[], options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => Tensor[];
+    default: ((self: Tensor, bins: readonly number[], options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => Tensor[]) & ((self: Tensor, ...bins: number[]) => Tensor[]);
   }>;
   _histogramdd_from_bin_cts: Overloads<{
     /** `aten::_histogramdd_from_bin_cts(Tensor self, int[] bins, *, float[]? range=None, Tensor? weight=None, bool density=False) -> Tensor` */
-    default: (self: Tensor, bins: readonly number[], options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => Tensor;
+    default: ((self: Tensor, bins: readonly number[], options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => Tensor) & ((self: Tensor, ...bins: number[]) => Tensor);
   }>;
   _histogramdd_from_bin_tensors: Overloads<{
     /** `aten::_histogramdd_from_bin_tensors(Tensor self, Tensor[] bins, *, Tensor? weight=None, bool density=False) -> Tensor` */
@@ -4907,11 +4907,11 @@ export interface AtenOps {
   }>;
   histogramdd: Overloads<{
     /** `aten::histogramdd(Tensor self, int[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges)` */
-    default: (self: Tensor, bins: readonly number[], range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] };
+    default: ((self: Tensor, bins: readonly number[], range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] }) & ((self: Tensor, bins: readonly number[], options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] });
     /** `aten::histogramdd.int_bins(Tensor self, int bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges)` */
-    int_bins: (self: Tensor, bins: number, range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] };
+    int_bins: ((self: Tensor, bins: number, range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] }) & ((self: Tensor, bins: number, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] });
     /** `aten::histogramdd.TensorList_bins(Tensor self, Tensor[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges)` */
-    TensorList_bins: (self: Tensor, bins: readonly Tensor[], range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] };
+    TensorList_bins: ((self: Tensor, bins: readonly Tensor[], range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] }) & ((self: Tensor, bins: readonly Tensor[], options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] });
   }>;
   fmod: Overloads<{
     /** `aten::fmod.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -5013,21 +5013,21 @@ export interface AtenOps {
   }>;
   quantile: Overloads<{
     /** `aten::quantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    default: (self: Tensor, q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    default: ((self: Tensor, q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((self: Tensor, q: TensorLike, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::quantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, q: TensorLike, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; interpolation?: string; out: TensorLike }) => Tensor;
     /** `aten::quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    scalar: (self: Tensor, q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    scalar: ((self: Tensor, q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((self: Tensor, q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::quantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)` */
     scalar_out: (self: Tensor, q: number, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; interpolation?: string; out: TensorLike }) => Tensor;
   }>;
   nanquantile: Overloads<{
     /** `aten::nanquantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    default: (self: Tensor, q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    default: ((self: Tensor, q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((self: Tensor, q: TensorLike, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::nanquantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, q: TensorLike, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; interpolation?: string; out: TensorLike }) => Tensor;
     /** `aten::nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    scalar: (self: Tensor, q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    scalar: ((self: Tensor, q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((self: Tensor, q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::nanquantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)` */
     scalar_out: (self: Tensor, q: number, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; interpolation?: string; out: TensorLike }) => Tensor;
   }>;
@@ -5037,7 +5037,7 @@ export interface AtenOps {
     /** `aten::sort.values_stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     values_stable: (self: Tensor, options: { stable?: boolean | null; dim?: number; descending?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
     /** `aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)` */
-    default: (self: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((self: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, options?: { dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)` */
     stable: (self: Tensor, options?: { stable?: boolean | null; dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor };
   }>;
@@ -5049,7 +5049,7 @@ export interface AtenOps {
   }>;
   argsort: Overloads<{
     /** `aten::argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor` */
-    default: (self: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number; descending?: boolean }) => Tensor);
     /** `aten::argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor` */
     stable: (self: Tensor, options: { stable: boolean; dim?: number; descending?: boolean }) => Tensor;
   }>;
@@ -5057,7 +5057,7 @@ export interface AtenOps {
     /** `aten::topk.values(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     values: (self: Tensor, k: number, dim: number, largest: boolean, sorted: boolean, options: { dim?: number; largest?: boolean; sorted?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
     /** `aten::topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)` */
-    default: (self: Tensor, k: number, dim?: number, largest?: boolean, sorted?: boolean, options?: { dim?: number; largest?: boolean; sorted?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((self: Tensor, k: number, dim?: number, largest?: boolean, sorted?: boolean, options?: { dim?: number; largest?: boolean; sorted?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, k: number, options?: { dim?: number; largest?: boolean; sorted?: boolean }) => { values: Tensor; indices: Tensor });
   }>;
   renorm: Overloads<{
     /** `aten::renorm.out(Tensor self, Scalar p, int dim, Scalar maxnorm, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -5123,17 +5123,17 @@ export interface AtenOps {
   }>;
   normal_: Overloads<{
     /** `aten::normal_(Tensor(a!) self, float mean=0, float std=1, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (self: Tensor, mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor;
+    default: ((self: Tensor, mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor) & ((self: Tensor, options?: { mean?: number; std?: number; generator?: null }) => Tensor);
   }>;
   normal_functional: Overloads<{
     /** `aten::normal_functional(Tensor self, float mean=0, float std=1, *, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor;
+    default: ((self: Tensor, mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor) & ((self: Tensor, options?: { mean?: number; std?: number; generator?: null }) => Tensor);
   }>;
   normal: Overloads<{
     /** `aten::normal.Tensor_float_out(Tensor mean, float std=1, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)` */
     Tensor_float_out: (mean: Tensor, std: number, options: { std?: number; generator?: null; out: TensorLike }) => Tensor;
     /** `aten::normal.Tensor_float(Tensor mean, float std=1, *, Generator? generator=None) -> Tensor` */
-    Tensor_float: (mean: Tensor, std?: number, options?: { std?: number; generator?: null }) => Tensor;
+    Tensor_float: ((mean: Tensor, std?: number, options?: { std?: number; generator?: null }) => Tensor) & ((mean: Tensor, options?: { std?: number; generator?: null }) => Tensor);
     /** `aten::normal.float_Tensor_out(float mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)` */
     float_Tensor_out: (mean: number, std: TensorLike, options: { generator?: null; out: TensorLike }) => Tensor;
     /** `aten::normal.float_Tensor(float mean, Tensor std, *, Generator? generator=None) -> Tensor` */
@@ -5453,25 +5453,25 @@ export interface AtenOps {
   }>;
   _foreach_addcdiv_: Overloads<{
     /** `aten::_foreach_addcdiv_.Scalar(Tensor(a!)[] self, Tensor[] tensor1, Tensor[] tensor2, Scalar value=1) -> ()` */
-    Scalar: (self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], value?: Scalar, options?: { value?: Scalar }) => void;
+    Scalar: ((self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], value?: Scalar, options?: { value?: Scalar }) => void) & ((self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], options?: { value?: Scalar }) => void);
     /** `aten::_foreach_addcdiv_.ScalarList(Tensor(a!)[] self, Tensor[] tensor1, Tensor[] tensor2, Scalar[] scalars) -> ()` */
     ScalarList: (self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], scalars: readonly Scalar[]) => void;
   }>;
   _foreach_addcmul_: Overloads<{
     /** `aten::_foreach_addcmul_.Scalar(Tensor(a!)[] self, Tensor[] tensor1, Tensor[] tensor2, Scalar value=1) -> ()` */
-    Scalar: (self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], value?: Scalar, options?: { value?: Scalar }) => void;
+    Scalar: ((self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], value?: Scalar, options?: { value?: Scalar }) => void) & ((self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], options?: { value?: Scalar }) => void);
     /** `aten::_foreach_addcmul_.ScalarList(Tensor(a!)[] self, Tensor[] tensor1, Tensor[] tensor2, Scalar[] scalars) -> ()` */
     ScalarList: (self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], scalars: readonly Scalar[]) => void;
   }>;
   _foreach_addcdiv: Overloads<{
     /** `aten::_foreach_addcdiv.Scalar(Tensor[] self, Tensor[] tensor1, Tensor[] tensor2, Scalar value=1) -> Tensor[]` */
-    Scalar: (self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], value?: Scalar, options?: { value?: Scalar }) => Tensor[];
+    Scalar: ((self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], value?: Scalar, options?: { value?: Scalar }) => Tensor[]) & ((self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], options?: { value?: Scalar }) => Tensor[]);
     /** `aten::_foreach_addcdiv.ScalarList(Tensor[] self, Tensor[] tensor1, Tensor[] tensor2, Scalar[] scalars) -> Tensor[]` */
     ScalarList: (self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], scalars: readonly Scalar[]) => Tensor[];
   }>;
   _foreach_addcmul: Overloads<{
     /** `aten::_foreach_addcmul.Scalar(Tensor[] self, Tensor[] tensor1, Tensor[] tensor2, Scalar value=1) -> Tensor[]` */
-    Scalar: (self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], value?: Scalar, options?: { value?: Scalar }) => Tensor[];
+    Scalar: ((self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], value?: Scalar, options?: { value?: Scalar }) => Tensor[]) & ((self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], options?: { value?: Scalar }) => Tensor[]);
     /** `aten::_foreach_addcmul.ScalarList(Tensor[] self, Tensor[] tensor1, Tensor[] tensor2, Scalar[] scalars) -> Tensor[]` */
     ScalarList: (self: readonly Tensor[], tensor1: readonly Tensor[], tensor2: readonly Tensor[], scalars: readonly Scalar[]) => Tensor[];
   }>;
@@ -5493,7 +5493,7 @@ export interface AtenOps {
   }>;
   _foreach_norm: Overloads<{
     /** `aten::_foreach_norm.Scalar(Tensor[] self, Scalar ord=2) -> Tensor[]` */
-    Scalar: (self: readonly Tensor[], ord?: Scalar, options?: { ord?: Scalar }) => Tensor[];
+    Scalar: ((self: readonly Tensor[], ord?: Scalar, options?: { ord?: Scalar }) => Tensor[]) & ((self: readonly Tensor[], options?: { ord?: Scalar }) => Tensor[]);
   }>;
   bucketize: Overloads<{
     /** `aten::bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor` */
@@ -5531,7 +5531,7 @@ export interface AtenOps {
     /** `aten::mse_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, options: { reduction?: number; out: TensorLike }) => Tensor;
     /** `aten::mse_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number }) => Tensor);
   }>;
   mse_loss_backward: Overloads<{
     /** `aten::mse_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5541,25 +5541,25 @@ export interface AtenOps {
   }>;
   l1_loss: Overloads<{
     /** `aten::l1_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number }) => Tensor);
   }>;
   multi_margin_loss: Overloads<{
     /** `aten::multi_margin_loss.out(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, p: Scalar, margin: Scalar, weight: TensorLike | null, reduction: number, options: { p?: Scalar; margin?: Scalar; weight?: TensorLike | null; reduction?: number; out: TensorLike }) => Tensor;
     /** `aten::multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, p?: Scalar, margin?: Scalar, weight?: TensorLike | null, reduction?: number, options?: { p?: Scalar; margin?: Scalar; weight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, p?: Scalar, margin?: Scalar, weight?: TensorLike | null, reduction?: number, options?: { p?: Scalar; margin?: Scalar; weight?: TensorLike | null; reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { p?: Scalar; margin?: Scalar; weight?: TensorLike | null; reduction?: number }) => Tensor);
   }>;
   multi_margin_loss_backward: Overloads<{
     /** `aten::multi_margin_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, Scalar p, Scalar margin, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, self: TensorLike, target: TensorLike, p: Scalar, margin: Scalar, weight: TensorLike | null, reduction: number, options: { weight?: TensorLike | null; reduction?: number; gradInput: TensorLike }) => Tensor;
     /** `aten::multi_margin_loss_backward(Tensor grad_output, Tensor self, Tensor target, Scalar p, Scalar margin, Tensor? weight=None, int reduction=Mean) -> Tensor` */
-    default: (gradOutput: Tensor, self: TensorLike, target: TensorLike, p: Scalar, margin: Scalar, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((gradOutput: Tensor, self: TensorLike, target: TensorLike, p: Scalar, margin: Scalar, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor) & ((gradOutput: Tensor, self: TensorLike, target: TensorLike, p: Scalar, margin: Scalar, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor);
   }>;
   multilabel_margin_loss: Overloads<{
     /** `aten::multilabel_margin_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, options: { reduction?: number; out: TensorLike }) => Tensor;
     /** `aten::multilabel_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number }) => Tensor);
   }>;
   multilabel_margin_loss_forward: Overloads<{
     /** `aten::multilabel_margin_loss_forward.output(Tensor self, Tensor target, int reduction, *, Tensor(a!) output, Tensor(b!) is_target) -> (Tensor(a!), Tensor(b!))` */
@@ -5577,11 +5577,11 @@ export interface AtenOps {
     /** `aten::nll_loss.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, weight: TensorLike | null, reduction: number, ignoreIndex: number, options: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; out: TensorLike }) => Tensor;
     /** `aten::nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor);
   }>;
   nll_loss_nd: Overloads<{
     /** `aten::nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor);
   }>;
   nll_loss_forward: Overloads<{
     /** `aten::nll_loss_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))` */
@@ -5599,7 +5599,7 @@ export interface AtenOps {
     /** `aten::nll_loss2d.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, weight: TensorLike | null, reduction: number, ignoreIndex: number, options: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; out: TensorLike }) => Tensor;
     /** `aten::nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor);
   }>;
   nll_loss2d_forward: Overloads<{
     /** `aten::nll_loss2d_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))` */
@@ -5617,7 +5617,7 @@ export interface AtenOps {
     /** `aten::smooth_l1_loss.out(Tensor self, Tensor target, int reduction=Mean, float beta=1.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, beta: number, options: { reduction?: number; beta?: number; out: TensorLike }) => Tensor;
     /** `aten::smooth_l1_loss(Tensor self, Tensor target, int reduction=Mean, float beta=1.0) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, beta?: number, options?: { reduction?: number; beta?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, beta?: number, options?: { reduction?: number; beta?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number; beta?: number }) => Tensor);
   }>;
   smooth_l1_loss_backward: Overloads<{
     /** `aten::smooth_l1_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, float beta, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5629,7 +5629,7 @@ export interface AtenOps {
     /** `aten::huber_loss.out(Tensor self, Tensor target, int reduction=Mean, float delta=1.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, delta: number, options: { reduction?: number; delta?: number; out: TensorLike }) => Tensor;
     /** `aten::huber_loss(Tensor self, Tensor target, int reduction=Mean, float delta=1.0) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, delta?: number, options?: { reduction?: number; delta?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, delta?: number, options?: { reduction?: number; delta?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number; delta?: number }) => Tensor);
   }>;
   huber_loss_backward: Overloads<{
     /** `aten::huber_loss_backward.out(Tensor grad_output, Tensor self, Tensor target, int reduction, float delta, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5641,7 +5641,7 @@ export interface AtenOps {
     /** `aten::soft_margin_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, options: { reduction?: number; out: TensorLike }) => Tensor;
     /** `aten::soft_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number }) => Tensor);
   }>;
   soft_margin_loss_backward: Overloads<{
     /** `aten::soft_margin_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5653,7 +5653,7 @@ export interface AtenOps {
     /** `aten::elu.out(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, alpha: Scalar, scale: Scalar, inputScale: Scalar, options: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor` */
-    default: (self: Tensor, alpha?: Scalar, scale?: Scalar, inputScale?: Scalar, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor;
+    default: ((self: Tensor, alpha?: Scalar, scale?: Scalar, inputScale?: Scalar, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor) & ((self: Tensor, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor);
   }>;
   elu_backward: Overloads<{
     /** `aten::elu_backward.grad_input(Tensor grad_output, Scalar alpha, Scalar scale, Scalar input_scale, bool is_result, Tensor self_or_result, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5663,13 +5663,13 @@ export interface AtenOps {
   }>;
   elu_: Overloads<{
     /** `aten::elu_(Tensor(a!) self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor(a!)` */
-    default: (self: Tensor, alpha?: Scalar, scale?: Scalar, inputScale?: Scalar, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor;
+    default: ((self: Tensor, alpha?: Scalar, scale?: Scalar, inputScale?: Scalar, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor) & ((self: Tensor, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor);
   }>;
   glu: Overloads<{
     /** `aten::glu.out(Tensor self, int dim=-1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
     /** `aten::glu(Tensor self, int dim=-1) -> Tensor` */
-    default: (self: Tensor, dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((self: Tensor, dim?: number, options?: { dim?: number }) => Tensor) & ((self: Tensor, options?: { dim?: number }) => Tensor);
   }>;
   glu_backward: Overloads<{
     /** `aten::glu_backward.grad_input(Tensor grad_output, Tensor self, int dim, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5705,7 +5705,7 @@ export interface AtenOps {
     /** `aten::hardtanh.out(Tensor self, Scalar min_val=-1, Scalar max_val=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, minVal: Scalar, maxVal: Scalar, options: { minVal?: Scalar; maxVal?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::hardtanh(Tensor self, Scalar min_val=-1, Scalar max_val=1) -> Tensor` */
-    default: (self: Tensor, minVal?: Scalar, maxVal?: Scalar, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor;
+    default: ((self: Tensor, minVal?: Scalar, maxVal?: Scalar, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor) & ((self: Tensor, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor);
   }>;
   hardtanh_backward: Overloads<{
     /** `aten::hardtanh_backward.grad_input(Tensor grad_output, Tensor self, Scalar min_val, Scalar max_val, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5715,7 +5715,7 @@ export interface AtenOps {
   }>;
   hardtanh_: Overloads<{
     /** `aten::hardtanh_(Tensor(a!) self, Scalar min_val=-1, Scalar max_val=1) -> Tensor(a!)` */
-    default: (self: Tensor, minVal?: Scalar, maxVal?: Scalar, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor;
+    default: ((self: Tensor, minVal?: Scalar, maxVal?: Scalar, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor) & ((self: Tensor, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor);
   }>;
   hardswish: Overloads<{
     /** `aten::hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -5735,7 +5735,7 @@ export interface AtenOps {
     /** `aten::leaky_relu.out(Tensor self, Scalar negative_slope=0.01, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, negativeSlope: Scalar, options: { negativeSlope?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::leaky_relu(Tensor self, Scalar negative_slope=0.01) -> Tensor` */
-    default: (self: Tensor, negativeSlope?: Scalar, options?: { negativeSlope?: Scalar }) => Tensor;
+    default: ((self: Tensor, negativeSlope?: Scalar, options?: { negativeSlope?: Scalar }) => Tensor) & ((self: Tensor, options?: { negativeSlope?: Scalar }) => Tensor);
   }>;
   leaky_relu_backward: Overloads<{
     /** `aten::leaky_relu_backward.grad_input(Tensor grad_output, Tensor self, Scalar negative_slope, bool self_is_result, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5745,7 +5745,7 @@ export interface AtenOps {
   }>;
   leaky_relu_: Overloads<{
     /** `aten::leaky_relu_(Tensor(a!) self, Scalar negative_slope=0.01) -> Tensor(a!)` */
-    default: (self: Tensor, negativeSlope?: Scalar, options?: { negativeSlope?: Scalar }) => Tensor;
+    default: ((self: Tensor, negativeSlope?: Scalar, options?: { negativeSlope?: Scalar }) => Tensor) & ((self: Tensor, options?: { negativeSlope?: Scalar }) => Tensor);
   }>;
   log_sigmoid: Overloads<{
     /** `aten::log_sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -5769,7 +5769,7 @@ export interface AtenOps {
     /** `aten::rrelu_with_noise.out(Tensor self, Tensor noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, noise: TensorLike, lower: Scalar, upper: Scalar, training: boolean, generator: null, options: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null; out: TensorLike }) => Tensor;
     /** `aten::rrelu_with_noise(Tensor self, Tensor noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, noise: TensorLike, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, noise: TensorLike, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor) & ((self: Tensor, noise: TensorLike, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor);
   }>;
   rrelu_with_noise_backward: Overloads<{
     /** `aten::rrelu_with_noise_backward(Tensor grad_output, Tensor self, Tensor noise, Scalar lower, Scalar upper, bool training, bool self_is_result) -> Tensor` */
@@ -5777,13 +5777,13 @@ export interface AtenOps {
   }>;
   rrelu_with_noise_: Overloads<{
     /** `aten::rrelu_with_noise_(Tensor(a!) self, Tensor noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)` */
-    default: (self: Tensor, noise: TensorLike, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, noise: TensorLike, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor) & ((self: Tensor, noise: TensorLike, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor);
   }>;
   softplus: Overloads<{
     /** `aten::softplus.out(Tensor self, Scalar beta=1, Scalar threshold=20, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, beta: Scalar, threshold: Scalar, options: { beta?: Scalar; threshold?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::softplus(Tensor self, Scalar beta=1, Scalar threshold=20) -> Tensor` */
-    default: (self: Tensor, beta?: Scalar, threshold?: Scalar, options?: { beta?: Scalar; threshold?: Scalar }) => Tensor;
+    default: ((self: Tensor, beta?: Scalar, threshold?: Scalar, options?: { beta?: Scalar; threshold?: Scalar }) => Tensor) & ((self: Tensor, options?: { beta?: Scalar; threshold?: Scalar }) => Tensor);
   }>;
   softplus_backward: Overloads<{
     /** `aten::softplus_backward.grad_input(Tensor grad_output, Tensor self, Scalar beta, Scalar threshold, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5795,7 +5795,7 @@ export interface AtenOps {
     /** `aten::softshrink.out(Tensor self, Scalar lambd=0.5, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, lambd: Scalar, options: { lambd?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::softshrink(Tensor self, Scalar lambd=0.5) -> Tensor` */
-    default: (self: Tensor, lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor;
+    default: ((self: Tensor, lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor) & ((self: Tensor, options?: { lambd?: Scalar }) => Tensor);
   }>;
   softshrink_backward: Overloads<{
     /** `aten::softshrink_backward.grad_input(Tensor grad_output, Tensor self, Scalar lambd, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5805,15 +5805,15 @@ export interface AtenOps {
   }>;
   adaptive_avg_pool2d: Overloads<{
     /** `aten::adaptive_avg_pool2d.out(Tensor self, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
     /** `aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   mkldnn_adaptive_avg_pool2d: Overloads<{
     /** `aten::mkldnn_adaptive_avg_pool2d(Tensor self, int[2] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
     /** `aten::mkldnn_adaptive_avg_pool2d.out(Tensor self, int[2] output_size, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   mkldnn_adaptive_avg_pool2d_backward: Overloads<{
     /** `aten::mkldnn_adaptive_avg_pool2d_backward(Tensor grad_output, Tensor self) -> Tensor` */
@@ -5821,7 +5821,7 @@ export interface AtenOps {
   }>;
   _adaptive_avg_pool2d: Overloads<{
     /** `aten::_adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   _adaptive_avg_pool2d_backward: Overloads<{
     /** `aten::_adaptive_avg_pool2d_backward(Tensor grad_output, Tensor self) -> Tensor` */
@@ -5829,13 +5829,13 @@ export interface AtenOps {
   }>;
   adaptive_avg_pool3d: Overloads<{
     /** `aten::adaptive_avg_pool3d.out(Tensor self, int[3] output_size, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
     /** `aten::adaptive_avg_pool3d(Tensor self, int[3] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   _adaptive_avg_pool3d: Overloads<{
     /** `aten::_adaptive_avg_pool3d(Tensor self, int[3] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   adaptive_avg_pool3d_backward: Overloads<{
     /** `aten::adaptive_avg_pool3d_backward.grad_input(Tensor grad_output, Tensor self, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5847,9 +5847,9 @@ export interface AtenOps {
   }>;
   adaptive_max_pool2d: Overloads<{
     /** `aten::adaptive_max_pool2d.out(Tensor self, int[2] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike; indices: TensorLike }) => [Tensor, Tensor];
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike; indices: TensorLike }) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
     /** `aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor];
+    default: ((self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
   }>;
   adaptive_max_pool2d_backward: Overloads<{
     /** `aten::adaptive_max_pool2d_backward.grad_input(Tensor grad_output, Tensor self, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5859,9 +5859,9 @@ export interface AtenOps {
   }>;
   adaptive_max_pool3d: Overloads<{
     /** `aten::adaptive_max_pool3d.out(Tensor self, int[3] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike; indices: TensorLike }) => [Tensor, Tensor];
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike; indices: TensorLike }) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
     /** `aten::adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor];
+    default: ((self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
   }>;
   adaptive_max_pool3d_backward: Overloads<{
     /** `aten::adaptive_max_pool3d_backward.grad_input(Tensor grad_output, Tensor self, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5873,7 +5873,7 @@ export interface AtenOps {
     /** `aten::avg_pool2d.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null, options: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null; out: TensorLike }) => Tensor;
     /** `aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor);
   }>;
   avg_pool2d_backward: Overloads<{
     /** `aten::avg_pool2d_backward.grad_input(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, bool ceil_mode, bool count_include_pad, int? divisor_override, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5885,7 +5885,7 @@ export interface AtenOps {
     /** `aten::avg_pool3d.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null, options: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null; out: TensorLike }) => Tensor;
     /** `aten::avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor);
   }>;
   avg_pool3d_backward: Overloads<{
     /** `aten::avg_pool3d_backward.grad_input(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, bool ceil_mode, bool count_include_pad, int? divisor_override, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5921,7 +5921,7 @@ export interface AtenOps {
     /** `aten::max_pool2d_with_indices.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))` */
     out: (self: Tensor, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], dilation: number | readonly number[], ceilMode: boolean, options: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean; out: TensorLike; indices: TensorLike }) => [Tensor, Tensor];
     /** `aten::max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]);
   }>;
   max_pool2d_with_indices_backward: Overloads<{
     /** `aten::max_pool2d_with_indices_backward.grad_input(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, int[2] dilation, bool ceil_mode, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5933,7 +5933,7 @@ export interface AtenOps {
     /** `aten::max_pool3d_with_indices.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))` */
     out: (self: Tensor, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], dilation: number | readonly number[], ceilMode: boolean, options: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean; out: TensorLike; indices: TensorLike }) => [Tensor, Tensor];
     /** `aten::max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]);
   }>;
   max_pool3d_with_indices_backward: Overloads<{
     /** `aten::max_pool3d_with_indices_backward.grad_input(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, int[3] dilation, bool ceil_mode, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5955,9 +5955,9 @@ export interface AtenOps {
   }>;
   reflection_pad1d: Overloads<{
     /** `aten::reflection_pad1d.out(Tensor self, int[2] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::reflection_pad1d(Tensor self, int[2] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   reflection_pad1d_backward: Overloads<{
     /** `aten::reflection_pad1d_backward.grad_input(Tensor grad_output, Tensor self, int[2] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5967,9 +5967,9 @@ export interface AtenOps {
   }>;
   reflection_pad2d: Overloads<{
     /** `aten::reflection_pad2d.out(Tensor self, int[4] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::reflection_pad2d(Tensor self, int[4] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   reflection_pad2d_backward: Overloads<{
     /** `aten::reflection_pad2d_backward.grad_input(Tensor grad_output, Tensor self, int[4] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5979,9 +5979,9 @@ export interface AtenOps {
   }>;
   reflection_pad3d: Overloads<{
     /** `aten::reflection_pad3d.out(Tensor self, int[6] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::reflection_pad3d(Tensor self, int[6] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   reflection_pad3d_backward: Overloads<{
     /** `aten::reflection_pad3d_backward.grad_input(Tensor grad_output, Tensor self, int[6] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -5991,9 +5991,9 @@ export interface AtenOps {
   }>;
   replication_pad1d: Overloads<{
     /** `aten::replication_pad1d.out(Tensor self, int[2] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::replication_pad1d(Tensor self, int[2] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   replication_pad1d_backward: Overloads<{
     /** `aten::replication_pad1d_backward.grad_input(Tensor grad_output, Tensor self, int[2] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -6003,9 +6003,9 @@ export interface AtenOps {
   }>;
   replication_pad2d: Overloads<{
     /** `aten::replication_pad2d.out(Tensor self, int[4] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::replication_pad2d(Tensor self, int[4] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   replication_pad2d_backward: Overloads<{
     /** `aten::replication_pad2d_backward.grad_input(Tensor grad_output, Tensor self, int[4] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -6015,9 +6015,9 @@ export interface AtenOps {
   }>;
   replication_pad3d: Overloads<{
     /** `aten::replication_pad3d.out(Tensor self, int[6] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::replication_pad3d(Tensor self, int[6] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   replication_pad3d_backward: Overloads<{
     /** `aten::replication_pad3d_backward.grad_input(Tensor grad_output, Tensor self, int[6] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -6027,15 +6027,15 @@ export interface AtenOps {
   }>;
   _pad_circular: Overloads<{
     /** `aten::_pad_circular(Tensor self, int[] pad) -> Tensor` */
-    default: (self: Tensor, pad: readonly number[]) => Tensor;
+    default: ((self: Tensor, pad: readonly number[]) => Tensor) & ((self: Tensor, ...pad: number[]) => Tensor);
   }>;
   _pad_enum: Overloads<{
     /** `aten::_pad_enum(Tensor self, int[] pad, int mode, float? value=None) -> Tensor` */
-    default: (self: Tensor, pad: readonly number[], mode: number, value?: number | null, options?: { value?: number | null }) => Tensor;
+    default: ((self: Tensor, pad: readonly number[], mode: number, value?: number | null, options?: { value?: number | null }) => Tensor) & ((self: Tensor, pad: readonly number[], mode: number, options?: { value?: number | null }) => Tensor);
   }>;
   pad: Overloads<{
     /** `aten::pad(Tensor self, int[] pad, str mode="constant", float? value=None) -> Tensor` */
-    default: (self: Tensor, pad: readonly number[], mode?: string, value?: number | null, options?: { mode?: string; value?: number | null }) => Tensor;
+    default: ((self: Tensor, pad: readonly number[], mode?: string, value?: number | null, options?: { mode?: string; value?: number | null }) => Tensor) & ((self: Tensor, pad: readonly number[], options?: { mode?: string; value?: number | null }) => Tensor);
   }>;
   upsample_linear1d: Overloads<{
     /** `aten::upsample_linear1d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6043,7 +6043,7 @@ export interface AtenOps {
     /** `aten::upsample_linear1d.out(Tensor self, SymInt[1] output_size, bool align_corners, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scales: number | null, options: { scales?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_linear1d(Tensor self, SymInt[1] output_size, bool align_corners, float? scales=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scales?: number | null }) => Tensor);
   }>;
   upsample_linear1d_backward: Overloads<{
     /** `aten::upsample_linear1d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6051,7 +6051,7 @@ export interface AtenOps {
     /** `aten::upsample_linear1d_backward.grad_input(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, bool align_corners, float? scales=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scales: number | null, options: { scales?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_linear1d_backward(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, bool align_corners, float? scales=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scales?: number | null }) => Tensor);
   }>;
   upsample_bilinear2d: Overloads<{
     /** `aten::upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6059,7 +6059,7 @@ export interface AtenOps {
     /** `aten::upsample_bilinear2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsample_bilinear2d_backward: Overloads<{
     /** `aten::upsample_bilinear2d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6067,7 +6067,7 @@ export interface AtenOps {
     /** `aten::upsample_bilinear2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_bilinear2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   _upsample_bilinear2d_aa: Overloads<{
     /** `aten::_upsample_bilinear2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6075,7 +6075,7 @@ export interface AtenOps {
     /** `aten::_upsample_bilinear2d_aa.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::_upsample_bilinear2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   _upsample_bilinear2d_aa_backward: Overloads<{
     /** `aten::_upsample_bilinear2d_aa_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6083,7 +6083,7 @@ export interface AtenOps {
     /** `aten::_upsample_bilinear2d_aa_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::_upsample_bilinear2d_aa_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsample_trilinear3d: Overloads<{
     /** `aten::upsample_trilinear3d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6091,7 +6091,7 @@ export interface AtenOps {
     /** `aten::upsample_trilinear3d.out(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_trilinear3d(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsample_trilinear3d_backward: Overloads<{
     /** `aten::upsample_trilinear3d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6099,7 +6099,7 @@ export interface AtenOps {
     /** `aten::upsample_trilinear3d_backward.grad_input(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_trilinear3d_backward(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsample_bicubic2d: Overloads<{
     /** `aten::upsample_bicubic2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6107,7 +6107,7 @@ export interface AtenOps {
     /** `aten::upsample_bicubic2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_bicubic2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsample_bicubic2d_backward: Overloads<{
     /** `aten::upsample_bicubic2d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6115,7 +6115,7 @@ export interface AtenOps {
     /** `aten::upsample_bicubic2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_bicubic2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   _upsample_bicubic2d_aa: Overloads<{
     /** `aten::_upsample_bicubic2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6123,7 +6123,7 @@ export interface AtenOps {
     /** `aten::_upsample_bicubic2d_aa.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::_upsample_bicubic2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   _upsample_bicubic2d_aa_backward: Overloads<{
     /** `aten::_upsample_bicubic2d_aa_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -6131,7 +6131,7 @@ export interface AtenOps {
     /** `aten::_upsample_bicubic2d_aa_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::_upsample_bicubic2d_aa_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsample_nearest1d: Overloads<{
     /** `aten::upsample_nearest1d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor` */
@@ -6139,7 +6139,7 @@ export interface AtenOps {
     /** `aten::upsample_nearest1d.out(Tensor self, SymInt[1] output_size, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], scales: number | null, options: { scales?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_nearest1d(Tensor self, SymInt[1] output_size, float? scales=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], options?: { scales?: number | null }) => Tensor);
   }>;
   _upsample_nearest_exact1d: Overloads<{
     /** `aten::_upsample_nearest_exact1d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor` */
@@ -6147,7 +6147,7 @@ export interface AtenOps {
     /** `aten::_upsample_nearest_exact1d.out(Tensor self, SymInt[1] output_size, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], scales: number | null, options: { scales?: number | null; out: TensorLike }) => Tensor;
     /** `aten::_upsample_nearest_exact1d(Tensor self, SymInt[1] output_size, float? scales=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], options?: { scales?: number | null }) => Tensor);
   }>;
   upsample_nearest1d_backward: Overloads<{
     /** `aten::upsample_nearest1d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, float[]? scale_factors) -> Tensor` */
@@ -6155,7 +6155,7 @@ export interface AtenOps {
     /** `aten::upsample_nearest1d_backward.grad_input(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, float? scales=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scales: number | null, options: { scales?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_nearest1d_backward(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, float? scales=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], options?: { scales?: number | null }) => Tensor);
   }>;
   _upsample_nearest_exact1d_backward: Overloads<{
     /** `aten::_upsample_nearest_exact1d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, float[]? scale_factors) -> Tensor` */
@@ -6163,7 +6163,7 @@ export interface AtenOps {
     /** `aten::_upsample_nearest_exact1d_backward.grad_input(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, float? scales=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scales: number | null, options: { scales?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::_upsample_nearest_exact1d_backward(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, float? scales=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], options?: { scales?: number | null }) => Tensor);
   }>;
   upsample_nearest2d: Overloads<{
     /** `aten::upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor` */
@@ -6171,7 +6171,7 @@ export interface AtenOps {
     /** `aten::upsample_nearest2d.out(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_nearest2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   _upsample_nearest_exact2d: Overloads<{
     /** `aten::_upsample_nearest_exact2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor` */
@@ -6179,7 +6179,7 @@ export interface AtenOps {
     /** `aten::_upsample_nearest_exact2d.out(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::_upsample_nearest_exact2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsample_nearest2d_backward: Overloads<{
     /** `aten::upsample_nearest2d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, float[]? scale_factors) -> Tensor` */
@@ -6187,7 +6187,7 @@ export interface AtenOps {
     /** `aten::upsample_nearest2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_nearest2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   _upsample_nearest_exact2d_backward: Overloads<{
     /** `aten::_upsample_nearest_exact2d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, float[]? scale_factors) -> Tensor` */
@@ -6195,7 +6195,7 @@ export interface AtenOps {
     /** `aten::_upsample_nearest_exact2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::_upsample_nearest_exact2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsample_nearest3d: Overloads<{
     /** `aten::upsample_nearest3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor` */
@@ -6203,7 +6203,7 @@ export interface AtenOps {
     /** `aten::upsample_nearest3d.out(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_nearest3d(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   _upsample_nearest_exact3d: Overloads<{
     /** `aten::_upsample_nearest_exact3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor` */
@@ -6211,7 +6211,7 @@ export interface AtenOps {
     /** `aten::_upsample_nearest_exact3d.out(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::_upsample_nearest_exact3d(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsample_nearest3d_backward: Overloads<{
     /** `aten::upsample_nearest3d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, float[]? scale_factors) -> Tensor` */
@@ -6219,7 +6219,7 @@ export interface AtenOps {
     /** `aten::upsample_nearest3d_backward.grad_input(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_nearest3d_backward(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   _upsample_nearest_exact3d_backward: Overloads<{
     /** `aten::_upsample_nearest_exact3d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, float[]? scale_factors) -> Tensor` */
@@ -6227,7 +6227,7 @@ export interface AtenOps {
     /** `aten::_upsample_nearest_exact3d_backward.grad_input(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::_upsample_nearest_exact3d_backward(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   sigmoid_backward: Overloads<{
     /** `aten::sigmoid_backward.grad_input(Tensor grad_output, Tensor output, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -6239,7 +6239,7 @@ export interface AtenOps {
     /** `aten::logit_backward.grad_input(Tensor grad_output, Tensor self, float? eps=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, self: TensorLike, eps: number | null, options: { eps?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::logit_backward(Tensor grad_output, Tensor self, float? eps=None) -> Tensor` */
-    default: (gradOutput: Tensor, self: TensorLike, eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, self: TensorLike, eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((gradOutput: Tensor, self: TensorLike, options?: { eps?: number | null }) => Tensor);
   }>;
   tanh_backward: Overloads<{
     /** `aten::tanh_backward.grad_input(Tensor grad_output, Tensor output, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -6251,19 +6251,19 @@ export interface AtenOps {
     /** `aten::slow_conv_transpose2d.out(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int[2] dilation=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias: TensorLike | null, stride: number | readonly number[], padding: number | readonly number[], outputPadding: number | readonly number[], dilation: number | readonly number[], options: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[]; out: TensorLike }) => Tensor;
     /** `aten::slow_conv_transpose2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int[2] dilation=1) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor);
   }>;
   slow_conv_transpose3d: Overloads<{
     /** `aten::slow_conv_transpose3d.out(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int[3] dilation=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias: TensorLike | null, stride: number | readonly number[], padding: number | readonly number[], outputPadding: number | readonly number[], dilation: number | readonly number[], options: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[]; out: TensorLike }) => Tensor;
     /** `aten::slow_conv_transpose3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int[3] dilation=1) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor);
   }>;
   thnn_conv2d: Overloads<{
     /** `aten::thnn_conv2d.out(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias: TensorLike | null, stride: number | readonly number[], padding: number | readonly number[], options: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; out: TensorLike }) => Tensor;
     /** `aten::thnn_conv2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor);
   }>;
   _slow_conv2d_forward: Overloads<{
     /** `aten::_slow_conv2d_forward.output(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias, int[2] stride, int[2] padding, *, Tensor(a!) output) -> Tensor(a!)` */
@@ -6291,7 +6291,7 @@ export interface AtenOps {
     /** `aten::slow_conv3d.out(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias: TensorLike | null, stride: number | readonly number[], padding: number | readonly number[], options: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; out: TensorLike }) => Tensor;
     /** `aten::slow_conv3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor);
   }>;
   slow_conv3d_forward: Overloads<{
     /** `aten::slow_conv3d_forward.output(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias, int[3] stride, int[3] padding, *, Tensor(a!) output) -> Tensor(a!)` */
@@ -6301,11 +6301,11 @@ export interface AtenOps {
   }>;
   slow_conv_dilated2d: Overloads<{
     /** `aten::slow_conv_dilated2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] dilation=1) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor);
   }>;
   slow_conv_dilated3d: Overloads<{
     /** `aten::slow_conv_dilated3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] dilation=1) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor);
   }>;
   col2im: Overloads<{
     /** `aten::col2im.out(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -6499,7 +6499,7 @@ export interface AtenOps {
   }>;
   special_logit: Overloads<{
     /** `aten::special_logit(Tensor self, float? eps=None) -> Tensor` */
-    default: (self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((self: Tensor, options?: { eps?: number | null }) => Tensor);
     /** `aten::special_logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, eps: number | null, options: { eps?: number | null; out: TensorLike }) => Tensor;
   }>;
@@ -6511,7 +6511,7 @@ export interface AtenOps {
   }>;
   special_logsumexp: Overloads<{
     /** `aten::special_logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::special_logsumexp.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -6563,135 +6563,135 @@ export interface AtenOps {
   }>;
   special_softmax: Overloads<{
     /** `aten::special_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { dtype?: DType | null }) => Tensor);
   }>;
   fft_fft: Overloads<{
     /** `aten::fft_fft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_fft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_ifft: Overloads<{
     /** `aten::fft_ifft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_ifft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_rfft: Overloads<{
     /** `aten::fft_rfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_rfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_irfft: Overloads<{
     /** `aten::fft_irfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_irfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_hfft: Overloads<{
     /** `aten::fft_hfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_hfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_ihfft: Overloads<{
     /** `aten::fft_ihfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_ihfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_fft2: Overloads<{
     /** `aten::fft_fft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_fft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_ifft2: Overloads<{
     /** `aten::fft_ifft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_ifft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_rfft2: Overloads<{
     /** `aten::fft_rfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_rfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_irfft2: Overloads<{
     /** `aten::fft_irfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_irfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_hfft2: Overloads<{
     /** `aten::fft_hfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_hfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_ihfft2: Overloads<{
     /** `aten::fft_ihfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_ihfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_fftn: Overloads<{
     /** `aten::fft_fftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_fftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_ifftn: Overloads<{
     /** `aten::fft_ifftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_ifftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_rfftn: Overloads<{
     /** `aten::fft_rfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_rfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_irfftn: Overloads<{
     /** `aten::fft_irfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_irfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_hfftn: Overloads<{
     /** `aten::fft_hfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_hfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_ihfftn: Overloads<{
     /** `aten::fft_ihfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_ihfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fft_fftfreq: Overloads<{
     /** `aten::fft_fftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (n: number, d?: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((n: number, d?: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((n: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
     /** `aten::fft_fftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (n: number, d: number, options: { d?: number; out: TensorLike }) => Tensor;
   }>;
   fft_rfftfreq: Overloads<{
     /** `aten::fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (n: number, d?: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((n: number, d?: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((n: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
     /** `aten::fft_rfftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (n: number, d: number, options: { d?: number; out: TensorLike }) => Tensor;
   }>;
   fft_fftshift: Overloads<{
     /** `aten::fft_fftshift(Tensor self, int[1]? dim=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[] | null, options?: { dim?: number | readonly number[] | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[] | null, options?: { dim?: number | readonly number[] | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[] | null }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
   }>;
   fft_ifftshift: Overloads<{
     /** `aten::fft_ifftshift(Tensor self, int[1]? dim=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[] | null, options?: { dim?: number | readonly number[] | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[] | null, options?: { dim?: number | readonly number[] | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[] | null }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
   }>;
   linalg_cholesky_ex: Overloads<{
     /** `aten::linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)` */
@@ -6771,7 +6771,7 @@ export interface AtenOps {
   }>;
   linalg_lstsq: Overloads<{
     /** `aten::linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values)` */
-    default: (self: Tensor, b: TensorLike, rcond?: number | null, options?: { rcond?: number | null; driver?: string | null }) => { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor };
+    default: ((self: Tensor, b: TensorLike, rcond?: number | null, options?: { rcond?: number | null; driver?: string | null }) => { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor }) & ((self: Tensor, b: TensorLike, options?: { rcond?: number | null; driver?: string | null }) => { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor });
     /** `aten::linalg_lstsq.out(Tensor self, Tensor b, float? rcond=None, *, str? driver=None, Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values) -> (Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values)` */
     out: (self: Tensor, b: TensorLike, rcond: number | null, options: { rcond?: number | null; driver?: string | null; solution: TensorLike; residuals: TensorLike; rank: TensorLike; singularValues: TensorLike }) => { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor };
   }>;
@@ -6827,19 +6827,19 @@ export interface AtenOps {
   }>;
   _linalg_eigh: Overloads<{
     /** `aten::_linalg_eigh(Tensor A, str UPLO="L", bool compute_v=True) -> (Tensor eigenvalues, Tensor eigenvectors)` */
-    default: (A: Tensor, UPLO?: string, computeV?: boolean, options?: { UPLO?: string; computeV?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor };
+    default: ((A: Tensor, UPLO?: string, computeV?: boolean, options?: { UPLO?: string; computeV?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor }) & ((A: Tensor, options?: { UPLO?: string; computeV?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor });
     /** `aten::_linalg_eigh.eigenvalues(Tensor A, str UPLO="L", bool compute_v=True, *, Tensor(a!) eigenvalues, Tensor(b!) eigenvectors) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)` */
     eigenvalues: (A: Tensor, UPLO: string, computeV: boolean, options: { UPLO?: string; computeV?: boolean; eigenvalues: TensorLike; eigenvectors: TensorLike }) => { eigenvalues: Tensor; eigenvectors: Tensor };
   }>;
   linalg_eigh: Overloads<{
     /** `aten::linalg_eigh(Tensor self, str UPLO="L") -> (Tensor eigenvalues, Tensor eigenvectors)` */
-    default: (self: Tensor, UPLO?: string, options?: { UPLO?: string }) => { eigenvalues: Tensor; eigenvectors: Tensor };
+    default: ((self: Tensor, UPLO?: string, options?: { UPLO?: string }) => { eigenvalues: Tensor; eigenvectors: Tensor }) & ((self: Tensor, options?: { UPLO?: string }) => { eigenvalues: Tensor; eigenvectors: Tensor });
     /** `aten::linalg_eigh.eigvals(Tensor self, str UPLO="L", *, Tensor(a!) eigvals, Tensor(b!) eigvecs) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)` */
     eigvals: (self: Tensor, UPLO: string, options: { UPLO?: string; eigvals: TensorLike; eigvecs: TensorLike }) => { eigenvalues: Tensor; eigenvectors: Tensor };
   }>;
   linalg_eigvalsh: Overloads<{
     /** `aten::linalg_eigvalsh(Tensor self, str UPLO="L") -> Tensor` */
-    default: (self: Tensor, UPLO?: string, options?: { UPLO?: string }) => Tensor;
+    default: ((self: Tensor, UPLO?: string, options?: { UPLO?: string }) => Tensor) & ((self: Tensor, options?: { UPLO?: string }) => Tensor);
     /** `aten::linalg_eigvalsh.out(Tensor self, str UPLO="L", *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, UPLO: string, options: { UPLO?: string; out: TensorLike }) => Tensor;
   }>;
@@ -6887,9 +6887,9 @@ export interface AtenOps {
   }>;
   linalg_norm: Overloads<{
     /** `aten::linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, ord?: Scalar | null, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { ord?: Scalar | null; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, ord?: Scalar | null, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { ord?: Scalar | null; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { ord?: Scalar | null; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    ord_str: (self: Tensor, ord: string, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    ord_str: ((self: Tensor, ord: string, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, ord: string, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_norm.out(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, ord: Scalar | null, dim: number | readonly number[] | null, keepdim: boolean, options: { ord?: Scalar | null; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
     /** `aten::linalg_norm.ord_str_out(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
@@ -6897,29 +6897,29 @@ export interface AtenOps {
   }>;
   linalg_vector_norm: Overloads<{
     /** `aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, ord?: Scalar, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { ord?: Scalar; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, ord?: Scalar, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { ord?: Scalar; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { ord?: Scalar; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_vector_norm.out(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, ord: Scalar, dim: number | readonly number[] | null, keepdim: boolean, options: { ord?: Scalar; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   linalg_matrix_norm: Overloads<{
     /** `aten::linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, ord: Scalar, dim?: readonly number[], keepdim?: boolean, options?: { dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, ord: Scalar, dim?: readonly number[], keepdim?: boolean, options?: { dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, ord: Scalar, options?: { dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_matrix_norm.out(Tensor self, Scalar ord, int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, ord: Scalar, dim: readonly number[], keepdim: boolean, options: { dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
     /** `aten::linalg_matrix_norm.str_ord(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    str_ord: (self: Tensor, ord?: string, dim?: readonly number[], keepdim?: boolean, options?: { ord?: string; dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    str_ord: ((self: Tensor, ord?: string, dim?: readonly number[], keepdim?: boolean, options?: { ord?: string; dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { ord?: string; dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_matrix_norm.str_ord_out(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     str_ord_out: (self: Tensor, ord: string, dim: readonly number[], keepdim: boolean, options: { ord?: string; dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   _linalg_svd: Overloads<{
     /** `aten::_linalg_svd(Tensor A, bool full_matrices=False, bool compute_uv=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)` */
-    default: (A: Tensor, fullMatrices?: boolean, computeUv?: boolean, options?: { fullMatrices?: boolean; computeUv?: boolean; driver?: string | null }) => { U: Tensor; S: Tensor; Vh: Tensor };
+    default: ((A: Tensor, fullMatrices?: boolean, computeUv?: boolean, options?: { fullMatrices?: boolean; computeUv?: boolean; driver?: string | null }) => { U: Tensor; S: Tensor; Vh: Tensor }) & ((A: Tensor, options?: { fullMatrices?: boolean; computeUv?: boolean; driver?: string | null }) => { U: Tensor; S: Tensor; Vh: Tensor });
     /** `aten::_linalg_svd.U(Tensor A, bool full_matrices=False, bool compute_uv=True, *, str? driver=None, Tensor(a!) U, Tensor(b!) S, Tensor(c!) Vh) -> (Tensor(a!) U, Tensor(b!) S, Tensor(c!) Vh)` */
     U: (A: Tensor, fullMatrices: boolean, computeUv: boolean, options: { fullMatrices?: boolean; computeUv?: boolean; driver?: string | null; U: TensorLike; S: TensorLike; Vh: TensorLike }) => { U: Tensor; S: Tensor; Vh: Tensor };
   }>;
   linalg_svd: Overloads<{
     /** `aten::linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)` */
-    default: (A: Tensor, fullMatrices?: boolean, options?: { fullMatrices?: boolean; driver?: string | null }) => { U: Tensor; S: Tensor; Vh: Tensor };
+    default: ((A: Tensor, fullMatrices?: boolean, options?: { fullMatrices?: boolean; driver?: string | null }) => { U: Tensor; S: Tensor; Vh: Tensor }) & ((A: Tensor, options?: { fullMatrices?: boolean; driver?: string | null }) => { U: Tensor; S: Tensor; Vh: Tensor });
     /** `aten::linalg_svd.U(Tensor A, bool full_matrices=True, *, str? driver=None, Tensor(a!) U, Tensor(b!) S, Tensor(c!) Vh) -> (Tensor(a!) U, Tensor(b!) S, Tensor(c!) Vh)` */
     U: (A: Tensor, fullMatrices: boolean, options: { fullMatrices?: boolean; driver?: string | null; U: TensorLike; S: TensorLike; Vh: TensorLike }) => { U: Tensor; S: Tensor; Vh: Tensor };
   }>;
@@ -6931,7 +6931,7 @@ export interface AtenOps {
   }>;
   linalg_cond: Overloads<{
     /** `aten::linalg_cond(Tensor self, Scalar? p=None) -> Tensor` */
-    default: (self: Tensor, p?: Scalar | null, options?: { p?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, p?: Scalar | null, options?: { p?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { p?: Scalar | null }) => Tensor);
     /** `aten::linalg_cond.out(Tensor self, Scalar? p=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, p: Scalar | null, options: { p?: Scalar | null; out: TensorLike }) => Tensor;
     /** `aten::linalg_cond.p_str(Tensor self, str p) -> Tensor` */
@@ -6949,9 +6949,9 @@ export interface AtenOps {
     /** `aten::linalg_pinv.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)` */
     atol_rtol_float_out: (self: Tensor, options: { atol?: number | null; rtol?: number | null; hermitian?: boolean; out: TensorLike }) => Tensor;
     /** `aten::linalg_pinv(Tensor self, float rcond, bool hermitian=False) -> Tensor` */
-    default: (self: Tensor, rcond: number, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor;
+    default: ((self: Tensor, rcond: number, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor) & ((self: Tensor, rcond: number, options?: { hermitian?: boolean }) => Tensor);
     /** `aten::linalg_pinv.rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False) -> Tensor` */
-    rcond_tensor: (self: Tensor, rcond: TensorLike, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor;
+    rcond_tensor: ((self: Tensor, rcond: TensorLike, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor) & ((self: Tensor, rcond: TensorLike, options?: { hermitian?: boolean }) => Tensor);
     /** `aten::linalg_pinv.out(Tensor self, float rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, rcond: number, hermitian: boolean, options: { hermitian?: boolean; out: TensorLike }) => Tensor;
     /** `aten::linalg_pinv.out_rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -6977,19 +6977,19 @@ export interface AtenOps {
   }>;
   linalg_tensorinv: Overloads<{
     /** `aten::linalg_tensorinv(Tensor self, int ind=2) -> Tensor` */
-    default: (self: Tensor, ind?: number, options?: { ind?: number }) => Tensor;
+    default: ((self: Tensor, ind?: number, options?: { ind?: number }) => Tensor) & ((self: Tensor, options?: { ind?: number }) => Tensor);
     /** `aten::linalg_tensorinv.out(Tensor self, int ind=2, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, ind: number, options: { ind?: number; out: TensorLike }) => Tensor;
   }>;
   linalg_tensorsolve: Overloads<{
     /** `aten::linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, dims?: readonly number[] | null, options?: { dims?: readonly number[] | null }) => Tensor;
+    default: ((self: Tensor, other: TensorLike, dims?: readonly number[] | null, options?: { dims?: readonly number[] | null }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { dims?: readonly number[] | null }) => Tensor);
     /** `aten::linalg_tensorsolve.out(Tensor self, Tensor other, int[]? dims=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, other: TensorLike, dims: readonly number[] | null, options: { dims?: readonly number[] | null; out: TensorLike }) => Tensor;
   }>;
   linalg_qr: Overloads<{
     /** `aten::linalg_qr(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)` */
-    default: (A: Tensor, mode?: string, options?: { mode?: string }) => { Q: Tensor; R: Tensor };
+    default: ((A: Tensor, mode?: string, options?: { mode?: string }) => { Q: Tensor; R: Tensor }) & ((A: Tensor, options?: { mode?: string }) => { Q: Tensor; R: Tensor });
     /** `aten::linalg_qr.out(Tensor A, str mode='reduced', *, Tensor(a!) Q, Tensor(b!) R) -> (Tensor(a!) Q, Tensor(b!) R)` */
     out: (A: Tensor, mode: string, options: { mode?: string; Q: TensorLike; R: TensorLike }) => { Q: Tensor; R: Tensor };
   }>;
@@ -7009,11 +7009,11 @@ export interface AtenOps {
     /** `aten::linalg_matrix_rank.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)` */
     atol_rtol_float_out: (self: Tensor, options: { atol?: number | null; rtol?: number | null; hermitian?: boolean; out: TensorLike }) => Tensor;
     /** `aten::linalg_matrix_rank(Tensor self, float tol, bool hermitian=False) -> Tensor` */
-    default: (self: Tensor, tol: number, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor;
+    default: ((self: Tensor, tol: number, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor) & ((self: Tensor, tol: number, options?: { hermitian?: boolean }) => Tensor);
     /** `aten::linalg_matrix_rank.out(Tensor self, float tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, tol: number, hermitian: boolean, options: { hermitian?: boolean; out: TensorLike }) => Tensor;
     /** `aten::linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor` */
-    tol_tensor: (input: Tensor, tol: TensorLike, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor;
+    tol_tensor: ((input: Tensor, tol: TensorLike, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor) & ((input: Tensor, tol: TensorLike, options?: { hermitian?: boolean }) => Tensor);
     /** `aten::linalg_matrix_rank.out_tol_tensor(Tensor input, Tensor tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out_tol_tensor: (input: Tensor, tol: TensorLike, hermitian: boolean, options: { hermitian?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -7025,19 +7025,19 @@ export interface AtenOps {
   }>;
   nested_to_padded_tensor: Overloads<{
     /** `aten::nested_to_padded_tensor(Tensor self, float padding, int[]? output_size=None) -> Tensor` */
-    default: (self: Tensor, padding: number, outputSize?: readonly number[] | null, options?: { outputSize?: readonly number[] | null }) => Tensor;
+    default: ((self: Tensor, padding: number, outputSize?: readonly number[] | null, options?: { outputSize?: readonly number[] | null }) => Tensor) & ((self: Tensor, padding: number, options?: { outputSize?: readonly number[] | null }) => Tensor);
   }>;
   _test_serialization_subcmul: Overloads<{
     /** `aten::_test_serialization_subcmul(Tensor self, Tensor other, Scalar alpha=1) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    default: ((self: Tensor, other: TensorLike, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor);
   }>;
   _test_optional_intlist: Overloads<{
     /** `aten::_test_optional_intlist(Tensor values, int[]? addends) -> Tensor` */
-    default: (values: Tensor, addends: readonly number[] | null) => Tensor;
+    default: ((values: Tensor, addends: readonly number[] | null) => Tensor) & ((self: Tensor, ...addends: number[]) => Tensor);
   }>;
   _test_optional_filled_intlist: Overloads<{
     /** `aten::_test_optional_filled_intlist(Tensor values, int[2]? addends) -> Tensor` */
-    default: (values: Tensor, addends: number | readonly number[] | null) => Tensor;
+    default: ((values: Tensor, addends: number | readonly number[] | null) => Tensor) & ((self: Tensor, ...addends: number[]) => Tensor);
   }>;
   _test_optional_floatlist: Overloads<{
     /** `aten::_test_optional_floatlist(Tensor values, float[]? addends) -> Tensor` */
@@ -7045,13 +7045,13 @@ export interface AtenOps {
   }>;
   _test_string_default: Overloads<{
     /** `aten::_test_string_default(Tensor dummy, str a="\"'\\", str b='"\'\\') -> Tensor` */
-    default: (dummy: Tensor, a?: string, b?: string, options?: { a?: string; b?: string }) => Tensor;
+    default: ((dummy: Tensor, a?: string, b?: string, options?: { a?: string; b?: string }) => Tensor) & ((dummy: Tensor, options?: { a?: string; b?: string }) => Tensor);
   }>;
   _test_ambiguous_defaults: Overloads<{
     /** `aten::_test_ambiguous_defaults.a(Tensor dummy, int a=1, int b=1) -> Tensor` */
-    a: (dummy: Tensor, a?: number, b?: number, options?: { a?: number; b?: number }) => Tensor;
+    a: ((dummy: Tensor, a?: number, b?: number, options?: { a?: number; b?: number }) => Tensor) & ((dummy: Tensor, options?: { a?: number; b?: number }) => Tensor);
     /** `aten::_test_ambiguous_defaults.b(Tensor dummy, int a=2, str b="2") -> Tensor` */
-    b: (dummy: Tensor, a?: number, b?: string, options?: { a?: number; b?: string }) => Tensor;
+    b: ((dummy: Tensor, a?: number, b?: string, options?: { a?: number; b?: string }) => Tensor) & ((dummy: Tensor, options?: { a?: number; b?: string }) => Tensor);
   }>;
   _test_warn_in_autograd: Overloads<{
     /** `aten::_test_warn_in_autograd(Tensor self) -> Tensor` */
@@ -7081,7 +7081,7 @@ export interface AtenOps {
   }>;
   pad_sequence: Overloads<{
     /** `aten::pad_sequence(Tensor[] sequences, bool batch_first=False, float padding_value=0.0) -> Tensor` */
-    default: (sequences: readonly Tensor[], batchFirst?: boolean, paddingValue?: number, options?: { batchFirst?: boolean; paddingValue?: number }) => Tensor;
+    default: ((sequences: readonly Tensor[], batchFirst?: boolean, paddingValue?: number, options?: { batchFirst?: boolean; paddingValue?: number }) => Tensor) & ((sequences: readonly Tensor[], options?: { batchFirst?: boolean; paddingValue?: number }) => Tensor);
   }>;
   flatten_dense_tensors: Overloads<{
     /** `aten::flatten_dense_tensors(Tensor[] tensors) -> Tensor` */
@@ -7093,7 +7093,7 @@ export interface AtenOps {
   }>;
   _nested_tensor_from_tensor_list: Overloads<{
     /** `aten::_nested_tensor_from_tensor_list(Tensor[] list, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (list: readonly Tensor[], dtype?: DType | null, layout?: 'strided' | 'sparse_coo' | null, device?: Device | null, pinMemory?: boolean | null, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((list: readonly Tensor[], dtype?: DType | null, layout?: 'strided' | 'sparse_coo' | null, device?: Device | null, pinMemory?: boolean | null, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((list: readonly Tensor[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
   }>;
   _fw_primal_copy: Overloads<{
     /** `aten::_fw_primal_copy(Tensor self, int level) -> Tensor` */
@@ -7133,33 +7133,33 @@ export interface AtenOps {
   }>;
   as_strided_copy: Overloads<{
     /** `aten::as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor` */
-    default: (self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((self: Tensor, size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
     /** `aten::as_strided_copy.out(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, size: readonly number[], stride: readonly number[], storageOffset: number | null, options: { storageOffset?: number | null; out: TensorLike }) => Tensor;
   }>;
   _sparse_broadcast_to_copy: Overloads<{
     /** `aten::_sparse_broadcast_to_copy(Tensor self, int[] size) -> Tensor` */
-    default: (self: Tensor, size: readonly number[]) => Tensor;
+    default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
     /** `aten::_sparse_broadcast_to_copy.out(Tensor self, int[] size, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, size: readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, size: readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   diagonal_copy: Overloads<{
     /** `aten::diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor` */
-    default: (self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
     /** `aten::diagonal_copy.out(Tensor self, int offset=0, int dim1=0, int dim2=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, offset: number, dim1: number, dim2: number, options: { offset?: number; dim1?: number; dim2?: number; out: TensorLike }) => Tensor;
   }>;
   expand_copy: Overloads<{
     /** `aten::expand_copy(Tensor self, SymInt[] size, *, bool implicit=False) -> Tensor` */
-    default: (self: Tensor, size: readonly number[], options?: { implicit?: boolean }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], options?: { implicit?: boolean }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
     /** `aten::expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, size: readonly number[], options: { implicit?: boolean; out: TensorLike }) => Tensor;
+    out: ((self: Tensor, size: readonly number[], options: { implicit?: boolean; out: TensorLike }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   permute_copy: Overloads<{
     /** `aten::permute_copy(Tensor self, int[] dims) -> Tensor` */
-    default: (self: Tensor, dims: readonly number[]) => Tensor;
+    default: ((self: Tensor, dims: readonly number[]) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
     /** `aten::permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, dims: readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, dims: readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
   }>;
   _reshape_alias_copy: Overloads<{
     /** `aten::_reshape_alias_copy(Tensor self, SymInt[] size, SymInt[] stride) -> Tensor` */
@@ -7181,19 +7181,19 @@ export interface AtenOps {
   }>;
   slice_copy: Overloads<{
     /** `aten::slice_copy.Tensor(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor` */
-    Tensor: (self: Tensor, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor;
+    Tensor: ((self: Tensor, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor) & ((self: Tensor, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor);
     /** `aten::slice_copy.Tensor_out(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor(a!) out) -> Tensor(a!)` */
     Tensor_out: (self: Tensor, dim: number, start: number | null, end: number | null, step: number, options: { dim?: number; start?: number | null; end?: number | null; step?: number; out: TensorLike }) => Tensor;
   }>;
   split_copy: Overloads<{
     /** `aten::split_copy.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]` */
-    Tensor: (self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    Tensor: ((self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSize: number, options?: { dim?: number }) => Tensor[]);
     /** `aten::split_copy.Tensor_out(Tensor self, int split_size, int dim=0, *, Tensor(a!)[] out) -> ()` */
     Tensor_out: (self: Tensor, splitSize: number, dim: number, options: { dim?: number; out: readonly Tensor[] }) => void;
   }>;
   split_with_sizes_copy: Overloads<{
     /** `aten::split_with_sizes_copy(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]` */
-    default: (self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSizes: readonly number[], options?: { dim?: number }) => Tensor[]);
     /** `aten::split_with_sizes_copy.out(Tensor self, int[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()` */
     out: (self: Tensor, splitSizes: readonly number[], dim: number, options: { dim?: number; out: readonly Tensor[] }) => void;
   }>;
@@ -7271,17 +7271,17 @@ export interface AtenOps {
   }>;
   unbind_copy: Overloads<{
     /** `aten::unbind_copy.int(Tensor self, int dim=0) -> Tensor[]` */
-    int: (self: Tensor, dim?: number, options?: { dim?: number }) => Tensor[];
+    int: ((self: Tensor, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, options?: { dim?: number }) => Tensor[]);
     /** `aten::unbind_copy.int_out(Tensor self, int dim=0, *, Tensor(a!)[] out) -> ()` */
     int_out: (self: Tensor, dim: number, options: { dim?: number; out: readonly Tensor[] }) => void;
   }>;
   view_copy: Overloads<{
     /** `aten::view_copy(Tensor self, SymInt[] size) -> Tensor` */
-    default: (self: Tensor, size: readonly number[]) => Tensor;
+    default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
     /** `aten::view_copy.dtype(Tensor self, ScalarType dtype) -> Tensor` */
     dtype: (self: Tensor, dtype: DType) => Tensor;
     /** `aten::view_copy.out(Tensor self, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, size: readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, size: readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
     /** `aten::view_copy.dtype_out(Tensor self, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)` */
     dtype_out: (self: Tensor, dtype: DType, options: { out: TensorLike }) => Tensor;
   }>;
@@ -7299,7 +7299,7 @@ export interface AtenOps {
   }>;
   to_padded_tensor: Overloads<{
     /** `aten::to_padded_tensor(Tensor self, float padding, int[]? output_size=None) -> Tensor` */
-    default: (self: Tensor, padding: number, outputSize?: readonly number[] | null, options?: { outputSize?: readonly number[] | null }) => Tensor;
+    default: ((self: Tensor, padding: number, outputSize?: readonly number[] | null, options?: { outputSize?: readonly number[] | null }) => Tensor) & ((self: Tensor, padding: number, options?: { outputSize?: readonly number[] | null }) => Tensor);
   }>;
   _nested_tensor_softmax_with_shape: Overloads<{
     /** `aten::_nested_tensor_softmax_with_shape(Tensor self, Tensor query) -> Tensor` */
@@ -7311,31 +7311,31 @@ export interface AtenOps {
   }>;
   _transformer_encoder_layer_fwd: Overloads<{
     /** `aten::_transformer_encoder_layer_fwd(Tensor src, int embed_dim, int num_heads, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, bool use_gelu, bool norm_first, float eps, Tensor norm_weight_1, Tensor norm_bias_1, Tensor norm_weight_2, Tensor norm_bias_2, Tensor ffn_weight_1, Tensor ffn_bias_1, Tensor ffn_weight_2, Tensor ffn_bias_2, Tensor? mask=None, int? mask_type=None) -> Tensor` */
-    default: (src: Tensor, embedDim: number, numHeads: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, useGelu: boolean, normFirst: boolean, eps: number, normWeight1: TensorLike, normBias1: TensorLike, normWeight2: TensorLike, normBias2: TensorLike, ffnWeight1: TensorLike, ffnBias1: TensorLike, ffnWeight2: TensorLike, ffnBias2: TensorLike, mask?: TensorLike | null, maskType?: number | null, options?: { mask?: TensorLike | null; maskType?: number | null }) => Tensor;
+    default: ((src: Tensor, embedDim: number, numHeads: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, useGelu: boolean, normFirst: boolean, eps: number, normWeight1: TensorLike, normBias1: TensorLike, normWeight2: TensorLike, normBias2: TensorLike, ffnWeight1: TensorLike, ffnBias1: TensorLike, ffnWeight2: TensorLike, ffnBias2: TensorLike, mask?: TensorLike | null, maskType?: number | null, options?: { mask?: TensorLike | null; maskType?: number | null }) => Tensor) & ((src: Tensor, embedDim: number, numHeads: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, useGelu: boolean, normFirst: boolean, eps: number, normWeight1: TensorLike, normBias1: TensorLike, normWeight2: TensorLike, normBias2: TensorLike, ffnWeight1: TensorLike, ffnBias1: TensorLike, ffnWeight2: TensorLike, ffnBias2: TensorLike, options?: { mask?: TensorLike | null; maskType?: number | null }) => Tensor);
   }>;
   _native_multi_head_attention: Overloads<{
     /** `aten::_native_multi_head_attention(Tensor query, Tensor key, Tensor value, int embed_dim, int num_head, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, Tensor? mask=None, bool need_weights=True, bool average_attn_weights=True, int? mask_type=None) -> (Tensor, Tensor)` */
-    default: (query: Tensor, key: TensorLike, value: TensorLike, embedDim: number, numHead: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, mask?: TensorLike | null, needWeights?: boolean, averageAttnWeights?: boolean, maskType?: number | null, options?: { mask?: TensorLike | null; needWeights?: boolean; averageAttnWeights?: boolean; maskType?: number | null }) => [Tensor, Tensor];
+    default: ((query: Tensor, key: TensorLike, value: TensorLike, embedDim: number, numHead: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, mask?: TensorLike | null, needWeights?: boolean, averageAttnWeights?: boolean, maskType?: number | null, options?: { mask?: TensorLike | null; needWeights?: boolean; averageAttnWeights?: boolean; maskType?: number | null }) => [Tensor, Tensor]) & ((query: Tensor, key: TensorLike, value: TensorLike, embedDim: number, numHead: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, options?: { mask?: TensorLike | null; needWeights?: boolean; averageAttnWeights?: boolean; maskType?: number | null }) => [Tensor, Tensor]);
   }>;
   _scaled_dot_product_attention: Overloads<{
     /** `aten::_scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool need_attn_weights=False, bool is_causal=False) -> (Tensor, Tensor)` */
-    default: (query: Tensor, key: TensorLike, value: TensorLike, attnMask?: TensorLike | null, dropoutP?: number, needAttnWeights?: boolean, isCausal?: boolean, options?: { attnMask?: TensorLike | null; dropoutP?: number; needAttnWeights?: boolean; isCausal?: boolean }) => [Tensor, Tensor];
+    default: ((query: Tensor, key: TensorLike, value: TensorLike, attnMask?: TensorLike | null, dropoutP?: number, needAttnWeights?: boolean, isCausal?: boolean, options?: { attnMask?: TensorLike | null; dropoutP?: number; needAttnWeights?: boolean; isCausal?: boolean }) => [Tensor, Tensor]) & ((query: Tensor, key: TensorLike, value: TensorLike, options?: { attnMask?: TensorLike | null; dropoutP?: number; needAttnWeights?: boolean; isCausal?: boolean }) => [Tensor, Tensor]);
   }>;
   _scaled_dot_product_attention_forward: Overloads<{
     /** `aten::_scaled_dot_product_attention_forward(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool need_attn_weights=False, bool is_causal=False) -> (Tensor, Tensor)` */
-    default: (query: Tensor, key: TensorLike, value: TensorLike, attnMask?: TensorLike | null, dropoutP?: number, needAttnWeights?: boolean, isCausal?: boolean, options?: { attnMask?: TensorLike | null; dropoutP?: number; needAttnWeights?: boolean; isCausal?: boolean }) => [Tensor, Tensor];
+    default: ((query: Tensor, key: TensorLike, value: TensorLike, attnMask?: TensorLike | null, dropoutP?: number, needAttnWeights?: boolean, isCausal?: boolean, options?: { attnMask?: TensorLike | null; dropoutP?: number; needAttnWeights?: boolean; isCausal?: boolean }) => [Tensor, Tensor]) & ((query: Tensor, key: TensorLike, value: TensorLike, options?: { attnMask?: TensorLike | null; dropoutP?: number; needAttnWeights?: boolean; isCausal?: boolean }) => [Tensor, Tensor]);
   }>;
   _scaled_dot_product_attention_math: Overloads<{
     /** `aten::_scaled_dot_product_attention_math(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool need_attn_weights=False, bool is_causal=False) -> (Tensor, Tensor)` */
-    default: (query: Tensor, key: TensorLike, value: TensorLike, attnMask?: TensorLike | null, dropoutP?: number, needAttnWeights?: boolean, isCausal?: boolean, options?: { attnMask?: TensorLike | null; dropoutP?: number; needAttnWeights?: boolean; isCausal?: boolean }) => [Tensor, Tensor];
+    default: ((query: Tensor, key: TensorLike, value: TensorLike, attnMask?: TensorLike | null, dropoutP?: number, needAttnWeights?: boolean, isCausal?: boolean, options?: { attnMask?: TensorLike | null; dropoutP?: number; needAttnWeights?: boolean; isCausal?: boolean }) => [Tensor, Tensor]) & ((query: Tensor, key: TensorLike, value: TensorLike, options?: { attnMask?: TensorLike | null; dropoutP?: number; needAttnWeights?: boolean; isCausal?: boolean }) => [Tensor, Tensor]);
   }>;
   _triton_scaled_dot_attention: Overloads<{
     /** `aten::_triton_scaled_dot_attention(Tensor q, Tensor k, Tensor v, float dropout_p=0.0) -> Tensor` */
-    default: (q: Tensor, k: TensorLike, v: TensorLike, dropoutP?: number, options?: { dropoutP?: number }) => Tensor;
+    default: ((q: Tensor, k: TensorLike, v: TensorLike, dropoutP?: number, options?: { dropoutP?: number }) => Tensor) & ((q: Tensor, k: TensorLike, v: TensorLike, options?: { dropoutP?: number }) => Tensor);
   }>;
   _triton_multi_head_attention: Overloads<{
     /** `aten::_triton_multi_head_attention(Tensor query, Tensor key, Tensor value, int embed_dim, int num_head, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, Tensor? mask=None) -> Tensor` */
-    default: (query: Tensor, key: TensorLike, value: TensorLike, embedDim: number, numHead: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, mask?: TensorLike | null, options?: { mask?: TensorLike | null }) => Tensor;
+    default: ((query: Tensor, key: TensorLike, value: TensorLike, embedDim: number, numHead: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, mask?: TensorLike | null, options?: { mask?: TensorLike | null }) => Tensor) & ((query: Tensor, key: TensorLike, value: TensorLike, embedDim: number, numHead: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, options?: { mask?: TensorLike | null }) => Tensor);
   }>;
   special_airy_ai: Overloads<{
     /** `aten::special_airy_ai(Tensor x) -> Tensor` */
@@ -7349,11 +7349,11 @@ export interface AtenOps {
   }>;
   _transformer_decoder_only_layer_fwd: Overloads<{
     /** `aten::_transformer_decoder_only_layer_fwd(Tensor src, int embed_dim, int num_heads, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, bool use_gelu, bool norm_first, float eps, Tensor norm_weight_1, Tensor norm_bias_1, Tensor norm_weight_2, Tensor norm_bias_2, Tensor ffn_weight_1, Tensor ffn_bias_1, Tensor ffn_weight_2, Tensor ffn_bias_2, Tensor? mask=None, Tensor? incr_key=None, Tensor? incr_value=None) -> (Tensor, Tensor, Tensor)` */
-    default: (src: Tensor, embedDim: number, numHeads: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, useGelu: boolean, normFirst: boolean, eps: number, normWeight1: TensorLike, normBias1: TensorLike, normWeight2: TensorLike, normBias2: TensorLike, ffnWeight1: TensorLike, ffnBias1: TensorLike, ffnWeight2: TensorLike, ffnBias2: TensorLike, mask?: TensorLike | null, incrKey?: TensorLike | null, incrValue?: TensorLike | null, options?: { mask?: TensorLike | null; incrKey?: TensorLike | null; incrValue?: TensorLike | null }) => [Tensor, Tensor, Tensor];
+    default: ((src: Tensor, embedDim: number, numHeads: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, useGelu: boolean, normFirst: boolean, eps: number, normWeight1: TensorLike, normBias1: TensorLike, normWeight2: TensorLike, normBias2: TensorLike, ffnWeight1: TensorLike, ffnBias1: TensorLike, ffnWeight2: TensorLike, ffnBias2: TensorLike, mask?: TensorLike | null, incrKey?: TensorLike | null, incrValue?: TensorLike | null, options?: { mask?: TensorLike | null; incrKey?: TensorLike | null; incrValue?: TensorLike | null }) => [Tensor, Tensor, Tensor]) & ((src: Tensor, embedDim: number, numHeads: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, useGelu: boolean, normFirst: boolean, eps: number, normWeight1: TensorLike, normBias1: TensorLike, normWeight2: TensorLike, normBias2: TensorLike, ffnWeight1: TensorLike, ffnBias1: TensorLike, ffnWeight2: TensorLike, ffnBias2: TensorLike, options?: { mask?: TensorLike | null; incrKey?: TensorLike | null; incrValue?: TensorLike | null }) => [Tensor, Tensor, Tensor]);
   }>;
   _native_decoder_only_multi_head_attention: Overloads<{
     /** `aten::_native_decoder_only_multi_head_attention(Tensor query, Tensor key, Tensor value, int embed_dim, int num_head, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, Tensor? mask=None, Tensor? incr_key=None, Tensor? incr_value=None, bool need_weights=True, bool average_attn_weights=True) -> (Tensor, Tensor, Tensor, Tensor)` */
-    default: (query: Tensor, key: TensorLike, value: TensorLike, embedDim: number, numHead: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, mask?: TensorLike | null, incrKey?: TensorLike | null, incrValue?: TensorLike | null, needWeights?: boolean, averageAttnWeights?: boolean, options?: { mask?: TensorLike | null; incrKey?: TensorLike | null; incrValue?: TensorLike | null; needWeights?: boolean; averageAttnWeights?: boolean }) => [Tensor, Tensor, Tensor, Tensor];
+    default: ((query: Tensor, key: TensorLike, value: TensorLike, embedDim: number, numHead: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, mask?: TensorLike | null, incrKey?: TensorLike | null, incrValue?: TensorLike | null, needWeights?: boolean, averageAttnWeights?: boolean, options?: { mask?: TensorLike | null; incrKey?: TensorLike | null; incrValue?: TensorLike | null; needWeights?: boolean; averageAttnWeights?: boolean }) => [Tensor, Tensor, Tensor, Tensor]) & ((query: Tensor, key: TensorLike, value: TensorLike, embedDim: number, numHead: number, qkvWeight: TensorLike, qkvBias: TensorLike, projWeight: TensorLike, projBias: TensorLike, options?: { mask?: TensorLike | null; incrKey?: TensorLike | null; incrValue?: TensorLike | null; needWeights?: boolean; averageAttnWeights?: boolean }) => [Tensor, Tensor, Tensor, Tensor]);
   }>;
   special_bessel_j0: Overloads<{
     /** `aten::special_bessel_j0(Tensor self) -> Tensor` */
@@ -7591,7 +7591,7 @@ export interface AtenOps {
   }>;
   _foobar: Overloads<{
     /** `aten::_foobar(Tensor self, bool arg1=True, bool arg2=True, *, bool arg3=True) -> Tensor` */
-    default: (self: Tensor, arg1?: boolean, arg2?: boolean, options?: { arg1?: boolean; arg2?: boolean; arg3?: boolean }) => Tensor;
+    default: ((self: Tensor, arg1?: boolean, arg2?: boolean, options?: { arg1?: boolean; arg2?: boolean; arg3?: boolean }) => Tensor) & ((self: Tensor, options?: { arg1?: boolean; arg2?: boolean; arg3?: boolean }) => Tensor);
   }>;
   _fused_adam_: Overloads<{
     /** `aten::_fused_adam_(Tensor(a!)[] self, Tensor(b!)[] grads, Tensor(c!)[] exp_avgs, Tensor(d!)[] exp_avg_sqs, Tensor(e!)[] max_exp_avg_sqs, Tensor[] state_steps, *, float lr, float beta1, float beta2, float weight_decay, float eps, bool amsgrad, bool maximize, Tensor? grad_scale=None, Tensor? found_inf=None) -> ()` */
@@ -7733,15 +7733,15 @@ export interface TorchFunctions {
   }>;
   avgPool1d: Overloads<{
     /** `aten::avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, bool ceil_mode=False, bool count_include_pad=True) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean }) => Tensor);
   }>;
   adaptiveAvgPool1d: Overloads<{
     /** `aten::adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   adaptiveMaxPool1d: Overloads<{
     /** `aten::adaptive_max_pool1d(Tensor self, int[1] output_size) -> (Tensor, Tensor)` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor];
+    default: ((self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
   }>;
   add: Overloads<{
     /** `aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
@@ -7749,7 +7749,7 @@ export interface TorchFunctions {
     /** `aten::add.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, other: TensorLike, options: { alpha?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   addmv: Overloads<{
     /** `aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor` */
@@ -7777,7 +7777,7 @@ export interface TorchFunctions {
   }>;
   all: Overloads<{
     /** `aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => Tensor);
     /** `aten::all.out(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::all(Tensor self) -> Tensor` */
@@ -7787,11 +7787,11 @@ export interface TorchFunctions {
   }>;
   allclose: Overloads<{
     /** `aten::allclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> bool` */
-    default: (self: Tensor, other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean;
+    default: ((self: Tensor, other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean) & ((self: Tensor, other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean);
   }>;
   any: Overloads<{
     /** `aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => Tensor);
     /** `aten::any.out(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::any(Tensor self) -> Tensor` */
@@ -7801,13 +7801,13 @@ export interface TorchFunctions {
   }>;
   argmax: Overloads<{
     /** `aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number | null; keepdim?: boolean }) => Tensor);
     /** `aten::argmax.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
   argmin: Overloads<{
     /** `aten::argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number | null; keepdim?: boolean }) => Tensor);
     /** `aten::argmin.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -7873,11 +7873,11 @@ export interface TorchFunctions {
   }>;
   asStrided: Overloads<{
     /** `aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)` */
-    default: (self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((self: Tensor, size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
   }>;
   asStrided_: Overloads<{
     /** `aten::as_strided_(Tensor(a!) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a!)` */
-    default: (self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((self: Tensor, size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
   }>;
   asin: Overloads<{
     /** `aten::asin(Tensor self) -> Tensor` */
@@ -7967,27 +7967,27 @@ export interface TorchFunctions {
   }>;
   bilinear: Overloads<{
     /** `aten::bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None) -> Tensor` */
-    default: (input1: Tensor, input2: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor;
+    default: ((input1: Tensor, input2: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor) & ((input1: Tensor, input2: TensorLike, weight: TensorLike, options?: { bias?: TensorLike | null }) => Tensor);
   }>;
   binaryCrossEntropy: Overloads<{
     /** `aten::binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor);
     /** `aten::binary_cross_entropy.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, weight: TensorLike | null, reduction: number, options: { weight?: TensorLike | null; reduction?: number; out: TensorLike }) => Tensor;
   }>;
   binaryCrossEntropyBackward: Overloads<{
     /** `aten::binary_cross_entropy_backward(Tensor grad_output, Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean) -> Tensor` */
-    default: (gradOutput: Tensor, self: TensorLike, target: TensorLike, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((gradOutput: Tensor, self: TensorLike, target: TensorLike, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor) & ((gradOutput: Tensor, self: TensorLike, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor);
     /** `aten::binary_cross_entropy_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, self: TensorLike, target: TensorLike, weight: TensorLike | null, reduction: number, options: { weight?: TensorLike | null; reduction?: number; gradInput: TensorLike }) => Tensor;
   }>;
   binaryCrossEntropyWithLogits: Overloads<{
     /** `aten::binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, posWeight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; posWeight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, posWeight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; posWeight?: TensorLike | null; reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; posWeight?: TensorLike | null; reduction?: number }) => Tensor);
   }>;
   bincount: Overloads<{
     /** `aten::bincount(Tensor self, Tensor? weights=None, int minlength=0) -> Tensor` */
-    default: (self: Tensor, weights?: TensorLike | null, minlength?: number, options?: { weights?: TensorLike | null; minlength?: number }) => Tensor;
+    default: ((self: Tensor, weights?: TensorLike | null, minlength?: number, options?: { weights?: TensorLike | null; minlength?: number }) => Tensor) & ((self: Tensor, options?: { weights?: TensorLike | null; minlength?: number }) => Tensor);
   }>;
   bitwiseNot: Overloads<{
     /** `aten::bitwise_not(Tensor self) -> Tensor` */
@@ -8047,17 +8047,17 @@ export interface TorchFunctions {
   }>;
   broadcastTo: Overloads<{
     /** `aten::broadcast_to(Tensor(a) self, int[] size) -> Tensor(a)` */
-    default: (self: Tensor, size: readonly number[]) => Tensor;
+    default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   concat: Overloads<{
     /** `aten::concat(Tensor[] tensors, int dim=0) -> Tensor` */
-    default: (tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor) & ((tensors: readonly Tensor[], options?: { dim?: number }) => Tensor);
     /** `aten::concat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (tensors: readonly Tensor[], dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
   }>;
   concatenate: Overloads<{
     /** `aten::concatenate(Tensor[] tensors, int dim=0) -> Tensor` */
-    default: (tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor) & ((tensors: readonly Tensor[], options?: { dim?: number }) => Tensor);
     /** `aten::concatenate.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (tensors: readonly Tensor[], dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
   }>;
@@ -8083,25 +8083,25 @@ export interface TorchFunctions {
   }>;
   unsafeChunk: Overloads<{
     /** `aten::unsafe_chunk(Tensor self, int chunks, int dim=0) -> Tensor[]` */
-    default: (self: Tensor, chunks: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, chunks: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, chunks: number, options?: { dim?: number }) => Tensor[]);
   }>;
   chunk: Overloads<{
     /** `aten::chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[]` */
-    default: (self: Tensor, chunks: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, chunks: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, chunks: number, options?: { dim?: number }) => Tensor[]);
   }>;
   tensorSplit: Overloads<{
     /** `aten::tensor_split.sections(Tensor(a -> *) self, int sections, int dim=0) -> Tensor(a)[]` */
-    sections: (self: Tensor, sections: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    sections: ((self: Tensor, sections: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, sections: number, options?: { dim?: number }) => Tensor[]);
     /** `aten::tensor_split.indices(Tensor(a -> *) self, int[] indices, int dim=0) -> Tensor(a)[]` */
-    indices: (self: Tensor, indices: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    indices: ((self: Tensor, indices: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, indices: readonly number[], options?: { dim?: number }) => Tensor[]);
     /** `aten::tensor_split.tensor_indices_or_sections(Tensor(a -> *) self, Tensor tensor_indices_or_sections, int dim=0) -> Tensor(a)[]` */
-    tensor_indices_or_sections: (self: Tensor, tensorIndicesOrSections: TensorLike, dim?: number, options?: { dim?: number }) => Tensor[];
+    tensor_indices_or_sections: ((self: Tensor, tensorIndicesOrSections: TensorLike, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, tensorIndicesOrSections: TensorLike, options?: { dim?: number }) => Tensor[]);
   }>;
   clamp: Overloads<{
     /** `aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor` */
-    default: (self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clamp.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor` */
-    Tensor: (self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
     /** `aten::clamp.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, min: Scalar | null, max: Scalar | null, options: { min?: Scalar | null; max?: Scalar | null; out: TensorLike }) => Tensor;
     /** `aten::clamp.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -8109,9 +8109,9 @@ export interface TorchFunctions {
   }>;
   clamp_: Overloads<{
     /** `aten::clamp_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!)` */
-    default: (self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clamp_.Tensor(Tensor(a!) self, Tensor? min=None, Tensor? max=None) -> Tensor(a!)` */
-    Tensor: (self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
   }>;
   clampMax: Overloads<{
     /** `aten::clamp_max(Tensor self, Scalar max) -> Tensor` */
@@ -8147,9 +8147,9 @@ export interface TorchFunctions {
   }>;
   clip: Overloads<{
     /** `aten::clip(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor` */
-    default: (self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clip.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor` */
-    Tensor: (self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
     /** `aten::clip.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, min: Scalar | null, max: Scalar | null, options: { min?: Scalar | null; max?: Scalar | null; out: TensorLike }) => Tensor;
     /** `aten::clip.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -8157,9 +8157,9 @@ export interface TorchFunctions {
   }>;
   clip_: Overloads<{
     /** `aten::clip_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!)` */
-    default: (self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clip_.Tensor(Tensor(a!) self, Tensor? min=None, Tensor? max=None) -> Tensor(a!)` */
-    Tensor: (self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((self: Tensor, min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
   }>;
   cudnnIsAcceptable: Overloads<{
     /** `aten::cudnn_is_acceptable(Tensor self) -> bool` */
@@ -8179,7 +8179,7 @@ export interface TorchFunctions {
   }>;
   constantPadNd: Overloads<{
     /** `aten::constant_pad_nd(Tensor self, int[] pad, Scalar value=0) -> Tensor` */
-    default: (self: Tensor, pad: readonly number[], value?: Scalar, options?: { value?: Scalar }) => Tensor;
+    default: ((self: Tensor, pad: readonly number[], value?: Scalar, options?: { value?: Scalar }) => Tensor) & ((self: Tensor, pad: readonly number[], options?: { value?: Scalar }) => Tensor);
   }>;
   convolution: Overloads<{
     /** `aten::convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups) -> Tensor` */
@@ -8199,25 +8199,25 @@ export interface TorchFunctions {
   }>;
   conv1d: Overloads<{
     /** `aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] dilation=1, int groups=1) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
     /** `aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, str padding="valid", int[1] dilation=1, int groups=1) -> Tensor` */
-    padding: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    padding: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   conv2d: Overloads<{
     /** `aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
     /** `aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, str padding="valid", int[2] dilation=1, int groups=1) -> Tensor` */
-    padding: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    padding: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   conv3d: Overloads<{
     /** `aten::conv3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] dilation=1, int groups=1) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
     /** `aten::conv3d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, str padding="valid", int[3] dilation=1, int groups=1) -> Tensor` */
-    padding: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    padding: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: string, dilation?: number | readonly number[], groups?: number, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: string; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   convTbc: Overloads<{
     /** `aten::conv_tbc(Tensor self, Tensor weight, Tensor bias, int pad=0) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, bias: TensorLike, pad?: number, options?: { pad?: number }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, bias: TensorLike, pad?: number, options?: { pad?: number }) => Tensor) & ((self: Tensor, weight: TensorLike, bias: TensorLike, options?: { pad?: number }) => Tensor);
   }>;
   convTbcBackward: Overloads<{
     /** `aten::conv_tbc_backward(Tensor self, Tensor input, Tensor weight, Tensor bias, int pad) -> (Tensor, Tensor, Tensor)` */
@@ -8225,19 +8225,19 @@ export interface TorchFunctions {
   }>;
   convTranspose1d: Overloads<{
     /** `aten::conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] output_padding=0, int groups=1, int[1] dilation=1) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor);
   }>;
   convTranspose2d: Overloads<{
     /** `aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int groups=1, int[2] dilation=1) -> Tensor` */
-    input: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor;
+    input: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor);
   }>;
   convTranspose3d: Overloads<{
     /** `aten::conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int groups=1, int[3] dilation=1) -> Tensor` */
-    input: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor;
+    input: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], groups?: number, dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; groups?: number; dilation?: number | readonly number[] }) => Tensor);
   }>;
   copy: Overloads<{
     /** `aten::copy(Tensor self, Tensor src, bool non_blocking=False) -> Tensor` */
-    default: (self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, src: TensorLike, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   cos: Overloads<{
     /** `aten::cos(Tensor self) -> Tensor` */
@@ -8261,13 +8261,13 @@ export interface TorchFunctions {
   }>;
   cosineEmbeddingLoss: Overloads<{
     /** `aten::cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0.0, int reduction=Mean) -> Tensor` */
-    default: (input1: Tensor, input2: TensorLike, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor;
+    default: ((input1: Tensor, input2: TensorLike, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor) & ((input1: Tensor, input2: TensorLike, target: TensorLike, options?: { margin?: number; reduction?: number }) => Tensor);
   }>;
   countNonzero: Overloads<{
     /** `aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor` */
-    dim_IntList: (self: Tensor, dim: readonly number[]) => Tensor;
+    dim_IntList: ((self: Tensor, dim: readonly number[]) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
     /** `aten::count_nonzero(Tensor self, int? dim=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | null }) => Tensor);
   }>;
   cov: Overloads<{
     /** `aten::cov(Tensor self, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None) -> Tensor` */
@@ -8361,21 +8361,21 @@ export interface TorchFunctions {
   }>;
   ctcLoss: Overloads<{
     /** `aten::ctc_loss.IntList(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank=0, int reduction=Mean, bool zero_infinity=False) -> Tensor` */
-    IntList: (logProbs: Tensor, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], blank?: number, reduction?: number, zeroInfinity?: boolean, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor;
+    IntList: ((logProbs: Tensor, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], blank?: number, reduction?: number, zeroInfinity?: boolean, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor) & ((logProbs: Tensor, targets: TensorLike, inputLengths: readonly number[], targetLengths: readonly number[], options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor);
     /** `aten::ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=0, int reduction=Mean, bool zero_infinity=False) -> Tensor` */
-    Tensor: (logProbs: Tensor, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, blank?: number, reduction?: number, zeroInfinity?: boolean, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor;
+    Tensor: ((logProbs: Tensor, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, blank?: number, reduction?: number, zeroInfinity?: boolean, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor) & ((logProbs: Tensor, targets: TensorLike, inputLengths: TensorLike, targetLengths: TensorLike, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }) => Tensor);
   }>;
   diagEmbed: Overloads<{
     /** `aten::diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor` */
-    default: (self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
   }>;
   diagflat: Overloads<{
     /** `aten::diagflat(Tensor self, int offset=0) -> Tensor` */
-    default: (self: Tensor, offset?: number, options?: { offset?: number }) => Tensor;
+    default: ((self: Tensor, offset?: number, options?: { offset?: number }) => Tensor) & ((self: Tensor, options?: { offset?: number }) => Tensor);
   }>;
   diagonal: Overloads<{
     /** `aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)` */
-    default: (self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
   }>;
   linalgDiagonal: Overloads<{
     /** `aten::linalg_diagonal(Tensor(a) A, *, int offset=0, int dim1=-2, int dim2=-1) -> Tensor(a)` */
@@ -8387,7 +8387,7 @@ export interface TorchFunctions {
   }>;
   diff: Overloads<{
     /** `aten::diff(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor` */
-    default: (self: Tensor, n?: number, dim?: number, prepend?: TensorLike | null, append?: TensorLike | null, options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor;
+    default: ((self: Tensor, n?: number, dim?: number, prepend?: TensorLike | null, append?: TensorLike | null, options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor) & ((self: Tensor, options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor);
     /** `aten::diff.out(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number, dim: number, prepend: TensorLike | null, append: TensorLike | null, options: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null; out: TensorLike }) => Tensor;
   }>;
@@ -8461,7 +8461,7 @@ export interface TorchFunctions {
   }>;
   embedding: Overloads<{
     /** `aten::embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor` */
-    default: (weight: Tensor, indices: TensorLike, paddingIdx?: number, scaleGradByFreq?: boolean, sparse?: boolean, options?: { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }) => Tensor;
+    default: ((weight: Tensor, indices: TensorLike, paddingIdx?: number, scaleGradByFreq?: boolean, sparse?: boolean, options?: { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }) => Tensor) & ((weight: Tensor, indices: TensorLike, options?: { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }) => Tensor);
   }>;
   embeddingBackward: Overloads<{
     /** `aten::embedding_backward(Tensor grad, Tensor indices, SymInt num_weights, int padding_idx, bool scale_grad_by_freq, bool sparse) -> Tensor` */
@@ -8487,7 +8487,7 @@ export interface TorchFunctions {
   }>;
   embeddingBag: Overloads<{
     /** `aten::embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False) -> (Tensor, Tensor, Tensor, Tensor)` */
-    default: (weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq?: boolean, mode?: number, sparse?: boolean, perSampleWeights?: TensorLike | null, includeLastOffset?: boolean, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean }) => [Tensor, Tensor, Tensor, Tensor];
+    default: ((weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq?: boolean, mode?: number, sparse?: boolean, perSampleWeights?: TensorLike | null, includeLastOffset?: boolean, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean }) => [Tensor, Tensor, Tensor, Tensor]) & ((weight: Tensor, indices: TensorLike, offsets: TensorLike, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: TensorLike | null; includeLastOffset?: boolean }) => [Tensor, Tensor, Tensor, Tensor]);
     /** `aten::embedding_bag.padding_idx(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int mode, bool sparse, Tensor? per_sample_weights, bool include_last_offset, int? padding_idx) -> (Tensor, Tensor, Tensor, Tensor)` */
     padding_idx: (weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: TensorLike | null, includeLastOffset: boolean, paddingIdx: number | null) => [Tensor, Tensor, Tensor, Tensor];
   }>;
@@ -8551,7 +8551,7 @@ export interface TorchFunctions {
   }>;
   flatten: Overloads<{
     /** `aten::flatten.using_ints(Tensor(a) self, int start_dim=0, int end_dim=-1) -> Tensor(a)` */
-    using_ints: (self: Tensor, startDim?: number, endDim?: number, options?: { startDim?: number; endDim?: number }) => Tensor;
+    using_ints: ((self: Tensor, startDim?: number, endDim?: number, options?: { startDim?: number; endDim?: number }) => Tensor) & ((self: Tensor, options?: { startDim?: number; endDim?: number }) => Tensor);
   }>;
   unflatten: Overloads<{
     /** `aten::unflatten.int(Tensor(a) self, int dim, int[] sizes) -> Tensor(a)` */
@@ -8599,7 +8599,7 @@ export interface TorchFunctions {
   }>;
   fromFile: Overloads<{
     /** `aten::from_file(str filename, bool? shared=None, int? size=0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (filename: string, shared?: boolean | null, size?: number | null, options?: { shared?: boolean | null; size?: number | null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((filename: string, shared?: boolean | null, size?: number | null, options?: { shared?: boolean | null; size?: number | null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((filename: string, options?: { shared?: boolean | null; size?: number | null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
   }>;
   gcd: Overloads<{
     /** `aten::gcd.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -8667,11 +8667,11 @@ export interface TorchFunctions {
   }>;
   hingeEmbeddingLoss: Overloads<{
     /** `aten::hinge_embedding_loss(Tensor self, Tensor target, float margin=1.0, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { margin?: number; reduction?: number }) => Tensor);
   }>;
   groupNorm: Overloads<{
     /** `aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1e-05, bool cudnn_enabled=True) -> Tensor` */
-    default: (input: Tensor, numGroups: number, weight?: TensorLike | null, bias?: TensorLike | null, eps?: number, cudnnEnabled?: boolean, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnabled?: boolean }) => Tensor;
+    default: ((input: Tensor, numGroups: number, weight?: TensorLike | null, bias?: TensorLike | null, eps?: number, cudnnEnabled?: boolean, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnabled?: boolean }) => Tensor) & ((input: Tensor, numGroups: number, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnabled?: boolean }) => Tensor);
   }>;
   nativeGroupNorm: Overloads<{
     /** `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)` */
@@ -8695,11 +8695,11 @@ export interface TorchFunctions {
   }>;
   indexPut_: Overloads<{
     /** `aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)` */
-    default: (self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   indexPut: Overloads<{
     /** `aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor` */
-    default: (self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((self: Tensor, indices: readonly (Tensor | null)[], values: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   instanceNorm: Overloads<{
     /** `aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor` */
@@ -8707,7 +8707,7 @@ export interface TorchFunctions {
   }>;
   isclose: Overloads<{
     /** `aten::isclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => Tensor;
+    default: ((self: Tensor, other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => Tensor);
   }>;
   isin: Overloads<{
     /** `aten::isin.Tensor_Tensor_out(Tensor elements, Tensor test_elements, *, bool assume_unique=False, bool invert=False, Tensor(a!) out) -> Tensor(a!)` */
@@ -8769,7 +8769,7 @@ export interface TorchFunctions {
   }>;
   klDiv: Overloads<{
     /** `aten::kl_div(Tensor self, Tensor target, int reduction=Mean, *, bool log_target=False) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number; logTarget?: boolean }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number; logTarget?: boolean }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number; logTarget?: boolean }) => Tensor);
   }>;
   kron: Overloads<{
     /** `aten::kron(Tensor self, Tensor other) -> Tensor` */
@@ -8779,13 +8779,13 @@ export interface TorchFunctions {
   }>;
   kthvalue: Overloads<{
     /** `aten::kthvalue(Tensor self, int k, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    default: (self: Tensor, k: number, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((self: Tensor, k: number, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, k: number, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::kthvalue.values(Tensor self, int k, int dim=-1, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     values: (self: Tensor, k: number, dim: number, keepdim: boolean, options: { dim?: number; keepdim?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
   }>;
   layerNorm: Overloads<{
     /** `aten::layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05, bool cudnn_enable=True) -> Tensor` */
-    default: (input: Tensor, normalizedShape: readonly number[], weight?: TensorLike | null, bias?: TensorLike | null, eps?: number, cudnnEnable?: boolean, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnable?: boolean }) => Tensor;
+    default: ((input: Tensor, normalizedShape: readonly number[], weight?: TensorLike | null, bias?: TensorLike | null, eps?: number, cudnnEnable?: boolean, options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnable?: boolean }) => Tensor) & ((input: Tensor, normalizedShape: readonly number[], options?: { weight?: TensorLike | null; bias?: TensorLike | null; eps?: number; cudnnEnable?: boolean }) => Tensor);
   }>;
   nativeLayerNorm: Overloads<{
     /** `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)` */
@@ -8797,17 +8797,17 @@ export interface TorchFunctions {
   }>;
   nanToNum: Overloads<{
     /** `aten::nan_to_num(Tensor self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor` */
-    default: (self: Tensor, nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor;
+    default: ((self: Tensor, nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor) & ((self: Tensor, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor);
     /** `aten::nan_to_num.out(Tensor self, float? nan=None, float? posinf=None, float? neginf=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, nan: number | null, posinf: number | null, neginf: number | null, options: { nan?: number | null; posinf?: number | null; neginf?: number | null; out: TensorLike }) => Tensor;
   }>;
   nanToNum_: Overloads<{
     /** `aten::nan_to_num_(Tensor(a!) self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor(a!)` */
-    default: (self: Tensor, nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor;
+    default: ((self: Tensor, nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor) & ((self: Tensor, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor);
   }>;
   linear: Overloads<{
     /** `aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor` */
-    default: (input: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor;
+    default: ((input: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor) & ((input: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null }) => Tensor);
     /** `aten::linear.out(Tensor input, Tensor weight, Tensor? bias=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (input: Tensor, weight: TensorLike, bias: TensorLike | null, options: { bias?: TensorLike | null; out: TensorLike }) => Tensor;
   }>;
@@ -8817,7 +8817,7 @@ export interface TorchFunctions {
   }>;
   mkldnnLinear: Overloads<{
     /** `aten::mkldnn_linear(Tensor self, Tensor weight, Tensor? bias=None) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: { bias?: TensorLike | null }) => Tensor) & ((self: Tensor, weight: TensorLike, options?: { bias?: TensorLike | null }) => Tensor);
   }>;
   mkldnnLinearBackwardInput: Overloads<{
     /** `aten::mkldnn_linear_backward_input(int[] input_size, Tensor grad_output, Tensor weight) -> Tensor` */
@@ -8945,13 +8945,13 @@ export interface TorchFunctions {
   }>;
   logspace: Overloads<{
     /** `aten::logspace(Scalar start, Scalar end, int steps, float base=10.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (start: Scalar, end: Scalar, steps: number, base?: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((start: Scalar, end: Scalar, steps: number, base?: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((start: Scalar, end: Scalar, steps: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
     /** `aten::logspace.out(Scalar start, Scalar end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (start: Scalar, end: Scalar, steps: number, base: number, options: { base?: number; out: TensorLike }) => Tensor;
   }>;
   logSoftmax: Overloads<{
     /** `aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
-    int: (self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    int: ((self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { dtype?: DType | null }) => Tensor);
     /** `aten::log_softmax.int_out(Tensor self, int dim, ScalarType? dtype=None, *, Tensor(a!) out) -> Tensor(a!)` */
     int_out: (self: Tensor, dim: number, dtype: DType | null, options: { dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
@@ -8963,13 +8963,13 @@ export interface TorchFunctions {
   }>;
   logsumexp: Overloads<{
     /** `aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::logsumexp.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
   marginRankingLoss: Overloads<{
     /** `aten::margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0.0, int reduction=Mean) -> Tensor` */
-    default: (input1: Tensor, input2: TensorLike, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor;
+    default: ((input1: Tensor, input2: TensorLike, target: TensorLike, margin?: number, reduction?: number, options?: { margin?: number; reduction?: number }) => Tensor) & ((input1: Tensor, input2: TensorLike, target: TensorLike, options?: { margin?: number; reduction?: number }) => Tensor);
   }>;
   matmul: Overloads<{
     /** `aten::matmul(Tensor self, Tensor other) -> Tensor` */
@@ -9003,7 +9003,7 @@ export interface TorchFunctions {
   }>;
   max: Overloads<{
     /** `aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::max.dim_max(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) max, Tensor(b!) max_values) -> (Tensor(a!) values, Tensor(b!) indices)` */
     dim_max: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; max: TensorLike; maxValues: TensorLike }) => { values: Tensor; indices: Tensor };
     /** `aten::max(Tensor self) -> Tensor` */
@@ -9019,65 +9019,65 @@ export interface TorchFunctions {
   }>;
   amax: Overloads<{
     /** `aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor);
     /** `aten::amax.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { dim?: number | readonly number[]; keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
   maxPool1dWithIndices: Overloads<{
     /** `aten::max_pool1d_with_indices(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]);
   }>;
   maxPool1d: Overloads<{
     /** `aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   maxPool2d: Overloads<{
     /** `aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mpsMaxPool2dBackward: Overloads<{
     /** `aten::mps_max_pool2d_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (gradOutput: Tensor, self: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((gradOutput: Tensor, self: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((gradOutput: Tensor, self: TensorLike, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mkldnnMaxPool2d: Overloads<{
     /** `aten::mkldnn_max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mkldnnMaxPool2dBackward: Overloads<{
     /** `aten::mkldnn_max_pool2d_backward(Tensor grad_output, Tensor output, Tensor input, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mkldnnMaxPool3d: Overloads<{
     /** `aten::mkldnn_max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mkldnnMaxPool3dBackward: Overloads<{
     /** `aten::mkldnn_max_pool3d_backward(Tensor grad_output, Tensor output, Tensor input, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((gradOutput: Tensor, output: TensorLike, input: TensorLike, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   quantizedMaxPool1d: Overloads<{
     /** `aten::quantized_max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   quantizedMaxPool2d: Overloads<{
     /** `aten::quantized_max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   maxPool3d: Overloads<{
     /** `aten::max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => Tensor);
   }>;
   mean: Overloads<{
     /** `aten::mean(Tensor self, *, ScalarType? dtype=None) -> Tensor` */
     default: (self: Tensor, options?: { dtype?: DType | null }) => Tensor;
     /** `aten::mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::mean.out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, keepdim: boolean, options: { keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   nanmean: Overloads<{
     /** `aten::nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::nanmean.out(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, keepdim: boolean, options: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
@@ -9085,7 +9085,7 @@ export interface TorchFunctions {
     /** `aten::median(Tensor self) -> Tensor` */
     default: (self: Tensor) => Tensor;
     /** `aten::median.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::median.dim_values(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     dim_values: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
   }>;
@@ -9093,13 +9093,13 @@ export interface TorchFunctions {
     /** `aten::nanmedian(Tensor self) -> Tensor` */
     default: (self: Tensor) => Tensor;
     /** `aten::nanmedian.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::nanmedian.dim_values(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     dim_values: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
   }>;
   min: Overloads<{
     /** `aten::min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::min.dim_min(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) min, Tensor(b!) min_indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     dim_min: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; min: TensorLike; minIndices: TensorLike }) => { values: Tensor; indices: Tensor };
     /** `aten::min(Tensor self) -> Tensor` */
@@ -9111,7 +9111,7 @@ export interface TorchFunctions {
   }>;
   amin: Overloads<{
     /** `aten::amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor);
     /** `aten::amin.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { dim?: number | readonly number[]; keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -9167,7 +9167,7 @@ export interface TorchFunctions {
   }>;
   mode: Overloads<{
     /** `aten::mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    default: (self: Tensor, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((self: Tensor, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::mode.values(Tensor self, int dim=-1, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     values: (self: Tensor, dim: number, keepdim: boolean, options: { dim?: number; keepdim?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
   }>;
@@ -9257,23 +9257,23 @@ export interface TorchFunctions {
   }>;
   pairwiseDistance: Overloads<{
     /** `aten::pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor` */
-    default: (x1: Tensor, x2: TensorLike, p?: number, eps?: number, keepdim?: boolean, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor;
+    default: ((x1: Tensor, x2: TensorLike, p?: number, eps?: number, keepdim?: boolean, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor) & ((x1: Tensor, x2: TensorLike, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor);
   }>;
   cdist: Overloads<{
     /** `aten::cdist(Tensor x1, Tensor x2, float p=2, int? compute_mode=None) -> Tensor` */
-    default: (x1: Tensor, x2: TensorLike, p?: number, computeMode?: number | null, options?: { p?: number; computeMode?: number | null }) => Tensor;
+    default: ((x1: Tensor, x2: TensorLike, p?: number, computeMode?: number | null, options?: { p?: number; computeMode?: number | null }) => Tensor) & ((x1: Tensor, x2: TensorLike, options?: { p?: number; computeMode?: number | null }) => Tensor);
   }>;
   pdist: Overloads<{
     /** `aten::pdist(Tensor self, float p=2) -> Tensor` */
-    default: (self: Tensor, p?: number, options?: { p?: number }) => Tensor;
+    default: ((self: Tensor, p?: number, options?: { p?: number }) => Tensor) & ((self: Tensor, options?: { p?: number }) => Tensor);
   }>;
   cosineSimilarity: Overloads<{
     /** `aten::cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor` */
-    default: (x1: Tensor, x2: TensorLike, dim?: number, eps?: number, options?: { dim?: number; eps?: number }) => Tensor;
+    default: ((x1: Tensor, x2: TensorLike, dim?: number, eps?: number, options?: { dim?: number; eps?: number }) => Tensor) & ((x1: Tensor, x2: TensorLike, options?: { dim?: number; eps?: number }) => Tensor);
   }>;
   permute: Overloads<{
     /** `aten::permute(Tensor(a) self, int[] dims) -> Tensor(a)` */
-    default: (self: Tensor, dims: readonly number[]) => Tensor;
+    default: ((self: Tensor, dims: readonly number[]) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
   }>;
   movedim: Overloads<{
     /** `aten::movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)` */
@@ -9309,7 +9309,7 @@ export interface TorchFunctions {
   }>;
   pinverse: Overloads<{
     /** `aten::pinverse(Tensor self, float rcond=1e-15) -> Tensor` */
-    default: (self: Tensor, rcond?: number, options?: { rcond?: number }) => Tensor;
+    default: ((self: Tensor, rcond?: number, options?: { rcond?: number }) => Tensor) & ((self: Tensor, options?: { rcond?: number }) => Tensor);
   }>;
   poissonNllLoss: Overloads<{
     /** `aten::poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor` */
@@ -9341,7 +9341,7 @@ export interface TorchFunctions {
   }>;
   range: Overloads<{
     /** `aten::range.step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    step: (start: Scalar, end: Scalar, step?: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    step: ((start: Scalar, end: Scalar, step?: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
     /** `aten::range(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
     default: (start: Scalar, end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
     /** `aten::range.out_(Scalar start, Scalar end, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -9387,13 +9387,13 @@ export interface TorchFunctions {
     /** `aten::repeat_interleave.Tensor(Tensor repeats, *, int? output_size=None) -> Tensor` */
     Tensor: (repeats: Tensor, options?: { outputSize?: number | null }) => Tensor;
     /** `aten::repeat_interleave.self_Tensor(Tensor self, Tensor repeats, int? dim=None, *, int? output_size=None) -> Tensor` */
-    self_Tensor: (self: Tensor, repeats: TensorLike, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor;
+    self_Tensor: ((self: Tensor, repeats: TensorLike, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor) & ((self: Tensor, repeats: TensorLike, options?: { dim?: number | null; outputSize?: number | null }) => Tensor);
     /** `aten::repeat_interleave.self_int(Tensor self, int repeats, int? dim=None, *, int? output_size=None) -> Tensor` */
-    self_int: (self: Tensor, repeats: number, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor;
+    self_int: ((self: Tensor, repeats: number, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor) & ((self: Tensor, repeats: number, options?: { dim?: number | null; outputSize?: number | null }) => Tensor);
   }>;
   reshape: Overloads<{
     /** `aten::reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)` */
-    default: (self: Tensor, shape: readonly number[]) => Tensor;
+    default: ((self: Tensor, shape: readonly number[]) => Tensor) & ((self: Tensor, ...shape: number[]) => Tensor);
   }>;
   round: Overloads<{
     /** `aten::round(Tensor self) -> Tensor` */
@@ -9413,11 +9413,11 @@ export interface TorchFunctions {
   }>;
   rrelu: Overloads<{
     /** `aten::rrelu(Tensor self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor) & ((self: Tensor, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor);
   }>;
   rrelu_: Overloads<{
     /** `aten::rrelu_(Tensor(a!) self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)` */
-    default: (self: Tensor, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor) & ((self: Tensor, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor);
   }>;
   relu: Overloads<{
     /** `aten::relu(Tensor self) -> Tensor` */
@@ -9467,7 +9467,7 @@ export interface TorchFunctions {
     /** `aten::hardshrink.out(Tensor self, Scalar lambd=0.5, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, lambd: Scalar, options: { lambd?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::hardshrink(Tensor self, Scalar lambd=0.5) -> Tensor` */
-    default: (self: Tensor, lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor;
+    default: ((self: Tensor, lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor) & ((self: Tensor, options?: { lambd?: Scalar }) => Tensor);
   }>;
   hardshrinkBackward: Overloads<{
     /** `aten::hardshrink_backward.grad_input(Tensor grad_out, Tensor self, Scalar lambd, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -9503,11 +9503,11 @@ export interface TorchFunctions {
   }>;
   celu: Overloads<{
     /** `aten::celu(Tensor self, Scalar alpha=1.0) -> Tensor` */
-    default: (self: Tensor, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    default: ((self: Tensor, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, options?: { alpha?: Scalar }) => Tensor);
   }>;
   celu_: Overloads<{
     /** `aten::celu_(Tensor(a!) self, Scalar alpha=1.0) -> Tensor(a!)` */
-    default: (self: Tensor, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    default: ((self: Tensor, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, options?: { alpha?: Scalar }) => Tensor);
   }>;
   silu: Overloads<{
     /** `aten::silu(Tensor self) -> Tensor` */
@@ -9551,13 +9551,13 @@ export interface TorchFunctions {
   }>;
   logit: Overloads<{
     /** `aten::logit(Tensor self, float? eps=None) -> Tensor` */
-    default: (self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((self: Tensor, options?: { eps?: number | null }) => Tensor);
     /** `aten::logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, eps: number | null, options: { eps?: number | null; out: TensorLike }) => Tensor;
   }>;
   logit_: Overloads<{
     /** `aten::logit_(Tensor(a!) self, float? eps=None) -> Tensor(a!)` */
-    default: (self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((self: Tensor, options?: { eps?: number | null }) => Tensor);
   }>;
   sin: Overloads<{
     /** `aten::sin(Tensor self) -> Tensor` */
@@ -9607,7 +9607,7 @@ export interface TorchFunctions {
   }>;
   sliceScatter: Overloads<{
     /** `aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor` */
-    default: (self: Tensor, src: TensorLike, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor) & ((self: Tensor, src: TensorLike, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor);
   }>;
   selectScatter: Overloads<{
     /** `aten::select_scatter(Tensor self, Tensor src, int dim, int index) -> Tensor` */
@@ -9615,11 +9615,11 @@ export interface TorchFunctions {
   }>;
   diagonalScatter: Overloads<{
     /** `aten::diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor` */
-    default: (self: Tensor, src: TensorLike, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((self: Tensor, src: TensorLike, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
   }>;
   asStridedScatter: Overloads<{
     /** `aten::as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor` */
-    default: (self: Tensor, src: TensorLike, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((self: Tensor, src: TensorLike, size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
   }>;
   smm: Overloads<{
     /** `aten::smm(Tensor self, Tensor mat2) -> Tensor` */
@@ -9627,45 +9627,45 @@ export interface TorchFunctions {
   }>;
   softmax: Overloads<{
     /** `aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
-    int: (self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    int: ((self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { dtype?: DType | null }) => Tensor);
     /** `aten::softmax.int_out(Tensor self, int dim, ScalarType? dtype=None, *, Tensor(a!) out) -> Tensor(a!)` */
     int_out: (self: Tensor, dim: number, dtype: DType | null, options: { dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   unsafeSplit: Overloads<{
     /** `aten::unsafe_split.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]` */
-    Tensor: (self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    Tensor: ((self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSize: number, options?: { dim?: number }) => Tensor[]);
   }>;
   split: Overloads<{
     /** `aten::split.Tensor(Tensor(a -> *) self, int split_size, int dim=0) -> Tensor(a)[]` */
-    Tensor: (self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    Tensor: ((self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSize: number, options?: { dim?: number }) => Tensor[]);
     /** `aten::split.sizes(Tensor(a -> *) self, int[] split_size, int dim=0) -> Tensor(a)[]` */
-    sizes: (self: Tensor, splitSize: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    sizes: ((self: Tensor, splitSize: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSize: readonly number[], options?: { dim?: number }) => Tensor[]);
   }>;
   unsafeSplitWithSizes: Overloads<{
     /** `aten::unsafe_split_with_sizes(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]` */
-    default: (self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSizes: readonly number[], options?: { dim?: number }) => Tensor[]);
   }>;
   splitWithSizes: Overloads<{
     /** `aten::split_with_sizes(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]` */
-    default: (self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSizes: readonly number[], options?: { dim?: number }) => Tensor[]);
   }>;
   hsplit: Overloads<{
     /** `aten::hsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]` */
     int: (self: Tensor, sections: number) => Tensor[];
     /** `aten::hsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
-    array: (self: Tensor, indices: readonly number[]) => Tensor[];
+    array: ((self: Tensor, indices: readonly number[]) => Tensor[]) & ((self: Tensor, ...indices: number[]) => Tensor[]);
   }>;
   vsplit: Overloads<{
     /** `aten::vsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]` */
     int: (self: Tensor, sections: number) => Tensor[];
     /** `aten::vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
-    array: (self: Tensor, indices: readonly number[]) => Tensor[];
+    array: ((self: Tensor, indices: readonly number[]) => Tensor[]) & ((self: Tensor, ...indices: number[]) => Tensor[]);
   }>;
   dsplit: Overloads<{
     /** `aten::dsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]` */
     int: (self: Tensor, sections: number) => Tensor[];
     /** `aten::dsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
-    array: (self: Tensor, indices: readonly number[]) => Tensor[];
+    array: ((self: Tensor, indices: readonly number[]) => Tensor[]) & ((self: Tensor, ...indices: number[]) => Tensor[]);
   }>;
   squeeze: Overloads<{
     /** `aten::squeeze(Tensor(a) self) -> Tensor(a)` */
@@ -9699,13 +9699,13 @@ export interface TorchFunctions {
   }>;
   stft: Overloads<{
     /** `aten::stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor` */
-    default: (self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor;
+    default: ((self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor) & ((self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor);
     /** `aten::stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode="reflect", bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor` */
-    center: (self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, padMode?: string, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor;
+    center: ((self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, padMode?: string, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor) & ((self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor);
   }>;
   istft: Overloads<{
     /** `aten::istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False) -> Tensor` */
-    default: (self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, returnComplex?: boolean, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor;
+    default: ((self: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, returnComplex?: boolean, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor) & ((self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor);
   }>;
   stride: Overloads<{
     /** `aten::stride.int(Tensor self, int dim) -> int` */
@@ -9715,13 +9715,13 @@ export interface TorchFunctions {
     /** `aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor` */
     default: (self: Tensor, options?: { dtype?: DType | null }) => Tensor;
     /** `aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    dim_IntList: (self: Tensor, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    dim_IntList: ((self: Tensor, dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     IntList_out: (self: Tensor, dim: number | readonly number[] | null, keepdim: boolean, options: { keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   nansum: Overloads<{
     /** `aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::nansum.out(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, keepdim: boolean, options: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
@@ -9747,29 +9747,29 @@ export interface TorchFunctions {
   }>;
   std: Overloads<{
     /** `aten::std(Tensor self, bool unbiased=True) -> Tensor` */
-    default: (self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor;
+    default: ((self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor) & ((self: Tensor, options?: { unbiased?: boolean }) => Tensor);
     /** `aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor);
     /** `aten::std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor` */
-    correction: (self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor;
+    correction: ((self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
     /** `aten::std.out(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, unbiased: boolean, keepdim: boolean, options: { unbiased?: boolean; keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::std.correction_out(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)` */
-    correction_out: (self: Tensor, dim: number | readonly number[] | null, options: { correction?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor;
+    correction_out: ((self: Tensor, dim: number | readonly number[] | null, options: { correction?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
   }>;
   stdMean: Overloads<{
     /** `aten::std_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)` */
-    default: (self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, options?: { unbiased?: boolean }) => [Tensor, Tensor]);
     /** `aten::std_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor];
+    dim: ((self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor]);
     /** `aten::std_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> (Tensor, Tensor)` */
-    correction: (self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => [Tensor, Tensor];
+    correction: ((self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, ...dim: number[]) => [Tensor, Tensor]);
   }>;
   prod: Overloads<{
     /** `aten::prod(Tensor self, *, ScalarType? dtype=None) -> Tensor` */
     default: (self: Tensor, options?: { dtype?: DType | null }) => Tensor;
     /** `aten::prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    dim_int: (self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    dim_int: ((self: Tensor, dim: number, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::prod.int_out(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     int_out: (self: Tensor, dim: number, keepdim: boolean, options: { keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
@@ -9815,7 +9815,7 @@ export interface TorchFunctions {
   }>;
   tile: Overloads<{
     /** `aten::tile(Tensor self, int[] dims) -> Tensor` */
-    default: (self: Tensor, dims: readonly number[]) => Tensor;
+    default: ((self: Tensor, dims: readonly number[]) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
   }>;
   transpose: Overloads<{
     /** `aten::transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a)` */
@@ -9823,11 +9823,11 @@ export interface TorchFunctions {
   }>;
   oneHot: Overloads<{
     /** `aten::one_hot(Tensor self, int num_classes=-1) -> Tensor` */
-    default: (self: Tensor, numClasses?: number, options?: { numClasses?: number }) => Tensor;
+    default: ((self: Tensor, numClasses?: number, options?: { numClasses?: number }) => Tensor) & ((self: Tensor, options?: { numClasses?: number }) => Tensor);
   }>;
   flip: Overloads<{
     /** `aten::flip(Tensor self, int[] dims) -> Tensor` */
-    default: (self: Tensor, dims: readonly number[]) => Tensor;
+    default: ((self: Tensor, dims: readonly number[]) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
   }>;
   fliplr: Overloads<{
     /** `aten::fliplr(Tensor self) -> Tensor` */
@@ -9839,11 +9839,11 @@ export interface TorchFunctions {
   }>;
   roll: Overloads<{
     /** `aten::roll(Tensor self, int[1] shifts, int[1] dims=[]) -> Tensor` */
-    default: (self: Tensor, shifts: number | readonly number[], dims?: number | readonly number[], options?: { dims?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, shifts: number | readonly number[], dims?: number | readonly number[], options?: { dims?: number | readonly number[] }) => Tensor) & ((self: Tensor, shifts: number | readonly number[], options?: { dims?: number | readonly number[] }) => Tensor);
   }>;
   rot90: Overloads<{
     /** `aten::rot90(Tensor self, int k=1, int[] dims=[0,1]) -> Tensor` */
-    default: (self: Tensor, k?: number, dims?: readonly number[], options?: { k?: number; dims?: readonly number[] }) => Tensor;
+    default: ((self: Tensor, k?: number, dims?: readonly number[], options?: { k?: number; dims?: readonly number[] }) => Tensor) & ((self: Tensor, options?: { k?: number; dims?: readonly number[] }) => Tensor);
   }>;
   trapezoid: Overloads<{
     /** `aten::trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor` */
@@ -9859,7 +9859,7 @@ export interface TorchFunctions {
   }>;
   tripletMarginLoss: Overloads<{
     /** `aten::triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, float eps=1e-06, bool swap=False, int reduction=Mean) -> Tensor` */
-    default: (anchor: Tensor, positive: TensorLike, negative: TensorLike, margin?: number, p?: number, eps?: number, swap?: boolean, reduction?: number, options?: { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }) => Tensor;
+    default: ((anchor: Tensor, positive: TensorLike, negative: TensorLike, margin?: number, p?: number, eps?: number, swap?: boolean, reduction?: number, options?: { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }) => Tensor) & ((anchor: Tensor, positive: TensorLike, negative: TensorLike, options?: { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }) => Tensor);
   }>;
   trunc: Overloads<{
     /** `aten::trunc(Tensor self) -> Tensor` */
@@ -9883,15 +9883,15 @@ export interface TorchFunctions {
   }>;
   uniqueDim: Overloads<{
     /** `aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)` */
-    default: (self: Tensor, dim: number, sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor];
+    default: ((self: Tensor, dim: number, sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]) & ((self: Tensor, dim: number, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]);
   }>;
   uniqueConsecutive: Overloads<{
     /** `aten::unique_consecutive(Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None) -> (Tensor, Tensor, Tensor)` */
-    default: (self: Tensor, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null, options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }) => [Tensor, Tensor, Tensor];
+    default: ((self: Tensor, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null, options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }) => [Tensor, Tensor, Tensor]) & ((self: Tensor, options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }) => [Tensor, Tensor, Tensor]);
   }>;
   uniqueDimConsecutive: Overloads<{
     /** `aten::unique_dim_consecutive(Tensor self, int dim, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)` */
-    default: (self: Tensor, dim: number, returnInverse?: boolean, returnCounts?: boolean, options?: { returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor];
+    default: ((self: Tensor, dim: number, returnInverse?: boolean, returnCounts?: boolean, options?: { returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]) & ((self: Tensor, dim: number, options?: { returnInverse?: boolean; returnCounts?: boolean }) => [Tensor, Tensor, Tensor]);
   }>;
   unsqueeze: Overloads<{
     /** `aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)` */
@@ -9899,27 +9899,27 @@ export interface TorchFunctions {
   }>;
   vander: Overloads<{
     /** `aten::vander(Tensor x, int? N=None, bool increasing=False) -> Tensor` */
-    default: (x: Tensor, N?: number | null, increasing?: boolean, options?: { N?: number | null; increasing?: boolean }) => Tensor;
+    default: ((x: Tensor, N?: number | null, increasing?: boolean, options?: { N?: number | null; increasing?: boolean }) => Tensor) & ((x: Tensor, options?: { N?: number | null; increasing?: boolean }) => Tensor);
   }>;
   var: Overloads<{
     /** `aten::var(Tensor self, bool unbiased=True) -> Tensor` */
-    default: (self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor;
+    default: ((self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor) & ((self: Tensor, options?: { unbiased?: boolean }) => Tensor);
     /** `aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor);
     /** `aten::var.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor` */
-    correction: (self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor;
+    correction: ((self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
     /** `aten::var.out(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[] | null, unbiased: boolean, keepdim: boolean, options: { unbiased?: boolean; keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::var.correction_out(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)` */
-    correction_out: (self: Tensor, dim: number | readonly number[] | null, options: { correction?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor;
+    correction_out: ((self: Tensor, dim: number | readonly number[] | null, options: { correction?: number | null; keepdim?: boolean; out: TensorLike }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
   }>;
   varMean: Overloads<{
     /** `aten::var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)` */
-    default: (self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, unbiased?: boolean, options?: { unbiased?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, options?: { unbiased?: boolean }) => [Tensor, Tensor]);
     /** `aten::var_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)` */
-    dim: (self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor];
+    dim: ((self: Tensor, dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => [Tensor, Tensor]);
     /** `aten::var_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> (Tensor, Tensor)` */
-    correction: (self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => [Tensor, Tensor];
+    correction: ((self: Tensor, dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, ...dim: number[]) => [Tensor, Tensor]);
   }>;
   where: Overloads<{
     /** `aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor` */
@@ -9937,19 +9937,19 @@ export interface TorchFunctions {
   }>;
   normExceptDim: Overloads<{
     /** `aten::norm_except_dim(Tensor v, int pow=2, int dim=0) -> Tensor` */
-    default: (v: Tensor, pow?: number, dim?: number, options?: { pow?: number; dim?: number }) => Tensor;
+    default: ((v: Tensor, pow?: number, dim?: number, options?: { pow?: number; dim?: number }) => Tensor) & ((v: Tensor, options?: { pow?: number; dim?: number }) => Tensor);
   }>;
   poisson: Overloads<{
     /** `aten::poisson(Tensor self, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, generator?: null, options?: { generator?: null }) => Tensor;
+    default: ((self: Tensor, generator?: null, options?: { generator?: null }) => Tensor) & ((self: Tensor, options?: { generator?: null }) => Tensor);
   }>;
   binomial: Overloads<{
     /** `aten::binomial(Tensor count, Tensor prob, Generator? generator=None) -> Tensor` */
-    default: (count: Tensor, prob: TensorLike, generator?: null, options?: { generator?: null }) => Tensor;
+    default: ((count: Tensor, prob: TensorLike, generator?: null, options?: { generator?: null }) => Tensor) & ((count: Tensor, prob: TensorLike, options?: { generator?: null }) => Tensor);
   }>;
   nativeNorm: Overloads<{
     /** `aten::native_norm(Tensor self, Scalar p=2) -> Tensor` */
-    default: (self: Tensor, p?: Scalar, options?: { p?: Scalar }) => Tensor;
+    default: ((self: Tensor, p?: Scalar, options?: { p?: Scalar }) => Tensor) & ((self: Tensor, options?: { p?: Scalar }) => Tensor);
     /** `aten::native_norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, ScalarType? dtype) -> Tensor` */
     ScalarOpt_dim_dtype: (self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim: boolean, dtype: DType | null) => Tensor;
   }>;
@@ -9957,11 +9957,11 @@ export interface TorchFunctions {
     /** `aten::norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor` */
     ScalarOpt_dtype: (self: Tensor, p: Scalar | null, options: { dtype: DType }) => Tensor;
     /** `aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor` */
-    Scalar: (self: Tensor, p?: Scalar, options?: { p?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, p?: Scalar, options?: { p?: Scalar }) => Tensor) & ((self: Tensor, options?: { p?: Scalar }) => Tensor);
     /** `aten::norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype) -> Tensor` */
     ScalarOpt_dim_dtype: (self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim: boolean, options: { dtype: DType }) => Tensor;
     /** `aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor` */
-    ScalarOpt_dim: (self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    ScalarOpt_dim: ((self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, p: Scalar | null, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::norm.dtype_out(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype, Tensor(a!) out) -> Tensor(a!)` */
     dtype_out: (self: Tensor, p: Scalar | null, dim: number | readonly number[], keepdim: boolean, options: { dtype: DType; out: TensorLike }) => Tensor;
     /** `aten::norm.out(Tensor self, Scalar? p, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -9977,17 +9977,17 @@ export interface TorchFunctions {
     /** `aten::frobenius_norm(Tensor self) -> Tensor` */
     default: (self: Tensor) => Tensor;
     /** `aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::frobenius_norm.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
   nuclearNorm: Overloads<{
     /** `aten::nuclear_norm(Tensor self, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { keepdim?: boolean }) => Tensor);
     /** `aten::nuclear_norm.out(Tensor self, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
     /** `aten::nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor` */
-    dim: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    dim: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::nuclear_norm.dim_out(Tensor self, int[2] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     dim_out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -10017,7 +10017,7 @@ export interface TorchFunctions {
     /** `aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::sub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   subtract: Overloads<{
     /** `aten::subtract.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)` */
@@ -10025,13 +10025,13 @@ export interface TorchFunctions {
     /** `aten::subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::subtract.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   rsub: Overloads<{
     /** `aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
     Tensor: (self: Tensor, other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::rsub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((self: Tensor, other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((self: Tensor, other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   heaviside: Overloads<{
     /** `aten::heaviside.out(Tensor self, Tensor values, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -10101,19 +10101,19 @@ export interface TorchFunctions {
   }>;
   copySparseToSparse_: Overloads<{
     /** `aten::copy_sparse_to_sparse_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)` */
-    default: (self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor;
+    default: ((self: Tensor, src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((self: Tensor, src: TensorLike, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   unbind: Overloads<{
     /** `aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]` */
-    int: (self: Tensor, dim?: number, options?: { dim?: number }) => Tensor[];
+    int: ((self: Tensor, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, options?: { dim?: number }) => Tensor[]);
   }>;
   mkldnnReorderConv2dWeight: Overloads<{
     /** `aten::mkldnn_reorder_conv2d_weight(Tensor self, int[2] padding=0, int[2] stride=1, int[2] dilation=1, int groups=1) -> Tensor` */
-    default: (self: Tensor, padding?: number | readonly number[], stride?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((self: Tensor, padding?: number | readonly number[], stride?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((self: Tensor, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   mkldnnReorderConv3dWeight: Overloads<{
     /** `aten::mkldnn_reorder_conv3d_weight(Tensor self, int[3] padding=0, int[3] stride=1, int[3] dilation=1, int groups=1) -> Tensor` */
-    default: (self: Tensor, padding?: number | readonly number[], stride?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor;
+    default: ((self: Tensor, padding?: number | readonly number[], stride?: number | readonly number[], dilation?: number | readonly number[], groups?: number, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor) & ((self: Tensor, options?: { padding?: number | readonly number[]; stride?: number | readonly number[]; dilation?: number | readonly number[]; groups?: number }) => Tensor);
   }>;
   toMkldnnBackward: Overloads<{
     /** `aten::to_mkldnn_backward(Tensor grad, Tensor input) -> Tensor` */
@@ -10193,7 +10193,7 @@ export interface TorchFunctions {
   }>;
   fusedMovingAvgObsFakeQuant: Overloads<{
     /** `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor` */
-    default: (self: Tensor, observerOn: TensorLike, fakeQuantOn: TensorLike, runningMin: TensorLike, runningMax: TensorLike, scale: TensorLike, zeroPoint: TensorLike, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant?: boolean, symmetricQuant?: boolean, options?: { perRowFakeQuant?: boolean; symmetricQuant?: boolean }) => Tensor;
+    default: ((self: Tensor, observerOn: TensorLike, fakeQuantOn: TensorLike, runningMin: TensorLike, runningMax: TensorLike, scale: TensorLike, zeroPoint: TensorLike, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant?: boolean, symmetricQuant?: boolean, options?: { perRowFakeQuant?: boolean; symmetricQuant?: boolean }) => Tensor) & ((self: Tensor, observerOn: TensorLike, fakeQuantOn: TensorLike, runningMin: TensorLike, runningMax: TensorLike, scale: TensorLike, zeroPoint: TensorLike, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, options?: { perRowFakeQuant?: boolean; symmetricQuant?: boolean }) => Tensor);
   }>;
   chooseQparamsOptimized: Overloads<{
     /** `aten::choose_qparams_optimized(Tensor input, int numel, int n_bins, float ratio, int bit_width) -> (Tensor, Tensor)` */
@@ -10211,7 +10211,7 @@ export interface TorchFunctions {
   }>;
   combinations: Overloads<{
     /** `aten::combinations(Tensor self, int r=2, bool with_replacement=False) -> Tensor` */
-    default: (self: Tensor, r?: number, withReplacement?: boolean, options?: { r?: number; withReplacement?: boolean }) => Tensor;
+    default: ((self: Tensor, r?: number, withReplacement?: boolean, options?: { r?: number; withReplacement?: boolean }) => Tensor) & ((self: Tensor, options?: { r?: number; withReplacement?: boolean }) => Tensor);
   }>;
   resultType: Overloads<{
     /** `aten::result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType` */
@@ -10261,19 +10261,19 @@ export interface TorchFunctions {
   }>;
   lstmCell: Overloads<{
     /** `aten::lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> (Tensor, Tensor)` */
-    default: (input: Tensor, hx: readonly Tensor[], wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => [Tensor, Tensor];
+    default: ((input: Tensor, hx: readonly Tensor[], wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => [Tensor, Tensor]) & ((input: Tensor, hx: readonly Tensor[], wIh: TensorLike, wHh: TensorLike, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => [Tensor, Tensor]);
   }>;
   gruCell: Overloads<{
     /** `aten::gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor` */
-    default: (input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor;
+    default: ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor) & ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor);
   }>;
   rnnTanhCell: Overloads<{
     /** `aten::rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor` */
-    default: (input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor;
+    default: ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor) & ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor);
   }>;
   rnnReluCell: Overloads<{
     /** `aten::rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor` */
-    default: (input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor;
+    default: ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, bIh?: TensorLike | null, bHh?: TensorLike | null, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor) & ((input: Tensor, hx: TensorLike, wIh: TensorLike, wHh: TensorLike, options?: { bIh?: TensorLike | null; bHh?: TensorLike | null }) => Tensor);
   }>;
   quantizedLstmCell: Overloads<{
     /** `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)` */
@@ -10315,7 +10315,7 @@ export interface TorchFunctions {
   }>;
   put: Overloads<{
     /** `aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor` */
-    default: (self: Tensor, index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((self: Tensor, index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((self: Tensor, index: TensorLike, source: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   indexAdd: Overloads<{
     /** `aten::index_add.out(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)` */
@@ -10435,7 +10435,7 @@ export interface TorchFunctions {
     /** `aten::diag.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, diagonal: number, options: { diagonal?: number; out: TensorLike }) => Tensor;
     /** `aten::diag(Tensor self, int diagonal=0) -> Tensor` */
-    default: (self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((self: Tensor, options?: { diagonal?: number }) => Tensor);
   }>;
   diagBackward: Overloads<{
     /** `aten::diag_backward(Tensor grad, SymInt[] input_sizes, int diagonal) -> Tensor` */
@@ -10445,27 +10445,27 @@ export interface TorchFunctions {
     /** `aten::cross.out(Tensor self, Tensor other, int? dim=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, other: TensorLike, dim: number | null, options: { dim?: number | null; out: TensorLike }) => Tensor;
     /** `aten::cross(Tensor self, Tensor other, int? dim=None) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((self: Tensor, other: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { dim?: number | null }) => Tensor);
   }>;
   triu: Overloads<{
     /** `aten::triu.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, diagonal: number, options: { diagonal?: number; out: TensorLike }) => Tensor;
     /** `aten::triu(Tensor self, int diagonal=0) -> Tensor` */
-    default: (self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((self: Tensor, options?: { diagonal?: number }) => Tensor);
   }>;
   tril: Overloads<{
     /** `aten::tril.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, diagonal: number, options: { diagonal?: number; out: TensorLike }) => Tensor;
     /** `aten::tril(Tensor self, int diagonal=0) -> Tensor` */
-    default: (self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((self: Tensor, diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((self: Tensor, options?: { diagonal?: number }) => Tensor);
   }>;
   trilIndices: Overloads<{
     /** `aten::tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (row: number, col: number, offset?: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((row: number, col: number, offset?: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((row: number, col: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
   }>;
   triuIndices: Overloads<{
     /** `aten::triu_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (row: number, col: number, offset?: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((row: number, col: number, offset?: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((row: number, col: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
   }>;
   trace: Overloads<{
     /** `aten::trace(Tensor self) -> Tensor` */
@@ -10473,7 +10473,7 @@ export interface TorchFunctions {
   }>;
   traceBackward: Overloads<{
     /** `aten::trace_backward(Tensor grad, int[] sizes) -> Tensor` */
-    default: (grad: Tensor, sizes: readonly number[]) => Tensor;
+    default: ((grad: Tensor, sizes: readonly number[]) => Tensor) & ((self: Tensor, ...sizes: number[]) => Tensor);
   }>;
   ne: Overloads<{
     /** `aten::ne.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -10595,7 +10595,7 @@ export interface TorchFunctions {
     /** `aten::take_along_dim.out(Tensor self, Tensor indices, int? dim=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, indices: TensorLike, dim: number | null, options: { dim?: number | null; out: TensorLike }) => Tensor;
     /** `aten::take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor` */
-    default: (self: Tensor, indices: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((self: Tensor, indices: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((self: Tensor, indices: TensorLike, options?: { dim?: number | null }) => Tensor);
   }>;
   indexSelect: Overloads<{
     /** `aten::index_select.out(Tensor self, int dim, Tensor index, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -10655,13 +10655,13 @@ export interface TorchFunctions {
   }>;
   crossEntropyLoss: Overloads<{
     /** `aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100, float label_smoothing=0.0) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, labelSmoothing?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; labelSmoothing?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, labelSmoothing?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; labelSmoothing?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; labelSmoothing?: number }) => Tensor);
   }>;
   triangularSolve: Overloads<{
     /** `aten::triangular_solve.X(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False, *, Tensor(a!) X, Tensor(b!) M) -> (Tensor(a!) solution, Tensor(b!) cloned_coefficient)` */
     X: (self: Tensor, A: TensorLike, upper: boolean, transpose: boolean, unitriangular: boolean, options: { upper?: boolean; transpose?: boolean; unitriangular?: boolean; X: TensorLike; M: TensorLike }) => { solution: Tensor; cloned_coefficient: Tensor };
     /** `aten::triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient)` */
-    default: (self: Tensor, A: TensorLike, upper?: boolean, transpose?: boolean, unitriangular?: boolean, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }) => { solution: Tensor; cloned_coefficient: Tensor };
+    default: ((self: Tensor, A: TensorLike, upper?: boolean, transpose?: boolean, unitriangular?: boolean, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }) => { solution: Tensor; cloned_coefficient: Tensor }) & ((self: Tensor, A: TensorLike, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }) => { solution: Tensor; cloned_coefficient: Tensor });
   }>;
   linalgSolveTriangular: Overloads<{
     /** `aten::linalg_solve_triangular.out(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False, Tensor(a!) out) -> Tensor(a!)` */
@@ -10677,13 +10677,13 @@ export interface TorchFunctions {
     /** `aten::symeig.e(Tensor self, bool eigenvectors=False, bool upper=True, *, Tensor(a!) e, Tensor(b!) V) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)` */
     e: (self: Tensor, eigenvectors: boolean, upper: boolean, options: { eigenvectors?: boolean; upper?: boolean; e: TensorLike; V: TensorLike }) => { eigenvalues: Tensor; eigenvectors: Tensor };
     /** `aten::symeig(Tensor self, bool eigenvectors=False, bool upper=True) -> (Tensor eigenvalues, Tensor eigenvectors)` */
-    default: (self: Tensor, eigenvectors?: boolean, upper?: boolean, options?: { eigenvectors?: boolean; upper?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor };
+    default: ((self: Tensor, eigenvectors?: boolean, upper?: boolean, options?: { eigenvectors?: boolean; upper?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor }) & ((self: Tensor, options?: { eigenvectors?: boolean; upper?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor });
   }>;
   svd: Overloads<{
     /** `aten::svd.U(Tensor self, bool some=True, bool compute_uv=True, *, Tensor(a!) U, Tensor(b!) S, Tensor(c!) V) -> (Tensor(a!) U, Tensor(b!) S, Tensor(c!) V)` */
     U: (self: Tensor, some: boolean, computeUv: boolean, options: { some?: boolean; computeUv?: boolean; U: TensorLike; S: TensorLike; V: TensorLike }) => { U: Tensor; S: Tensor; V: Tensor };
     /** `aten::svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V)` */
-    default: (self: Tensor, some?: boolean, computeUv?: boolean, options?: { some?: boolean; computeUv?: boolean }) => { U: Tensor; S: Tensor; V: Tensor };
+    default: ((self: Tensor, some?: boolean, computeUv?: boolean, options?: { some?: boolean; computeUv?: boolean }) => { U: Tensor; S: Tensor; V: Tensor }) & ((self: Tensor, options?: { some?: boolean; computeUv?: boolean }) => { U: Tensor; S: Tensor; V: Tensor });
   }>;
   swapaxes: Overloads<{
     /** `aten::swapaxes(Tensor(a) self, int axis0, int axis1) -> Tensor(a)` */
@@ -10697,17 +10697,17 @@ export interface TorchFunctions {
     /** `aten::cholesky.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, upper: boolean, options: { upper?: boolean; out: TensorLike }) => Tensor;
     /** `aten::cholesky(Tensor self, bool upper=False) -> Tensor` */
-    default: (self: Tensor, upper?: boolean, options?: { upper?: boolean }) => Tensor;
+    default: ((self: Tensor, upper?: boolean, options?: { upper?: boolean }) => Tensor) & ((self: Tensor, options?: { upper?: boolean }) => Tensor);
   }>;
   choleskySolve: Overloads<{
     /** `aten::cholesky_solve.out(Tensor self, Tensor input2, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, input2: TensorLike, upper: boolean, options: { upper?: boolean; out: TensorLike }) => Tensor;
     /** `aten::cholesky_solve(Tensor self, Tensor input2, bool upper=False) -> Tensor` */
-    default: (self: Tensor, input2: TensorLike, upper?: boolean, options?: { upper?: boolean }) => Tensor;
+    default: ((self: Tensor, input2: TensorLike, upper?: boolean, options?: { upper?: boolean }) => Tensor) & ((self: Tensor, input2: TensorLike, options?: { upper?: boolean }) => Tensor);
   }>;
   choleskyInverse: Overloads<{
     /** `aten::cholesky_inverse(Tensor self, bool upper=False) -> Tensor` */
-    default: (self: Tensor, upper?: boolean, options?: { upper?: boolean }) => Tensor;
+    default: ((self: Tensor, upper?: boolean, options?: { upper?: boolean }) => Tensor) & ((self: Tensor, options?: { upper?: boolean }) => Tensor);
     /** `aten::cholesky_inverse.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, upper: boolean, options: { upper?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -10715,7 +10715,7 @@ export interface TorchFunctions {
     /** `aten::qr.Q(Tensor self, bool some=True, *, Tensor(a!) Q, Tensor(b!) R) -> (Tensor(a!) Q, Tensor(b!) R)` */
     Q: (self: Tensor, some: boolean, options: { some?: boolean; Q: TensorLike; R: TensorLike }) => { Q: Tensor; R: Tensor };
     /** `aten::qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)` */
-    default: (self: Tensor, some?: boolean, options?: { some?: boolean }) => { Q: Tensor; R: Tensor };
+    default: ((self: Tensor, some?: boolean, options?: { some?: boolean }) => { Q: Tensor; R: Tensor }) & ((self: Tensor, options?: { some?: boolean }) => { Q: Tensor; R: Tensor });
   }>;
   geqrf: Overloads<{
     /** `aten::geqrf.a(Tensor self, *, Tensor(a!) a, Tensor(b!) tau) -> (Tensor(a!) a, Tensor(b!) tau)` */
@@ -10733,7 +10733,7 @@ export interface TorchFunctions {
     /** `aten::ormqr.out(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, input2: TensorLike, input3: TensorLike, left: boolean, transpose: boolean, options: { left?: boolean; transpose?: boolean; out: TensorLike }) => Tensor;
     /** `aten::ormqr(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor` */
-    default: (self: Tensor, input2: TensorLike, input3: TensorLike, left?: boolean, transpose?: boolean, options?: { left?: boolean; transpose?: boolean }) => Tensor;
+    default: ((self: Tensor, input2: TensorLike, input3: TensorLike, left?: boolean, transpose?: boolean, options?: { left?: boolean; transpose?: boolean }) => Tensor) & ((self: Tensor, input2: TensorLike, input3: TensorLike, options?: { left?: boolean; transpose?: boolean }) => Tensor);
   }>;
   luSolve: Overloads<{
     /** `aten::lu_solve.out(Tensor self, Tensor LU_data, Tensor LU_pivots, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -10743,7 +10743,7 @@ export interface TorchFunctions {
   }>;
   luUnpack: Overloads<{
     /** `aten::lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U)` */
-    default: (LUData: Tensor, LUPivots: TensorLike, unpackData?: boolean, unpackPivots?: boolean, options?: { unpackData?: boolean; unpackPivots?: boolean }) => { P: Tensor; L: Tensor; U: Tensor };
+    default: ((LUData: Tensor, LUPivots: TensorLike, unpackData?: boolean, unpackPivots?: boolean, options?: { unpackData?: boolean; unpackPivots?: boolean }) => { P: Tensor; L: Tensor; U: Tensor }) & ((LUData: Tensor, LUPivots: TensorLike, options?: { unpackData?: boolean; unpackPivots?: boolean }) => { P: Tensor; L: Tensor; U: Tensor });
     /** `aten::lu_unpack.out(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True, *, Tensor(a!) P, Tensor(b!) L, Tensor(c!) U) -> (Tensor(a!) P, Tensor(b!) L, Tensor(c!) U)` */
     out: (LUData: Tensor, LUPivots: TensorLike, unpackData: boolean, unpackPivots: boolean, options: { unpackData?: boolean; unpackPivots?: boolean; P: TensorLike; L: TensorLike; U: TensorLike }) => { P: Tensor; L: Tensor; U: Tensor };
   }>;
@@ -10751,7 +10751,7 @@ export interface TorchFunctions {
     /** `aten::multinomial.out(Tensor self, int num_samples, bool replacement=False, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, numSamples: number, replacement: boolean, options: { replacement?: boolean; generator?: null; out: TensorLike }) => Tensor;
     /** `aten::multinomial(Tensor self, int num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, numSamples: number, replacement?: boolean, options?: { replacement?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, numSamples: number, replacement?: boolean, options?: { replacement?: boolean; generator?: null }) => Tensor) & ((self: Tensor, numSamples: number, options?: { replacement?: boolean; generator?: null }) => Tensor);
   }>;
   lgamma: Overloads<{
     /** `aten::lgamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -10801,7 +10801,7 @@ export interface TorchFunctions {
   }>;
   dist: Overloads<{
     /** `aten::dist(Tensor self, Tensor other, Scalar p=2) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, p?: Scalar, options?: { p?: Scalar }) => Tensor;
+    default: ((self: Tensor, other: TensorLike, p?: Scalar, options?: { p?: Scalar }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { p?: Scalar }) => Tensor);
   }>;
   atan2: Overloads<{
     /** `aten::atan2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -10829,7 +10829,7 @@ export interface TorchFunctions {
     /** `aten::histc.out(Tensor self, int bins=100, Scalar min=0, Scalar max=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, bins: number, min: Scalar, max: Scalar, options: { bins?: number; min?: Scalar; max?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor` */
-    default: (self: Tensor, bins?: number, min?: Scalar, max?: Scalar, options?: { bins?: number; min?: Scalar; max?: Scalar }) => Tensor;
+    default: ((self: Tensor, bins?: number, min?: Scalar, max?: Scalar, options?: { bins?: number; min?: Scalar; max?: Scalar }) => Tensor) & ((self: Tensor, options?: { bins?: number; min?: Scalar; max?: Scalar }) => Tensor);
   }>;
   histogram: Overloads<{
     /** `aten::histogram.bins_tensor_out(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)` */
@@ -10839,15 +10839,15 @@ export interface TorchFunctions {
     /** `aten::histogram.bin_ct_out(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)` */
     bin_ct_out: (self: Tensor, bins: number, options: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean; hist: TensorLike; binEdges: TensorLike }) => { hist: Tensor; bin_edges: Tensor };
     /** `aten::histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)` */
-    bin_ct: (self: Tensor, bins?: number, options?: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor };
+    bin_ct: ((self: Tensor, bins?: number, options?: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor }) & ((self: Tensor, options?: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor });
   }>;
   histogramdd: Overloads<{
     /** `aten::histogramdd(Tensor self, int[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges)` */
-    default: (self: Tensor, bins: readonly number[], range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] };
+    default: ((self: Tensor, bins: readonly number[], range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] }) & ((self: Tensor, bins: readonly number[], options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] });
     /** `aten::histogramdd.int_bins(Tensor self, int bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges)` */
-    int_bins: (self: Tensor, bins: number, range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] };
+    int_bins: ((self: Tensor, bins: number, range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] }) & ((self: Tensor, bins: number, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] });
     /** `aten::histogramdd.TensorList_bins(Tensor self, Tensor[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges)` */
-    TensorList_bins: (self: Tensor, bins: readonly Tensor[], range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] };
+    TensorList_bins: ((self: Tensor, bins: readonly Tensor[], range?: readonly number[] | null, weight?: TensorLike | null, density?: boolean, options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] }) & ((self: Tensor, bins: readonly Tensor[], options?: { range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor[] });
   }>;
   fmod: Overloads<{
     /** `aten::fmod.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -10921,21 +10921,21 @@ export interface TorchFunctions {
   }>;
   quantile: Overloads<{
     /** `aten::quantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    default: (self: Tensor, q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    default: ((self: Tensor, q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((self: Tensor, q: TensorLike, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::quantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, q: TensorLike, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; interpolation?: string; out: TensorLike }) => Tensor;
     /** `aten::quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    scalar: (self: Tensor, q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    scalar: ((self: Tensor, q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((self: Tensor, q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::quantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)` */
     scalar_out: (self: Tensor, q: number, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; interpolation?: string; out: TensorLike }) => Tensor;
   }>;
   nanquantile: Overloads<{
     /** `aten::nanquantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    default: (self: Tensor, q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    default: ((self: Tensor, q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((self: Tensor, q: TensorLike, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::nanquantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, q: TensorLike, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; interpolation?: string; out: TensorLike }) => Tensor;
     /** `aten::nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    scalar: (self: Tensor, q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    scalar: ((self: Tensor, q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((self: Tensor, q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::nanquantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)` */
     scalar_out: (self: Tensor, q: number, dim: number | null, keepdim: boolean, options: { dim?: number | null; keepdim?: boolean; interpolation?: string; out: TensorLike }) => Tensor;
   }>;
@@ -10945,7 +10945,7 @@ export interface TorchFunctions {
     /** `aten::sort.values_stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     values_stable: (self: Tensor, options: { stable?: boolean | null; dim?: number; descending?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
     /** `aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)` */
-    default: (self: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((self: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, options?: { dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)` */
     stable: (self: Tensor, options?: { stable?: boolean | null; dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor };
   }>;
@@ -10957,7 +10957,7 @@ export interface TorchFunctions {
   }>;
   argsort: Overloads<{
     /** `aten::argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor` */
-    default: (self: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => Tensor;
+    default: ((self: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number; descending?: boolean }) => Tensor);
     /** `aten::argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor` */
     stable: (self: Tensor, options: { stable: boolean; dim?: number; descending?: boolean }) => Tensor;
   }>;
@@ -10965,7 +10965,7 @@ export interface TorchFunctions {
     /** `aten::topk.values(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)` */
     values: (self: Tensor, k: number, dim: number, largest: boolean, sorted: boolean, options: { dim?: number; largest?: boolean; sorted?: boolean; values: TensorLike; indices: TensorLike }) => { values: Tensor; indices: Tensor };
     /** `aten::topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)` */
-    default: (self: Tensor, k: number, dim?: number, largest?: boolean, sorted?: boolean, options?: { dim?: number; largest?: boolean; sorted?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((self: Tensor, k: number, dim?: number, largest?: boolean, sorted?: boolean, options?: { dim?: number; largest?: boolean; sorted?: boolean }) => { values: Tensor; indices: Tensor }) & ((self: Tensor, k: number, options?: { dim?: number; largest?: boolean; sorted?: boolean }) => { values: Tensor; indices: Tensor });
   }>;
   renorm: Overloads<{
     /** `aten::renorm.out(Tensor self, Scalar p, int dim, Scalar maxnorm, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -11011,13 +11011,13 @@ export interface TorchFunctions {
   }>;
   normalFunctional: Overloads<{
     /** `aten::normal_functional(Tensor self, float mean=0, float std=1, *, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor;
+    default: ((self: Tensor, mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor) & ((self: Tensor, options?: { mean?: number; std?: number; generator?: null }) => Tensor);
   }>;
   normal: Overloads<{
     /** `aten::normal.Tensor_float_out(Tensor mean, float std=1, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)` */
     Tensor_float_out: (mean: Tensor, std: number, options: { std?: number; generator?: null; out: TensorLike }) => Tensor;
     /** `aten::normal.Tensor_float(Tensor mean, float std=1, *, Generator? generator=None) -> Tensor` */
-    Tensor_float: (mean: Tensor, std?: number, options?: { std?: number; generator?: null }) => Tensor;
+    Tensor_float: ((mean: Tensor, std?: number, options?: { std?: number; generator?: null }) => Tensor) & ((mean: Tensor, options?: { std?: number; generator?: null }) => Tensor);
     /** `aten::normal.float_Tensor_out(float mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)` */
     float_Tensor_out: (mean: number, std: TensorLike, options: { generator?: null; out: TensorLike }) => Tensor;
     /** `aten::normal.float_Tensor(float mean, Tensor std, *, Generator? generator=None) -> Tensor` */
@@ -11055,7 +11055,7 @@ export interface TorchFunctions {
     /** `aten::mse_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, options: { reduction?: number; out: TensorLike }) => Tensor;
     /** `aten::mse_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number }) => Tensor);
   }>;
   mseLossBackward: Overloads<{
     /** `aten::mse_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11065,25 +11065,25 @@ export interface TorchFunctions {
   }>;
   l1Loss: Overloads<{
     /** `aten::l1_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number }) => Tensor);
   }>;
   multiMarginLoss: Overloads<{
     /** `aten::multi_margin_loss.out(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, p: Scalar, margin: Scalar, weight: TensorLike | null, reduction: number, options: { p?: Scalar; margin?: Scalar; weight?: TensorLike | null; reduction?: number; out: TensorLike }) => Tensor;
     /** `aten::multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, p?: Scalar, margin?: Scalar, weight?: TensorLike | null, reduction?: number, options?: { p?: Scalar; margin?: Scalar; weight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, p?: Scalar, margin?: Scalar, weight?: TensorLike | null, reduction?: number, options?: { p?: Scalar; margin?: Scalar; weight?: TensorLike | null; reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { p?: Scalar; margin?: Scalar; weight?: TensorLike | null; reduction?: number }) => Tensor);
   }>;
   multiMarginLossBackward: Overloads<{
     /** `aten::multi_margin_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, Scalar p, Scalar margin, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, self: TensorLike, target: TensorLike, p: Scalar, margin: Scalar, weight: TensorLike | null, reduction: number, options: { weight?: TensorLike | null; reduction?: number; gradInput: TensorLike }) => Tensor;
     /** `aten::multi_margin_loss_backward(Tensor grad_output, Tensor self, Tensor target, Scalar p, Scalar margin, Tensor? weight=None, int reduction=Mean) -> Tensor` */
-    default: (gradOutput: Tensor, self: TensorLike, target: TensorLike, p: Scalar, margin: Scalar, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor;
+    default: ((gradOutput: Tensor, self: TensorLike, target: TensorLike, p: Scalar, margin: Scalar, weight?: TensorLike | null, reduction?: number, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor) & ((gradOutput: Tensor, self: TensorLike, target: TensorLike, p: Scalar, margin: Scalar, options?: { weight?: TensorLike | null; reduction?: number }) => Tensor);
   }>;
   multilabelMarginLoss: Overloads<{
     /** `aten::multilabel_margin_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, options: { reduction?: number; out: TensorLike }) => Tensor;
     /** `aten::multilabel_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number }) => Tensor);
   }>;
   multilabelMarginLossForward: Overloads<{
     /** `aten::multilabel_margin_loss_forward.output(Tensor self, Tensor target, int reduction, *, Tensor(a!) output, Tensor(b!) is_target) -> (Tensor(a!), Tensor(b!))` */
@@ -11101,11 +11101,11 @@ export interface TorchFunctions {
     /** `aten::nll_loss.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, weight: TensorLike | null, reduction: number, ignoreIndex: number, options: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; out: TensorLike }) => Tensor;
     /** `aten::nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor);
   }>;
   nllLossNd: Overloads<{
     /** `aten::nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor);
   }>;
   nllLossForward: Overloads<{
     /** `aten::nll_loss_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))` */
@@ -11123,7 +11123,7 @@ export interface TorchFunctions {
     /** `aten::nll_loss2d.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, weight: TensorLike | null, reduction: number, ignoreIndex: number, options: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number; out: TensorLike }) => Tensor;
     /** `aten::nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, weight?: TensorLike | null, reduction?: number, ignoreIndex?: number, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { weight?: TensorLike | null; reduction?: number; ignoreIndex?: number }) => Tensor);
   }>;
   nllLoss2dForward: Overloads<{
     /** `aten::nll_loss2d_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))` */
@@ -11141,7 +11141,7 @@ export interface TorchFunctions {
     /** `aten::smooth_l1_loss.out(Tensor self, Tensor target, int reduction=Mean, float beta=1.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, beta: number, options: { reduction?: number; beta?: number; out: TensorLike }) => Tensor;
     /** `aten::smooth_l1_loss(Tensor self, Tensor target, int reduction=Mean, float beta=1.0) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, beta?: number, options?: { reduction?: number; beta?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, beta?: number, options?: { reduction?: number; beta?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number; beta?: number }) => Tensor);
   }>;
   smoothL1LossBackward: Overloads<{
     /** `aten::smooth_l1_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, float beta, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11153,7 +11153,7 @@ export interface TorchFunctions {
     /** `aten::huber_loss.out(Tensor self, Tensor target, int reduction=Mean, float delta=1.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, delta: number, options: { reduction?: number; delta?: number; out: TensorLike }) => Tensor;
     /** `aten::huber_loss(Tensor self, Tensor target, int reduction=Mean, float delta=1.0) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, delta?: number, options?: { reduction?: number; delta?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, delta?: number, options?: { reduction?: number; delta?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number; delta?: number }) => Tensor);
   }>;
   huberLossBackward: Overloads<{
     /** `aten::huber_loss_backward.out(Tensor grad_output, Tensor self, Tensor target, int reduction, float delta, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11165,7 +11165,7 @@ export interface TorchFunctions {
     /** `aten::soft_margin_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, target: TensorLike, reduction: number, options: { reduction?: number; out: TensorLike }) => Tensor;
     /** `aten::soft_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor` */
-    default: (self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor;
+    default: ((self: Tensor, target: TensorLike, reduction?: number, options?: { reduction?: number }) => Tensor) & ((self: Tensor, target: TensorLike, options?: { reduction?: number }) => Tensor);
   }>;
   softMarginLossBackward: Overloads<{
     /** `aten::soft_margin_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11177,7 +11177,7 @@ export interface TorchFunctions {
     /** `aten::elu.out(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, alpha: Scalar, scale: Scalar, inputScale: Scalar, options: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor` */
-    default: (self: Tensor, alpha?: Scalar, scale?: Scalar, inputScale?: Scalar, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor;
+    default: ((self: Tensor, alpha?: Scalar, scale?: Scalar, inputScale?: Scalar, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor) & ((self: Tensor, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor);
   }>;
   eluBackward: Overloads<{
     /** `aten::elu_backward.grad_input(Tensor grad_output, Scalar alpha, Scalar scale, Scalar input_scale, bool is_result, Tensor self_or_result, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11187,13 +11187,13 @@ export interface TorchFunctions {
   }>;
   elu_: Overloads<{
     /** `aten::elu_(Tensor(a!) self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor(a!)` */
-    default: (self: Tensor, alpha?: Scalar, scale?: Scalar, inputScale?: Scalar, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor;
+    default: ((self: Tensor, alpha?: Scalar, scale?: Scalar, inputScale?: Scalar, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor) & ((self: Tensor, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }) => Tensor);
   }>;
   glu: Overloads<{
     /** `aten::glu.out(Tensor self, int dim=-1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
     /** `aten::glu(Tensor self, int dim=-1) -> Tensor` */
-    default: (self: Tensor, dim?: number, options?: { dim?: number }) => Tensor;
+    default: ((self: Tensor, dim?: number, options?: { dim?: number }) => Tensor) & ((self: Tensor, options?: { dim?: number }) => Tensor);
   }>;
   gluBackward: Overloads<{
     /** `aten::glu_backward.grad_input(Tensor grad_output, Tensor self, int dim, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11229,7 +11229,7 @@ export interface TorchFunctions {
     /** `aten::hardtanh.out(Tensor self, Scalar min_val=-1, Scalar max_val=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, minVal: Scalar, maxVal: Scalar, options: { minVal?: Scalar; maxVal?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::hardtanh(Tensor self, Scalar min_val=-1, Scalar max_val=1) -> Tensor` */
-    default: (self: Tensor, minVal?: Scalar, maxVal?: Scalar, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor;
+    default: ((self: Tensor, minVal?: Scalar, maxVal?: Scalar, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor) & ((self: Tensor, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor);
   }>;
   hardtanhBackward: Overloads<{
     /** `aten::hardtanh_backward.grad_input(Tensor grad_output, Tensor self, Scalar min_val, Scalar max_val, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11239,7 +11239,7 @@ export interface TorchFunctions {
   }>;
   hardtanh_: Overloads<{
     /** `aten::hardtanh_(Tensor(a!) self, Scalar min_val=-1, Scalar max_val=1) -> Tensor(a!)` */
-    default: (self: Tensor, minVal?: Scalar, maxVal?: Scalar, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor;
+    default: ((self: Tensor, minVal?: Scalar, maxVal?: Scalar, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor) & ((self: Tensor, options?: { minVal?: Scalar; maxVal?: Scalar }) => Tensor);
   }>;
   hardswish: Overloads<{
     /** `aten::hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -11259,7 +11259,7 @@ export interface TorchFunctions {
     /** `aten::leaky_relu.out(Tensor self, Scalar negative_slope=0.01, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, negativeSlope: Scalar, options: { negativeSlope?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::leaky_relu(Tensor self, Scalar negative_slope=0.01) -> Tensor` */
-    default: (self: Tensor, negativeSlope?: Scalar, options?: { negativeSlope?: Scalar }) => Tensor;
+    default: ((self: Tensor, negativeSlope?: Scalar, options?: { negativeSlope?: Scalar }) => Tensor) & ((self: Tensor, options?: { negativeSlope?: Scalar }) => Tensor);
   }>;
   leakyReluBackward: Overloads<{
     /** `aten::leaky_relu_backward.grad_input(Tensor grad_output, Tensor self, Scalar negative_slope, bool self_is_result, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11269,7 +11269,7 @@ export interface TorchFunctions {
   }>;
   leakyRelu_: Overloads<{
     /** `aten::leaky_relu_(Tensor(a!) self, Scalar negative_slope=0.01) -> Tensor(a!)` */
-    default: (self: Tensor, negativeSlope?: Scalar, options?: { negativeSlope?: Scalar }) => Tensor;
+    default: ((self: Tensor, negativeSlope?: Scalar, options?: { negativeSlope?: Scalar }) => Tensor) & ((self: Tensor, options?: { negativeSlope?: Scalar }) => Tensor);
   }>;
   logSigmoid: Overloads<{
     /** `aten::log_sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -11293,7 +11293,7 @@ export interface TorchFunctions {
     /** `aten::rrelu_with_noise.out(Tensor self, Tensor noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, noise: TensorLike, lower: Scalar, upper: Scalar, training: boolean, generator: null, options: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null; out: TensorLike }) => Tensor;
     /** `aten::rrelu_with_noise(Tensor self, Tensor noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor` */
-    default: (self: Tensor, noise: TensorLike, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, noise: TensorLike, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor) & ((self: Tensor, noise: TensorLike, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor);
   }>;
   rreluWithNoiseBackward: Overloads<{
     /** `aten::rrelu_with_noise_backward(Tensor grad_output, Tensor self, Tensor noise, Scalar lower, Scalar upper, bool training, bool self_is_result) -> Tensor` */
@@ -11301,13 +11301,13 @@ export interface TorchFunctions {
   }>;
   rreluWithNoise_: Overloads<{
     /** `aten::rrelu_with_noise_(Tensor(a!) self, Tensor noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)` */
-    default: (self: Tensor, noise: TensorLike, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor;
+    default: ((self: Tensor, noise: TensorLike, lower?: Scalar, upper?: Scalar, training?: boolean, generator?: null, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor) & ((self: Tensor, noise: TensorLike, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }) => Tensor);
   }>;
   softplus: Overloads<{
     /** `aten::softplus.out(Tensor self, Scalar beta=1, Scalar threshold=20, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, beta: Scalar, threshold: Scalar, options: { beta?: Scalar; threshold?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::softplus(Tensor self, Scalar beta=1, Scalar threshold=20) -> Tensor` */
-    default: (self: Tensor, beta?: Scalar, threshold?: Scalar, options?: { beta?: Scalar; threshold?: Scalar }) => Tensor;
+    default: ((self: Tensor, beta?: Scalar, threshold?: Scalar, options?: { beta?: Scalar; threshold?: Scalar }) => Tensor) & ((self: Tensor, options?: { beta?: Scalar; threshold?: Scalar }) => Tensor);
   }>;
   softplusBackward: Overloads<{
     /** `aten::softplus_backward.grad_input(Tensor grad_output, Tensor self, Scalar beta, Scalar threshold, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11319,7 +11319,7 @@ export interface TorchFunctions {
     /** `aten::softshrink.out(Tensor self, Scalar lambd=0.5, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, lambd: Scalar, options: { lambd?: Scalar; out: TensorLike }) => Tensor;
     /** `aten::softshrink(Tensor self, Scalar lambd=0.5) -> Tensor` */
-    default: (self: Tensor, lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor;
+    default: ((self: Tensor, lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor) & ((self: Tensor, options?: { lambd?: Scalar }) => Tensor);
   }>;
   softshrinkBackward: Overloads<{
     /** `aten::softshrink_backward.grad_input(Tensor grad_output, Tensor self, Scalar lambd, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11329,15 +11329,15 @@ export interface TorchFunctions {
   }>;
   adaptiveAvgPool2d: Overloads<{
     /** `aten::adaptive_avg_pool2d.out(Tensor self, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
     /** `aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   mkldnnAdaptiveAvgPool2d: Overloads<{
     /** `aten::mkldnn_adaptive_avg_pool2d(Tensor self, int[2] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
     /** `aten::mkldnn_adaptive_avg_pool2d.out(Tensor self, int[2] output_size, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   mkldnnAdaptiveAvgPool2dBackward: Overloads<{
     /** `aten::mkldnn_adaptive_avg_pool2d_backward(Tensor grad_output, Tensor self) -> Tensor` */
@@ -11345,9 +11345,9 @@ export interface TorchFunctions {
   }>;
   adaptiveAvgPool3d: Overloads<{
     /** `aten::adaptive_avg_pool3d.out(Tensor self, int[3] output_size, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
     /** `aten::adaptive_avg_pool3d(Tensor self, int[3] output_size) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[]) => Tensor) & ((self: Tensor, ...outputSize: number[]) => Tensor);
   }>;
   adaptiveAvgPool3dBackward: Overloads<{
     /** `aten::adaptive_avg_pool3d_backward.grad_input(Tensor grad_output, Tensor self, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11355,9 +11355,9 @@ export interface TorchFunctions {
   }>;
   adaptiveMaxPool2d: Overloads<{
     /** `aten::adaptive_max_pool2d.out(Tensor self, int[2] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike; indices: TensorLike }) => [Tensor, Tensor];
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike; indices: TensorLike }) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
     /** `aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor];
+    default: ((self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
   }>;
   adaptiveMaxPool2dBackward: Overloads<{
     /** `aten::adaptive_max_pool2d_backward.grad_input(Tensor grad_output, Tensor self, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11367,9 +11367,9 @@ export interface TorchFunctions {
   }>;
   adaptiveMaxPool3d: Overloads<{
     /** `aten::adaptive_max_pool3d.out(Tensor self, int[3] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))` */
-    out: (self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike; indices: TensorLike }) => [Tensor, Tensor];
+    out: ((self: Tensor, outputSize: number | readonly number[], options: { out: TensorLike; indices: TensorLike }) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
     /** `aten::adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)` */
-    default: (self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor];
+    default: ((self: Tensor, outputSize: number | readonly number[]) => [Tensor, Tensor]) & ((self: Tensor, ...outputSize: number[]) => [Tensor, Tensor]);
   }>;
   adaptiveMaxPool3dBackward: Overloads<{
     /** `aten::adaptive_max_pool3d_backward.grad_input(Tensor grad_output, Tensor self, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11381,7 +11381,7 @@ export interface TorchFunctions {
     /** `aten::avg_pool2d.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null, options: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null; out: TensorLike }) => Tensor;
     /** `aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor);
   }>;
   avgPool2dBackward: Overloads<{
     /** `aten::avg_pool2d_backward.grad_input(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, bool ceil_mode, bool count_include_pad, int? divisor_override, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11393,7 +11393,7 @@ export interface TorchFunctions {
     /** `aten::avg_pool3d.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null, options: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null; out: TensorLike }) => Tensor;
     /** `aten::avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor;
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }) => Tensor);
   }>;
   avgPool3dBackward: Overloads<{
     /** `aten::avg_pool3d_backward.grad_input(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, bool ceil_mode, bool count_include_pad, int? divisor_override, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11429,7 +11429,7 @@ export interface TorchFunctions {
     /** `aten::max_pool2d_with_indices.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))` */
     out: (self: Tensor, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], dilation: number | readonly number[], ceilMode: boolean, options: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean; out: TensorLike; indices: TensorLike }) => [Tensor, Tensor];
     /** `aten::max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]);
   }>;
   maxPool2dWithIndicesBackward: Overloads<{
     /** `aten::max_pool2d_with_indices_backward.grad_input(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, int[2] dilation, bool ceil_mode, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11441,7 +11441,7 @@ export interface TorchFunctions {
     /** `aten::max_pool3d_with_indices.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))` */
     out: (self: Tensor, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], dilation: number | readonly number[], ceilMode: boolean, options: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean; out: TensorLike; indices: TensorLike }) => [Tensor, Tensor];
     /** `aten::max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)` */
-    default: (self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor];
+    default: ((self: Tensor, kernelSize: number | readonly number[], stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], ceilMode?: boolean, options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]) & ((self: Tensor, kernelSize: number | readonly number[], options?: { stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[]; ceilMode?: boolean }) => [Tensor, Tensor]);
   }>;
   maxPool3dWithIndicesBackward: Overloads<{
     /** `aten::max_pool3d_with_indices_backward.grad_input(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, int[3] dilation, bool ceil_mode, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11463,9 +11463,9 @@ export interface TorchFunctions {
   }>;
   reflectionPad1d: Overloads<{
     /** `aten::reflection_pad1d.out(Tensor self, int[2] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::reflection_pad1d(Tensor self, int[2] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   reflectionPad1dBackward: Overloads<{
     /** `aten::reflection_pad1d_backward.grad_input(Tensor grad_output, Tensor self, int[2] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11475,9 +11475,9 @@ export interface TorchFunctions {
   }>;
   reflectionPad2d: Overloads<{
     /** `aten::reflection_pad2d.out(Tensor self, int[4] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::reflection_pad2d(Tensor self, int[4] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   reflectionPad2dBackward: Overloads<{
     /** `aten::reflection_pad2d_backward.grad_input(Tensor grad_output, Tensor self, int[4] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11487,9 +11487,9 @@ export interface TorchFunctions {
   }>;
   reflectionPad3d: Overloads<{
     /** `aten::reflection_pad3d.out(Tensor self, int[6] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::reflection_pad3d(Tensor self, int[6] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   reflectionPad3dBackward: Overloads<{
     /** `aten::reflection_pad3d_backward.grad_input(Tensor grad_output, Tensor self, int[6] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11499,9 +11499,9 @@ export interface TorchFunctions {
   }>;
   replicationPad1d: Overloads<{
     /** `aten::replication_pad1d.out(Tensor self, int[2] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::replication_pad1d(Tensor self, int[2] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   replicationPad1dBackward: Overloads<{
     /** `aten::replication_pad1d_backward.grad_input(Tensor grad_output, Tensor self, int[2] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11511,9 +11511,9 @@ export interface TorchFunctions {
   }>;
   replicationPad2d: Overloads<{
     /** `aten::replication_pad2d.out(Tensor self, int[4] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::replication_pad2d(Tensor self, int[4] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   replicationPad2dBackward: Overloads<{
     /** `aten::replication_pad2d_backward.grad_input(Tensor grad_output, Tensor self, int[4] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11523,9 +11523,9 @@ export interface TorchFunctions {
   }>;
   replicationPad3d: Overloads<{
     /** `aten::replication_pad3d.out(Tensor self, int[6] padding, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, padding: number | readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
     /** `aten::replication_pad3d(Tensor self, int[6] padding) -> Tensor` */
-    default: (self: Tensor, padding: number | readonly number[]) => Tensor;
+    default: ((self: Tensor, padding: number | readonly number[]) => Tensor) & ((self: Tensor, ...padding: number[]) => Tensor);
   }>;
   replicationPad3dBackward: Overloads<{
     /** `aten::replication_pad3d_backward.grad_input(Tensor grad_output, Tensor self, int[6] padding, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11535,7 +11535,7 @@ export interface TorchFunctions {
   }>;
   pad: Overloads<{
     /** `aten::pad(Tensor self, int[] pad, str mode="constant", float? value=None) -> Tensor` */
-    default: (self: Tensor, pad: readonly number[], mode?: string, value?: number | null, options?: { mode?: string; value?: number | null }) => Tensor;
+    default: ((self: Tensor, pad: readonly number[], mode?: string, value?: number | null, options?: { mode?: string; value?: number | null }) => Tensor) & ((self: Tensor, pad: readonly number[], options?: { mode?: string; value?: number | null }) => Tensor);
   }>;
   upsampleLinear1d: Overloads<{
     /** `aten::upsample_linear1d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -11543,7 +11543,7 @@ export interface TorchFunctions {
     /** `aten::upsample_linear1d.out(Tensor self, SymInt[1] output_size, bool align_corners, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scales: number | null, options: { scales?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_linear1d(Tensor self, SymInt[1] output_size, bool align_corners, float? scales=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scales?: number | null }) => Tensor);
   }>;
   upsampleLinear1dBackward: Overloads<{
     /** `aten::upsample_linear1d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -11551,7 +11551,7 @@ export interface TorchFunctions {
     /** `aten::upsample_linear1d_backward.grad_input(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, bool align_corners, float? scales=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scales: number | null, options: { scales?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_linear1d_backward(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, bool align_corners, float? scales=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scales?: number | null }) => Tensor);
   }>;
   upsampleBilinear2d: Overloads<{
     /** `aten::upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -11559,7 +11559,7 @@ export interface TorchFunctions {
     /** `aten::upsample_bilinear2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsampleBilinear2dBackward: Overloads<{
     /** `aten::upsample_bilinear2d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -11567,7 +11567,7 @@ export interface TorchFunctions {
     /** `aten::upsample_bilinear2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_bilinear2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsampleTrilinear3d: Overloads<{
     /** `aten::upsample_trilinear3d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -11575,7 +11575,7 @@ export interface TorchFunctions {
     /** `aten::upsample_trilinear3d.out(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_trilinear3d(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsampleTrilinear3dBackward: Overloads<{
     /** `aten::upsample_trilinear3d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -11583,7 +11583,7 @@ export interface TorchFunctions {
     /** `aten::upsample_trilinear3d_backward.grad_input(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_trilinear3d_backward(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsampleBicubic2d: Overloads<{
     /** `aten::upsample_bicubic2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -11591,7 +11591,7 @@ export interface TorchFunctions {
     /** `aten::upsample_bicubic2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_bicubic2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsampleBicubic2dBackward: Overloads<{
     /** `aten::upsample_bicubic2d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, bool align_corners, float[]? scale_factors) -> Tensor` */
@@ -11599,7 +11599,7 @@ export interface TorchFunctions {
     /** `aten::upsample_bicubic2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_bicubic2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], alignCorners: boolean, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsampleNearest1d: Overloads<{
     /** `aten::upsample_nearest1d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor` */
@@ -11607,7 +11607,7 @@ export interface TorchFunctions {
     /** `aten::upsample_nearest1d.out(Tensor self, SymInt[1] output_size, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], scales: number | null, options: { scales?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_nearest1d(Tensor self, SymInt[1] output_size, float? scales=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], options?: { scales?: number | null }) => Tensor);
   }>;
   upsampleNearest1dBackward: Overloads<{
     /** `aten::upsample_nearest1d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, float[]? scale_factors) -> Tensor` */
@@ -11615,7 +11615,7 @@ export interface TorchFunctions {
     /** `aten::upsample_nearest1d_backward.grad_input(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, float? scales=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scales: number | null, options: { scales?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_nearest1d_backward(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, float? scales=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scales?: number | null, options?: { scales?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], options?: { scales?: number | null }) => Tensor);
   }>;
   upsampleNearest2d: Overloads<{
     /** `aten::upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor` */
@@ -11623,7 +11623,7 @@ export interface TorchFunctions {
     /** `aten::upsample_nearest2d.out(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_nearest2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsampleNearest2dBackward: Overloads<{
     /** `aten::upsample_nearest2d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, float[]? scale_factors) -> Tensor` */
@@ -11631,7 +11631,7 @@ export interface TorchFunctions {
     /** `aten::upsample_nearest2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesH: number | null, scalesW: number | null, options: { scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_nearest2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesH?: number | null, scalesW?: number | null, options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], options?: { scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsampleNearest3d: Overloads<{
     /** `aten::upsample_nearest3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor` */
@@ -11639,7 +11639,7 @@ export interface TorchFunctions {
     /** `aten::upsample_nearest3d.out(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, outputSize: number | readonly number[], scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; out: TensorLike }) => Tensor;
     /** `aten::upsample_nearest3d(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (self: Tensor, outputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((self: Tensor, outputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((self: Tensor, outputSize: number | readonly number[], options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   upsampleNearest3dBackward: Overloads<{
     /** `aten::upsample_nearest3d_backward.vec(Tensor grad_output, SymInt[]? output_size, SymInt[] input_size, float[]? scale_factors) -> Tensor` */
@@ -11647,7 +11647,7 @@ export interface TorchFunctions {
     /** `aten::upsample_nearest3d_backward.grad_input(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesD: number | null, scalesH: number | null, scalesW: number | null, options: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::upsample_nearest3d_backward(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor` */
-    default: (gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], scalesD?: number | null, scalesH?: number | null, scalesW?: number | null, options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor) & ((gradOutput: Tensor, outputSize: number | readonly number[], inputSize: number | readonly number[], options?: { scalesD?: number | null; scalesH?: number | null; scalesW?: number | null }) => Tensor);
   }>;
   sigmoidBackward: Overloads<{
     /** `aten::sigmoid_backward.grad_input(Tensor grad_output, Tensor output, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11659,7 +11659,7 @@ export interface TorchFunctions {
     /** `aten::logit_backward.grad_input(Tensor grad_output, Tensor self, float? eps=None, *, Tensor(a!) grad_input) -> Tensor(a!)` */
     grad_input: (gradOutput: Tensor, self: TensorLike, eps: number | null, options: { eps?: number | null; gradInput: TensorLike }) => Tensor;
     /** `aten::logit_backward(Tensor grad_output, Tensor self, float? eps=None) -> Tensor` */
-    default: (gradOutput: Tensor, self: TensorLike, eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((gradOutput: Tensor, self: TensorLike, eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((gradOutput: Tensor, self: TensorLike, options?: { eps?: number | null }) => Tensor);
   }>;
   tanhBackward: Overloads<{
     /** `aten::tanh_backward.grad_input(Tensor grad_output, Tensor output, *, Tensor(a!) grad_input) -> Tensor(a!)` */
@@ -11671,19 +11671,19 @@ export interface TorchFunctions {
     /** `aten::slow_conv_transpose2d.out(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int[2] dilation=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias: TensorLike | null, stride: number | readonly number[], padding: number | readonly number[], outputPadding: number | readonly number[], dilation: number | readonly number[], options: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[]; out: TensorLike }) => Tensor;
     /** `aten::slow_conv_transpose2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int[2] dilation=1) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor);
   }>;
   slowConvTranspose3d: Overloads<{
     /** `aten::slow_conv_transpose3d.out(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int[3] dilation=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias: TensorLike | null, stride: number | readonly number[], padding: number | readonly number[], outputPadding: number | readonly number[], dilation: number | readonly number[], options: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[]; out: TensorLike }) => Tensor;
     /** `aten::slow_conv_transpose3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int[3] dilation=1) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], outputPadding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; outputPadding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor);
   }>;
   thnnConv2d: Overloads<{
     /** `aten::thnn_conv2d.out(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias: TensorLike | null, stride: number | readonly number[], padding: number | readonly number[], options: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; out: TensorLike }) => Tensor;
     /** `aten::thnn_conv2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor);
   }>;
   convDepthwise3d: Overloads<{
     /** `aten::conv_depthwise3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias, int[3] stride, int[3] padding, int[3] dilation) -> Tensor` */
@@ -11693,7 +11693,7 @@ export interface TorchFunctions {
     /** `aten::slow_conv3d.out(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias: TensorLike | null, stride: number | readonly number[], padding: number | readonly number[], options: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; out: TensorLike }) => Tensor;
     /** `aten::slow_conv3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[] }) => Tensor);
   }>;
   slowConv3dForward: Overloads<{
     /** `aten::slow_conv3d_forward.output(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias, int[3] stride, int[3] padding, *, Tensor(a!) output) -> Tensor(a!)` */
@@ -11703,11 +11703,11 @@ export interface TorchFunctions {
   }>;
   slowConvDilated2d: Overloads<{
     /** `aten::slow_conv_dilated2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] dilation=1) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor);
   }>;
   slowConvDilated3d: Overloads<{
     /** `aten::slow_conv_dilated3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] dilation=1) -> Tensor` */
-    default: (self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor;
+    default: ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[], dilation?: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor) & ((self: Tensor, weight: TensorLike, kernelSize: number | readonly number[], options?: { bias?: TensorLike | null; stride?: number | readonly number[]; padding?: number | readonly number[]; dilation?: number | readonly number[] }) => Tensor);
   }>;
   col2im: Overloads<{
     /** `aten::col2im.out(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -11893,7 +11893,7 @@ export interface TorchFunctions {
   }>;
   specialLogit: Overloads<{
     /** `aten::special_logit(Tensor self, float? eps=None) -> Tensor` */
-    default: (self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((self: Tensor, eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((self: Tensor, options?: { eps?: number | null }) => Tensor);
     /** `aten::special_logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, eps: number | null, options: { eps?: number | null; out: TensorLike }) => Tensor;
   }>;
@@ -11905,7 +11905,7 @@ export interface TorchFunctions {
   }>;
   specialLogsumexp: Overloads<{
     /** `aten::special_logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor` */
-    default: (self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    default: ((self: Tensor, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((self: Tensor, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
     /** `aten::special_logsumexp.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, dim: number | readonly number[], keepdim: boolean, options: { keepdim?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -11957,135 +11957,135 @@ export interface TorchFunctions {
   }>;
   specialSoftmax: Overloads<{
     /** `aten::special_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((self: Tensor, dim: number, options?: { dtype?: DType | null }) => Tensor);
   }>;
   fftFft: Overloads<{
     /** `aten::fft_fft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_fft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftIfft: Overloads<{
     /** `aten::fft_ifft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_ifft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftRfft: Overloads<{
     /** `aten::fft_rfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_rfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftIrfft: Overloads<{
     /** `aten::fft_irfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_irfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftHfft: Overloads<{
     /** `aten::fft_hfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_hfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftIhfft: Overloads<{
     /** `aten::fft_ihfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor` */
-    default: (self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, n?: number | null, dim?: number, norm?: string | null, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { n?: number | null; dim?: number; norm?: string | null }) => Tensor);
     /** `aten::fft_ihfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, n: number | null, dim: number, norm: string | null, options: { n?: number | null; dim?: number; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftFft2: Overloads<{
     /** `aten::fft_fft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_fft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftIfft2: Overloads<{
     /** `aten::fft_ifft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_ifft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftRfft2: Overloads<{
     /** `aten::fft_rfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_rfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftIrfft2: Overloads<{
     /** `aten::fft_irfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_irfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftHfft2: Overloads<{
     /** `aten::fft_hfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_hfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftIhfft2: Overloads<{
     /** `aten::fft_ihfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[], norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null }) => Tensor);
     /** `aten::fft_ihfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[], norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[]; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftFftn: Overloads<{
     /** `aten::fft_fftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_fftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftIfftn: Overloads<{
     /** `aten::fft_ifftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_ifftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftRfftn: Overloads<{
     /** `aten::fft_rfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_rfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftIrfftn: Overloads<{
     /** `aten::fft_irfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_irfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftHfftn: Overloads<{
     /** `aten::fft_hfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_hfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftIhfftn: Overloads<{
     /** `aten::fft_ihfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor` */
-    default: (self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor;
+    default: ((self: Tensor, s?: number | readonly number[] | null, dim?: number | readonly number[] | null, norm?: string | null, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor) & ((self: Tensor, options?: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null }) => Tensor);
     /** `aten::fft_ihfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, s: number | readonly number[] | null, dim: number | readonly number[] | null, norm: string | null, options: { s?: number | readonly number[] | null; dim?: number | readonly number[] | null; norm?: string | null; out: TensorLike }) => Tensor;
   }>;
   fftFftfreq: Overloads<{
     /** `aten::fft_fftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (n: number, d?: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((n: number, d?: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((n: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
     /** `aten::fft_fftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (n: number, d: number, options: { d?: number; out: TensorLike }) => Tensor;
   }>;
   fftRfftfreq: Overloads<{
     /** `aten::fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (n: number, d?: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((n: number, d?: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((n: number, options?: { d?: number; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
     /** `aten::fft_rfftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (n: number, d: number, options: { d?: number; out: TensorLike }) => Tensor;
   }>;
   fftFftshift: Overloads<{
     /** `aten::fft_fftshift(Tensor self, int[1]? dim=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[] | null, options?: { dim?: number | readonly number[] | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[] | null, options?: { dim?: number | readonly number[] | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[] | null }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
   }>;
   fftIfftshift: Overloads<{
     /** `aten::fft_ifftshift(Tensor self, int[1]? dim=None) -> Tensor` */
-    default: (self: Tensor, dim?: number | readonly number[] | null, options?: { dim?: number | readonly number[] | null }) => Tensor;
+    default: ((self: Tensor, dim?: number | readonly number[] | null, options?: { dim?: number | readonly number[] | null }) => Tensor) & ((self: Tensor, options?: { dim?: number | readonly number[] | null }) => Tensor) & ((self: Tensor, ...dim: number[]) => Tensor);
   }>;
   linalgCholeskyEx: Overloads<{
     /** `aten::linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)` */
@@ -12159,7 +12159,7 @@ export interface TorchFunctions {
   }>;
   linalgLstsq: Overloads<{
     /** `aten::linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values)` */
-    default: (self: Tensor, b: TensorLike, rcond?: number | null, options?: { rcond?: number | null; driver?: string | null }) => { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor };
+    default: ((self: Tensor, b: TensorLike, rcond?: number | null, options?: { rcond?: number | null; driver?: string | null }) => { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor }) & ((self: Tensor, b: TensorLike, options?: { rcond?: number | null; driver?: string | null }) => { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor });
     /** `aten::linalg_lstsq.out(Tensor self, Tensor b, float? rcond=None, *, str? driver=None, Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values) -> (Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values)` */
     out: (self: Tensor, b: TensorLike, rcond: number | null, options: { rcond?: number | null; driver?: string | null; solution: TensorLike; residuals: TensorLike; rank: TensorLike; singularValues: TensorLike }) => { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor };
   }>;
@@ -12209,13 +12209,13 @@ export interface TorchFunctions {
   }>;
   linalgEigh: Overloads<{
     /** `aten::linalg_eigh(Tensor self, str UPLO="L") -> (Tensor eigenvalues, Tensor eigenvectors)` */
-    default: (self: Tensor, UPLO?: string, options?: { UPLO?: string }) => { eigenvalues: Tensor; eigenvectors: Tensor };
+    default: ((self: Tensor, UPLO?: string, options?: { UPLO?: string }) => { eigenvalues: Tensor; eigenvectors: Tensor }) & ((self: Tensor, options?: { UPLO?: string }) => { eigenvalues: Tensor; eigenvectors: Tensor });
     /** `aten::linalg_eigh.eigvals(Tensor self, str UPLO="L", *, Tensor(a!) eigvals, Tensor(b!) eigvecs) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)` */
     eigvals: (self: Tensor, UPLO: string, options: { UPLO?: string; eigvals: TensorLike; eigvecs: TensorLike }) => { eigenvalues: Tensor; eigenvectors: Tensor };
   }>;
   linalgEigvalsh: Overloads<{
     /** `aten::linalg_eigvalsh(Tensor self, str UPLO="L") -> Tensor` */
-    default: (self: Tensor, UPLO?: string, options?: { UPLO?: string }) => Tensor;
+    default: ((self: Tensor, UPLO?: string, options?: { UPLO?: string }) => Tensor) & ((self: Tensor, options?: { UPLO?: string }) => Tensor);
     /** `aten::linalg_eigvalsh.out(Tensor self, str UPLO="L", *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, UPLO: string, options: { UPLO?: string; out: TensorLike }) => Tensor;
   }>;
@@ -12263,9 +12263,9 @@ export interface TorchFunctions {
   }>;
   linalgNorm: Overloads<{
     /** `aten::linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, ord?: Scalar | null, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { ord?: Scalar | null; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, ord?: Scalar | null, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { ord?: Scalar | null; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { ord?: Scalar | null; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    ord_str: (self: Tensor, ord: string, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    ord_str: ((self: Tensor, ord: string, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, ord: string, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_norm.out(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, ord: Scalar | null, dim: number | readonly number[] | null, keepdim: boolean, options: { ord?: Scalar | null; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
     /** `aten::linalg_norm.ord_str_out(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
@@ -12273,23 +12273,23 @@ export interface TorchFunctions {
   }>;
   linalgVectorNorm: Overloads<{
     /** `aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, ord?: Scalar, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { ord?: Scalar; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, ord?: Scalar, dim?: number | readonly number[] | null, keepdim?: boolean, options?: { ord?: Scalar; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { ord?: Scalar; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_vector_norm.out(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, ord: Scalar, dim: number | readonly number[] | null, keepdim: boolean, options: { ord?: Scalar; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   linalgMatrixNorm: Overloads<{
     /** `aten::linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (self: Tensor, ord: Scalar, dim?: readonly number[], keepdim?: boolean, options?: { dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((self: Tensor, ord: Scalar, dim?: readonly number[], keepdim?: boolean, options?: { dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, ord: Scalar, options?: { dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_matrix_norm.out(Tensor self, Scalar ord, int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, ord: Scalar, dim: readonly number[], keepdim: boolean, options: { dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
     /** `aten::linalg_matrix_norm.str_ord(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    str_ord: (self: Tensor, ord?: string, dim?: readonly number[], keepdim?: boolean, options?: { ord?: string; dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    str_ord: ((self: Tensor, ord?: string, dim?: readonly number[], keepdim?: boolean, options?: { ord?: string; dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((self: Tensor, options?: { ord?: string; dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null }) => Tensor);
     /** `aten::linalg_matrix_norm.str_ord_out(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)` */
     str_ord_out: (self: Tensor, ord: string, dim: readonly number[], keepdim: boolean, options: { ord?: string; dim?: readonly number[]; keepdim?: boolean; dtype?: DType | null; out: TensorLike }) => Tensor;
   }>;
   linalgSvd: Overloads<{
     /** `aten::linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)` */
-    default: (A: Tensor, fullMatrices?: boolean, options?: { fullMatrices?: boolean; driver?: string | null }) => { U: Tensor; S: Tensor; Vh: Tensor };
+    default: ((A: Tensor, fullMatrices?: boolean, options?: { fullMatrices?: boolean; driver?: string | null }) => { U: Tensor; S: Tensor; Vh: Tensor }) & ((A: Tensor, options?: { fullMatrices?: boolean; driver?: string | null }) => { U: Tensor; S: Tensor; Vh: Tensor });
     /** `aten::linalg_svd.U(Tensor A, bool full_matrices=True, *, str? driver=None, Tensor(a!) U, Tensor(b!) S, Tensor(c!) Vh) -> (Tensor(a!) U, Tensor(b!) S, Tensor(c!) Vh)` */
     U: (A: Tensor, fullMatrices: boolean, options: { fullMatrices?: boolean; driver?: string | null; U: TensorLike; S: TensorLike; Vh: TensorLike }) => { U: Tensor; S: Tensor; Vh: Tensor };
   }>;
@@ -12301,7 +12301,7 @@ export interface TorchFunctions {
   }>;
   linalgCond: Overloads<{
     /** `aten::linalg_cond(Tensor self, Scalar? p=None) -> Tensor` */
-    default: (self: Tensor, p?: Scalar | null, options?: { p?: Scalar | null }) => Tensor;
+    default: ((self: Tensor, p?: Scalar | null, options?: { p?: Scalar | null }) => Tensor) & ((self: Tensor, options?: { p?: Scalar | null }) => Tensor);
     /** `aten::linalg_cond.out(Tensor self, Scalar? p=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, p: Scalar | null, options: { p?: Scalar | null; out: TensorLike }) => Tensor;
     /** `aten::linalg_cond.p_str(Tensor self, str p) -> Tensor` */
@@ -12319,9 +12319,9 @@ export interface TorchFunctions {
     /** `aten::linalg_pinv.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)` */
     atol_rtol_float_out: (self: Tensor, options: { atol?: number | null; rtol?: number | null; hermitian?: boolean; out: TensorLike }) => Tensor;
     /** `aten::linalg_pinv(Tensor self, float rcond, bool hermitian=False) -> Tensor` */
-    default: (self: Tensor, rcond: number, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor;
+    default: ((self: Tensor, rcond: number, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor) & ((self: Tensor, rcond: number, options?: { hermitian?: boolean }) => Tensor);
     /** `aten::linalg_pinv.rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False) -> Tensor` */
-    rcond_tensor: (self: Tensor, rcond: TensorLike, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor;
+    rcond_tensor: ((self: Tensor, rcond: TensorLike, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor) & ((self: Tensor, rcond: TensorLike, options?: { hermitian?: boolean }) => Tensor);
     /** `aten::linalg_pinv.out(Tensor self, float rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, rcond: number, hermitian: boolean, options: { hermitian?: boolean; out: TensorLike }) => Tensor;
     /** `aten::linalg_pinv.out_rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)` */
@@ -12341,19 +12341,19 @@ export interface TorchFunctions {
   }>;
   linalgTensorinv: Overloads<{
     /** `aten::linalg_tensorinv(Tensor self, int ind=2) -> Tensor` */
-    default: (self: Tensor, ind?: number, options?: { ind?: number }) => Tensor;
+    default: ((self: Tensor, ind?: number, options?: { ind?: number }) => Tensor) & ((self: Tensor, options?: { ind?: number }) => Tensor);
     /** `aten::linalg_tensorinv.out(Tensor self, int ind=2, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, ind: number, options: { ind?: number; out: TensorLike }) => Tensor;
   }>;
   linalgTensorsolve: Overloads<{
     /** `aten::linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor` */
-    default: (self: Tensor, other: TensorLike, dims?: readonly number[] | null, options?: { dims?: readonly number[] | null }) => Tensor;
+    default: ((self: Tensor, other: TensorLike, dims?: readonly number[] | null, options?: { dims?: readonly number[] | null }) => Tensor) & ((self: Tensor, other: TensorLike, options?: { dims?: readonly number[] | null }) => Tensor);
     /** `aten::linalg_tensorsolve.out(Tensor self, Tensor other, int[]? dims=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, other: TensorLike, dims: readonly number[] | null, options: { dims?: readonly number[] | null; out: TensorLike }) => Tensor;
   }>;
   linalgQr: Overloads<{
     /** `aten::linalg_qr(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)` */
-    default: (A: Tensor, mode?: string, options?: { mode?: string }) => { Q: Tensor; R: Tensor };
+    default: ((A: Tensor, mode?: string, options?: { mode?: string }) => { Q: Tensor; R: Tensor }) & ((A: Tensor, options?: { mode?: string }) => { Q: Tensor; R: Tensor });
     /** `aten::linalg_qr.out(Tensor A, str mode='reduced', *, Tensor(a!) Q, Tensor(b!) R) -> (Tensor(a!) Q, Tensor(b!) R)` */
     out: (A: Tensor, mode: string, options: { mode?: string; Q: TensorLike; R: TensorLike }) => { Q: Tensor; R: Tensor };
   }>;
@@ -12373,11 +12373,11 @@ export interface TorchFunctions {
     /** `aten::linalg_matrix_rank.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)` */
     atol_rtol_float_out: (self: Tensor, options: { atol?: number | null; rtol?: number | null; hermitian?: boolean; out: TensorLike }) => Tensor;
     /** `aten::linalg_matrix_rank(Tensor self, float tol, bool hermitian=False) -> Tensor` */
-    default: (self: Tensor, tol: number, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor;
+    default: ((self: Tensor, tol: number, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor) & ((self: Tensor, tol: number, options?: { hermitian?: boolean }) => Tensor);
     /** `aten::linalg_matrix_rank.out(Tensor self, float tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, tol: number, hermitian: boolean, options: { hermitian?: boolean; out: TensorLike }) => Tensor;
     /** `aten::linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor` */
-    tol_tensor: (input: Tensor, tol: TensorLike, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor;
+    tol_tensor: ((input: Tensor, tol: TensorLike, hermitian?: boolean, options?: { hermitian?: boolean }) => Tensor) & ((input: Tensor, tol: TensorLike, options?: { hermitian?: boolean }) => Tensor);
     /** `aten::linalg_matrix_rank.out_tol_tensor(Tensor input, Tensor tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)` */
     out_tol_tensor: (input: Tensor, tol: TensorLike, hermitian: boolean, options: { hermitian?: boolean; out: TensorLike }) => Tensor;
   }>;
@@ -12389,7 +12389,7 @@ export interface TorchFunctions {
   }>;
   nestedToPaddedTensor: Overloads<{
     /** `aten::nested_to_padded_tensor(Tensor self, float padding, int[]? output_size=None) -> Tensor` */
-    default: (self: Tensor, padding: number, outputSize?: readonly number[] | null, options?: { outputSize?: readonly number[] | null }) => Tensor;
+    default: ((self: Tensor, padding: number, outputSize?: readonly number[] | null, options?: { outputSize?: readonly number[] | null }) => Tensor) & ((self: Tensor, padding: number, options?: { outputSize?: readonly number[] | null }) => Tensor);
   }>;
   segmentReduce: Overloads<{
     /** `aten::segment_reduce(Tensor data, str reduce, *, Tensor? lengths=None, Tensor? indices=None, Tensor? offsets=None, int axis=0, bool unsafe=False, Scalar? initial=None) -> Tensor` */
@@ -12397,7 +12397,7 @@ export interface TorchFunctions {
   }>;
   padSequence: Overloads<{
     /** `aten::pad_sequence(Tensor[] sequences, bool batch_first=False, float padding_value=0.0) -> Tensor` */
-    default: (sequences: readonly Tensor[], batchFirst?: boolean, paddingValue?: number, options?: { batchFirst?: boolean; paddingValue?: number }) => Tensor;
+    default: ((sequences: readonly Tensor[], batchFirst?: boolean, paddingValue?: number, options?: { batchFirst?: boolean; paddingValue?: number }) => Tensor) & ((sequences: readonly Tensor[], options?: { batchFirst?: boolean; paddingValue?: number }) => Tensor);
   }>;
   flattenDenseTensors: Overloads<{
     /** `aten::flatten_dense_tensors(Tensor[] tensors) -> Tensor` */
@@ -12421,27 +12421,27 @@ export interface TorchFunctions {
   }>;
   asStridedCopy: Overloads<{
     /** `aten::as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor` */
-    default: (self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((self: Tensor, size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
     /** `aten::as_strided_copy.out(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, size: readonly number[], stride: readonly number[], storageOffset: number | null, options: { storageOffset?: number | null; out: TensorLike }) => Tensor;
   }>;
   diagonalCopy: Overloads<{
     /** `aten::diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor` */
-    default: (self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((self: Tensor, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
     /** `aten::diagonal_copy.out(Tensor self, int offset=0, int dim1=0, int dim2=1, *, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, offset: number, dim1: number, dim2: number, options: { offset?: number; dim1?: number; dim2?: number; out: TensorLike }) => Tensor;
   }>;
   expandCopy: Overloads<{
     /** `aten::expand_copy(Tensor self, SymInt[] size, *, bool implicit=False) -> Tensor` */
-    default: (self: Tensor, size: readonly number[], options?: { implicit?: boolean }) => Tensor;
+    default: ((self: Tensor, size: readonly number[], options?: { implicit?: boolean }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
     /** `aten::expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, size: readonly number[], options: { implicit?: boolean; out: TensorLike }) => Tensor;
+    out: ((self: Tensor, size: readonly number[], options: { implicit?: boolean; out: TensorLike }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
   }>;
   permuteCopy: Overloads<{
     /** `aten::permute_copy(Tensor self, int[] dims) -> Tensor` */
-    default: (self: Tensor, dims: readonly number[]) => Tensor;
+    default: ((self: Tensor, dims: readonly number[]) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
     /** `aten::permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, dims: readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, dims: readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...dims: number[]) => Tensor);
   }>;
   selectCopy: Overloads<{
     /** `aten::select_copy.int(Tensor self, int dim, int index) -> Tensor` */
@@ -12457,19 +12457,19 @@ export interface TorchFunctions {
   }>;
   sliceCopy: Overloads<{
     /** `aten::slice_copy.Tensor(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor` */
-    Tensor: (self: Tensor, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor;
+    Tensor: ((self: Tensor, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor) & ((self: Tensor, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor);
     /** `aten::slice_copy.Tensor_out(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor(a!) out) -> Tensor(a!)` */
     Tensor_out: (self: Tensor, dim: number, start: number | null, end: number | null, step: number, options: { dim?: number; start?: number | null; end?: number | null; step?: number; out: TensorLike }) => Tensor;
   }>;
   splitCopy: Overloads<{
     /** `aten::split_copy.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]` */
-    Tensor: (self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    Tensor: ((self: Tensor, splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSize: number, options?: { dim?: number }) => Tensor[]);
     /** `aten::split_copy.Tensor_out(Tensor self, int split_size, int dim=0, *, Tensor(a!)[] out) -> ()` */
     Tensor_out: (self: Tensor, splitSize: number, dim: number, options: { dim?: number; out: readonly Tensor[] }) => void;
   }>;
   splitWithSizesCopy: Overloads<{
     /** `aten::split_with_sizes_copy(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]` */
-    default: (self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((self: Tensor, splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, splitSizes: readonly number[], options?: { dim?: number }) => Tensor[]);
     /** `aten::split_with_sizes_copy.out(Tensor self, int[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()` */
     out: (self: Tensor, splitSizes: readonly number[], dim: number, options: { dim?: number; out: readonly Tensor[] }) => void;
   }>;
@@ -12535,17 +12535,17 @@ export interface TorchFunctions {
   }>;
   unbindCopy: Overloads<{
     /** `aten::unbind_copy.int(Tensor self, int dim=0) -> Tensor[]` */
-    int: (self: Tensor, dim?: number, options?: { dim?: number }) => Tensor[];
+    int: ((self: Tensor, dim?: number, options?: { dim?: number }) => Tensor[]) & ((self: Tensor, options?: { dim?: number }) => Tensor[]);
     /** `aten::unbind_copy.int_out(Tensor self, int dim=0, *, Tensor(a!)[] out) -> ()` */
     int_out: (self: Tensor, dim: number, options: { dim?: number; out: readonly Tensor[] }) => void;
   }>;
   viewCopy: Overloads<{
     /** `aten::view_copy(Tensor self, SymInt[] size) -> Tensor` */
-    default: (self: Tensor, size: readonly number[]) => Tensor;
+    default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
     /** `aten::view_copy.dtype(Tensor self, ScalarType dtype) -> Tensor` */
     dtype: (self: Tensor, dtype: DType) => Tensor;
     /** `aten::view_copy.out(Tensor self, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)` */
-    out: (self: Tensor, size: readonly number[], options: { out: TensorLike }) => Tensor;
+    out: ((self: Tensor, size: readonly number[], options: { out: TensorLike }) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
     /** `aten::view_copy.dtype_out(Tensor self, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)` */
     dtype_out: (self: Tensor, dtype: DType, options: { out: TensorLike }) => Tensor;
   }>;
@@ -12903,7 +12903,7 @@ export interface TensorMethods {
   }>;
   allclose: Overloads<{
     /** `aten::allclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> bool` */
-    default: (other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean;
+    default: ((other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean) & ((other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean);
   }>;
   acosh: Overloads<{
     /** `aten::acosh(Tensor self) -> Tensor` */
@@ -12955,11 +12955,11 @@ export interface TensorMethods {
   }>;
   asStrided: Overloads<{
     /** `aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)` */
-    default: (size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
   }>;
   asStrided_: Overloads<{
     /** `aten::as_strided_(Tensor(a!) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a!)` */
-    default: (size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
   }>;
   asin: Overloads<{
     /** `aten::asin(Tensor self) -> Tensor` */
@@ -13011,11 +13011,11 @@ export interface TensorMethods {
     /** `aten::bernoulli_.Tensor(Tensor(a!) self, Tensor p, *, Generator? generator=None) -> Tensor(a!)` */
     Tensor: (p: TensorLike, options?: { generator?: null }) => Tensor;
     /** `aten::bernoulli_.float(Tensor(a!) self, float p=0.5, *, Generator? generator=None) -> Tensor(a!)` */
-    float: (p?: number, options?: { p?: number; generator?: null }) => Tensor;
+    float: ((p?: number, options?: { p?: number; generator?: null }) => Tensor) & ((options?: { p?: number; generator?: null }) => Tensor);
   }>;
   bincount: Overloads<{
     /** `aten::bincount(Tensor self, Tensor? weights=None, int minlength=0) -> Tensor` */
-    default: (weights?: TensorLike | null, minlength?: number, options?: { weights?: TensorLike | null; minlength?: number }) => Tensor;
+    default: ((weights?: TensorLike | null, minlength?: number, options?: { weights?: TensorLike | null; minlength?: number }) => Tensor) & ((options?: { weights?: TensorLike | null; minlength?: number }) => Tensor);
   }>;
   bitwiseNot: Overloads<{
     /** `aten::bitwise_not(Tensor self) -> Tensor` */
@@ -13067,7 +13067,7 @@ export interface TensorMethods {
   }>;
   broadcastTo: Overloads<{
     /** `aten::broadcast_to(Tensor(a) self, int[] size) -> Tensor(a)` */
-    default: (size: readonly number[]) => Tensor;
+    default: ((size: readonly number[]) => Tensor) & ((...size: number[]) => Tensor);
   }>;
   ceil: Overloads<{
     /** `aten::ceil(Tensor self) -> Tensor` */
@@ -13079,15 +13079,15 @@ export interface TensorMethods {
   }>;
   unsafeChunk: Overloads<{
     /** `aten::unsafe_chunk(Tensor self, int chunks, int dim=0) -> Tensor[]` */
-    default: (chunks: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((chunks: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((chunks: number, options?: { dim?: number }) => Tensor[]);
   }>;
   tensorSplit: Overloads<{
     /** `aten::tensor_split.sections(Tensor(a -> *) self, int sections, int dim=0) -> Tensor(a)[]` */
-    sections: (sections: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    sections: ((sections: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((sections: number, options?: { dim?: number }) => Tensor[]);
     /** `aten::tensor_split.indices(Tensor(a -> *) self, int[] indices, int dim=0) -> Tensor(a)[]` */
-    indices: (indices: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    indices: ((indices: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((indices: readonly number[], options?: { dim?: number }) => Tensor[]);
     /** `aten::tensor_split.tensor_indices_or_sections(Tensor(a -> *) self, Tensor tensor_indices_or_sections, int dim=0) -> Tensor(a)[]` */
-    tensor_indices_or_sections: (tensorIndicesOrSections: TensorLike, dim?: number, options?: { dim?: number }) => Tensor[];
+    tensor_indices_or_sections: ((tensorIndicesOrSections: TensorLike, dim?: number, options?: { dim?: number }) => Tensor[]) & ((tensorIndicesOrSections: TensorLike, options?: { dim?: number }) => Tensor[]);
   }>;
   clampMax: Overloads<{
     /** `aten::clamp_max(Tensor self, Scalar max) -> Tensor` */
@@ -13115,15 +13115,15 @@ export interface TensorMethods {
   }>;
   clip: Overloads<{
     /** `aten::clip(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor` */
-    default: (min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clip.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor` */
-    Tensor: (min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
   }>;
   clip_: Overloads<{
     /** `aten::clip_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!)` */
-    default: (min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor;
+    default: ((min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clip_.Tensor(Tensor(a!) self, Tensor? min=None, Tensor? max=None) -> Tensor(a!)` */
-    Tensor: (min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor;
+    Tensor: ((min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
   }>;
   cos: Overloads<{
     /** `aten::cos(Tensor self) -> Tensor` */
@@ -13143,9 +13143,9 @@ export interface TensorMethods {
   }>;
   countNonzero: Overloads<{
     /** `aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor` */
-    dim_IntList: (dim: readonly number[]) => Tensor;
+    dim_IntList: ((dim: readonly number[]) => Tensor) & ((...dim: number[]) => Tensor);
     /** `aten::count_nonzero(Tensor self, int? dim=None) -> Tensor` */
-    default: (dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((options?: { dim?: number | null }) => Tensor);
   }>;
   cov: Overloads<{
     /** `aten::cov(Tensor self, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None) -> Tensor` */
@@ -13181,23 +13181,23 @@ export interface TensorMethods {
   }>;
   diagEmbed: Overloads<{
     /** `aten::diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor` */
-    default: (offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
   }>;
   diagflat: Overloads<{
     /** `aten::diagflat(Tensor self, int offset=0) -> Tensor` */
-    default: (offset?: number, options?: { offset?: number }) => Tensor;
+    default: ((offset?: number, options?: { offset?: number }) => Tensor) & ((options?: { offset?: number }) => Tensor);
   }>;
   diagonal: Overloads<{
     /** `aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)` */
-    default: (offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
   }>;
   fillDiagonal_: Overloads<{
     /** `aten::fill_diagonal_(Tensor(a!) self, Scalar fill_value, bool wrap=False) -> Tensor(a!)` */
-    default: (fillValue: Scalar, wrap?: boolean, options?: { wrap?: boolean }) => Tensor;
+    default: ((fillValue: Scalar, wrap?: boolean, options?: { wrap?: boolean }) => Tensor) & ((fillValue: Scalar, options?: { wrap?: boolean }) => Tensor);
   }>;
   diff: Overloads<{
     /** `aten::diff(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor` */
-    default: (n?: number, dim?: number, prepend?: TensorLike | null, append?: TensorLike | null, options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor;
+    default: ((n?: number, dim?: number, prepend?: TensorLike | null, append?: TensorLike | null, options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor) & ((options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor);
   }>;
   divide: Overloads<{
     /** `aten::divide.Tensor(Tensor self, Tensor other) -> Tensor` */
@@ -13241,7 +13241,7 @@ export interface TensorMethods {
   }>;
   newEmpty: Overloads<{
     /** `aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((...size: number[]) => Tensor);
   }>;
   newEmptyStrided: Overloads<{
     /** `aten::new_empty_strided(Tensor self, SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
@@ -13253,15 +13253,15 @@ export interface TensorMethods {
   }>;
   newZeros: Overloads<{
     /** `aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((...size: number[]) => Tensor);
   }>;
   newOnes: Overloads<{
     /** `aten::new_ones(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
-    default: (size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    default: ((size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((...size: number[]) => Tensor);
   }>;
   resize_: Overloads<{
     /** `aten::resize_(Tensor(a!) self, SymInt[] size, *, MemoryFormat? memory_format=None) -> Tensor(a!)` */
-    default: (size: readonly number[], options?: { memoryFormat?: MemoryFormat | null }) => Tensor;
+    default: ((size: readonly number[], options?: { memoryFormat?: MemoryFormat | null }) => Tensor) & ((...size: number[]) => Tensor);
   }>;
   erf: Overloads<{
     /** `aten::erf(Tensor self) -> Tensor` */
@@ -13357,11 +13357,11 @@ export interface TensorMethods {
   }>;
   indexPut: Overloads<{
     /** `aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor` */
-    default: (indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((indices: readonly (Tensor | null)[], values: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   isclose: Overloads<{
     /** `aten::isclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor` */
-    default: (other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => Tensor;
+    default: ((other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => Tensor) & ((other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => Tensor);
   }>;
   isnan: Overloads<{
     /** `aten::isnan(Tensor self) -> Tensor` */
@@ -13413,15 +13413,15 @@ export interface TensorMethods {
   }>;
   kthvalue: Overloads<{
     /** `aten::kthvalue(Tensor self, int k, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    default: (k: number, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((k: number, dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((k: number, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor });
   }>;
   nanToNum: Overloads<{
     /** `aten::nan_to_num(Tensor self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor` */
-    default: (nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor;
+    default: ((nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor) & ((options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor);
   }>;
   nanToNum_: Overloads<{
     /** `aten::nan_to_num_(Tensor(a!) self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor(a!)` */
-    default: (nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor;
+    default: ((nan?: number | null, posinf?: number | null, neginf?: number | null, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor) & ((options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }) => Tensor);
   }>;
   ldexp: Overloads<{
     /** `aten::ldexp.Tensor(Tensor self, Tensor other) -> Tensor` */
@@ -13485,7 +13485,7 @@ export interface TensorMethods {
   }>;
   logsumexp: Overloads<{
     /** `aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor` */
-    default: (dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    default: ((dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
   }>;
   matrixPower: Overloads<{
     /** `aten::matrix_power(Tensor self, int n) -> Tensor` */
@@ -13501,31 +13501,31 @@ export interface TensorMethods {
   }>;
   amax: Overloads<{
     /** `aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor` */
-    default: (dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor;
+    default: ((dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor) & ((options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor);
   }>;
   nanmean: Overloads<{
     /** `aten::nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
   }>;
   median: Overloads<{
     /** `aten::median(Tensor self) -> Tensor` */
     default: () => Tensor;
     /** `aten::median.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
   }>;
   nanmedian: Overloads<{
     /** `aten::nanmedian(Tensor self) -> Tensor` */
     default: () => Tensor;
     /** `aten::nanmedian.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    dim: (dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    dim: ((dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
   }>;
   amin: Overloads<{
     /** `aten::amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor` */
-    default: (dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor;
+    default: ((dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor) & ((options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor);
   }>;
   mode: Overloads<{
     /** `aten::mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)` */
-    default: (dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor });
   }>;
   multiply: Overloads<{
     /** `aten::multiply.Tensor(Tensor self, Tensor other) -> Tensor` */
@@ -13595,15 +13595,15 @@ export interface TensorMethods {
   }>;
   isPinned: Overloads<{
     /** `aten::is_pinned(Tensor self, Device? device=None) -> bool` */
-    default: (device?: Device | null, options?: { device?: Device | null }) => boolean;
+    default: ((device?: Device | null, options?: { device?: Device | null }) => boolean) & ((options?: { device?: Device | null }) => boolean);
   }>;
   pinMemory: Overloads<{
     /** `aten::pin_memory(Tensor(a) self, Device? device=None) -> Tensor(a)` */
-    default: (device?: Device | null, options?: { device?: Device | null }) => Tensor;
+    default: ((device?: Device | null, options?: { device?: Device | null }) => Tensor) & ((options?: { device?: Device | null }) => Tensor);
   }>;
   pinverse: Overloads<{
     /** `aten::pinverse(Tensor self, float rcond=1e-15) -> Tensor` */
-    default: (rcond?: number, options?: { rcond?: number }) => Tensor;
+    default: ((rcond?: number, options?: { rcond?: number }) => Tensor) & ((options?: { rcond?: number }) => Tensor);
   }>;
   rad2deg: Overloads<{
     /** `aten::rad2deg(Tensor self) -> Tensor` */
@@ -13647,13 +13647,13 @@ export interface TensorMethods {
   }>;
   repeat: Overloads<{
     /** `aten::repeat(Tensor self, SymInt[] repeats) -> Tensor` */
-    default: (repeats: readonly number[]) => Tensor;
+    default: ((repeats: readonly number[]) => Tensor) & ((...repeats: number[]) => Tensor);
   }>;
   repeatInterleave: Overloads<{
     /** `aten::repeat_interleave.self_Tensor(Tensor self, Tensor repeats, int? dim=None, *, int? output_size=None) -> Tensor` */
-    self_Tensor: (repeats: TensorLike, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor;
+    self_Tensor: ((repeats: TensorLike, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor) & ((repeats: TensorLike, options?: { dim?: number | null; outputSize?: number | null }) => Tensor);
     /** `aten::repeat_interleave.self_int(Tensor self, int repeats, int? dim=None, *, int? output_size=None) -> Tensor` */
-    self_int: (repeats: number, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor;
+    self_int: ((repeats: number, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor) & ((repeats: number, options?: { dim?: number | null; outputSize?: number | null }) => Tensor);
   }>;
   reshapeAs: Overloads<{
     /** `aten::reshape_as(Tensor(a) self, Tensor other) -> Tensor(a)` */
@@ -13677,7 +13677,7 @@ export interface TensorMethods {
   }>;
   hardshrink: Overloads<{
     /** `aten::hardshrink(Tensor self, Scalar lambd=0.5) -> Tensor` */
-    default: (lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor;
+    default: ((lambd?: Scalar, options?: { lambd?: Scalar }) => Tensor) & ((options?: { lambd?: Scalar }) => Tensor);
   }>;
   rsqrt: Overloads<{
     /** `aten::rsqrt(Tensor self) -> Tensor` */
@@ -13697,11 +13697,11 @@ export interface TensorMethods {
   }>;
   logit: Overloads<{
     /** `aten::logit(Tensor self, float? eps=None) -> Tensor` */
-    default: (eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((options?: { eps?: number | null }) => Tensor);
   }>;
   logit_: Overloads<{
     /** `aten::logit_(Tensor(a!) self, float? eps=None) -> Tensor(a!)` */
-    default: (eps?: number | null, options?: { eps?: number | null }) => Tensor;
+    default: ((eps?: number | null, options?: { eps?: number | null }) => Tensor) & ((options?: { eps?: number | null }) => Tensor);
   }>;
   sin: Overloads<{
     /** `aten::sin(Tensor self) -> Tensor` */
@@ -13733,11 +13733,11 @@ export interface TensorMethods {
   }>;
   slice: Overloads<{
     /** `aten::slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)` */
-    Tensor: (dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor;
+    Tensor: ((dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor) & ((options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor);
   }>;
   sliceScatter: Overloads<{
     /** `aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor` */
-    default: (src: TensorLike, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor;
+    default: ((src: TensorLike, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor) & ((src: TensorLike, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor);
   }>;
   selectScatter: Overloads<{
     /** `aten::select_scatter(Tensor self, Tensor src, int dim, int index) -> Tensor` */
@@ -13745,11 +13745,11 @@ export interface TensorMethods {
   }>;
   diagonalScatter: Overloads<{
     /** `aten::diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor` */
-    default: (src: TensorLike, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor;
+    default: ((src: TensorLike, offset?: number, dim1?: number, dim2?: number, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor) & ((src: TensorLike, options?: { offset?: number; dim1?: number; dim2?: number }) => Tensor);
   }>;
   asStridedScatter: Overloads<{
     /** `aten::as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor` */
-    default: (src: TensorLike, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor;
+    default: ((src: TensorLike, size: readonly number[], stride: readonly number[], storageOffset?: number | null, options?: { storageOffset?: number | null }) => Tensor) & ((src: TensorLike, size: readonly number[], stride: readonly number[], options?: { storageOffset?: number | null }) => Tensor);
   }>;
   smm: Overloads<{
     /** `aten::smm(Tensor self, Tensor mat2) -> Tensor` */
@@ -13757,33 +13757,33 @@ export interface TensorMethods {
   }>;
   unsafeSplit: Overloads<{
     /** `aten::unsafe_split.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]` */
-    Tensor: (splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[];
+    Tensor: ((splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((splitSize: number, options?: { dim?: number }) => Tensor[]);
   }>;
   unsafeSplitWithSizes: Overloads<{
     /** `aten::unsafe_split_with_sizes(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]` */
-    default: (splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((splitSizes: readonly number[], options?: { dim?: number }) => Tensor[]);
   }>;
   splitWithSizes: Overloads<{
     /** `aten::split_with_sizes(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]` */
-    default: (splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[];
+    default: ((splitSizes: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((splitSizes: readonly number[], options?: { dim?: number }) => Tensor[]);
   }>;
   hsplit: Overloads<{
     /** `aten::hsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]` */
     int: (sections: number) => Tensor[];
     /** `aten::hsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
-    array: (indices: readonly number[]) => Tensor[];
+    array: ((indices: readonly number[]) => Tensor[]) & ((...indices: number[]) => Tensor[]);
   }>;
   vsplit: Overloads<{
     /** `aten::vsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]` */
     int: (sections: number) => Tensor[];
     /** `aten::vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
-    array: (indices: readonly number[]) => Tensor[];
+    array: ((indices: readonly number[]) => Tensor[]) & ((...indices: number[]) => Tensor[]);
   }>;
   dsplit: Overloads<{
     /** `aten::dsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]` */
     int: (sections: number) => Tensor[];
     /** `aten::dsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
-    array: (indices: readonly number[]) => Tensor[];
+    array: ((indices: readonly number[]) => Tensor[]) & ((...indices: number[]) => Tensor[]);
   }>;
   squeeze_: Overloads<{
     /** `aten::squeeze_(Tensor(a!) self) -> Tensor(a!)` */
@@ -13797,21 +13797,21 @@ export interface TensorMethods {
   }>;
   stft: Overloads<{
     /** `aten::stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor` */
-    default: (nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor;
+    default: ((nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor) & ((nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor);
     /** `aten::stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode="reflect", bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor` */
-    center: (nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, padMode?: string, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor;
+    center: ((nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, padMode?: string, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor) & ((nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }) => Tensor);
   }>;
   istft: Overloads<{
     /** `aten::istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False) -> Tensor` */
-    default: (nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, returnComplex?: boolean, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor;
+    default: ((nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, returnComplex?: boolean, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor) & ((nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor);
   }>;
   nansum: Overloads<{
     /** `aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
-    default: (dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor;
+    default: ((dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
   }>;
   sumToSize: Overloads<{
     /** `aten::sum_to_size(Tensor self, int[] size) -> Tensor` */
-    default: (size: readonly number[]) => Tensor;
+    default: ((size: readonly number[]) => Tensor) & ((...size: number[]) => Tensor);
   }>;
   sqrt_: Overloads<{
     /** `aten::sqrt_(Tensor(a!) self) -> Tensor(a!)` */
@@ -13843,7 +13843,7 @@ export interface TensorMethods {
   }>;
   tile: Overloads<{
     /** `aten::tile(Tensor self, int[] dims) -> Tensor` */
-    default: (dims: readonly number[]) => Tensor;
+    default: ((dims: readonly number[]) => Tensor) & ((...dims: number[]) => Tensor);
   }>;
   transpose_: Overloads<{
     /** `aten::transpose_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)` */
@@ -13851,7 +13851,7 @@ export interface TensorMethods {
   }>;
   flip: Overloads<{
     /** `aten::flip(Tensor self, int[] dims) -> Tensor` */
-    default: (dims: readonly number[]) => Tensor;
+    default: ((dims: readonly number[]) => Tensor) & ((...dims: number[]) => Tensor);
   }>;
   fliplr: Overloads<{
     /** `aten::fliplr(Tensor self) -> Tensor` */
@@ -13863,11 +13863,11 @@ export interface TensorMethods {
   }>;
   roll: Overloads<{
     /** `aten::roll(Tensor self, int[1] shifts, int[1] dims=[]) -> Tensor` */
-    default: (shifts: number | readonly number[], dims?: number | readonly number[], options?: { dims?: number | readonly number[] }) => Tensor;
+    default: ((shifts: number | readonly number[], dims?: number | readonly number[], options?: { dims?: number | readonly number[] }) => Tensor) & ((shifts: number | readonly number[], options?: { dims?: number | readonly number[] }) => Tensor);
   }>;
   rot90: Overloads<{
     /** `aten::rot90(Tensor self, int k=1, int[] dims=[0,1]) -> Tensor` */
-    default: (k?: number, dims?: readonly number[], options?: { k?: number; dims?: readonly number[] }) => Tensor;
+    default: ((k?: number, dims?: readonly number[], options?: { k?: number; dims?: readonly number[] }) => Tensor) & ((options?: { k?: number; dims?: readonly number[] }) => Tensor);
   }>;
   trunc: Overloads<{
     /** `aten::trunc(Tensor self) -> Tensor` */
@@ -13901,11 +13901,11 @@ export interface TensorMethods {
     /** `aten::norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor` */
     ScalarOpt_dtype: (p: Scalar | null, options: { dtype: DType }) => Tensor;
     /** `aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor` */
-    Scalar: (p?: Scalar, options?: { p?: Scalar }) => Tensor;
+    Scalar: ((p?: Scalar, options?: { p?: Scalar }) => Tensor) & ((options?: { p?: Scalar }) => Tensor);
     /** `aten::norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype) -> Tensor` */
     ScalarOpt_dim_dtype: (p: Scalar | null, dim: number | readonly number[], keepdim: boolean, options: { dtype: DType }) => Tensor;
     /** `aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor` */
-    ScalarOpt_dim: (p: Scalar | null, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor;
+    ScalarOpt_dim: ((p: Scalar | null, dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((p: Scalar | null, dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
   }>;
   frexp: Overloads<{
     /** `aten::frexp.Tensor(Tensor self) -> (Tensor mantissa, Tensor exponent)` */
@@ -13927,13 +13927,13 @@ export interface TensorMethods {
     /** `aten::subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
     Tensor: (other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::subtract.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
-    Scalar: (other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   subtract_: Overloads<{
     /** `aten::subtract_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)` */
     Tensor: (other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
     /** `aten::subtract_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)` */
-    Scalar: (other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor;
+    Scalar: ((other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   heaviside: Overloads<{
     /** `aten::heaviside(Tensor self, Tensor values) -> Tensor` */
@@ -13965,7 +13965,7 @@ export interface TensorMethods {
   }>;
   toDense: Overloads<{
     /** `aten::to_dense(Tensor self, ScalarType? dtype=None) -> Tensor` */
-    default: (dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    default: ((dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((options?: { dtype?: DType | null }) => Tensor);
   }>;
   sparseDim: Overloads<{
     /** `aten::sparse_dim(Tensor self) -> int` */
@@ -14009,7 +14009,7 @@ export interface TensorMethods {
   }>;
   unbind: Overloads<{
     /** `aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]` */
-    int: (dim?: number, options?: { dim?: number }) => Tensor[];
+    int: ((dim?: number, options?: { dim?: number }) => Tensor[]) & ((options?: { dim?: number }) => Tensor[]);
   }>;
   toSparse: Overloads<{
     /** `aten::to_sparse.sparse_dim(Tensor self, int sparse_dim) -> Tensor` */
@@ -14027,15 +14027,15 @@ export interface TensorMethods {
   }>;
   toSparseBsr: Overloads<{
     /** `aten::to_sparse_bsr(Tensor self, int[2] blocksize) -> Tensor` */
-    default: (blocksize: number | readonly number[]) => Tensor;
+    default: ((blocksize: number | readonly number[]) => Tensor) & ((...blocksize: number[]) => Tensor);
   }>;
   toSparseBsc: Overloads<{
     /** `aten::to_sparse_bsc(Tensor self, int[2] blocksize) -> Tensor` */
-    default: (blocksize: number | readonly number[]) => Tensor;
+    default: ((blocksize: number | readonly number[]) => Tensor) & ((...blocksize: number[]) => Tensor);
   }>;
   toMkldnn: Overloads<{
     /** `aten::to_mkldnn(Tensor self, ScalarType? dtype=None) -> Tensor` */
-    default: (dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor;
+    default: ((dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((options?: { dtype?: DType | null }) => Tensor);
   }>;
   dequantize: Overloads<{
     /** `aten::dequantize.self(Tensor self) -> Tensor` */
@@ -14067,7 +14067,7 @@ export interface TensorMethods {
   }>;
   set_: Overloads<{
     /** `aten::set_.source_Tensor_storage_offset(Tensor(a!) self, Tensor source, SymInt storage_offset, SymInt[] size, SymInt[] stride=[]) -> Tensor(a!)` */
-    source_Tensor_storage_offset: (source: TensorLike, storageOffset: number, size: readonly number[], stride?: readonly number[], options?: { stride?: readonly number[] }) => Tensor;
+    source_Tensor_storage_offset: ((source: TensorLike, storageOffset: number, size: readonly number[], stride?: readonly number[], options?: { stride?: readonly number[] }) => Tensor) & ((source: TensorLike, storageOffset: number, size: readonly number[], options?: { stride?: readonly number[] }) => Tensor);
     /** `aten::set_.source_Tensor(Tensor(a!) self, Tensor source) -> Tensor(a!)` */
     source_Tensor: (source: TensorLike) => Tensor;
     /** `aten::set_(Tensor(a!) self) -> Tensor(a!)` */
@@ -14099,11 +14099,11 @@ export interface TensorMethods {
   }>;
   put_: Overloads<{
     /** `aten::put_(Tensor(a!) self, Tensor index, Tensor source, bool accumulate=False) -> Tensor(a!)` */
-    default: (index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((index: TensorLike, source: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   put: Overloads<{
     /** `aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor` */
-    default: (index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor;
+    default: ((index: TensorLike, source: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((index: TensorLike, source: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   indexAdd: Overloads<{
     /** `aten::index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor` */
@@ -14237,11 +14237,11 @@ export interface TensorMethods {
   }>;
   tril_: Overloads<{
     /** `aten::tril_(Tensor(a!) self, int diagonal=0) -> Tensor(a!)` */
-    default: (diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((options?: { diagonal?: number }) => Tensor);
   }>;
   triu_: Overloads<{
     /** `aten::triu_(Tensor(a!) self, int diagonal=0) -> Tensor(a!)` */
-    default: (diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((options?: { diagonal?: number }) => Tensor);
   }>;
   digamma_: Overloads<{
     /** `aten::digamma_(Tensor(a!) self) -> Tensor(a!)` */
@@ -14271,19 +14271,19 @@ export interface TensorMethods {
   }>;
   uniform_: Overloads<{
     /** `aten::uniform_(Tensor(a!) self, float from=0, float to=1, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (from?: number, to?: number, options?: { from?: number; to?: number; generator?: null }) => Tensor;
+    default: ((from?: number, to?: number, options?: { from?: number; to?: number; generator?: null }) => Tensor) & ((options?: { from?: number; to?: number; generator?: null }) => Tensor);
   }>;
   cauchy_: Overloads<{
     /** `aten::cauchy_(Tensor(a!) self, float median=0, float sigma=1, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (median?: number, sigma?: number, options?: { median?: number; sigma?: number; generator?: null }) => Tensor;
+    default: ((median?: number, sigma?: number, options?: { median?: number; sigma?: number; generator?: null }) => Tensor) & ((options?: { median?: number; sigma?: number; generator?: null }) => Tensor);
   }>;
   logNormal_: Overloads<{
     /** `aten::log_normal_(Tensor(a!) self, float mean=1, float std=2, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor;
+    default: ((mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor) & ((options?: { mean?: number; std?: number; generator?: null }) => Tensor);
   }>;
   exponential_: Overloads<{
     /** `aten::exponential_(Tensor(a!) self, float lambd=1, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (lambd?: number, options?: { lambd?: number; generator?: null }) => Tensor;
+    default: ((lambd?: number, options?: { lambd?: number; generator?: null }) => Tensor) & ((options?: { lambd?: number; generator?: null }) => Tensor);
   }>;
   geometric_: Overloads<{
     /** `aten::geometric_(Tensor(a!) self, float p, *, Generator? generator=None) -> Tensor(a!)` */
@@ -14291,19 +14291,19 @@ export interface TensorMethods {
   }>;
   diag: Overloads<{
     /** `aten::diag(Tensor self, int diagonal=0) -> Tensor` */
-    default: (diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((options?: { diagonal?: number }) => Tensor);
   }>;
   cross: Overloads<{
     /** `aten::cross(Tensor self, Tensor other, int? dim=None) -> Tensor` */
-    default: (other: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((other: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((other: TensorLike, options?: { dim?: number | null }) => Tensor);
   }>;
   triu: Overloads<{
     /** `aten::triu(Tensor self, int diagonal=0) -> Tensor` */
-    default: (diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((options?: { diagonal?: number }) => Tensor);
   }>;
   tril: Overloads<{
     /** `aten::tril(Tensor self, int diagonal=0) -> Tensor` */
-    default: (diagonal?: number, options?: { diagonal?: number }) => Tensor;
+    default: ((diagonal?: number, options?: { diagonal?: number }) => Tensor) & ((options?: { diagonal?: number }) => Tensor);
   }>;
   trace: Overloads<{
     /** `aten::trace(Tensor self) -> Tensor` */
@@ -14405,7 +14405,7 @@ export interface TensorMethods {
   }>;
   takeAlongDim: Overloads<{
     /** `aten::take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor` */
-    default: (indices: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor;
+    default: ((indices: TensorLike, dim?: number | null, options?: { dim?: number | null }) => Tensor) & ((indices: TensorLike, options?: { dim?: number | null }) => Tensor);
   }>;
   indexSelect: Overloads<{
     /** `aten::index_select(Tensor self, int dim, Tensor index) -> Tensor` */
@@ -14449,15 +14449,15 @@ export interface TensorMethods {
   }>;
   triangularSolve: Overloads<{
     /** `aten::triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient)` */
-    default: (A: TensorLike, upper?: boolean, transpose?: boolean, unitriangular?: boolean, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }) => { solution: Tensor; cloned_coefficient: Tensor };
+    default: ((A: TensorLike, upper?: boolean, transpose?: boolean, unitriangular?: boolean, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }) => { solution: Tensor; cloned_coefficient: Tensor }) & ((A: TensorLike, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }) => { solution: Tensor; cloned_coefficient: Tensor });
   }>;
   symeig: Overloads<{
     /** `aten::symeig(Tensor self, bool eigenvectors=False, bool upper=True) -> (Tensor eigenvalues, Tensor eigenvectors)` */
-    default: (eigenvectors?: boolean, upper?: boolean, options?: { eigenvectors?: boolean; upper?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor };
+    default: ((eigenvectors?: boolean, upper?: boolean, options?: { eigenvectors?: boolean; upper?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor }) & ((options?: { eigenvectors?: boolean; upper?: boolean }) => { eigenvalues: Tensor; eigenvectors: Tensor });
   }>;
   svd: Overloads<{
     /** `aten::svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V)` */
-    default: (some?: boolean, computeUv?: boolean, options?: { some?: boolean; computeUv?: boolean }) => { U: Tensor; S: Tensor; V: Tensor };
+    default: ((some?: boolean, computeUv?: boolean, options?: { some?: boolean; computeUv?: boolean }) => { U: Tensor; S: Tensor; V: Tensor }) & ((options?: { some?: boolean; computeUv?: boolean }) => { U: Tensor; S: Tensor; V: Tensor });
   }>;
   swapaxes: Overloads<{
     /** `aten::swapaxes(Tensor(a) self, int axis0, int axis1) -> Tensor(a)` */
@@ -14477,19 +14477,19 @@ export interface TensorMethods {
   }>;
   cholesky: Overloads<{
     /** `aten::cholesky(Tensor self, bool upper=False) -> Tensor` */
-    default: (upper?: boolean, options?: { upper?: boolean }) => Tensor;
+    default: ((upper?: boolean, options?: { upper?: boolean }) => Tensor) & ((options?: { upper?: boolean }) => Tensor);
   }>;
   choleskySolve: Overloads<{
     /** `aten::cholesky_solve(Tensor self, Tensor input2, bool upper=False) -> Tensor` */
-    default: (input2: TensorLike, upper?: boolean, options?: { upper?: boolean }) => Tensor;
+    default: ((input2: TensorLike, upper?: boolean, options?: { upper?: boolean }) => Tensor) & ((input2: TensorLike, options?: { upper?: boolean }) => Tensor);
   }>;
   choleskyInverse: Overloads<{
     /** `aten::cholesky_inverse(Tensor self, bool upper=False) -> Tensor` */
-    default: (upper?: boolean, options?: { upper?: boolean }) => Tensor;
+    default: ((upper?: boolean, options?: { upper?: boolean }) => Tensor) & ((options?: { upper?: boolean }) => Tensor);
   }>;
   qr: Overloads<{
     /** `aten::qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)` */
-    default: (some?: boolean, options?: { some?: boolean }) => { Q: Tensor; R: Tensor };
+    default: ((some?: boolean, options?: { some?: boolean }) => { Q: Tensor; R: Tensor }) & ((options?: { some?: boolean }) => { Q: Tensor; R: Tensor });
   }>;
   geqrf: Overloads<{
     /** `aten::geqrf(Tensor self) -> (Tensor a, Tensor tau)` */
@@ -14501,7 +14501,7 @@ export interface TensorMethods {
   }>;
   ormqr: Overloads<{
     /** `aten::ormqr(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor` */
-    default: (input2: TensorLike, input3: TensorLike, left?: boolean, transpose?: boolean, options?: { left?: boolean; transpose?: boolean }) => Tensor;
+    default: ((input2: TensorLike, input3: TensorLike, left?: boolean, transpose?: boolean, options?: { left?: boolean; transpose?: boolean }) => Tensor) & ((input2: TensorLike, input3: TensorLike, options?: { left?: boolean; transpose?: boolean }) => Tensor);
   }>;
   luSolve: Overloads<{
     /** `aten::lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor` */
@@ -14509,7 +14509,7 @@ export interface TensorMethods {
   }>;
   multinomial: Overloads<{
     /** `aten::multinomial(Tensor self, int num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor` */
-    default: (numSamples: number, replacement?: boolean, options?: { replacement?: boolean; generator?: null }) => Tensor;
+    default: ((numSamples: number, replacement?: boolean, options?: { replacement?: boolean; generator?: null }) => Tensor) & ((numSamples: number, options?: { replacement?: boolean; generator?: null }) => Tensor);
   }>;
   lgamma: Overloads<{
     /** `aten::lgamma(Tensor self) -> Tensor` */
@@ -14557,7 +14557,7 @@ export interface TensorMethods {
   }>;
   dist: Overloads<{
     /** `aten::dist(Tensor self, Tensor other, Scalar p=2) -> Tensor` */
-    default: (other: TensorLike, p?: Scalar, options?: { p?: Scalar }) => Tensor;
+    default: ((other: TensorLike, p?: Scalar, options?: { p?: Scalar }) => Tensor) & ((other: TensorLike, options?: { p?: Scalar }) => Tensor);
   }>;
   atan2: Overloads<{
     /** `aten::atan2(Tensor self, Tensor other) -> Tensor` */
@@ -14583,13 +14583,13 @@ export interface TensorMethods {
   }>;
   histc: Overloads<{
     /** `aten::histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor` */
-    default: (bins?: number, min?: Scalar, max?: Scalar, options?: { bins?: number; min?: Scalar; max?: Scalar }) => Tensor;
+    default: ((bins?: number, min?: Scalar, max?: Scalar, options?: { bins?: number; min?: Scalar; max?: Scalar }) => Tensor) & ((options?: { bins?: number; min?: Scalar; max?: Scalar }) => Tensor);
   }>;
   histogram: Overloads<{
     /** `aten::histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)` */
     bins_tensor: (bins: TensorLike, options?: { weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor };
     /** `aten::histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)` */
-    bin_ct: (bins?: number, options?: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor };
+    bin_ct: ((bins?: number, options?: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor }) & ((options?: { bins?: number; range?: readonly number[] | null; weight?: TensorLike | null; density?: boolean }) => { hist: Tensor; bin_edges: Tensor });
   }>;
   fmod: Overloads<{
     /** `aten::fmod.Scalar(Tensor self, Scalar other) -> Tensor` */
@@ -14659,19 +14659,19 @@ export interface TensorMethods {
   }>;
   quantile: Overloads<{
     /** `aten::quantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    default: (q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    default: ((q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((q: TensorLike, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    scalar: (q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    scalar: ((q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
   }>;
   nanquantile: Overloads<{
     /** `aten::nanquantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    default: (q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    default: ((q: TensorLike, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((q: TensorLike, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
     /** `aten::nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor` */
-    scalar: (q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor;
+    scalar: ((q: number, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor) & ((q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }) => Tensor);
   }>;
   sort: Overloads<{
     /** `aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)` */
-    default: (dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor }) & ((options?: { dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor });
     /** `aten::sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)` */
     stable: (options?: { stable?: boolean | null; dim?: number; descending?: boolean }) => { values: Tensor; indices: Tensor };
   }>;
@@ -14681,13 +14681,13 @@ export interface TensorMethods {
   }>;
   argsort: Overloads<{
     /** `aten::argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor` */
-    default: (dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => Tensor;
+    default: ((dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean }) => Tensor) & ((options?: { dim?: number; descending?: boolean }) => Tensor);
     /** `aten::argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor` */
     stable: (options: { stable: boolean; dim?: number; descending?: boolean }) => Tensor;
   }>;
   topk: Overloads<{
     /** `aten::topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)` */
-    default: (k: number, dim?: number, largest?: boolean, sorted?: boolean, options?: { dim?: number; largest?: boolean; sorted?: boolean }) => { values: Tensor; indices: Tensor };
+    default: ((k: number, dim?: number, largest?: boolean, sorted?: boolean, options?: { dim?: number; largest?: boolean; sorted?: boolean }) => { values: Tensor; indices: Tensor }) & ((k: number, options?: { dim?: number; largest?: boolean; sorted?: boolean }) => { values: Tensor; indices: Tensor });
   }>;
   renorm: Overloads<{
     /** `aten::renorm(Tensor self, Scalar p, int dim, Scalar maxnorm) -> Tensor` */
@@ -14719,7 +14719,7 @@ export interface TensorMethods {
   }>;
   normal_: Overloads<{
     /** `aten::normal_(Tensor(a!) self, float mean=0, float std=1, *, Generator? generator=None) -> Tensor(a!)` */
-    default: (mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor;
+    default: ((mean?: number, std?: number, options?: { mean?: number; std?: number; generator?: null }) => Tensor) & ((options?: { mean?: number; std?: number; generator?: null }) => Tensor);
   }>;
   alias: Overloads<{
     /** `aten::alias(Tensor(a) self) -> Tensor(a)` */
@@ -14771,6 +14771,6 @@ export interface TensorMethods {
   }>;
   toPaddedTensor: Overloads<{
     /** `aten::to_padded_tensor(Tensor self, float padding, int[]? output_size=None) -> Tensor` */
-    default: (padding: number, outputSize?: readonly number[] | null, options?: { outputSize?: readonly number[] | null }) => Tensor;
+    default: ((padding: number, outputSize?: readonly number[] | null, options?: { outputSize?: readonly number[] | null }) => Tensor) & ((padding: number, options?: { outputSize?: readonly number[] | null }) => Tensor);
   }>;
 }
