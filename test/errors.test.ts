@@ -140,7 +140,7 @@ const cases: [string, () => unknown, 'TorchError' | 'TypeError' | 'Error', RegEx
     'array where a tensor goes',
     () => torch.cat(any([t23(), [1]])),
     'TypeError',
-    /argument 'tensors'\[1\] must be a Tensor or a number, got an array/,
+    /argument 'tensors'\[1\] must be a Tensor, got an array/,
   ],
   ['non-array shape', () => torch.zeros(any(3)), 'TypeError', /zeros\(\): shape must be an array of integers, got number/],
   ['boolean where an int goes', () => t23().transpose(any(true), 1), 'TypeError', /argument 'dim0' must be an integer, got a boolean/],

@@ -20,7 +20,7 @@ std::vector<at::Tensor> tensorList(Napi::Value value, const std::string& param, 
     if (allowNull && (item.IsNull() || item.IsUndefined())) {
       out.emplace_back();
     } else {
-      out.push_back(TensorWrap::unwrap(item, (param + "[" + std::to_string(i) + "]").c_str()));
+      out.push_back(TensorWrap::unwrap(item, Param(param).at(i)));
     }
   }
   return out;

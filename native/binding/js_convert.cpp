@@ -17,59 +17,55 @@ using c10::TypeKind;
 
 [[noreturn]] void typeError(Napi::Env env, const std::string& message) { throw Napi::TypeError::New(env, message); }
 
-std::string where(const std::string& op, const c10::Argument& argument) {
-  return op + ": argument '" + argument.name() + "'";
-}
-
 bool isNullish(Napi::Value value) { return value.IsNull() || value.IsUndefined(); }
 
-std::string toStringArg(Napi::Value value, const std::string& param) {
-  if (!value.IsString()) typeError(value.Env(), param + " must be a string, got " + describeJsValue(value));
+std::string toStringArg(Napi::Value value, const Param& param) {
+  if (!value.IsString()) typeError(value.Env(), param.str() + " must be a string, got " + describeJsValue(value));
   return value.As<Napi::String>().Utf8Value();
 }
 
-double toDouble(Napi::Value value, const std::string& param) {
+double toDouble(Napi::Value value, const Param& param) {
   if (value.IsNumber()) return value.As<Napi::Number>().DoubleValue();
   if (value.IsBoolean()) return value.As<Napi::Boolean>().Value() ? 1.0 : 0.0;
-  typeError(value.Env(), param + " must be a number, got " + describeJsValue(value));
+  typeError(value.Env(), param.str() + " must be a number, got " + describeJsValue(value));
 }
 
-bool toBool(Napi::Value value, const std::string& param) {
-  if (!value.IsBoolean()) typeError(value.Env(), param + " must be a boolean, got " + describeJsValue(value));
+bool toBool(Napi::Value value, const Param& param) {
+  if (!value.IsBoolean()) typeError(value.Env(), param.str() + " must be a boolean, got " + describeJsValue(value));
   return value.As<Napi::Boolean>().Value();
 }
 
 // Parses a string naming a dtype, device, layout or memory format, reporting the parameter on failure.
 template <typename Parse>
-auto parseNamed(Napi::Value value, const std::string& param, Parse parse) {
+auto parseNamed(Napi::Value value, const Param& param, Parse parse) {
   std::string text = toStringArg(value, param);
   try {
     return parse(text);
   } catch (const std::invalid_argument& error) {
-    throw torchError(value.Env(), param + ": " + error.what());
+    throw torchError(value.Env(), param.str() + ": " + error.what());
   } catch (const c10::Error& error) {
-    throw torchError(value.Env(), param + ": " + error.what_without_backtrace());
+    throw torchError(value.Env(), param.str() + ": " + error.what_without_backtrace());
   }
 }
 
-at::Tensor tensorArg(Napi::Value value, const std::string& param) {
-  if (TensorWrap::isTensor(value)) return TensorWrap::unwrap(value, param.c_str());
+at::Tensor tensorArg(Napi::Value value, const Param& param) {
+  if (value.IsObject()) return TensorWrap::unwrap(value, param);  // throws unless it is one of ours
   if (value.IsNumber() || value.IsBoolean() || value.IsBigInt()) {
     // Like a Python number: promotes as a "wrapped number", not as a 0-dim tensor of its own dtype.
     at::Tensor wrapped = c10::scalar_to_tensor(toScalar(value, param));
     wrapped.unsafeGetTensorImpl()->set_wrapped_number(true);
     return wrapped;
   }
-  typeError(value.Env(), param + " must be a Tensor or a number, got " + describeJsValue(value));
+  typeError(value.Env(), param.str() + " must be a Tensor or a number, got " + describeJsValue(value));
 }
 
-Napi::Array requireArray(Napi::Value value, const std::string& param) {
-  if (!value.IsArray()) typeError(value.Env(), param + " must be an array, got " + describeJsValue(value));
+Napi::Array requireArray(Napi::Value value, const Param& param) {
+  if (!value.IsArray()) typeError(value.Env(), param.str() + " must be an array, got " + describeJsValue(value));
   return value.As<Napi::Array>();
 }
 
 c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10::Argument* argument,
-                         const std::string& param) {
+                         const Param& param) {
   const c10::TypePtr& element = list.getElementType();
   switch (element->kind()) {
     case TypeKind::IntType:
@@ -86,21 +82,21 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
       Napi::Array array = requireArray(value, param);
       std::vector<double> out;
       for (uint32_t i = 0; i < array.Length(); ++i)
-        out.push_back(toDouble(array[i], param + "[" + std::to_string(i) + "]"));
+        out.push_back(toDouble(array[i], param.at(i)));
       return c10::IValue(out);
     }
     case TypeKind::BoolType: {
       Napi::Array array = requireArray(value, param);
       c10::List<bool> out;
       for (uint32_t i = 0; i < array.Length(); ++i)
-        out.push_back(toBool(array[i], param + "[" + std::to_string(i) + "]"));
+        out.push_back(toBool(array[i], param.at(i)));
       return c10::IValue(out);
     }
     case TypeKind::TensorType: {
       Napi::Array array = requireArray(value, param);
       c10::List<at::Tensor> out;
       for (uint32_t i = 0; i < array.Length(); ++i)
-        out.push_back(tensorArg(array[i], param + "[" + std::to_string(i) + "]"));
+        out.push_back(tensorArg(array[i], param.at(i)));
       return c10::IValue(out);
     }
     case TypeKind::OptionalType: {
@@ -111,18 +107,18 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
         if (isNullish(item)) {
           out.push_back(c10::nullopt);
         } else {
-          out.push_back(tensorArg(item, param + "[" + std::to_string(i) + "]"));
+          out.push_back(tensorArg(item, param.at(i)));
         }
       }
       return c10::IValue(out);
     }
     default:
-      throw torchError(value.Env(), param + ": lists of " + element->str() + " are not supported from JavaScript");
+      throw torchError(value.Env(), param.str() + ": lists of " + element->str() + " are not supported from JavaScript");
   }
 }
 
 c10::IValue convert(Napi::Value value, const c10::TypePtr& type, const c10::Argument* argument,
-                    const std::string& param) {
+                    const Param& param) {
   switch (type->kind()) {
     case TypeKind::OptionalType:
       if (isNullish(value)) return c10::IValue();
@@ -140,13 +136,18 @@ c10::IValue convert(Napi::Value value, const c10::TypePtr& type, const c10::Argu
     case TypeKind::DeviceObjType: return parseNamed(value, param, parseDevice);
     case TypeKind::ListType: return listToIValue(value, type->expectRef<c10::ListType>(), argument, param);
     case TypeKind::GeneratorType:
-      typeError(value.Env(), param + ": custom generators are not supported; pass null and seed with torch.manualSeed");
+      typeError(value.Env(), param.str() + ": custom generators are not supported; pass null and seed with torch.manualSeed");
     default:
-      throw torchError(value.Env(), param + ": values of type " + type->str() + " are not supported from JavaScript");
+      throw torchError(value.Env(), param.str() + ": values of type " + type->str() + " are not supported from JavaScript");
   }
 }
 
 }  // namespace
+
+std::string Param::str() const {
+  std::string text = op_ ? *op_ + ": argument '" + name_ + "'" : std::string(name_);
+  return index_ >= 0 ? text + "[" + std::to_string(index_) + "]" : text;
+}
 
 std::string describeJsValue(Napi::Value value) {
   switch (value.Type()) {
@@ -180,7 +181,7 @@ Napi::Value scalarToJs(Napi::Env env, const c10::Scalar& scalar) {
   throw torchError(env, "complex values cannot be returned as a JS number; use toTypedArray()");
 }
 
-c10::Scalar toScalar(Napi::Value value, const std::string& param) {
+c10::Scalar toScalar(Napi::Value value, const Param& param) {
   if (value.IsBoolean()) return c10::Scalar(value.As<Napi::Boolean>().Value());
   if (value.IsBigInt()) return c10::Scalar(toInt(value, param));
   if (value.IsNumber()) {
@@ -190,35 +191,35 @@ c10::Scalar toScalar(Napi::Value value, const std::string& param) {
     }
     return c10::Scalar(number);
   }
-  typeError(value.Env(), param + " must be a number, boolean or bigint, got " + describeJsValue(value));
+  typeError(value.Env(), param.str() + " must be a number, boolean or bigint, got " + describeJsValue(value));
 }
 
-int64_t toInt(Napi::Value value, const std::string& param) {
+int64_t toInt(Napi::Value value, const Param& param) {
   if (value.IsBigInt()) {
     bool lossless = true;
     int64_t result = value.As<Napi::BigInt>().Int64Value(&lossless);
-    if (!lossless) typeError(value.Env(), param + " does not fit in int64");
+    if (!lossless) typeError(value.Env(), param.str() + " does not fit in int64");
     return result;
   }
   if (value.IsNumber()) {
     double number = value.As<Napi::Number>().DoubleValue();
     if (!std::isfinite(number) || number != std::trunc(number)) {
-      typeError(value.Env(), param + " must be an integer, got " + value.ToString().Utf8Value());
+      typeError(value.Env(), param.str() + " must be an integer, got " + value.ToString().Utf8Value());
     }
-    if (std::fabs(number) > 9223372036854775807.0) typeError(value.Env(), param + " does not fit in int64");
+    if (std::fabs(number) > 9223372036854775807.0) typeError(value.Env(), param.str() + " does not fit in int64");
     return static_cast<int64_t>(number);
   }
-  typeError(value.Env(), param + " must be an integer, got " + describeJsValue(value));
+  typeError(value.Env(), param.str() + " must be an integer, got " + describeJsValue(value));
 }
 
-std::vector<int64_t> toIntVector(Napi::Value value, const std::string& param) {
+std::vector<int64_t> toIntVector(Napi::Value value, const Param& param) {
   Napi::Array array = requireArray(value, param);
   std::vector<int64_t> out(array.Length());
-  for (uint32_t i = 0; i < array.Length(); ++i) out[i] = toInt(array[i], param + "[" + std::to_string(i) + "]");
+  for (uint32_t i = 0; i < array.Length(); ++i) out[i] = toInt(array[i], param.at(i));
   return out;
 }
 
-std::vector<at::indexing::TensorIndex> toTensorIndices(Napi::Value value, const std::string& param) {
+std::vector<at::indexing::TensorIndex> toTensorIndices(Napi::Value value, const Param& param) {
   using namespace at::indexing;
   Napi::Array items = requireArray(value, param);
   std::vector<TensorIndex> indices;
@@ -237,7 +238,7 @@ std::vector<at::indexing::TensorIndex> toTensorIndices(Napi::Value value, const 
     } else if (item.IsBoolean()) {
       indices.emplace_back(item.As<Napi::Boolean>().Value());
     } else if (TensorWrap::isTensor(item)) {
-      indices.emplace_back(TensorWrap::unwrap(item, name.c_str()));
+      indices.emplace_back(TensorWrap::unwrap(item, name));
     } else if (item.IsArray()) {
       indices.emplace_back(at::tensor(toIntVector(item, name), at::kLong));
     } else if (item.IsObject()) {
@@ -264,7 +265,7 @@ c10::IValue toIValue(Napi::Value value, const c10::Argument& argument, const std
     if (argument.type()->kind() == TypeKind::OptionalType) return c10::IValue();
     typeError(value.Env(), op + ": missing required argument '" + argument.name() + "'");
   }
-  return convert(value, argument.real_type(), &argument, where(op, argument));
+  return convert(value, argument.real_type(), &argument, Param(op, argument.name()));
 }
 
 Napi::Value fromIValue(Napi::Env env, const c10::IValue& value) {

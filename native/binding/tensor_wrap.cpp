@@ -92,9 +92,9 @@ TensorWrap* TensorWrap::find(Napi::Value value) {
 
 bool TensorWrap::isTensor(Napi::Value value) { return find(value) != nullptr; }
 
-const at::Tensor& TensorWrap::unwrap(Napi::Value value, const char* param) {
+const at::Tensor& TensorWrap::unwrap(Napi::Value value, const Param& param) {
   TensorWrap* wrap = find(value);
-  if (!wrap) throw Napi::TypeError::New(value.Env(), std::string(param) + " must be a Tensor, got " + describeJsValue(value));
+  if (!wrap) throw Napi::TypeError::New(value.Env(), param.str() + " must be a Tensor, got " + describeJsValue(value));
   return wrap->tensor(value.Env());
 }
 

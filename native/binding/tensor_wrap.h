@@ -2,6 +2,7 @@
 #pragma once
 #include <ATen/core/Tensor.h>
 
+#include "binding/js_convert.h"
 #include "binding/node_api.h"
 
 namespace nodetorch {
@@ -12,7 +13,7 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   /** A new JS Tensor (of the registered subclass) owning `tensor`. */
   static Napi::Object wrap(Napi::Env env, at::Tensor tensor);
   /** The tensor behind `value`; a TypeError naming `param` if it is no tensor, a TorchError if disposed. */
-  static const at::Tensor& unwrap(Napi::Value value, const char* param);
+  static const at::Tensor& unwrap(Napi::Value value, const Param& param);
   static bool isTensor(Napi::Value value);
   /** The wrapper behind `value`, or nullptr when it is not one of our tensors. */
   static TensorWrap* find(Napi::Value value);
