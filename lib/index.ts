@@ -40,6 +40,8 @@ export type { Config } from './tensor/runtime.js';
 export { Op } from './tensor/op.js';
 export { ops } from './ops/surface.js';
 export { tensordot } from './tensor/functional.js';
+export { save, load } from './io/serialization.js';
+export type { Saveable, LoadOptions } from './io/serialization.js';
 export * as nn from './nn/index.js';
 export type { AtenOps, TorchFunctions, TensorMethods } from './ops/types.generated.js';
 export type { Scalar, MemoryFormat } from './ops/spec.js';

@@ -9,6 +9,7 @@
 #include "binding/node_api.h"
 #include "binding/op_call.h"
 #include "binding/runtime_binding.h"
+#include "binding/serialize.h"
 #include "binding/tensor_wrap.h"
 #include "core/caching_cpu_allocator.h"
 #include "core/runtime.h"
@@ -45,6 +46,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initAutograd(env, exports);
   initRuntime(env, exports);
   initHotOps(env, exports);
+  initSerialize(env, exports);
   exports.Set("setClasses", Napi::Function::New<setClasses>(env, "setClasses"));
   return exports;
 }

@@ -1,12 +1,11 @@
 #include "binding/op_call.h"
 
-#include <ATen/core/grad_mode.h>
-#include <c10/util/Exception.h>
 
 #include <sstream>
 
 #include "binding/errors.h"
 #include "binding/js_convert.h"
+#include "binding/promise_worker.h"
 #include "core/op_registry.h"
 
 namespace nodetorch {
@@ -72,44 +71,18 @@ Napi::Value callOp(const Napi::CallbackInfo& info) {
 }
 
 // Runs one operator on the libuv thread pool; inputs are IValues holding their own tensor references.
-class OpWorker : public Napi::AsyncWorker {
+class OpWorker : public PromiseWorker {
  public:
   OpWorker(Napi::Env env, const OpEntry& entry, torch::jit::Stack stack)
-      : Napi::AsyncWorker(env, "nodetorch:op"),
-        op_(entry.op),
-        stack_(std::move(stack)),
-        gradEnabled_(at::GradMode::is_enabled()),
-        deferred_(Napi::Promise::Deferred::New(env)) {}
+      : PromiseWorker(env, "nodetorch:op"), op_(entry.op), stack_(std::move(stack)) {}
 
-  Napi::Promise promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    try {
-      at::AutoGradMode gradMode(gradEnabled_);  // grad mode is thread-local: carry the caller's
-      callOperator(op_, stack_);
-    } catch (const c10::Error& error) {
-      SetError(error.what_without_backtrace());
-    } catch (const std::exception& error) {
-      SetError(error.what());
-    }
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    try {
-      deferred_.Resolve(outputs(env, stack_));
-    } catch (const Napi::Error& error) {
-      deferred_.Reject(error.Value());
-    }
-  }
-
-  void OnError(const Napi::Error& error) override { deferred_.Reject(torchError(Env(), error.Message()).Value()); }
+ protected:
+  void Compute() override { callOperator(op_, stack_); }
+  Napi::Value Result(Napi::Env env) override { return outputs(env, stack_); }
 
  private:
   c10::OperatorHandle op_;
   torch::jit::Stack stack_;
-  bool gradEnabled_;
-  Napi::Promise::Deferred deferred_;
 };
 
 Napi::Value callOpAsync(const Napi::CallbackInfo& info) {

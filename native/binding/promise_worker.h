@@ -1,0 +1,30 @@
+// Long LibTorch work on the libuv thread pool, settled as a Promise. Subclasses copy their inputs to
+// plain C++ on the JS thread (constructor), compute on a worker (Compute, which may throw), and
+// build the JS result back on the JS thread (Result). The caller's grad mode goes with the work:
+// LibTorch keeps it per thread.
+#pragma once
+#include <ATen/core/grad_mode.h>
+
+#include "binding/node_api.h"
+
+namespace nodetorch {
+
+class PromiseWorker : public Napi::AsyncWorker {
+ public:
+  PromiseWorker(Napi::Env env, const char* name);
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ protected:
+  virtual void Compute() = 0;
+  virtual Napi::Value Result(Napi::Env env) = 0;
+
+ private:
+  void Execute() final;
+  void OnOK() final;
+  void OnError(const Napi::Error& error) final;
+
+  bool gradEnabled_;
+  Napi::Promise::Deferred deferred_;
+};
+
+}  // namespace nodetorch
