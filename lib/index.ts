@@ -43,6 +43,7 @@ export { tensordot } from './tensor/functional.js';
 export { save, load } from './io/serialization.js';
 export type { Saveable, LoadOptions } from './io/serialization.js';
 export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
 export type { AtenOps, TorchFunctions, TensorMethods } from './ops/types.generated.js';
 export type { Scalar, MemoryFormat } from './ops/spec.js';
 export * from './ops/functions.generated.js';

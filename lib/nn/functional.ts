@@ -79,7 +79,13 @@ export function crossEntropy(input: Tensor, target: Tensor, options: ClassLossOp
 }
 /** Negative log likelihood of log-probabilities against class indices. */
 export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
-  return aten.nll_loss_nd.default(input, target, options.weight ?? null, reductionCode(options.reduction, 'nllLoss'), options.ignoreIndex ?? -100);
+  return aten.nll_loss_nd.default(
+    input,
+    target,
+    options.weight ?? null,
+    reductionCode(options.reduction, 'nllLoss'),
+    options.ignoreIndex ?? -100,
+  );
 }
 export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   return aten.mse_loss.default(input, target, reductionCode(options.reduction, 'mseLoss'));
@@ -132,7 +138,15 @@ export interface ConvOptions {
 function conv(which: 'conv1d' | 'conv2d' | 'conv3d', input: Tensor, weight: Tensor, options: ConvOptions): Tensor {
   const { bias = null, stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
   if (typeof padding === 'string') {
-    return aten[which].padding(input, weight, bias, stride, oneOf(padding, ['same', 'valid'], 'valid', `${which}: padding`), dilation, groups);
+    return aten[which].padding(
+      input,
+      weight,
+      bias,
+      stride,
+      oneOf(padding, ['same', 'valid'], 'valid', `${which}: padding`),
+      dilation,
+      groups,
+    );
   }
   return aten[which].default(input, weight, bias, stride, padding, dilation, groups);
 }
@@ -167,14 +181,22 @@ export interface MaxPoolOptions {
 }
 export function maxPool1d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
 export function maxPool1d(input: Tensor, kernelSize: Size, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool1d(input: Tensor, kernelSize: Size, options: MaxPoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+export function maxPool1d(
+  input: Tensor,
+  kernelSize: Size,
+  options: MaxPoolOptions & { returnIndices?: boolean } = {},
+): Tensor | [Tensor, Tensor] {
   const { stride = null, padding = 0, dilation = 1, ceilMode = false } = options;
   const args = [input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode] as const;
   return options.returnIndices ? aten.max_pool1d_with_indices.default(...args) : aten.max_pool1d.default(...args);
 }
 export function maxPool2d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: Size, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(input: Tensor, kernelSize: Size, options: MaxPoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: Size,
+  options: MaxPoolOptions & { returnIndices?: boolean } = {},
+): Tensor | [Tensor, Tensor] {
   const { stride = null, padding = 0, dilation = 1, ceilMode = false } = options;
   const args = [input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode] as const;
   return options.returnIndices ? aten.max_pool2d_with_indices.default(...args) : aten.max_pool2d.default(...args);
@@ -214,10 +236,18 @@ export function batchNorm(
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
   return aten.batch_norm.default(input, weight, bias, runningMean, runningVar, training, momentum, eps, true);
 }
-export function layerNorm(input: Tensor, normalizedShape: readonly number[], options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}): Tensor {
+export function layerNorm(
+  input: Tensor,
+  normalizedShape: readonly number[],
+  options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {},
+): Tensor {
   return aten.layer_norm.default(input, normalizedShape, options.weight ?? null, options.bias ?? null, options.eps ?? 1e-5, true);
 }
-export function groupNorm(input: Tensor, numGroups: number, options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}): Tensor {
+export function groupNorm(
+  input: Tensor,
+  numGroups: number,
+  options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {},
+): Tensor {
   return aten.group_norm.default(input, numGroups, options.weight ?? null, options.bias ?? null, options.eps ?? 1e-5, true);
 }
 /** Zeroes elements with probability p while training, scaling the rest by 1/(1-p). */
@@ -234,7 +264,8 @@ export function embedding(
 ): Tensor {
   const { paddingIdx = null, maxNorm = null, normType = 2, scaleGradByFreq = false, sparse = false } = options;
   const rows = weight.size(0);
-  if (paddingIdx !== null && (paddingIdx >= rows || paddingIdx < -rows)) throw new RangeError(`embedding: paddingIdx must be within the ${rows} rows of weight, got ${paddingIdx}`);
+  if (paddingIdx !== null && (paddingIdx >= rows || paddingIdx < -rows))
+    throw new RangeError(`embedding: paddingIdx must be within the ${rows} rows of weight, got ${paddingIdx}`);
   const padding = paddingIdx === null ? -1 : paddingIdx < 0 ? paddingIdx + rows : paddingIdx;
   if (maxNorm !== null) aten.embedding_renorm_.default(weight.detach(), input.contiguous(), maxNorm, normType);
   return aten.embedding.default(weight, input, padding, scaleGradByFreq, sparse);
@@ -247,7 +278,11 @@ export function linear(input: Tensor, weight: Tensor, options: { bias?: Tensor |
 // ---- shapes and vectors ------------------------------------------------------------------------
 
 /** Pads the last dimensions: `pad` lists (left, right) pairs from the last dimension backwards. */
-export function pad(input: Tensor, padding: readonly number[], options: { mode?: 'constant' | 'reflect' | 'replicate' | 'circular'; value?: number } = {}): Tensor {
+export function pad(
+  input: Tensor,
+  padding: readonly number[],
+  options: { mode?: 'constant' | 'reflect' | 'replicate' | 'circular'; value?: number } = {},
+): Tensor {
   const mode = oneOf(options.mode, ['constant', 'reflect', 'replicate', 'circular'], 'constant', 'pad: mode');
   if (mode === 'constant') return aten.constant_pad_nd.default(input, padding, options.value ?? 0);
   return aten.pad.default(input, padding, mode, null);
@@ -263,19 +298,26 @@ export interface InterpolateOptions {
 /** Resizes the spatial dimensions (after batch and channel). */
 export function interpolate(input: Tensor, options: InterpolateOptions): Tensor {
   const spatial = input.dim() - 2;
-  if (spatial < 1 || spatial > 3) throw new TypeError(`interpolate: input must be 3-D, 4-D or 5-D (batch, channels, ...), got ${input.dim()}-D`);
+  if (spatial < 1 || spatial > 3)
+    throw new TypeError(`interpolate: input must be 3-D, 4-D or 5-D (batch, channels, ...), got ${input.dim()}-D`);
   const mode = oneOf(options.mode, ['nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'], 'nearest', 'interpolate: mode');
   const expand = <T>(value: T | readonly T[]): T[] => (Array.isArray(value) ? [...(value as T[])] : Array<T>(spatial).fill(value as T));
-  if ((options.size == null) === (options.scaleFactor == null)) throw new TypeError('interpolate: give exactly one of size and scaleFactor');
+  if ((options.size == null) === (options.scaleFactor == null))
+    throw new TypeError('interpolate: give exactly one of size and scaleFactor');
   const size = options.size != null ? expand(options.size) : null;
   const scales = options.scaleFactor != null ? expand(options.scaleFactor) : null;
   const outSize = size ?? input.shape.slice(2).map((n, i) => Math.floor(n * scales![i]!));
   if (mode === 'area') {
-    return spatial === 1 ? aten.adaptive_avg_pool1d.default(input, outSize) : spatial === 2 ? aten.adaptive_avg_pool2d.default(input, outSize) : aten.adaptive_avg_pool3d.default(input, outSize);
+    return spatial === 1
+      ? aten.adaptive_avg_pool1d.default(input, outSize)
+      : spatial === 2
+        ? aten.adaptive_avg_pool2d.default(input, outSize)
+        : aten.adaptive_avg_pool3d.default(input, outSize);
   }
   const alignCorners = options.alignCorners ?? false;
   const wanted: Record<string, number> = { linear: 1, bilinear: 2, bicubic: 2, trilinear: 3 };
-  if (mode !== 'nearest' && wanted[mode] !== spatial) throw new TypeError(`interpolate: mode '${mode}' needs ${wanted[mode]} spatial dimensions, got ${spatial}`);
+  if (mode !== 'nearest' && wanted[mode] !== spatial)
+    throw new TypeError(`interpolate: mode '${mode}' needs ${wanted[mode]} spatial dimensions, got ${spatial}`);
   switch (mode) {
     case 'nearest':
       return spatial === 1

@@ -8,6 +8,7 @@
 #include "binding/hot_ops.h"
 #include "binding/node_api.h"
 #include "binding/op_call.h"
+#include "binding/optimizer_wrap.h"
 #include "binding/runtime_binding.h"
 #include "binding/serialize.h"
 #include "binding/tensor_wrap.h"
@@ -47,6 +48,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initRuntime(env, exports);
   initHotOps(env, exports);
   initSerialize(env, exports);
+  OptimizerWrap::Init(env, exports);
+  initGradClipping(env, exports);
   exports.Set("setClasses", Napi::Function::New<setClasses>(env, "setClasses"));
   return exports;
 }

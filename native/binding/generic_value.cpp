@@ -13,7 +13,8 @@ namespace {
 constexpr int kMaxDepth = 64;  // nesting deeper than this is almost surely a cycle
 
 c10::IValue convert(Napi::Value value, int depth, const std::string& path) {
-  if (depth > kMaxDepth) throw torchError(value.Env(), "cannot save " + path + ": nested more than 64 levels (a cycle?)");
+  if (depth > kMaxDepth)
+    throw torchError(value.Env(), "cannot save " + path + ": nested more than 64 levels (a cycle?)");
   if (value.IsNull() || value.IsUndefined()) return c10::IValue();
   if (value.IsBoolean()) return value.As<Napi::Boolean>().Value();
   if (value.IsNumber()) {
@@ -30,7 +31,8 @@ c10::IValue convert(Napi::Value value, int depth, const std::string& path) {
     Napi::Array array = value.As<Napi::Array>();
     c10::impl::GenericList list(c10::AnyType::get());
     list.reserve(array.Length());
-    for (uint32_t i = 0; i < array.Length(); ++i) list.push_back(convert(array[i], depth + 1, path + "[" + std::to_string(i) + "]"));
+    for (uint32_t i = 0; i < array.Length(); ++i)
+      list.push_back(convert(array[i], depth + 1, path + "[" + std::to_string(i) + "]"));
     return list;
   }
   if (value.IsObject() && !value.IsFunction() && !value.IsTypedArray() && !value.IsArrayBuffer()) {
@@ -43,8 +45,9 @@ c10::IValue convert(Napi::Value value, int depth, const std::string& path) {
     }
     return dict;
   }
-  throw torchError(value.Env(), "cannot save " + path + ": " + describeJsValue(value) +
-                                    " (tensors, numbers, strings, booleans, null, arrays and plain objects can be saved)");
+  throw torchError(value.Env(),
+                   "cannot save " + path + ": " + describeJsValue(value) +
+                       " (tensors, numbers, strings, booleans, null, arrays and plain objects can be saved)");
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "binding/op_call.h"
 
-
 #include <sstream>
 
 #include "binding/errors.h"

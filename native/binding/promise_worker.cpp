@@ -7,7 +7,9 @@
 namespace nodetorch {
 
 PromiseWorker::PromiseWorker(Napi::Env env, const char* name)
-    : Napi::AsyncWorker(env, name), gradEnabled_(at::GradMode::is_enabled()), deferred_(Napi::Promise::Deferred::New(env)) {}
+    : Napi::AsyncWorker(env, name),
+      gradEnabled_(at::GradMode::is_enabled()),
+      deferred_(Napi::Promise::Deferred::New(env)) {}
 
 void PromiseWorker::Execute() {
   try {
