@@ -42,6 +42,7 @@ export { ops } from './ops/surface.js';
 export { tensordot } from './tensor/functional.js';
 export { save, load } from './io/serialization.js';
 export type { Saveable, LoadOptions } from './io/serialization.js';
+export { saveSafetensors, loadSafetensors, safetensorsMetadata, serializeSafetensors, parseSafetensors } from './io/safetensors.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export type { AtenOps, TorchFunctions, TensorMethods } from './ops/types.generated.js';

@@ -56,6 +56,12 @@ const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.to
  */
 export class ParamGroup {
   readonly params: Tensor[];
+  /** Every optimizer has a learning rate. */
+  declare lr: number;
+  /** SGD and RMSprop. */
+  declare momentum?: number;
+  /** Adam and AdamW. */
+  declare betas?: [number, number];
   [option: string]: unknown;
 
   constructor(params: Tensor[], options: Record<string, OptionValue>, owner: Optimizer, index: number) {

@@ -1,7 +1,9 @@
 #include "binding/optimizer_wrap.h"
 
+// clip_grad.h uses torch:: ops without including them.
+#include <torch/types.h>
+
 #include <torch/nn/utils/clip_grad.h>
-#include <torch/types.h>  // clip_grad.h uses torch:: ops without including them
 
 #include "binding/errors.h"
 #include "binding/js_convert.h"
