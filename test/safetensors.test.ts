@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../lib/index.ts';
+import { SafetensorsError } from '../lib/io/safetensors-header.ts';
 import {
-  SafetensorsError,
   loadSafetensors,
   loadSafetensorsSync,
   parseSafetensors,
@@ -19,7 +19,7 @@ import {
   safetensorsMetadata,
   safetensorsMetadataSync,
   serializeSafetensors,
-} from '../lib/io/index.ts';
+} from '../lib/io/safetensors.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/safetensors/', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../scripts/golden/safetensors_cases.py', import.meta.url));
@@ -280,8 +280,9 @@ test('safetensors: each malformed file is a SafetensorsError naming the file and
   for (const [label, bytes, problem, { headerOk } = {}] of BAD) {
     const file = scratchFile(label.replace(/\W+/g, '-'));
     fs.writeFileSync(file, bytes);
-    const check = (error: unknown): boolean => {
-      assert.ok(error instanceof SafetensorsError, `${label}: ${String(error)}`);
+    const check = (caught: unknown): boolean => {
+      assert.ok(caught instanceof SafetensorsError, `${label}: ${String(caught)}`);
+      const error = caught;
       assert.equal(error.source, file, label);
       assert.ok(error.message.startsWith(`safetensors ${file}: `), `${label}: ${error.message}`);
       assert.match(error.message, problem, label);

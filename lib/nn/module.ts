@@ -1,0 +1,318 @@
+/**
+ * torch.nn.Module in TypeScript: a tree of modules owning parameters and buffers, with PyTorch's
+ * traversal, train/eval, device/dtype moves, state dicts and forward hooks.
+ */
+import { aten } from '../ops/surface.js';
+import { noGrad } from '../tensor/autograd.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { DType, Device } from '../tensor/types.js';
+
+/** A function called after a module's forward: it may return a replacement output. */
+export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
+/** A function called before a module's forward: it may return replacement inputs (an array). */
+export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | void;
+
+/** Removes a hook it was returned for. */
+export interface HookHandle {
+  remove(): void;
+}
+
+/** What loadStateDict found that did not line up. */
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/** Options of `Module.to`. */
+export interface ModuleToOptions {
+  device?: Device;
+  dtype?: DType;
+}
+
+const FLOATING = new Set(['float16', 'bfloat16', 'float32', 'float64']);
+
+/**
+ * Base class of every layer and model. Subclasses register children, parameters and buffers, and
+ * implement `forward`; calling `forward` runs the registered hooks around it.
+ */
+export abstract class Module {
+  /** True in training mode (dropout active, batch norm updating statistics). */
+  training = true;
+  private readonly parameters_ = new Map<string, Tensor | null>();
+  private readonly buffers_ = new Map<string, Tensor | null>();
+  private readonly nonPersistent = new Set<string>();
+  private readonly children_ = new Map<string, Module | null>();
+  private readonly forwardHooks = new Set<ForwardHook>();
+  private readonly forwardPreHooks = new Set<ForwardPreHook>();
+
+  constructor() {
+    // Wrap the subclass's forward so hooks run however it is called (prototype methods exist already).
+    const forward = this.forward as (...inputs: unknown[]) => unknown;
+    Object.defineProperty(this, 'forward', {
+      value: (...inputs: unknown[]) => (this.forwardHooks.size || this.forwardPreHooks.size ? this.callWithHooks(forward, inputs) : forward.apply(this, inputs)),
+      writable: true,
+      configurable: true,
+    });
+  }
+
+  /** The computation; takes and returns whatever the module works on. */
+  abstract forward(...inputs: never[]): unknown;
+
+  // ---- registration ------------------------------------------------------------------------
+
+  /** Adds a child module under `name` and returns it (so fields can be initialized in one line). */
+  registerModule<M extends Module | null>(name: string, module: M): M {
+    this.checkName(name, 'module');
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`registerModule('${name}'): expected a Module, got ${typeof module}`);
+    this.children_.set(name, module);
+    return module;
+  }
+
+  /** Adds a parameter under `name` (setting requiresGrad unless it is already set on a float tensor) and returns it. */
+  registerParameter<T extends Tensor | null>(name: string, param: T): T {
+    this.checkName(name, 'parameter');
+    if (param !== null) {
+      if (!(param instanceof Tensor)) throw new TypeError(`registerParameter('${name}'): expected a Tensor, got ${typeof param}`);
+      if (!param.isLeaf) throw new Error(`registerParameter('${name}'): a parameter must be a leaf tensor (use .detach())`);
+      if (FLOATING.has(param.dtype) || param.dtype.startsWith('complex')) param.requiresGrad = true;
+    }
+    this.parameters_.set(name, param);
+    return param;
+  }
+
+  /** Adds a buffer (state that is not trained, like running statistics) and returns it. */
+  registerBuffer<T extends Tensor | null>(name: string, buffer: T, options: { persistent?: boolean } = {}): T {
+    this.checkName(name, 'buffer');
+    if (buffer !== null && !(buffer instanceof Tensor)) throw new TypeError(`registerBuffer('${name}'): expected a Tensor, got ${typeof buffer}`);
+    this.buffers_.set(name, buffer);
+    if (options.persistent === false) this.nonPersistent.add(name);
+    else this.nonPersistent.delete(name);
+    return buffer;
+  }
+
+  private checkName(name: string, what: string): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) throw new TypeError(`${what} name must be a non-empty string without '.', got '${name}'`);
+    const taken = [this.parameters_, this.buffers_, this.children_].some((map) => map.has(name));
+    if (taken) throw new Error(`${this.constructor.name} already has a member named '${name}'`);
+  }
+
+  // ---- traversal ---------------------------------------------------------------------------
+
+  /** Direct children with their names. */
+  *namedChildren(): IterableIterator<[string, Module]> {
+    for (const [name, child] of this.children_) if (child) yield [name, child];
+  }
+  *children(): IterableIterator<Module> {
+    for (const [, child] of this.namedChildren()) yield child;
+  }
+  /** This module and every descendant, with dotted names ('' for this one); each module once. */
+  *namedModules(prefix = '', seen = new Set<Module>()): IterableIterator<[string, Module]> {
+    if (seen.has(this)) return;
+    seen.add(this);
+    yield [prefix, this];
+    for (const [name, child] of this.namedChildren()) yield* child.namedModules(prefix ? `${prefix}.${name}` : name, seen);
+  }
+  *modules(): IterableIterator<Module> {
+    for (const [, module] of this.namedModules()) yield module;
+  }
+  /** Parameters with dotted names, each tensor once (shared parameters are listed at their first name). */
+  *namedParameters(options: { prefix?: string; recurse?: boolean } = {}): IterableIterator<[string, Tensor]> {
+    yield* this.namedMembers((m) => m.parameters_, options);
+  }
+  *parameters(options: { recurse?: boolean } = {}): IterableIterator<Tensor> {
+    for (const [, p] of this.namedParameters(options)) yield p;
+  }
+  *namedBuffers(options: { prefix?: string; recurse?: boolean } = {}): IterableIterator<[string, Tensor]> {
+    yield* this.namedMembers((m) => m.buffers_, options);
+  }
+  *buffers(options: { recurse?: boolean } = {}): IterableIterator<Tensor> {
+    for (const [, b] of this.namedBuffers(options)) yield b;
+  }
+
+  private *namedMembers(
+    members: (m: Module) => Map<string, Tensor | null>,
+    { prefix = '', recurse = true }: { prefix?: string; recurse?: boolean },
+  ): IterableIterator<[string, Tensor]> {
+    const seen = new Set<Tensor>();
+    const modules = recurse ? this.namedModules(prefix) : ([[prefix, this]] as Iterable<[string, Module]>);
+    for (const [modulePrefix, module] of modules) {
+      for (const [name, tensor] of members(module)) {
+        if (!tensor || seen.has(tensor)) continue;
+        seen.add(tensor);
+        yield [modulePrefix ? `${modulePrefix}.${name}` : name, tensor];
+      }
+    }
+  }
+
+  /** Number of parameter elements (only those requiring grad with `trainableOnly`). */
+  numParameters(options: { trainableOnly?: boolean } = {}): number {
+    let total = 0;
+    for (const p of this.parameters()) if (!options.trainableOnly || p.requiresGrad) total += p.numel();
+    return total;
+  }
+
+  // ---- modes and moves ---------------------------------------------------------------------
+
+  /** Sets training mode on this module and every descendant; returns this. */
+  train(mode = true): this {
+    for (const module of this.modules()) module.training = mode;
+    return this;
+  }
+  /** Evaluation mode: `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Calls `fn` on every descendant and then this module (children first, like PyTorch); returns this. */
+  apply(fn: (module: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /**
+   * Moves parameters and buffers to a device and/or casts floating ones to a dtype, in place: the
+   * tensor objects stay the same (so optimizers built earlier keep working), as in PyTorch.
+   */
+  to(target: Device | DType | ModuleToOptions): this {
+    const options: ModuleToOptions =
+      typeof target === 'object' ? target : target === 'cpu' || target === 'meta' || target.startsWith('cuda') ? { device: target as Device } : { dtype: target as DType };
+    if (options.dtype && !FLOATING.has(options.dtype)) throw new TypeError(`Module.to: only floating dtypes can be given, got '${options.dtype}'`);
+    noGrad(() => {
+      for (const tensor of [...this.parameters(), ...this.buffers()]) {
+        const dtype = options.dtype && FLOATING.has(tensor.dtype) ? options.dtype : undefined;
+        const moved = tensor.to({ device: options.device, dtype });
+        if (moved.device === tensor.device && moved.dtype === tensor.dtype) continue;
+        const grad = tensor.grad;
+        if (grad) tensor.grad = null;
+        aten.set_.source_Tensor(tensor, moved); // the same JS tensor, now over the moved storage
+        if (grad) tensor.grad = grad.to({ device: options.device, dtype });
+      }
+    });
+    return this;
+  }
+  /** `to({ device: 'cuda:N' })`. */
+  cuda(index = 0): this {
+    return this.to({ device: `cuda:${index}` });
+  }
+  cpu(): this {
+    return this.to({ device: 'cpu' });
+  }
+  float(): this {
+    return this.to({ dtype: 'float32' });
+  }
+  double(): this {
+    return this.to({ dtype: 'float64' });
+  }
+  half(): this {
+    return this.to({ dtype: 'float16' });
+  }
+
+  /** Clears the gradients of every parameter: to null by default, or to zeros. */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    for (const p of this.parameters()) {
+      if (!p.grad) continue;
+      if (options.setToNone ?? true) p.grad = null;
+      else p.grad.zero_();
+    }
+  }
+
+  // ---- state dicts -------------------------------------------------------------------------
+
+  /**
+   * Parameters and persistent buffers by dotted name, detached but sharing memory, in registration
+   * order: what `torch.save(model.stateDict(), path)` writes and Python's load_state_dict reads.
+   */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [prefix, module] of this.namedModules()) {
+      const key = (name: string) => (prefix ? `${prefix}.${name}` : name);
+      for (const [name, p] of module.parameters_) if (p) out[key(name)] = p.detach();
+      for (const [name, b] of module.buffers_) if (b && !module.nonPersistent.has(name)) out[key(name)] = b.detach();
+    }
+    return out;
+  }
+
+  /**
+   * Copies values from a state dict into the parameters and buffers, in place. With `strict`
+   * (the default) missing or unexpected keys are an error listing them; a shape mismatch always is.
+   * Nothing is copied unless everything checks out.
+   */
+  loadStateDict(stateDict: Record<string, Tensor> | Map<string, Tensor>, options: { strict?: boolean } = {}): LoadStateDictResult {
+    const given = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in given));
+    const unexpectedKeys = Object.keys(given).filter((k) => !(k in own));
+    if ((options.strict ?? true) && (missingKeys.length || unexpectedKeys.length)) {
+      const parts = [];
+      if (missingKeys.length) parts.push(`missing keys: ${missingKeys.map((k) => `"${k}"`).join(', ')}`);
+      if (unexpectedKeys.length) parts.push(`unexpected keys: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}`);
+      throw new Error(`Error(s) in loading state dict for ${this.constructor.name}: ${parts.join('; ')}`);
+    }
+    const pairs: [Tensor, Tensor, string][] = [];
+    for (const [key, target] of Object.entries(own)) {
+      const source = given[key];
+      if (!source) continue;
+      if (!(source instanceof Tensor)) throw new TypeError(`loadStateDict: "${key}" is not a Tensor`);
+      if (source.shape.join() !== target.shape.join()) {
+        throw new Error(`size mismatch for ${key}: copying a param with shape [${source.shape.join(', ')}] from checkpoint, the shape in current model is [${target.shape.join(', ')}]`);
+      }
+      pairs.push([target, source, key]);
+    }
+    noGrad(() => {
+      for (const [target, source] of pairs) target.copy_(source);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- hooks -------------------------------------------------------------------------------
+
+  /** Calls `hook(module, inputs, output)` after every forward; a non-undefined return replaces the output. */
+  registerForwardHook(hook: ForwardHook): HookHandle {
+    this.forwardHooks.add(hook);
+    return { remove: () => void this.forwardHooks.delete(hook) };
+  }
+  /** Calls `hook(module, inputs)` before every forward; an array return replaces the inputs. */
+  registerForwardPreHook(hook: ForwardPreHook): HookHandle {
+    this.forwardPreHooks.add(hook);
+    return { remove: () => void this.forwardPreHooks.delete(hook) };
+  }
+  /** Whether any hook is registered on this module (native fast paths step aside then). */
+  protected get hasHooks(): boolean {
+    return this.forwardHooks.size > 0 || this.forwardPreHooks.size > 0;
+  }
+
+  private callWithHooks(forward: (...inputs: unknown[]) => unknown, inputs: unknown[]): unknown {
+    let args = inputs;
+    for (const hook of this.forwardPreHooks) {
+      const replaced = hook(this, args);
+      if (replaced !== undefined) args = replaced;
+    }
+    let output = forward.apply(this, args);
+    for (const hook of this.forwardHooks) {
+      const replaced = hook(this, args, output);
+      if (replaced !== undefined) output = replaced;
+    }
+    return output;
+  }
+
+  // ---- printing ----------------------------------------------------------------------------
+
+  /** Extra text inside the parentheses of this module's line, like PyTorch's extra_repr. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** Prints the module tree like PyTorch. */
+  toString(): string {
+    const children = [...this.namedChildren()].map(([name, child]) => `(${name}): ${child.toString().replace(/\n/g, '\n  ')}`);
+    const name = this.constructor.name;
+    if (children.length === 0) return `${name}(${this.extraRepr()})`;
+    const extra = this.extraRepr();
+    return `${name}(\n  ${[...(extra ? [extra] : []), ...children].join('\n  ')}\n)`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
