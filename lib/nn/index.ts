@@ -1,3 +1,21 @@
-/** torch.nn (modules come with the next issue; the functional API is here). */
+/** torch.nn: modules, layers, losses, initializers, the functional API and utilities. */
 export * as functional from './functional.js';
+export * as init from './init.js';
 export * as utils from './utils.js';
+export { Module } from './module.js';
+export type { ForwardHook, ForwardPreHook, HookHandle, LoadStateDictResult, ModuleToOptions } from './module.js';
+export { summary } from './summary.js';
+export { Identity, Linear, Bilinear, Flatten, Unflatten } from './layers/linear.js';
+export type { FactoryOptions } from './layers/linear.js';
+export { ReLU, LeakyReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, Dropout } from './layers/activation.js';
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d } from './layers/conv.js';
+export type { ConvLayerOptions, ConvTransposeLayerOptions } from './layers/conv.js';
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d } from './layers/pooling.js';
+export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, Embedding } from './layers/normalization.js';
+export type { BatchNormOptions } from './layers/normalization.js';
+export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
+export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
+export { RNN, LSTM, GRU } from './layers/rnn.js';
+export type { RNNOptions } from './layers/rnn.js';
+export { MultiheadAttention, TransformerEncoderLayer, TransformerEncoder } from './layers/transformer.js';
+export type { MultiheadAttentionOptions, TransformerEncoderLayerOptions, AttentionForwardOptions } from './layers/transformer.js';

@@ -316,3 +316,12 @@ export abstract class Module {
     return this.toString();
   }
 }
+
+/** A value as Python's repr would print it in a module line (True, None, 1e-05). */
+export function pyRepr(value: unknown): string {
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'number' && value !== 0 && Math.abs(value) < 1e-4) return value.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return String(value);
+}

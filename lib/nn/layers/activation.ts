@@ -1,0 +1,93 @@
+/** Activation layers over torch.nn.functional. */
+import type { Tensor } from '../../tensor/tensor.js';
+import type { DType } from '../../tensor/types.js';
+import * as F from '../functional.js';
+import { Module, pyRepr } from '../module.js';
+
+export class ReLU extends Module {
+  constructor(readonly inplace = false) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.relu(input, { inplace: this.inplace });
+  }
+}
+export class LeakyReLU extends Module {
+  constructor(
+    readonly negativeSlope = 0.01,
+    readonly inplace = false,
+  ) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.leakyRelu(input, { negativeSlope: this.negativeSlope, inplace: this.inplace });
+  }
+  override extraRepr(): string {
+    return `negative_slope=${this.negativeSlope}`;
+  }
+}
+export class GELU extends Module {
+  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.gelu(input, { approximate: this.approximate });
+  }
+}
+export class SiLU extends Module {
+  forward(input: Tensor): Tensor {
+    return F.silu(input);
+  }
+}
+export class Tanh extends Module {
+  forward(input: Tensor): Tensor {
+    return input.tanh();
+  }
+}
+export class Sigmoid extends Module {
+  forward(input: Tensor): Tensor {
+    return input.sigmoid();
+  }
+}
+export class Softmax extends Module {
+  constructor(
+    readonly dim: number,
+    readonly dtype?: DType,
+  ) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.softmax(input, this.dim, { dtype: this.dtype });
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+export class LogSoftmax extends Module {
+  constructor(readonly dim: number) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.logSoftmax(input, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/** Zeroes elements with probability p in training mode (and scales the rest by 1/(1-p)). */
+export class Dropout extends Module {
+  constructor(
+    readonly p = 0.5,
+    readonly inplace = false,
+  ) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`Dropout: p must be between 0 and 1, got ${p}`);
+  }
+  forward(input: Tensor): Tensor {
+    return F.dropout(input, { p: this.p, training: this.training, inplace: this.inplace });
+  }
+  override extraRepr(): string {
+    return `p=${this.p}, inplace=${pyRepr(this.inplace)}`;
+  }
+}

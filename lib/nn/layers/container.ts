@@ -1,0 +1,110 @@
+/** Containers: Sequential, ModuleList, ModuleDict. */
+import { Module } from '../module.js';
+
+/** Runs its modules in order, feeding each one's output to the next. */
+export class Sequential extends Module {
+  private readonly layers: Module[] = [];
+
+  constructor(...modules: Module[]) {
+    super();
+    modules.forEach((module) => this.append(module));
+  }
+
+  /** Adds a module at the end; returns this. */
+  append(module: Module): this {
+    this.registerModule(String(this.layers.length), module);
+    this.layers.push(module);
+    return this;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): Module {
+    const module = this.layers[index < 0 ? index + this.layers.length : index];
+    if (!module) throw new RangeError(`Sequential: index ${index} is out of range for ${this.layers.length} modules`);
+    return module;
+  }
+
+  get length(): number {
+    return this.layers.length;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.layers[Symbol.iterator]();
+  }
+
+  forward(input: unknown): unknown {
+    let output = input;
+    for (const layer of this.layers) output = (layer.forward as (x: unknown) => unknown)(output);
+    return output;
+  }
+}
+
+/** Holds modules in a list so they are registered (their parameters are found); has no forward. */
+export class ModuleList extends Module {
+  private readonly items: Module[] = [];
+
+  constructor(modules: Iterable<Module> = []) {
+    super();
+    for (const module of modules) this.append(module);
+  }
+  append(module: Module): this {
+    this.registerModule(String(this.items.length), module);
+    this.items.push(module);
+    return this;
+  }
+  extend(modules: Iterable<Module>): this {
+    for (const module of modules) this.append(module);
+    return this;
+  }
+  at(index: number): Module {
+    const module = this.items[index < 0 ? index + this.items.length : index];
+    if (!module) throw new RangeError(`ModuleList: index ${index} is out of range for ${this.items.length} modules`);
+    return module;
+  }
+  get length(): number {
+    return this.items.length;
+  }
+  [Symbol.iterator](): Iterator<Module> {
+    return this.items[Symbol.iterator]();
+  }
+  forward(): never {
+    throw new Error('ModuleList has no forward: iterate over it in the parent module');
+  }
+}
+
+/** Holds modules by name so they are registered; has no forward. */
+export class ModuleDict extends Module {
+  private readonly items = new Map<string, Module>();
+
+  constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
+    super();
+    const entries = Symbol.iterator in Object(modules) ? (modules as Iterable<[string, Module]>) : Object.entries(modules);
+    for (const [name, module] of entries) this.set(name, module);
+  }
+  set(name: string, module: Module): this {
+    this.registerModule(name, module);
+    this.items.set(name, module);
+    return this;
+  }
+  get(name: string): Module | undefined {
+    return this.items.get(name);
+  }
+  has(name: string): boolean {
+    return this.items.has(name);
+  }
+  keys(): IterableIterator<string> {
+    return this.items.keys();
+  }
+  values(): IterableIterator<Module> {
+    return this.items.values();
+  }
+  entries(): IterableIterator<[string, Module]> {
+    return this.items.entries();
+  }
+  get size(): number {
+    return this.items.size;
+  }
+  forward(): never {
+    throw new Error('ModuleDict has no forward: use its modules in the parent module');
+  }
+}

@@ -1,0 +1,144 @@
+/** Recurrent layers: RNN, LSTM and GRU (multi-layer, bidirectional, batchFirst) over ATen's fused kernels. */
+import { aten } from '../../ops/surface.js';
+import { empty, zeros } from '../../tensor/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import * as init from '../init.js';
+import { Module } from '../module.js';
+import { positiveInt, type FactoryOptions } from './linear.js';
+
+/** Options shared by RNN, LSTM and GRU. */
+export interface RNNOptions extends FactoryOptions {
+  numLayers?: number;
+  bias?: boolean;
+  /** Input and output are (batch, seq, feature) instead of (seq, batch, feature). */
+  batchFirst?: boolean;
+  /** Dropout between layers (training only). */
+  dropout?: number;
+  bidirectional?: boolean;
+}
+
+abstract class RNNBase extends Module {
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  /** The weights in ATen's order: per layer and direction w_ih, w_hh, (b_ih, b_hh). */
+  protected readonly flatWeights: Tensor[] = [];
+
+  protected constructor(
+    gates: number,
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    options: RNNOptions,
+  ) {
+    super();
+    const name = this.constructor.name;
+    positiveInt(name, 'inputSize', inputSize);
+    positiveInt(name, 'hiddenSize', hiddenSize);
+    this.numLayers = positiveInt(name, 'numLayers', options.numLayers ?? 1);
+    this.bias = options.bias ?? true;
+    this.batchFirst = options.batchFirst ?? false;
+    this.dropout = options.dropout ?? 0;
+    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new RangeError(`${name}: dropout must be between 0 and 1, got ${this.dropout}`);
+    this.bidirectional = options.bidirectional ?? false;
+    const factory = { device: options.device, dtype: options.dtype };
+    const directions = this.bidirectional ? 2 : 1;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      for (let direction = 0; direction < directions; direction++) {
+        const suffix = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
+        const layerInput = layer === 0 ? inputSize : hiddenSize * directions;
+        this.flatWeights.push(this.registerParameter(`weight_ih${suffix}`, empty([gates * hiddenSize, layerInput], factory)));
+        this.flatWeights.push(this.registerParameter(`weight_hh${suffix}`, empty([gates * hiddenSize, hiddenSize], factory)));
+        if (this.bias) {
+          this.flatWeights.push(this.registerParameter(`bias_ih${suffix}`, empty([gates * hiddenSize], factory)));
+          this.flatWeights.push(this.registerParameter(`bias_hh${suffix}`, empty([gates * hiddenSize], factory)));
+        }
+      }
+    }
+    this.resetParameters();
+  }
+
+  /** PyTorch's reset_parameters: every weight U(-1/sqrt(hidden), 1/sqrt(hidden)), in registration order. */
+  resetParameters(): void {
+    const bound = 1 / Math.sqrt(this.hiddenSize);
+    for (const weight of this.parameters()) init.uniform_(weight, -bound, bound);
+  }
+
+  /** A zero initial state of shape (layers * directions, batch, hidden). */
+  protected zeroState(input: Tensor): Tensor {
+    const batch = input.dim() === 3 ? input.size(this.batchFirst ? 0 : 1) : 1;
+    const shape = input.dim() === 3 ? [this.numLayers * (this.bidirectional ? 2 : 1), batch, this.hiddenSize] : [this.numLayers * (this.bidirectional ? 2 : 1), this.hiddenSize];
+    return zeros(shape, { dtype: input.dtype as never, device: input.device as never });
+  }
+
+  protected checkInput(input: Tensor): void {
+    if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`${this.constructor.name}: expected 2D or 3D input, got ${input.dim()}D`);
+    if (input.size(-1) !== this.inputSize) throw new RangeError(`${this.constructor.name}: input.size(-1) must be equal to inputSize. Expected ${this.inputSize}, got ${input.size(-1)}`);
+  }
+
+  /** Runs ATen's kernel on a batched (3-D) input, adding and removing the batch dim for 2-D input. */
+  protected batched<T>(input: Tensor, run: (batchedInput: Tensor, unbatched: boolean) => T): T {
+    this.checkInput(input);
+    const unbatched = input.dim() === 2;
+    return run(unbatched ? input.unsqueeze(this.batchFirst ? 0 : 1) : input, unbatched);
+  }
+
+  override extraRepr(): string {
+    const parts = [`${this.inputSize}, ${this.hiddenSize}`];
+    if (this.numLayers !== 1) parts.push(`num_layers=${this.numLayers}`);
+    if (this.batchFirst) parts.push('batch_first=True');
+    if (this.bidirectional) parts.push('bidirectional=True');
+    return parts.join(', ');
+  }
+}
+
+const unbatchOutput = (output: Tensor, unbatched: boolean, batchFirst: boolean) => (unbatched ? output.squeeze(batchFirst ? 0 : 1) : output);
+const unbatchState = (state: Tensor, unbatched: boolean) => (unbatched ? state.squeeze(1) : state);
+const batchState = (state: Tensor, unbatched: boolean) => (unbatched ? state.unsqueeze(1) : state);
+
+/** Elman RNN with tanh or ReLU. forward(input, h0?) -> [output, hN]. */
+export class RNN extends RNNBase {
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
+    super(1, inputSize, hiddenSize, options);
+    this.nonlinearity = options.nonlinearity ?? 'tanh';
+    if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') throw new TypeError(`RNN: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
+  }
+  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
+    return this.batched(input, (x, unbatched) => {
+      const hx = h0 ? batchState(h0, unbatched) : this.zeroState(x);
+      const kernel = this.nonlinearity === 'tanh' ? aten.rnn_tanh.input : aten.rnn_relu.input;
+      const [output, hN] = kernel(x, hx, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
+      return [unbatchOutput(output, unbatched, this.batchFirst), unbatchState(hN, unbatched)];
+    });
+  }
+}
+
+/** LSTM. forward(input, [h0, c0]?) -> [output, [hN, cN]]. */
+export class LSTM extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    super(4, inputSize, hiddenSize, options);
+  }
+  forward(input: Tensor, state?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+    return this.batched(input, (x, unbatched) => {
+      const hx = state ? state.map((s) => batchState(s, unbatched)) : [this.zeroState(x), this.zeroState(x)];
+      const [output, hN, cN] = aten.lstm.input(x, hx, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
+      return [unbatchOutput(output, unbatched, this.batchFirst), [unbatchState(hN, unbatched), unbatchState(cN, unbatched)]];
+    });
+  }
+}
+
+/** GRU. forward(input, h0?) -> [output, hN]. */
+export class GRU extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    super(3, inputSize, hiddenSize, options);
+  }
+  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
+    return this.batched(input, (x, unbatched) => {
+      const hx = h0 ? batchState(h0, unbatched) : this.zeroState(x);
+      const [output, hN] = aten.gru.input(x, hx, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
+      return [unbatchOutput(output, unbatched, this.batchFirst), unbatchState(hN, unbatched)];
+    });
+  }
+}
