@@ -185,7 +185,7 @@ export abstract class Module {
         if (moved.device === tensor.device && moved.dtype === tensor.dtype) continue;
         const grad = tensor.grad;
         if (grad) tensor.grad = null;
-        aten.set_.source_Tensor(tensor, moved); // the same JS tensor, now over the moved storage
+        aten.set_data.default(tensor, moved); // the same JS tensor (as param.data = ... in PyTorch)
         if (grad) tensor.grad = grad.to({ device: options.device, dtype });
       }
     });
