@@ -45,6 +45,7 @@ export type { Saveable, LoadOptions } from './io/serialization.js';
 export { saveSafetensors, loadSafetensors, safetensorsMetadata, serializeSafetensors, parseSafetensors } from './io/safetensors.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as jit from './jit/index.js';
 export type { AtenOps, TorchFunctions, TensorMethods } from './ops/types.generated.js';
 export type { Scalar, MemoryFormat } from './ops/spec.js';
 export * from './ops/functions.generated.js';

@@ -42,7 +42,14 @@ function build(spec: Spec): torch.nn.Module {
       return new nn.TransformerEncoder(new nn.TransformerEncoderLayer(d!, heads!, { dimFeedforward: ff }), layers!);
     }
     case 'SequentialCNN':
-      return new nn.Sequential(new nn.Conv2d(1, 3, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(3 * 4 * 4, 5), new nn.LogSoftmax(1));
+      return new nn.Sequential(
+        new nn.Conv2d(1, 3, 3, { padding: 1 }),
+        new nn.ReLU(),
+        new nn.MaxPool2d(2),
+        new nn.Flatten(),
+        new nn.Linear(3 * 4 * 4, 5),
+        new nn.LogSoftmax(1),
+      );
     case 'Activations':
       return new nn.Sequential(new nn.LeakyReLU(0.2), new nn.GELU(), new nn.SiLU(), new nn.Tanh(), new nn.Sigmoid(), new nn.Softmax(-1));
     default: {
@@ -78,13 +85,18 @@ for (const c of golden.forward) {
     const masks = Object.fromEntries(Object.entries(c.masks ?? {}).map(([k, v]) => [k, decode(v)]));
     const forward = module.forward as (...a: unknown[]) => unknown;
     const result =
-      c.ts.type === 'MultiheadAttention' ? (inputs.length === 1 ? forward(inputs[0], inputs[0], inputs[0]) : forward(...inputs, masks)) : forward(...inputs);
+      c.ts.type === 'MultiheadAttention'
+        ? inputs.length === 1
+          ? forward(inputs[0], inputs[0], inputs[0])
+          : forward(...inputs, masks)
+        : forward(...inputs);
     const outputs = flatOutputs(result);
     assert.equal(outputs.length, c.outputs.length, 'output count');
     outputs.forEach((out, i) => assertTensorClose(out, c.outputs[i]!, 1e-9, `output ${i}`));
     if (c.stateAfter) {
       const after = module.stateDict();
-      for (const [name, expected] of Object.entries(c.stateAfter)) assertTensorClose(after[name]!, expected, 1e-9, `${name} after the step`);
+      for (const [name, expected] of Object.entries(c.stateAfter))
+        assertTensorClose(after[name]!, expected, 1e-9, `${name} after the step`);
     }
     if (c.grads) {
       const leaves = inputs.filter((x) => x.requiresGrad);
@@ -115,10 +127,22 @@ class Net extends nn.Module {
 
 test('Module: traversal, counts, train/eval, apply, printing', () => {
   const net = new Net();
-  assert.deepEqual([...net.namedParameters()].map(([n]) => n), ['scale', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
-  assert.deepEqual([...net.namedBuffers()].map(([n]) => n), ['steps', 'cache']);
-  assert.deepEqual([...net.namedChildren()].map(([n]) => n), ['fc1', 'act', 'fc2']);
-  assert.deepEqual([...net.namedModules()].map(([n]) => n), ['', 'fc1', 'act', 'fc2']);
+  assert.deepEqual(
+    [...net.namedParameters()].map(([n]) => n),
+    ['scale', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'],
+  );
+  assert.deepEqual(
+    [...net.namedBuffers()].map(([n]) => n),
+    ['steps', 'cache'],
+  );
+  assert.deepEqual(
+    [...net.namedChildren()].map(([n]) => n),
+    ['fc1', 'act', 'fc2'],
+  );
+  assert.deepEqual(
+    [...net.namedModules()].map(([n]) => n),
+    ['', 'fc1', 'act', 'fc2'],
+  );
   assert.equal(net.numParameters(), 1 + 4 * 8 + 8 + 8 * 2 + 2);
   net.fc1.weight.requiresGrad = false;
   assert.equal(net.numParameters({ trainableOnly: true }), 1 + 8 + 16 + 2);
@@ -145,7 +169,10 @@ test('Module: stateDict excludes non-persistent buffers; loadStateDict reports a
   assert.deepEqual(other.loadStateDict(partial, { strict: false }), { missingKeys: ['fc2.bias'], unexpectedKeys: ['extra'] });
   const wrong = { ...net.stateDict(), 'fc1.bias': torch.zeros([3]) };
   const before = other.fc1.weight.toArray();
-  assert.throws(() => other.loadStateDict(wrong), /size mismatch for fc1.bias: copying a param with shape \[3\] from checkpoint, the shape in current model is \[8\]/);
+  assert.throws(
+    () => other.loadStateDict(wrong),
+    /size mismatch for fc1.bias: copying a param with shape \[3\] from checkpoint, the shape in current model is \[8\]/,
+  );
   assert.deepEqual(other.fc1.weight.toArray(), before, 'a failed load changes nothing');
 });
 
@@ -164,7 +191,10 @@ test('Module: to() keeps tensor identity so optimizers stay valid; zeroGrad', ()
   assert.equal(net.fc1.weight, weight);
   assert.equal(weight.dtype, 'float64');
   assert.equal(net.steps.dtype, 'float64');
-  net.forward(torch.randn([2, 4], { dtype: 'float64' })).sum().backward();
+  net
+    .forward(torch.randn([2, 4], { dtype: 'float64' }))
+    .sum()
+    .backward();
   opt.step();
   assert.ok(weight.grad);
   net.zeroGrad();
@@ -199,7 +229,10 @@ test('containers: Sequential, ModuleList, ModuleDict', () => {
   assert.throws(() => list.forward(), /ModuleList has no forward/);
   const dict = new nn.ModuleDict({ enc: new nn.Linear(1, 2), dec: new nn.Linear(2, 1) });
   assert.deepEqual([...dict.keys()], ['enc', 'dec']);
-  assert.deepEqual([...dict.namedParameters()].map(([n]) => n), ['enc.weight', 'enc.bias', 'dec.weight', 'dec.bias']);
+  assert.deepEqual(
+    [...dict.namedParameters()].map(([n]) => n),
+    ['enc.weight', 'enc.bias', 'dec.weight', 'dec.bias'],
+  );
 });
 
 test('layer argument errors are clear', () => {

@@ -10,6 +10,7 @@
 #include "binding/op_call.h"
 #include "binding/optimizer_wrap.h"
 #include "binding/runtime_binding.h"
+#include "binding/script_module_wrap.h"
 #include "binding/serialize.h"
 #include "binding/tensor_wrap.h"
 #include "core/caching_cpu_allocator.h"
@@ -50,6 +51,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initSerialize(env, exports);
   OptimizerWrap::Init(env, exports);
   initGradClipping(env, exports);
+  ScriptModuleWrap::Init(env, exports);
   exports.Set("setClasses", Napi::Function::New<setClasses>(env, "setClasses"));
   return exports;
 }

@@ -18,6 +18,8 @@ class TensorWrap;
 struct AddonState {
   /** The JS class results are created as (lib/tensor's Tensor, a subclass of NativeTensor). */
   Napi::FunctionReference tensorClass;
+  /** NativeScriptModule, which native code instantiates for torch.jit.load results. */
+  Napi::FunctionReference scriptModuleClass;
   /** lib/tensor's TorchError, thrown for every LibTorch failure. */
   Napi::FunctionReference torchErrorClass;
   StorageAccounting accounting;

@@ -81,22 +81,19 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
       if (value.IsNumber()) return c10::IValue(std::vector<double>{toDouble(value, param)});
       Napi::Array array = requireArray(value, param);
       std::vector<double> out;
-      for (uint32_t i = 0; i < array.Length(); ++i)
-        out.push_back(toDouble(array[i], param.at(i)));
+      for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(toDouble(array[i], param.at(i)));
       return c10::IValue(out);
     }
     case TypeKind::BoolType: {
       Napi::Array array = requireArray(value, param);
       c10::List<bool> out;
-      for (uint32_t i = 0; i < array.Length(); ++i)
-        out.push_back(toBool(array[i], param.at(i)));
+      for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(toBool(array[i], param.at(i)));
       return c10::IValue(out);
     }
     case TypeKind::TensorType: {
       Napi::Array array = requireArray(value, param);
       c10::List<at::Tensor> out;
-      for (uint32_t i = 0; i < array.Length(); ++i)
-        out.push_back(tensorArg(array[i], param.at(i)));
+      for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(tensorArg(array[i], param.at(i)));
       return c10::IValue(out);
     }
     case TypeKind::OptionalType: {
@@ -113,12 +110,12 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
       return c10::IValue(out);
     }
     default:
-      throw torchError(value.Env(), param.str() + ": lists of " + element->str() + " are not supported from JavaScript");
+      throw torchError(value.Env(),
+                       param.str() + ": lists of " + element->str() + " are not supported from JavaScript");
   }
 }
 
-c10::IValue convert(Napi::Value value, const c10::TypePtr& type, const c10::Argument* argument,
-                    const Param& param) {
+c10::IValue convert(Napi::Value value, const c10::TypePtr& type, const c10::Argument* argument, const Param& param) {
   switch (type->kind()) {
     case TypeKind::OptionalType:
       if (isNullish(value)) return c10::IValue();
@@ -136,9 +133,11 @@ c10::IValue convert(Napi::Value value, const c10::TypePtr& type, const c10::Argu
     case TypeKind::DeviceObjType: return parseNamed(value, param, parseDevice);
     case TypeKind::ListType: return listToIValue(value, type->expectRef<c10::ListType>(), argument, param);
     case TypeKind::GeneratorType:
-      typeError(value.Env(), param.str() + ": custom generators are not supported; pass null and seed with torch.manualSeed");
+      typeError(value.Env(),
+                param.str() + ": custom generators are not supported; pass null and seed with torch.manualSeed");
     default:
-      throw torchError(value.Env(), param.str() + ": values of type " + type->str() + " are not supported from JavaScript");
+      throw torchError(value.Env(),
+                       param.str() + ": values of type " + type->str() + " are not supported from JavaScript");
   }
 }
 
@@ -290,6 +289,21 @@ Napi::Value fromIValue(Napi::Env env, const c10::IValue& value) {
     Napi::Array array = Napi::Array::New(env, items.size());
     for (size_t i = 0; i < items.size(); ++i) array.Set(static_cast<uint32_t>(i), fromIValue(env, items[i]));
     return array;
+  }
+  if (value.isGenericDict()) {
+    // TorchScript dicts: string keys become an object, other keys a Map.
+    auto dict = value.toGenericDict();
+    bool stringKeys = true;
+    for (const auto& entry : dict) stringKeys = stringKeys && entry.key().isString();
+    if (stringKeys) {
+      Napi::Object object = Napi::Object::New(env);
+      for (const auto& entry : dict) object.Set(entry.key().toStringRef(), fromIValue(env, entry.value()));
+      return object;
+    }
+    Napi::Object map = env.Global().Get("Map").As<Napi::Function>().New({});
+    Napi::Function set = map.Get("set").As<Napi::Function>();
+    for (const auto& entry : dict) set.Call(map, {fromIValue(env, entry.key()), fromIValue(env, entry.value())});
+    return map;
   }
   throw torchError(env, "cannot return a value of type " + value.tagKind() + " to JavaScript");
 }

@@ -1,0 +1,2 @@
+/** torch.jit */
+export { load, ScriptModule } from './script-module.js';

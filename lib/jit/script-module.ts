@@ -1,0 +1,100 @@
+/**
+ * torch.jit: TorchScript modules saved by PyTorch (torch.jit.trace / torch.jit.script, then
+ * .save), loaded for inference and for fine-tuning with nodetorch's optimizers.
+ */
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { native } from '../native.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Device, DType } from '../tensor/types.js';
+
+interface NativeScriptModule {
+  runMethod(name: string, ...inputs: unknown[]): unknown;
+  runMethodAsync(name: string, ...inputs: unknown[]): Promise<unknown>;
+  namedParameters(): [string, Tensor][];
+  namedBuffers(): [string, Tensor][];
+  train(on: boolean): void;
+  isTraining(): boolean;
+  methodNames(): string[];
+  save(path: string): void;
+  to(target: string): void;
+}
+const jitNative = native as unknown as { jitLoad(path: string, device?: string): Promise<NativeScriptModule> };
+
+/**
+ * A loaded TorchScript module. Its parameters are the module's own tensors: an optimizer over
+ * `parameters()` trains the module, and `save` writes the trained weights.
+ */
+export class ScriptModule {
+  /** @internal */
+  constructor(private readonly module: NativeScriptModule) {}
+
+  /** Runs `forward` with tensors, numbers, arrays or objects as inputs. */
+  forward(...inputs: unknown[]): unknown {
+    return this.module.runMethod('forward', ...inputs);
+  }
+  /** `forward` on the libuv thread pool, leaving the event loop free. */
+  forwardAsync(...inputs: unknown[]): Promise<unknown> {
+    return this.module.runMethodAsync('forward', ...inputs);
+  }
+  /** Runs another exported method by name. */
+  runMethod(name: string, ...inputs: unknown[]): unknown {
+    return this.module.runMethod(name, ...inputs);
+  }
+  /** Names of the module's methods (forward included). */
+  methodNames(): string[] {
+    return this.module.methodNames();
+  }
+
+  *namedParameters(): IterableIterator<[string, Tensor]> {
+    yield* this.module.namedParameters();
+  }
+  *parameters(): IterableIterator<Tensor> {
+    for (const [, p] of this.module.namedParameters()) yield p;
+  }
+  *namedBuffers(): IterableIterator<[string, Tensor]> {
+    yield* this.module.namedBuffers();
+  }
+  /** Parameters and buffers by name (sharing memory with the module). */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries([...this.module.namedParameters(), ...this.module.namedBuffers()]);
+  }
+
+  get training(): boolean {
+    return this.module.isTraining();
+  }
+  train(mode = true): this {
+    this.module.train(mode);
+    return this;
+  }
+  eval(): this {
+    return this.train(false);
+  }
+  /** Moves (or casts) parameters and buffers in place. */
+  to(target: Device | DType): this {
+    this.module.to(target);
+    return this;
+  }
+
+  /** Saves the module (with its current weights) as a TorchScript archive, atomically. */
+  async save(file: string): Promise<void> {
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+    try {
+      this.module.save(temp);
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+}
+
+/** Loads a TorchScript file saved by PyTorch (or by ScriptModule.save), optionally onto a device. */
+export async function load(file: string, options: { mapLocation?: Device } = {}): Promise<ScriptModule> {
+  try {
+    return new ScriptModule(await jitNative.jitLoad(file, options.mapLocation));
+  } catch (error) {
+    (error as Error).message = `torch.jit.load(${file}): ${(error as Error).message}`;
+    throw error;
+  }
+}

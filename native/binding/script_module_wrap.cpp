@@ -1,0 +1,178 @@
+#include "binding/script_module_wrap.h"
+
+#include <torch/csrc/jit/serialization/import.h>
+
+#include "binding/addon_state.h"
+#include "binding/errors.h"
+#include "binding/generic_value.h"
+#include "binding/js_convert.h"
+#include "binding/promise_worker.h"
+#include "binding/tensor_wrap.h"
+#include "core/dtype.h"
+
+namespace nodetorch {
+namespace {
+
+// The arguments of a method call: info[first..] as IValues (tensors, numbers, lists, dicts...).
+std::vector<c10::IValue> methodInputs(const Napi::CallbackInfo& info, size_t first) {
+  std::vector<c10::IValue> inputs;
+  for (size_t i = first; i < info.Length(); ++i) inputs.push_back(genericToIValue(info[i]));
+  return inputs;
+}
+
+class LoadWorker : public PromiseWorker {
+ public:
+  LoadWorker(Napi::Env env, std::string path, c10::optional<c10::Device> device)
+      : PromiseWorker(env, "nodetorch:jit.load"), path_(std::move(path)), device_(device) {}
+
+ protected:
+  void Compute() override { module_ = torch::jit::load(path_, device_); }
+  Napi::Value Result(Napi::Env env) override { return ScriptModuleWrap::wrap(env, module_); }
+
+ private:
+  std::string path_;
+  c10::optional<c10::Device> device_;
+  torch::jit::Module module_;
+};
+
+class MethodWorker : public PromiseWorker {
+ public:
+  MethodWorker(Napi::Env env, torch::jit::Module module, std::string method, std::vector<c10::IValue> inputs)
+      : PromiseWorker(env, "nodetorch:jit.run"),
+        module_(std::move(module)),
+        method_(std::move(method)),
+        inputs_(std::move(inputs)) {}
+
+ protected:
+  void Compute() override { output_ = module_.get_method(method_)(std::move(inputs_)); }
+  Napi::Value Result(Napi::Env env) override { return fromIValue(env, output_); }
+
+ private:
+  torch::jit::Module module_;
+  std::string method_;
+  std::vector<c10::IValue> inputs_;
+  c10::IValue output_;
+};
+
+// jitLoad(path, device?) -> Promise<NativeScriptModule>
+Napi::Value jitLoad(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "path must be a string");
+    c10::optional<c10::Device> device;
+    if (info[1].IsString()) device = parseDevice(info[1].As<Napi::String>());
+    auto* worker = new LoadWorker(info.Env(), info[0].As<Napi::String>(), device);
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+  });
+}
+
+template <typename List>
+Napi::Value namedTensors(Napi::Env env, const List& list) {
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const auto& item : list) {
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(0u, item.name);
+    pair.Set(1u, TensorWrap::wrap(env, item.value));
+    out.Set(i++, pair);
+  }
+  return out;
+}
+
+}  // namespace
+
+void ScriptModuleWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls = DefineClass(env, "NativeScriptModule",
+                                   {
+                                       InstanceMethod<&ScriptModuleWrap::runMethod>("runMethod"),
+                                       InstanceMethod<&ScriptModuleWrap::runMethodAsync>("runMethodAsync"),
+                                       InstanceMethod<&ScriptModuleWrap::namedParameters>("namedParameters"),
+                                       InstanceMethod<&ScriptModuleWrap::namedBuffers>("namedBuffers"),
+                                       InstanceMethod<&ScriptModuleWrap::train>("train"),
+                                       InstanceMethod<&ScriptModuleWrap::isTraining>("isTraining"),
+                                       InstanceMethod<&ScriptModuleWrap::methodNames>("methodNames"),
+                                       InstanceMethod<&ScriptModuleWrap::save>("save"),
+                                       InstanceMethod<&ScriptModuleWrap::to>("to"),
+                                   });
+  AddonState::of(env).scriptModuleClass = Napi::Persistent(cls);
+  exports.Set("jitLoad", Napi::Function::New<jitLoad>(env, "jitLoad"));
+}
+
+Napi::Object ScriptModuleWrap::wrap(Napi::Env env, torch::jit::Module module) {
+  auto* owned = new torch::jit::Module(std::move(module));
+  return AddonState::of(env).scriptModuleClass.New(
+      {Napi::External<torch::jit::Module>::New(env, owned, [](Napi::Env, torch::jit::Module* m) { delete m; })});
+}
+
+ScriptModuleWrap::ScriptModuleWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ScriptModuleWrap>(info) {
+  if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "script modules come from torch.jit.load()");
+  module_ = *info[0].As<Napi::External<torch::jit::Module>>().Data();
+}
+
+// runMethod(name, ...inputs)
+Napi::Value ScriptModuleWrap::runMethod(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    std::string name = info[0].ToString();
+    auto method = module_.find_method(name);
+    if (!method) throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
+    return fromIValue(info.Env(), (*method)(methodInputs(info, 1)));
+  });
+}
+
+Napi::Value ScriptModuleWrap::runMethodAsync(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    std::string name = info[0].ToString();
+    if (!module_.find_method(name))
+      throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
+    auto* worker = new MethodWorker(info.Env(), module_, name, methodInputs(info, 1));
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+  });
+}
+
+Napi::Value ScriptModuleWrap::namedParameters(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, { return namedTensors(info.Env(), module_.named_parameters()); });
+}
+
+Napi::Value ScriptModuleWrap::namedBuffers(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, { return namedTensors(info.Env(), module_.named_buffers()); });
+}
+
+Napi::Value ScriptModuleWrap::train(const Napi::CallbackInfo& info) {
+  NT_GUARD(info, { module_.train(info[0].ToBoolean().Value()); });
+  return info.Env().Undefined();
+}
+
+Napi::Value ScriptModuleWrap::isTraining(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), module_.is_training());
+}
+
+Napi::Value ScriptModuleWrap::methodNames(const Napi::CallbackInfo& info) {
+  Napi::Array out = Napi::Array::New(info.Env());
+  uint32_t i = 0;
+  for (const auto& method : module_.get_methods()) out.Set(i++, method.name());
+  return out;
+}
+
+// save(path): PyTorch's TorchScript archive, loadable by torch.jit.load in Python.
+Napi::Value ScriptModuleWrap::save(const Napi::CallbackInfo& info) {
+  NT_GUARD(info, { module_.save(info[0].ToString().Utf8Value()); });
+  return info.Env().Undefined();
+}
+
+// to(device or dtype): moves parameters and buffers in place.
+Napi::Value ScriptModuleWrap::to(const Napi::CallbackInfo& info) {
+  NT_GUARD(info, {
+    std::string target = info[0].ToString();
+    if (target.rfind("cpu", 0) == 0 || target.rfind("cuda", 0) == 0) {
+      module_.to(parseDevice(target));
+    } else {
+      module_.to(parseDtype(target));
+    }
+  });
+  return info.Env().Undefined();
+}
+
+}  // namespace nodetorch
