@@ -9,7 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import * as torch from 'nodetorch';
 
-const { values: opts } = parseArgs({ options: { iterations: { type: 'string', default: '200000' }, size: { type: 'string', default: '4' }, json: { type: 'string' } } });
+const { values: opts } = parseArgs({
+  options: { iterations: { type: 'string', default: '200000' }, size: { type: 'string', default: '4' }, json: { type: 'string' } },
+});
 const iterations = Number(opts.iterations);
 const size = Number(opts.size);
 torch.setNumThreads(1);
@@ -50,12 +52,17 @@ print(sorted(rounds[1:])[2])
 `;
 try {
   const us = Number(execFileSync('/usr/bin/python3', ['-c', python], { encoding: 'utf8' }).trim());
-  rows.push([`Python torch ${execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim()}: a.add(b)`, us]);
+  rows.push([
+    `Python torch ${execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim()}: a.add(b)`,
+    us,
+  ]);
 } catch {
   rows.push(['Python torch: a.add(b)', NaN]);
 }
 
-console.log(`Per-call time of a ${size}-element float32 add on the CPU (1 thread), median of 5 rounds of ${iterations} calls; LibTorch ${torch.config().torchVersion}, Node ${process.version}\n`);
+console.log(
+  `Per-call time of a ${size}-element float32 add on the CPU (1 thread), median of 5 rounds of ${iterations} calls; LibTorch ${torch.config().torchVersion}, Node ${process.version}\n`,
+);
 console.log('| path | us per call |\n|---|---|');
 for (const [name, us] of rows) console.log(`| ${name} | ${Number.isNaN(us) ? 'n/a (no /usr/bin/python3 torch)' : us.toFixed(2)} |`);
 if (opts.json) (await import('node:fs')).writeFileSync(opts.json, JSON.stringify(Object.fromEntries(rows), null, 2));

@@ -247,3 +247,48 @@ test('layer argument errors are clear', () => {
   assert.throws(() => net.registerModule('fc1', new nn.ReLU()), /already has a member named 'fc1'/);
   assert.throws(() => net.registerParameter('a.b', torch.ones([1])), /without '\.'/);
 });
+
+test('a Sequential of built-in layers runs natively, with the same results as layer by layer', () => {
+  torch.manualSeed(3);
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 4, 3, { padding: 1 }),
+    new nn.BatchNorm2d(4),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Dropout(0.5),
+    new nn.Flatten(),
+    new nn.Linear(4 * 4 * 4, 6),
+    new nn.GELU(),
+    new nn.LayerNorm(6),
+    new nn.LogSoftmax(1),
+  );
+  assert.equal(model.runsNatively, true);
+  const x = torch.randn([3, 1, 8, 8]);
+  const layerByLayer = (input: torch.Tensor) =>
+    [...model].reduce((acc, layer) => (layer.forward as (t: torch.Tensor) => torch.Tensor)(acc), input);
+  model.eval();
+  const native = model.forward(x) as torch.Tensor;
+  const reference = layerByLayer(x);
+  assert.deepEqual(native.toArray(), reference.toArray());
+  // Training mode: batch norm updates its statistics and counts batches in the native path too.
+  model.train();
+  const bn = model.at(1) as torch.nn.BatchNorm2d;
+  model.forward(x);
+  assert.equal(bn.numBatchesTracked!.item(), 1);
+  assert.notDeepEqual(bn.runningMean!.toArray(), [0, 0, 0, 0]);
+  // Gradients flow through the native forward.
+  (model.forward(x) as torch.Tensor).sum().backward();
+  assert.ok((model.at(0) as torch.nn.Conv2d).weight.grad);
+  // A hook or a custom layer sends it back to layer-by-layer.
+  const handle = model.at(2).registerForwardHook(() => undefined);
+  assert.equal(model.runsNatively, false);
+  handle.remove();
+  assert.equal(model.runsNatively, true);
+  class Custom extends nn.Module {
+    forward(t: torch.Tensor) {
+      return t;
+    }
+  }
+  assert.equal(new nn.Sequential(new nn.ReLU(), new Custom()).runsNatively, false);
+  assert.throws(() => new nn.Sequential(new nn.BatchNorm2d(2)).forward(torch.ones([2, 2])), /BatchNorm2d: expected 4D input, got 2D/);
+});

@@ -6,6 +6,7 @@ import { aten } from '../ops/surface.js';
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType, Device } from '../tensor/types.js';
+import type { PlanStep } from './native-plan.js';
 
 /** A function called after a module's forward: it may return a replacement output. */
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
@@ -49,7 +50,8 @@ export abstract class Module {
     // Wrap the subclass's forward so hooks run however it is called (prototype methods exist already).
     const forward = this.forward as (...inputs: unknown[]) => unknown;
     Object.defineProperty(this, 'forward', {
-      value: (...inputs: unknown[]) => (this.forwardHooks.size || this.forwardPreHooks.size ? this.callWithHooks(forward, inputs) : forward.apply(this, inputs)),
+      value: (...inputs: unknown[]) =>
+        this.forwardHooks.size || this.forwardPreHooks.size ? this.callWithHooks(forward, inputs) : forward.apply(this, inputs),
       writable: true,
       configurable: true,
     });
@@ -63,7 +65,8 @@ export abstract class Module {
   /** Adds a child module under `name` and returns it (so fields can be initialized in one line). */
   registerModule<M extends Module | null>(name: string, module: M): M {
     this.checkName(name, 'module');
-    if (module !== null && !(module instanceof Module)) throw new TypeError(`registerModule('${name}'): expected a Module, got ${typeof module}`);
+    if (module !== null && !(module instanceof Module))
+      throw new TypeError(`registerModule('${name}'): expected a Module, got ${typeof module}`);
     this.children_.set(name, module);
     return module;
   }
@@ -83,7 +86,8 @@ export abstract class Module {
   /** Adds a buffer (state that is not trained, like running statistics) and returns it. */
   registerBuffer<T extends Tensor | null>(name: string, buffer: T, options: { persistent?: boolean } = {}): T {
     this.checkName(name, 'buffer');
-    if (buffer !== null && !(buffer instanceof Tensor)) throw new TypeError(`registerBuffer('${name}'): expected a Tensor, got ${typeof buffer}`);
+    if (buffer !== null && !(buffer instanceof Tensor))
+      throw new TypeError(`registerBuffer('${name}'): expected a Tensor, got ${typeof buffer}`);
     this.buffers_.set(name, buffer);
     if (options.persistent === false) this.nonPersistent.add(name);
     else this.nonPersistent.delete(name);
@@ -91,7 +95,8 @@ export abstract class Module {
   }
 
   private checkName(name: string, what: string): void {
-    if (typeof name !== 'string' || name === '' || name.includes('.')) throw new TypeError(`${what} name must be a non-empty string without '.', got '${name}'`);
+    if (typeof name !== 'string' || name === '' || name.includes('.'))
+      throw new TypeError(`${what} name must be a non-empty string without '.', got '${name}'`);
     const taken = [this.parameters_, this.buffers_, this.children_].some((map) => map.has(name));
     if (taken) throw new Error(`${this.constructor.name} already has a member named '${name}'`);
   }
@@ -176,8 +181,13 @@ export abstract class Module {
    */
   to(target: Device | DType | ModuleToOptions): this {
     const options: ModuleToOptions =
-      typeof target === 'object' ? target : target === 'cpu' || target === 'meta' || target.startsWith('cuda') ? { device: target as Device } : { dtype: target as DType };
-    if (options.dtype && !FLOATING.has(options.dtype)) throw new TypeError(`Module.to: only floating dtypes can be given, got '${options.dtype}'`);
+      typeof target === 'object'
+        ? target
+        : target === 'cpu' || target === 'meta' || target.startsWith('cuda')
+          ? { device: target as Device }
+          : { dtype: target as DType };
+    if (options.dtype && !FLOATING.has(options.dtype))
+      throw new TypeError(`Module.to: only floating dtypes can be given, got '${options.dtype}'`);
     noGrad(() => {
       for (const tensor of [...this.parameters(), ...this.buffers()]) {
         const dtype = options.dtype && FLOATING.has(tensor.dtype) ? options.dtype : undefined;
@@ -255,7 +265,9 @@ export abstract class Module {
       if (!source) continue;
       if (!(source instanceof Tensor)) throw new TypeError(`loadStateDict: "${key}" is not a Tensor`);
       if (source.shape.join() !== target.shape.join()) {
-        throw new Error(`size mismatch for ${key}: copying a param with shape [${source.shape.join(', ')}] from checkpoint, the shape in current model is [${target.shape.join(', ')}]`);
+        throw new Error(
+          `size mismatch for ${key}: copying a param with shape [${source.shape.join(', ')}] from checkpoint, the shape in current model is [${target.shape.join(', ')}]`,
+        );
       }
       pairs.push([target, source, key]);
     }
@@ -277,8 +289,16 @@ export abstract class Module {
     this.forwardPreHooks.add(hook);
     return { remove: () => void this.forwardPreHooks.delete(hook) };
   }
+  /**
+   * @internal This layer as one native plan step, or null when it has none (custom modules, or
+   * settings the native plan does not cover): a Sequential of steps runs its forward in C++.
+   */
+  nativeStep(): PlanStep | null {
+    return null;
+  }
+
   /** Whether any hook is registered on this module (native fast paths step aside then). */
-  protected get hasHooks(): boolean {
+  get hasHooks(): boolean {
     return this.forwardHooks.size > 0 || this.forwardPreHooks.size > 0;
   }
 

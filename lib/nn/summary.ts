@@ -42,7 +42,11 @@ export function summary(model: Module, ...inputs: unknown[]): string {
   }
   const total = model.numParameters();
   const trainable = model.numParameters({ trainableOnly: true });
-  const cells = rows.map((r) => [`${'  '.repeat(r.depth)}${r.type}${r.depth ? ` (${r.name})` : ''}`, r.outputShape, r.params ? r.params.toLocaleString('en-US') : '--']);
+  const cells = rows.map((r) => [
+    `${'  '.repeat(r.depth)}${r.type}${r.depth ? ` (${r.name})` : ''}`,
+    r.outputShape,
+    r.params ? r.params.toLocaleString('en-US') : '--',
+  ]);
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((cell, i) => (i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('   ');

@@ -11,6 +11,7 @@
 #include "binding/optimizer_wrap.h"
 #include "binding/runtime_binding.h"
 #include "binding/script_module_wrap.h"
+#include "binding/sequential_binding.h"
 #include "binding/serialize.h"
 #include "binding/tensor_wrap.h"
 #include "core/caching_cpu_allocator.h"
@@ -52,6 +53,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   OptimizerWrap::Init(env, exports);
   initGradClipping(env, exports);
   ScriptModuleWrap::Init(env, exports);
+  initSequential(env, exports);
   exports.Set("setClasses", Napi::Function::New<setClasses>(env, "setClasses"));
   return exports;
 }

@@ -3,6 +3,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/types.js';
 import * as F from '../functional.js';
 import { Module, pyRepr } from '../module.js';
+import { step, type PlanStep } from '../native-plan.js';
 
 export class ReLU extends Module {
   constructor(readonly inplace = false) {
@@ -10,6 +11,9 @@ export class ReLU extends Module {
   }
   forward(input: Tensor): Tensor {
     return F.relu(input, { inplace: this.inplace });
+  }
+  override nativeStep(): PlanStep | null {
+    return this.inplace ? null : step('relu', 'ReLU');
   }
 }
 export class LeakyReLU extends Module {
@@ -22,6 +26,9 @@ export class LeakyReLU extends Module {
   forward(input: Tensor): Tensor {
     return F.leakyRelu(input, { negativeSlope: this.negativeSlope, inplace: this.inplace });
   }
+  override nativeStep(): PlanStep | null {
+    return this.inplace ? null : step('leaky_relu', 'LeakyReLU', { floats: [this.negativeSlope] });
+  }
   override extraRepr(): string {
     return `negative_slope=${this.negativeSlope}`;
   }
@@ -33,20 +40,32 @@ export class GELU extends Module {
   forward(input: Tensor): Tensor {
     return F.gelu(input, { approximate: this.approximate });
   }
+  override nativeStep(): PlanStep {
+    return step('gelu', 'GELU', { flag: this.approximate === 'tanh' });
+  }
 }
 export class SiLU extends Module {
   forward(input: Tensor): Tensor {
     return F.silu(input);
+  }
+  override nativeStep(): PlanStep {
+    return step('silu', 'SiLU');
   }
 }
 export class Tanh extends Module {
   forward(input: Tensor): Tensor {
     return input.tanh();
   }
+  override nativeStep(): PlanStep {
+    return step('tanh', 'Tanh');
+  }
 }
 export class Sigmoid extends Module {
   forward(input: Tensor): Tensor {
     return input.sigmoid();
+  }
+  override nativeStep(): PlanStep {
+    return step('sigmoid', 'Sigmoid');
   }
 }
 export class Softmax extends Module {
@@ -59,6 +78,9 @@ export class Softmax extends Module {
   forward(input: Tensor): Tensor {
     return F.softmax(input, this.dim, { dtype: this.dtype });
   }
+  override nativeStep(): PlanStep | null {
+    return this.dtype ? null : step('softmax', 'Softmax', { ints: [this.dim] });
+  }
   override extraRepr(): string {
     return `dim=${this.dim}`;
   }
@@ -69,6 +91,9 @@ export class LogSoftmax extends Module {
   }
   forward(input: Tensor): Tensor {
     return F.logSoftmax(input, this.dim);
+  }
+  override nativeStep(): PlanStep {
+    return step('log_softmax', 'LogSoftmax', { ints: [this.dim] });
   }
   override extraRepr(): string {
     return `dim=${this.dim}`;
@@ -86,6 +111,9 @@ export class Dropout extends Module {
   }
   forward(input: Tensor): Tensor {
     return F.dropout(input, { p: this.p, training: this.training, inplace: this.inplace });
+  }
+  override nativeStep(): PlanStep | null {
+    return this.inplace ? null : step('dropout', 'Dropout', { floats: [this.p], flag: this.training });
   }
   override extraRepr(): string {
     return `p=${this.p}, inplace=${pyRepr(this.inplace)}`;

@@ -1,9 +1,13 @@
 /** Containers: Sequential, ModuleList, ModuleDict. */
+import { Tensor } from '../../tensor/tensor.js';
 import { Module } from '../module.js';
+import { compilePlan, runPlan, type Plan, type PlanStep } from '../native-plan.js';
 
 /** Runs its modules in order, feeding each one's output to the next. */
 export class Sequential extends Module {
   private readonly layers: Module[] = [];
+  /** The compiled native plan and the training modes it was built for. */
+  private plan: { modes: string; compiled: Plan | null } | undefined;
 
   constructor(...modules: Module[]) {
     super();
@@ -14,6 +18,7 @@ export class Sequential extends Module {
   append(module: Module): this {
     this.registerModule(String(this.layers.length), module);
     this.layers.push(module);
+    this.plan = undefined;
     return this;
   }
 
@@ -32,7 +37,26 @@ export class Sequential extends Module {
     return this.layers[Symbol.iterator]();
   }
 
+  /** Whether forward currently runs natively in one call (every layer built in, no hooks on them). */
+  get runsNatively(): boolean {
+    return this.nativePlan() !== null;
+  }
+
+  private nativePlan(): Plan | null {
+    if (this.layers.some((layer) => layer.hasHooks)) return null;
+    // Dropout and batch norm act differently by mode: a plan is built per combination of modes.
+    const modes = this.layers.map((layer) => (layer.training ? '1' : '0')).join('');
+    if (this.plan?.modes !== modes) {
+      const steps = this.layers.map((layer) => layer.nativeStep());
+      this.plan = { modes, compiled: steps.every((s) => s !== null) ? compilePlan(steps as PlanStep[]) : null };
+    }
+    return this.plan.compiled;
+  }
+
+  /** Built-in layers only, no hooks: the whole forward runs in C++ (one call); otherwise layer by layer. */
   forward(input: unknown): unknown {
+    const plan = input instanceof Tensor ? this.nativePlan() : null;
+    if (plan) return runPlan(plan, input as Tensor);
     let output = input;
     for (const layer of this.layers) output = (layer.forward as (x: unknown) => unknown)(output);
     return output;

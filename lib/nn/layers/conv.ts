@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
+import { step, type PlanStep } from '../native-plan.js';
 import { positiveInt, type FactoryOptions } from './linear.js';
 
 type Size = number | readonly number[];
@@ -19,7 +20,8 @@ export interface ConvLayerOptions extends FactoryOptions {
   paddingMode?: 'zeros' | 'reflect' | 'replicate' | 'circular';
 }
 
-const tuple = (value: Size, n: number): number[] => (Array.isArray(value) ? [...(value as number[])] : Array<number>(n).fill(value as number));
+const tuple = (value: Size, n: number): number[] =>
+  Array.isArray(value) ? [...(value as number[])] : Array<number>(n).fill(value as number);
 
 abstract class ConvNd extends Module {
   readonly weight: Tensor;
@@ -43,12 +45,15 @@ abstract class ConvNd extends Module {
     positiveInt(name, 'inChannels', inChannels);
     positiveInt(name, 'outChannels', outChannels);
     this.groups = positiveInt(name, 'groups', options.groups ?? 1);
-    if (inChannels % this.groups || outChannels % this.groups) throw new RangeError(`${name}: inChannels and outChannels must be divisible by groups (${this.groups})`);
+    if (inChannels % this.groups || outChannels % this.groups)
+      throw new RangeError(`${name}: inChannels and outChannels must be divisible by groups (${this.groups})`);
     this.kernelSize = tuple(kernelSize, dims);
     this.stride = tuple(options.stride ?? 1, dims);
     this.padding = typeof options.padding === 'string' ? options.padding : tuple(options.padding ?? 0, dims);
     this.dilation = tuple(options.dilation ?? 1, dims);
-    const shape = transposed ? [inChannels, outChannels / this.groups, ...this.kernelSize] : [outChannels, inChannels / this.groups, ...this.kernelSize];
+    const shape = transposed
+      ? [inChannels, outChannels / this.groups, ...this.kernelSize]
+      : [outChannels, inChannels / this.groups, ...this.kernelSize];
     const factory = { device: options.device, dtype: options.dtype };
     this.weight = this.registerParameter('weight', empty(shape, factory));
     this.bias = this.registerParameter('bias', options.bias === false ? null : empty([outChannels], factory));
@@ -66,8 +71,14 @@ abstract class ConvNd extends Module {
   }
 
   override extraRepr(): string {
-    const parts = [`${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize.join(', ')}${this.dims === 1 ? ',' : ''})`, `stride=(${this.stride.join(', ')}${this.dims === 1 ? ',' : ''})`];
-    if (typeof this.padding === 'string' || this.padding.some((p) => p !== 0)) parts.push(`padding=${typeof this.padding === 'string' ? `'${this.padding}'` : `(${this.padding.join(', ')}${this.dims === 1 ? ',' : ''})`}`);
+    const parts = [
+      `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize.join(', ')}${this.dims === 1 ? ',' : ''})`,
+      `stride=(${this.stride.join(', ')}${this.dims === 1 ? ',' : ''})`,
+    ];
+    if (typeof this.padding === 'string' || this.padding.some((p) => p !== 0))
+      parts.push(
+        `padding=${typeof this.padding === 'string' ? `'${this.padding}'` : `(${this.padding.join(', ')}${this.dims === 1 ? ',' : ''})`}`,
+      );
     if (this.groups !== 1) parts.push(`groups=${this.groups}`);
     if (!this.bias) parts.push('bias=False');
     return parts.join(', ');
@@ -80,7 +91,8 @@ abstract class Conv extends ConvNd {
   protected constructor(dims: 1 | 2 | 3, inChannels: number, outChannels: number, kernelSize: Size, options: ConvLayerOptions) {
     super(dims, false, inChannels, outChannels, kernelSize, options);
     this.paddingMode = options.paddingMode ?? 'zeros';
-    if (this.paddingMode !== 'zeros' && typeof this.padding === 'string') throw new TypeError(`${this.constructor.name}: paddingMode '${this.paddingMode}' needs numeric padding`);
+    if (this.paddingMode !== 'zeros' && typeof this.padding === 'string')
+      throw new TypeError(`${this.constructor.name}: paddingMode '${this.paddingMode}' needs numeric padding`);
   }
 
   forward(input: Tensor): Tensor {
@@ -88,8 +100,17 @@ abstract class Conv extends ConvNd {
     const options = { bias: this.bias, stride: this.stride, dilation: this.dilation, groups: this.groups };
     if (this.paddingMode === 'zeros') return conv(input, this.weight, { ...options, padding: this.padding });
     // F.pad takes (left, right) pairs from the last dimension backwards.
-    const pairs = (this.padding as number[]).slice().reverse().flatMap((p) => [p, p]);
+    const pairs = (this.padding as number[])
+      .slice()
+      .reverse()
+      .flatMap((p) => [p, p]);
     return conv(F.pad(input, pairs, { mode: this.paddingMode }), this.weight, { ...options, padding: 0 });
+  }
+
+  override nativeStep(): PlanStep | null {
+    if (this.paddingMode !== 'zeros' || typeof this.padding === 'string') return null;
+    const ints = [this.dims, ...this.stride, ...this.padding, ...this.dilation, this.groups];
+    return step('conv', this.constructor.name, { tensors: [this.weight, this.bias], ints });
   }
 }
 

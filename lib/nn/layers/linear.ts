@@ -5,6 +5,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { DType, Device } from '../../tensor/types.js';
 import * as init from '../init.js';
 import { Module, pyRepr } from '../module.js';
+import { step, type PlanStep } from '../native-plan.js';
 
 /** Where and in which dtype a layer creates its parameters. */
 export interface FactoryOptions {
@@ -22,6 +23,9 @@ export function positiveInt(layer: string, name: string, value: number): number 
 export class Identity extends Module {
   forward(input: Tensor): Tensor {
     return input;
+  }
+  override nativeStep(): PlanStep {
+    return step('identity', 'Identity');
   }
 }
 
@@ -55,6 +59,10 @@ export class Linear extends Module {
 
   forward(input: Tensor): Tensor {
     return aten.linear.default(input, this.weight, this.bias);
+  }
+
+  override nativeStep(): PlanStep {
+    return step('linear', 'Linear', { tensors: [this.weight, this.bias] });
   }
 
   override extraRepr(): string {
@@ -98,6 +106,9 @@ export class Flatten extends Module {
   forward(input: Tensor): Tensor {
     return input.flatten(this.startDim, this.endDim);
   }
+  override nativeStep(): PlanStep {
+    return step('flatten', 'Flatten', { ints: [this.startDim, this.endDim] });
+  }
   override extraRepr(): string {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
   }
@@ -115,4 +126,3 @@ export class Unflatten extends Module {
     return aten.unflatten.int(input, this.dim, this.sizes);
   }
 }
-

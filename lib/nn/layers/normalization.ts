@@ -6,6 +6,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module, pyRepr } from '../module.js';
+import { step, type PlanStep } from '../native-plan.js';
 import { positiveInt, type FactoryOptions } from './linear.js';
 
 /** Options of BatchNorm1d/2d. */
@@ -42,7 +43,10 @@ abstract class BatchNorm extends Module {
     const track = options.trackRunningStats ?? true;
     this.runningMean = this.registerBuffer('running_mean', track ? zeros([numFeatures], factory) : null);
     this.runningVar = this.registerBuffer('running_var', track ? ones([numFeatures], factory) : null);
-    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? tensor(0, { dtype: 'int64', device: options.device }) : null);
+    this.numBatchesTracked = this.registerBuffer(
+      'num_batches_tracked',
+      track ? tensor(0, { dtype: 'int64', device: options.device }) : null,
+    );
   }
 
   forward(input: Tensor): Tensor {
@@ -61,6 +65,16 @@ abstract class BatchNorm extends Module {
       training: this.training || !this.runningMean,
       momentum,
       eps: this.eps,
+    });
+  }
+
+  override nativeStep(): PlanStep | null {
+    if (this.momentum === null) return null; // the cumulative average needs the batch count in JS
+    return step('batch_norm', this.constructor.name, {
+      tensors: [this.weight, this.bias, this.runningMean, this.runningVar, this.numBatchesTracked],
+      floats: [this.momentum, this.eps],
+      ints: this.inputDims,
+      flag: this.training,
     });
   }
 
@@ -100,6 +114,13 @@ export class LayerNorm extends Module {
   forward(input: Tensor): Tensor {
     return F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.options.eps ?? 1e-5 });
   }
+  override nativeStep(): PlanStep {
+    return step('layer_norm', 'LayerNorm', {
+      tensors: [this.weight, this.bias],
+      ints: this.normalizedShape,
+      floats: [this.options.eps ?? 1e-5],
+    });
+  }
   override extraRepr(): string {
     return `(${this.normalizedShape.join(', ')},), eps=${pyRepr(this.options.eps ?? 1e-5)}, elementwise_affine=${pyRepr(this.weight !== null)}`;
   }
@@ -116,7 +137,8 @@ export class GroupNorm extends Module {
     readonly options: { eps?: number; affine?: boolean } & FactoryOptions = {},
   ) {
     super();
-    if (numChannels % numGroups) throw new RangeError(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
+    if (numChannels % numGroups)
+      throw new RangeError(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
     const factory = { device: options.device, dtype: options.dtype };
     const affine = options.affine ?? true;
     this.weight = this.registerParameter('weight', affine ? ones([numChannels], factory) : null);
@@ -135,13 +157,20 @@ export class Embedding extends Module {
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
-    readonly options: { paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; sparse?: boolean } & FactoryOptions = {},
+    readonly options: {
+      paddingIdx?: number | null;
+      maxNorm?: number | null;
+      normType?: number;
+      scaleGradByFreq?: boolean;
+      sparse?: boolean;
+    } & FactoryOptions = {},
   ) {
     super();
     positiveInt('Embedding', 'numEmbeddings', numEmbeddings);
     positiveInt('Embedding', 'embeddingDim', embeddingDim);
     const padding = options.paddingIdx ?? null;
-    if (padding !== null && (padding >= numEmbeddings || padding < -numEmbeddings)) throw new RangeError(`Embedding: paddingIdx must be within numEmbeddings (${numEmbeddings}), got ${padding}`);
+    if (padding !== null && (padding >= numEmbeddings || padding < -numEmbeddings))
+      throw new RangeError(`Embedding: paddingIdx must be within numEmbeddings (${numEmbeddings}), got ${padding}`);
     this.paddingIdx = padding === null ? null : padding < 0 ? padding + numEmbeddings : padding;
     this.weight = this.registerParameter('weight', empty([numEmbeddings, embeddingDim], { device: options.device, dtype: options.dtype }));
     init.normal_(this.weight);

@@ -68,13 +68,20 @@ abstract class RNNBase extends Module {
   /** A zero initial state of shape (layers * directions, batch, hidden). */
   protected zeroState(input: Tensor): Tensor {
     const batch = input.dim() === 3 ? input.size(this.batchFirst ? 0 : 1) : 1;
-    const shape = input.dim() === 3 ? [this.numLayers * (this.bidirectional ? 2 : 1), batch, this.hiddenSize] : [this.numLayers * (this.bidirectional ? 2 : 1), this.hiddenSize];
+    const shape =
+      input.dim() === 3
+        ? [this.numLayers * (this.bidirectional ? 2 : 1), batch, this.hiddenSize]
+        : [this.numLayers * (this.bidirectional ? 2 : 1), this.hiddenSize];
     return zeros(shape, { dtype: input.dtype as never, device: input.device as never });
   }
 
   protected checkInput(input: Tensor): void {
-    if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`${this.constructor.name}: expected 2D or 3D input, got ${input.dim()}D`);
-    if (input.size(-1) !== this.inputSize) throw new RangeError(`${this.constructor.name}: input.size(-1) must be equal to inputSize. Expected ${this.inputSize}, got ${input.size(-1)}`);
+    if (input.dim() !== 2 && input.dim() !== 3)
+      throw new RangeError(`${this.constructor.name}: expected 2D or 3D input, got ${input.dim()}D`);
+    if (input.size(-1) !== this.inputSize)
+      throw new RangeError(
+        `${this.constructor.name}: input.size(-1) must be equal to inputSize. Expected ${this.inputSize}, got ${input.size(-1)}`,
+      );
   }
 
   /** Runs ATen's kernel on a batched (3-D) input, adding and removing the batch dim for 2-D input. */
@@ -93,7 +100,8 @@ abstract class RNNBase extends Module {
   }
 }
 
-const unbatchOutput = (output: Tensor, unbatched: boolean, batchFirst: boolean) => (unbatched ? output.squeeze(batchFirst ? 0 : 1) : output);
+const unbatchOutput = (output: Tensor, unbatched: boolean, batchFirst: boolean) =>
+  unbatched ? output.squeeze(batchFirst ? 0 : 1) : output;
 const unbatchState = (state: Tensor, unbatched: boolean) => (unbatched ? state.squeeze(1) : state);
 const batchState = (state: Tensor, unbatched: boolean) => (unbatched ? state.unsqueeze(1) : state);
 
@@ -103,13 +111,24 @@ export class RNN extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
     super(1, inputSize, hiddenSize, options);
     this.nonlinearity = options.nonlinearity ?? 'tanh';
-    if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') throw new TypeError(`RNN: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
+    if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu')
+      throw new TypeError(`RNN: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
   }
   forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     return this.batched(input, (x, unbatched) => {
       const hx = h0 ? batchState(h0, unbatched) : this.zeroState(x);
       const kernel = this.nonlinearity === 'tanh' ? aten.rnn_tanh.input : aten.rnn_relu.input;
-      const [output, hN] = kernel(x, hx, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
+      const [output, hN] = kernel(
+        x,
+        hx,
+        this.flatWeights,
+        this.bias,
+        this.numLayers,
+        this.dropout,
+        this.training,
+        this.bidirectional,
+        this.batchFirst,
+      );
       return [unbatchOutput(output, unbatched, this.batchFirst), unbatchState(hN, unbatched)];
     });
   }
@@ -123,7 +142,17 @@ export class LSTM extends RNNBase {
   forward(input: Tensor, state?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     return this.batched(input, (x, unbatched) => {
       const hx = state ? state.map((s) => batchState(s, unbatched)) : [this.zeroState(x), this.zeroState(x)];
-      const [output, hN, cN] = aten.lstm.input(x, hx, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
+      const [output, hN, cN] = aten.lstm.input(
+        x,
+        hx,
+        this.flatWeights,
+        this.bias,
+        this.numLayers,
+        this.dropout,
+        this.training,
+        this.bidirectional,
+        this.batchFirst,
+      );
       return [unbatchOutput(output, unbatched, this.batchFirst), [unbatchState(hN, unbatched), unbatchState(cN, unbatched)]];
     });
   }
@@ -137,7 +166,17 @@ export class GRU extends RNNBase {
   forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     return this.batched(input, (x, unbatched) => {
       const hx = h0 ? batchState(h0, unbatched) : this.zeroState(x);
-      const [output, hN] = aten.gru.input(x, hx, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
+      const [output, hN] = aten.gru.input(
+        x,
+        hx,
+        this.flatWeights,
+        this.bias,
+        this.numLayers,
+        this.dropout,
+        this.training,
+        this.bidirectional,
+        this.batchFirst,
+      );
       return [unbatchOutput(output, unbatched, this.batchFirst), unbatchState(hN, unbatched)];
     });
   }

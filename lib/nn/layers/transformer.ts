@@ -127,7 +127,10 @@ export class TransformerEncoderLayer extends Module {
     if (options.activation && options.activation !== 'relu' && options.activation !== 'gelu') {
       throw new TypeError(`TransformerEncoderLayer: activation must be 'relu' or 'gelu', got '${options.activation}'`);
     }
-    this.selfAttn = this.registerModule('self_attn', new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: options.batchFirst, ...factory }));
+    this.selfAttn = this.registerModule(
+      'self_attn',
+      new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: options.batchFirst, ...factory }),
+    );
     this.linear1 = this.registerModule('linear1', new Linear(dModel, ff, factory));
     this.dropout = this.registerModule('dropout', new Dropout(p));
     this.linear2 = this.registerModule('linear2', new Linear(ff, dModel, factory));
@@ -139,9 +142,12 @@ export class TransformerEncoderLayer extends Module {
 
   forward(src: Tensor, options: { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
     const attend = (x: Tensor) =>
-      this.dropout1.forward(this.selfAttn.forward(x, x, x, { attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, needWeights: false })[0]);
+      this.dropout1.forward(
+        this.selfAttn.forward(x, x, x, { attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, needWeights: false })[0],
+      );
     const activation = (x: Tensor) => (this.options.activation === 'gelu' ? F.gelu(x) : F.relu(x));
-    const feedForward = (x: Tensor) => this.dropout2.forward(this.linear2.forward(this.dropout.forward(activation(this.linear1.forward(x)))));
+    const feedForward = (x: Tensor) =>
+      this.dropout2.forward(this.linear2.forward(this.dropout.forward(activation(this.linear1.forward(x)))));
     if (this.options.normFirst) {
       const x = src.add(attend(this.norm1.forward(src)));
       return x.add(feedForward(this.norm2.forward(x)));
@@ -176,7 +182,8 @@ export class TransformerEncoder extends Module {
 
   forward(src: Tensor, options: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
     let output = src;
-    for (const layer of this.layers) output = (layer as TransformerEncoderLayer).forward(output, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask });
+    for (const layer of this.layers)
+      output = (layer as TransformerEncoderLayer).forward(output, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask });
     return this.norm ? (this.norm.forward as (x: Tensor) => Tensor)(output) : output;
   }
 }
