@@ -19,7 +19,14 @@ const hasPythonTorch = (() => {
   }
 })();
 
-type Described = { tensor: number[]; shape: number[]; dtype: string } | { dict: Record<string, Described>; ordered: boolean } | Described[] | number | string | boolean | null;
+type Described =
+  | { tensor: number[]; shape: number[]; dtype: string }
+  | { dict: Record<string, Described>; ordered: boolean }
+  | Described[]
+  | number
+  | string
+  | boolean
+  | null;
 
 /** Compares a loaded JS value with Python's description of the same value. */
 function assertMatches(actual: unknown, expected: Described, where: string): void {
@@ -31,7 +38,8 @@ function assertMatches(actual: unknown, expected: Described, where: string): voi
     assert.deepEqual(Array.from(t.toTypedArray(), Number), expected.tensor.map(Number), `${where} values`);
   } else if (expected !== null && typeof expected === 'object' && 'dict' in expected) {
     assert.deepEqual(Object.keys(actual as object), Object.keys(expected.dict), `${where} keys in order`);
-    for (const [key, value] of Object.entries(expected.dict)) assertMatches((actual as Record<string, unknown>)[key], value, `${where}.${key}`);
+    for (const [key, value] of Object.entries(expected.dict))
+      assertMatches((actual as Record<string, unknown>)[key], value, `${where}.${key}`);
   } else if (Array.isArray(expected)) {
     assert.equal((actual as unknown[]).length, expected.length, `${where} length`);
     expected.forEach((item, i) => assertMatches((actual as unknown[])[i], item, `${where}[${i}]`));
@@ -65,7 +73,18 @@ test('save then load round-trips tensors of every dtype and nested values', asyn
     done: false,
     nothing: null,
     history: [0.5, 0.25],
-    tensors: Object.fromEntries(dtypes.map((dtype) => [dtype, torch.tensor([[1, 0, 1], [0, 1, 1]], { dtype })])),
+    tensors: Object.fromEntries(
+      dtypes.map((dtype) => [
+        dtype,
+        torch.tensor(
+          [
+            [1, 0, 1],
+            [0, 1, 1],
+          ],
+          { dtype },
+        ),
+      ]),
+    ),
     strided: torch.arange(6).reshape(2, 3).t(),
     scalar: torch.tensor(2.5),
   };
@@ -81,14 +100,21 @@ test('save then load round-trips tensors of every dtype and nested values', asyn
     assert.equal(loaded.tensors[dtype]!.dtype, dtype);
     assert.deepEqual(loaded.tensors[dtype]!.toArray(), value.tensors[dtype]!.toArray());
   }
-  assert.deepEqual(loaded.strided.toArray(), [[0, 3], [1, 4], [2, 5]]);
+  assert.deepEqual(loaded.strided.toArray(), [
+    [0, 3],
+    [1, 4],
+    [2, 5],
+  ]);
   assert.equal(loaded.scalar.item(), 2.5);
   assert.deepEqual(readdirSync(dir), ['checkpoint.pt'], 'no temp files left behind');
 });
 
 test('Python torch.load reads what torch.save wrote', { skip: hasPythonTorch ? false : 'no /usr/bin/python3 with torch' }, async () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'nodetorch-save-')), 'model.pt');
-  await torch.save({ 'fc.weight': torch.tensor([[1.5, -2]]), 'fc.bias': torch.tensor([0.25]), step: 10, half: torch.tensor([1, 2], { dtype: 'float16' }) }, file);
+  await torch.save(
+    { 'fc.weight': torch.tensor([[1.5, -2]]), 'fc.bias': torch.tensor([0.25]), step: 10, half: torch.tensor([1, 2], { dtype: 'float16' }) },
+    file,
+  );
   const seen = JSON.parse(execFileSync(python, ['scripts/golden/serialization_cases.py', '--check', file], { encoding: 'utf8' }));
   assert.deepEqual(seen.dict['fc.weight'], { tensor: [1.5, -2], shape: [1, 2], dtype: 'float32' });
   assert.deepEqual(seen.dict['fc.bias'], { tensor: [0.25], shape: [1], dtype: 'float32' });

@@ -26,7 +26,20 @@ const STORAGE_DTYPES: Record<string, DType> = {
   ComplexDoubleStorage: 'complex128',
 };
 
-const ELEMENT_BYTES: Record<string, number> = { float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1, complex64: 8, complex128: 16 };
+const ELEMENT_BYTES: Record<string, number> = {
+  float32: 4,
+  float64: 8,
+  float16: 2,
+  bfloat16: 2,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+  complex64: 8,
+  complex128: 16,
+};
 
 /** torch.FloatStorage & co. appear only as names inside storage references; each stands for its dtype. */
 const storageTypes = new Map<unknown, DType>();
@@ -41,7 +54,8 @@ type Builder = (...args: never[]) => unknown;
 /** A 1-D tensor over one storage record (views are built from it with as_strided). */
 function storageTensor(bytes: Uint8Array, dtype: DType, numel: number, file: string): Tensor {
   const width = ELEMENT_BYTES[dtype]!;
-  if (bytes.byteLength < numel * width) throw new Error(`${file}: storage holds ${bytes.byteLength} bytes, ${numel} x ${dtype} need ${numel * width}`);
+  if (bytes.byteLength < numel * width)
+    throw new Error(`${file}: storage holds ${bytes.byteLength} bytes, ${numel} x ${dtype} need ${numel * width}`);
   // Reinterpret the bytes as uint8 and view them as the dtype: works for every dtype, copies nothing.
   const raw = native.fromTypedArray(bytes.subarray(0, numel * width), [numel * width], 'uint8', bytes.byteOffset % 16 !== 0) as Tensor;
   return aten.view.dtype(raw, dtype);
@@ -53,7 +67,9 @@ export function readPyTorchFile(bytes: Uint8Array, file: string): unknown {
   try {
     entries = unzipSync(bytes);
   } catch (error) {
-    throw new Error(`${file} is not a PyTorch file in the zip format torch.save has written since PyTorch 1.6: ${(error as Error).message}`);
+    throw new Error(
+      `${file} is not a PyTorch file in the zip format torch.save has written since PyTorch 1.6: ${(error as Error).message}`,
+    );
   }
   const pickleName = Object.keys(entries).find((name) => name.endsWith('/data.pkl') || name === 'data.pkl');
   if (!pickleName) throw new Error(`${file}: no data.pkl in the archive (a TorchScript archive? use torch.jit.load)`);
@@ -62,7 +78,13 @@ export function readPyTorchFile(bytes: Uint8Array, file: string): unknown {
 
   const registry = new NameRegistry()
     .register('collections', 'OrderedDict', orderedDict)
-    .register('torch._utils', '_rebuild_tensor_v2', ((storage: Tensor, offset: number, size: number[], stride: number[], requiresGrad: boolean) => {
+    .register('torch._utils', '_rebuild_tensor_v2', ((
+      storage: Tensor,
+      offset: number,
+      size: number[],
+      stride: number[],
+      requiresGrad: boolean,
+    ) => {
       // A view of the storage, as in Python: tensors saved as views of one storage still share it.
       const view = aten.as_strided.default(storage, size, stride, offset);
       if (requiresGrad) view.requiresGrad = true;
@@ -75,7 +97,8 @@ export function readPyTorchFile(bytes: Uint8Array, file: string): unknown {
     .register('torch', 'device', ((name: string) => name) as Builder)
     // LibTorch's pickler (our own save) tags containers with their TorchScript types.
     .register('torch.jit._pickle', 'restore_type_tag', ((value: unknown) => value) as Builder);
-  for (const list of ['build_intlist', 'build_doublelist', 'build_boollist', 'build_tensorlist']) registry.register('torch.jit._pickle', list, ((items: unknown[]) => items) as Builder);
+  for (const list of ['build_intlist', 'build_doublelist', 'build_boollist', 'build_tensorlist'])
+    registry.register('torch.jit._pickle', list, ((items: unknown[]) => items) as Builder);
   for (const [name, dtype] of Object.entries(STORAGE_DTYPES)) {
     const marker = () => dtype;
     storageTypes.set(marker, dtype);

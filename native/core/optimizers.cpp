@@ -7,6 +7,7 @@
 #include <torch/optim/sgd.h>
 
 #include <functional>
+#include <sstream>
 #include <stdexcept>
 #include <type_traits>
 
@@ -134,7 +135,9 @@ template <typename State>
 auto stateKey(const at::Tensor& param) {
   using Key = typename std::decay_t<State>::key_type;
   if constexpr (std::is_same_v<Key, std::string>) {
-    return c10::guts::to_string(param.unsafeGetTensorImpl());
+    std::ostringstream key;  // what 1.13's c10::guts::to_string does with the pointer
+    key << param.unsafeGetTensorImpl();
+    return key.str();
   } else {
     return static_cast<Key>(param.unsafeGetTensorImpl());
   }
