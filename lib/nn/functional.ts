@@ -179,6 +179,17 @@ export interface MaxPoolOptions {
   dilation?: Size;
   ceilMode?: boolean;
 }
+function maxPool(
+  dims: 1 | 2,
+  input: Tensor,
+  kernelSize: Size,
+  options: MaxPoolOptions & { returnIndices?: boolean },
+): Tensor | [Tensor, Tensor] {
+  const { stride = null, padding = 0, dilation = 1, ceilMode = false } = options;
+  const args = [input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode] as const;
+  if (dims === 1) return options.returnIndices ? aten.max_pool1d_with_indices.default(...args) : aten.max_pool1d.default(...args);
+  return options.returnIndices ? aten.max_pool2d_with_indices.default(...args) : aten.max_pool2d.default(...args);
+}
 export function maxPool1d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
 export function maxPool1d(input: Tensor, kernelSize: Size, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool1d(
@@ -186,9 +197,7 @@ export function maxPool1d(
   kernelSize: Size,
   options: MaxPoolOptions & { returnIndices?: boolean } = {},
 ): Tensor | [Tensor, Tensor] {
-  const { stride = null, padding = 0, dilation = 1, ceilMode = false } = options;
-  const args = [input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode] as const;
-  return options.returnIndices ? aten.max_pool1d_with_indices.default(...args) : aten.max_pool1d.default(...args);
+  return maxPool(1, input, kernelSize, options);
 }
 export function maxPool2d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: Size, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
@@ -197,9 +206,7 @@ export function maxPool2d(
   kernelSize: Size,
   options: MaxPoolOptions & { returnIndices?: boolean } = {},
 ): Tensor | [Tensor, Tensor] {
-  const { stride = null, padding = 0, dilation = 1, ceilMode = false } = options;
-  const args = [input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode] as const;
-  return options.returnIndices ? aten.max_pool2d_with_indices.default(...args) : aten.max_pool2d.default(...args);
+  return maxPool(2, input, kernelSize, options);
 }
 
 /** Options of the average pools; `stride` defaults to the kernel size. */

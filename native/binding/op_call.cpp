@@ -87,10 +87,7 @@ class OpWorker : public PromiseWorker {
 Napi::Value callOpAsync(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
-    auto* worker = new OpWorker(info.Env(), entry, buildStack(entry, info, 1));
-    Napi::Promise promise = worker->promise();
-    worker->Queue();
-    return promise;
+    return PromiseWorker::start(new OpWorker(info.Env(), entry, buildStack(entry, info, 1)));
   });
 }
 

@@ -12,7 +12,13 @@ namespace nodetorch {
 class PromiseWorker : public Napi::AsyncWorker {
  public:
   PromiseWorker(Napi::Env env, const char* name);
-  Napi::Promise promise() { return deferred_.Promise(); }
+
+  /** Queues a newly allocated worker (which deletes itself when done) and returns its Promise. */
+  static Napi::Promise start(PromiseWorker* worker) {
+    Napi::Promise promise = worker->deferred_.Promise();
+    worker->Queue();
+    return promise;
+  }
 
  protected:
   virtual void Compute() = 0;

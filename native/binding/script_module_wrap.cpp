@@ -60,10 +60,7 @@ Napi::Value jitLoad(const Napi::CallbackInfo& info) {
     if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "path must be a string");
     c10::optional<c10::Device> device;
     if (info[1].IsString()) device = parseDevice(info[1].As<Napi::String>());
-    auto* worker = new LoadWorker(info.Env(), info[0].As<Napi::String>(), device);
-    Napi::Promise promise = worker->promise();
-    worker->Queue();
-    return promise;
+    return PromiseWorker::start(new LoadWorker(info.Env(), info[0].As<Napi::String>(), device));
   });
 }
 
@@ -125,10 +122,7 @@ Napi::Value ScriptModuleWrap::runMethodAsync(const Napi::CallbackInfo& info) {
     std::string name = info[0].ToString();
     if (!module_.find_method(name))
       throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
-    auto* worker = new MethodWorker(info.Env(), module_, name, methodInputs(info, 1));
-    Napi::Promise promise = worker->promise();
-    worker->Queue();
-    return promise;
+    return PromiseWorker::start(new MethodWorker(info.Env(), module_, name, methodInputs(info, 1)));
   });
 }
 

@@ -26,12 +26,7 @@ class SaveWorker : public PromiseWorker {
 };
 
 Napi::Value serialize(const Napi::CallbackInfo& info) {
-  return NT_GUARD(info, {
-    auto* worker = new SaveWorker(info.Env(), genericToIValue(info[0]));
-    Napi::Promise promise = worker->promise();
-    worker->Queue();
-    return promise;
-  });
+  return NT_GUARD(info, { return PromiseWorker::start(new SaveWorker(info.Env(), genericToIValue(info[0]))); });
 }
 
 }  // namespace

@@ -17,6 +17,18 @@ export interface RNNOptions extends FactoryOptions {
   bidirectional?: boolean;
 }
 
+type HiddenStateKernel = (
+  input: Tensor,
+  hx: Tensor,
+  params: readonly Tensor[],
+  hasBiases: boolean,
+  numLayers: number,
+  dropout: number,
+  train: boolean,
+  bidirectional: boolean,
+  batchFirst: boolean,
+) => [Tensor, Tensor];
+
 abstract class RNNBase extends Module {
   readonly numLayers: number;
   readonly bias: boolean;
@@ -91,6 +103,25 @@ abstract class RNNBase extends Module {
     return run(unbatched ? input.unsqueeze(this.batchFirst ? 0 : 1) : input, unbatched);
   }
 
+  /** Runs an ATen kernel whose state is one hidden tensor (RNN, GRU): -> [output, hN]. */
+  protected runWithHiddenState(kernel: HiddenStateKernel, input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
+    return this.batched(input, (x, unbatched) => {
+      const hx = h0 ? batchState(h0, unbatched) : this.zeroState(x);
+      const [output, hN] = kernel(
+        x,
+        hx,
+        this.flatWeights,
+        this.bias,
+        this.numLayers,
+        this.dropout,
+        this.training,
+        this.bidirectional,
+        this.batchFirst,
+      );
+      return [unbatchOutput(output, unbatched, this.batchFirst), unbatchState(hN, unbatched)];
+    });
+  }
+
   override extraRepr(): string {
     const parts = [`${this.inputSize}, ${this.hiddenSize}`];
     if (this.numLayers !== 1) parts.push(`num_layers=${this.numLayers}`);
@@ -115,22 +146,7 @@ export class RNN extends RNNBase {
       throw new TypeError(`RNN: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
   }
   forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
-    return this.batched(input, (x, unbatched) => {
-      const hx = h0 ? batchState(h0, unbatched) : this.zeroState(x);
-      const kernel = this.nonlinearity === 'tanh' ? aten.rnn_tanh.input : aten.rnn_relu.input;
-      const [output, hN] = kernel(
-        x,
-        hx,
-        this.flatWeights,
-        this.bias,
-        this.numLayers,
-        this.dropout,
-        this.training,
-        this.bidirectional,
-        this.batchFirst,
-      );
-      return [unbatchOutput(output, unbatched, this.batchFirst), unbatchState(hN, unbatched)];
-    });
+    return this.runWithHiddenState(this.nonlinearity === 'tanh' ? aten.rnn_tanh.input : aten.rnn_relu.input, input, h0);
   }
 }
 
@@ -164,20 +180,6 @@ export class GRU extends RNNBase {
     super(3, inputSize, hiddenSize, options);
   }
   forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
-    return this.batched(input, (x, unbatched) => {
-      const hx = h0 ? batchState(h0, unbatched) : this.zeroState(x);
-      const [output, hN] = aten.gru.input(
-        x,
-        hx,
-        this.flatWeights,
-        this.bias,
-        this.numLayers,
-        this.dropout,
-        this.training,
-        this.bidirectional,
-        this.batchFirst,
-      );
-      return [unbatchOutput(output, unbatched, this.batchFirst), unbatchState(hN, unbatched)];
-    });
+    return this.runWithHiddenState(aten.gru.input, input, h0);
   }
 }
