@@ -87,8 +87,6 @@ export interface NativeBinding {
   emptyCache(): void;
   /** Hand-bound hot paths (direct ATen calls). */
   hot: Record<'add' | 'sub' | 'mul' | 'matmul', (a: unknown, b: unknown) => unknown>;
-  /** PyTorch's file format: pickles `value` on the thread pool. */
-  serialize(value: unknown): Promise<Buffer>;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
 }

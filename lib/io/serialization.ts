@@ -3,8 +3,8 @@
  * files written here load in Python with torch.load, and Python's files load here.
  */
 import { readFile } from 'node:fs/promises';
-import { native } from '../native.js';
 import { readPyTorchFile } from './pytorch-reader.js';
+import { writePyTorchFile } from './pytorch-writer.js';
 import { writeFileAtomic } from './atomic.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -14,12 +14,11 @@ export type Saveable = Tensor | number | boolean | string | null | readonly Save
 /**
  * Saves `value` to `path` so that Python's `torch.load(path)` reads it: a state dict, a tensor, or
  * nested arrays and objects of tensors, numbers, strings and booleans (objects become dicts, arrays
- * lists; whole numbers become ints). Pickling runs off the event loop; the file is replaced
- * atomically, so a failure leaves any previous file intact.
+ * lists; whole numbers become ints). PyTorch 2.6+ loads the files with its default
+ * `weights_only=True`. The file is replaced atomically, so a failure leaves any previous file intact.
  */
 export async function save(value: Saveable, path: string): Promise<void> {
-  const bytes = await native.serialize(value);
-  await writeFileAtomic(path, bytes);
+  await writeFileAtomic(path, writePyTorchFile(value));
 }
 
 /** Options of `load`. */

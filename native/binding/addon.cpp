@@ -12,7 +12,6 @@
 #include "binding/runtime_binding.h"
 #include "binding/script_module_wrap.h"
 #include "binding/sequential_binding.h"
-#include "binding/serialize.h"
 #include "binding/tensor_wrap.h"
 #include "core/caching_cpu_allocator.h"
 #include "core/runtime.h"
@@ -49,7 +48,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initAutograd(env, exports);
   initRuntime(env, exports);
   initHotOps(env, exports);
-  initSerialize(env, exports);
   OptimizerWrap::Init(env, exports);
   initGradClipping(env, exports);
   ScriptModuleWrap::Init(env, exports);

@@ -14,7 +14,7 @@ constexpr int kMaxDepth = 64;  // nesting deeper than this is almost surely a cy
 
 c10::IValue convert(Napi::Value value, int depth, const std::string& path) {
   if (depth > kMaxDepth)
-    throw torchError(value.Env(), "cannot save " + path + ": nested more than 64 levels (a cycle?)");
+    throw torchError(value.Env(), "cannot pass " + path + ": nested more than 64 levels (a cycle?)");
   if (value.IsNull() || value.IsUndefined()) return c10::IValue();
   if (value.IsBoolean()) return value.As<Napi::Boolean>().Value();
   if (value.IsNumber()) {
@@ -46,8 +46,8 @@ c10::IValue convert(Napi::Value value, int depth, const std::string& path) {
     return dict;
   }
   throw torchError(value.Env(),
-                   "cannot save " + path + ": " + describeJsValue(value) +
-                       " (tensors, numbers, strings, booleans, null, arrays and plain objects can be saved)");
+                   "cannot pass " + path + ": " + describeJsValue(value) +
+                       " (tensors, numbers, strings, booleans, null, arrays and plain objects can be passed)");
 }
 
 }  // namespace

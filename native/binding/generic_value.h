@@ -1,5 +1,5 @@
-// JS values as IValues without a schema: what torch.save carries (tensors, numbers, strings,
-// booleans, null, arrays and string-keyed objects, nested).
+// JS values as IValues without a schema (TorchScript method inputs): tensors, numbers, strings,
+// booleans, null, arrays and string-keyed objects, nested.
 #pragma once
 #include <ATen/core/ivalue.h>
 
