@@ -292,3 +292,13 @@ test('a Sequential of built-in layers runs natively, with the same results as la
   assert.equal(new nn.Sequential(new nn.ReLU(), new Custom()).runsNatively, false);
   assert.throws(() => new nn.Sequential(new nn.BatchNorm2d(2)).forward(torch.ones([2, 2])), /BatchNorm2d: expected 4D input, got 2D/);
 });
+
+test('Sequential.forwardAsync runs the native plan off the event loop with the same result', async () => {
+  const model = new nn.Sequential(new nn.Linear(64, 256), new nn.ReLU(), new nn.Linear(256, 8)).eval();
+  const x = torch.randn([512, 64]);
+  const sync = model.forward(x) as torch.Tensor;
+  const viaWorker = await model.forwardAsync(x);
+  assert.deepEqual(viaWorker.toArray(), sync.toArray());
+  const y = await new nn.Sequential(new nn.Linear(2, 2)).forwardAsync(torch.ones([1, 2], { requiresGrad: true }));
+  assert.equal(y.requiresGrad, true, 'grad mode travels with the work');
+});

@@ -21,6 +21,7 @@ export type Plan = { readonly __plan: unique symbol };
 interface PlanNative {
   compileSequential(steps: PlanStep[]): Plan;
   runSequential(plan: Plan, input: Tensor): Tensor;
+  runSequentialAsync(plan: Plan, input: Tensor): Promise<Tensor>;
 }
 const planNative = native as unknown as PlanNative;
 
@@ -31,3 +32,5 @@ export function step(kind: string, name: string, fields: Partial<Omit<PlanStep, 
 
 export const compilePlan = (steps: PlanStep[]): Plan => planNative.compileSequential(steps);
 export const runPlan = (plan: Plan, input: Tensor): Tensor => planNative.runSequential(plan, input);
+/** Runs a plan on the libuv thread pool (with the caller's grad mode). */
+export const runPlanAsync = (plan: Plan, input: Tensor): Promise<Tensor> => planNative.runSequentialAsync(plan, input);

@@ -3,6 +3,7 @@
 
 #include "binding/errors.h"
 #include "binding/js_convert.h"
+#include "binding/promise_worker.h"
 #include "binding/tensor_wrap.h"
 #include "core/sequential_plan.h"
 
@@ -49,11 +50,37 @@ Napi::Value compileSequential(const Napi::CallbackInfo& info) {
   });
 }
 
+const std::vector<PlanStep>& planOf(const Napi::Value& value) {
+  if (!value.IsExternal()) throw Napi::TypeError::New(value.Env(), "plan must come from compileSequential()");
+  return *value.As<Napi::External<std::vector<PlanStep>>>().Data();
+}
+
+// Runs a plan on the libuv thread pool. The steps are copied: their tensors are reference-counted
+// handles to the same parameters, so the copy sees the same weights.
+class PlanWorker : public PromiseWorker {
+ public:
+  PlanWorker(Napi::Env env, std::vector<PlanStep> steps, at::Tensor input)
+      : PromiseWorker(env, "nodetorch:sequential"), steps_(std::move(steps)), input_(std::move(input)) {}
+
+ protected:
+  void Compute() override { output_ = runPlan(steps_, input_); }
+  Napi::Value Result(Napi::Env env) override { return TensorWrap::wrap(env, output_); }
+
+ private:
+  std::vector<PlanStep> steps_;
+  at::Tensor input_;
+  at::Tensor output_;
+};
+
+Napi::Value runSequentialAsync(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    return PromiseWorker::start(new PlanWorker(info.Env(), planOf(info[0]), TensorWrap::unwrap(info[1], "input")));
+  });
+}
+
 Napi::Value runSequential(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
-    if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "plan must come from compileSequential()");
-    const auto& steps = *info[0].As<Napi::External<std::vector<PlanStep>>>().Data();
-    return Napi::Value(TensorWrap::wrap(info.Env(), runPlan(steps, TensorWrap::unwrap(info[1], "input"))));
+    return Napi::Value(TensorWrap::wrap(info.Env(), runPlan(planOf(info[0]), TensorWrap::unwrap(info[1], "input"))));
   });
 }
 
@@ -62,6 +89,7 @@ Napi::Value runSequential(const Napi::CallbackInfo& info) {
 void initSequential(Napi::Env env, Napi::Object exports) {
   exports.Set("compileSequential", Napi::Function::New<compileSequential>(env, "compileSequential"));
   exports.Set("runSequential", Napi::Function::New<runSequential>(env, "runSequential"));
+  exports.Set("runSequentialAsync", Napi::Function::New<runSequentialAsync>(env, "runSequentialAsync"));
 }
 
 }  // namespace nodetorch

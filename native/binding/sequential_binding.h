@@ -2,6 +2,6 @@
 #include "binding/node_api.h"
 
 namespace nodetorch {
-/** Registers compileSequential(steps) -> plan and runSequential(plan, input) -> Tensor. */
+/** Registers compileSequential(steps) -> plan, runSequential(plan, input) -> Tensor and runSequentialAsync. */
 void initSequential(Napi::Env env, Napi::Object exports);
 }  // namespace nodetorch

@@ -1,7 +1,7 @@
 /** Containers: Sequential, ModuleList, ModuleDict. */
 import { Tensor } from '../../tensor/tensor.js';
 import { Module } from '../module.js';
-import { compilePlan, runPlan, type Plan, type PlanStep } from '../native-plan.js';
+import { compilePlan, runPlan, runPlanAsync, type Plan, type PlanStep } from '../native-plan.js';
 
 /** Runs its modules in order, feeding each one's output to the next. */
 export class Sequential extends Module {
@@ -35,6 +35,15 @@ export class Sequential extends Module {
 
   [Symbol.iterator](): Iterator<Module> {
     return this.layers[Symbol.iterator]();
+  }
+
+  /**
+   * `forward` off the event loop: with built-in layers only, the whole forward runs on the libuv
+   * thread pool; otherwise layer by layer on this thread (the result is the same).
+   */
+  async forwardAsync(input: Tensor): Promise<Tensor> {
+    const plan = this.nativePlan();
+    return plan ? runPlanAsync(plan, input) : (this.forward(input) as Tensor);
   }
 
   /** Whether forward currently runs natively in one call (every layer built in, no hooks on them). */
