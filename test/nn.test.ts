@@ -154,6 +154,7 @@ test('Module: traversal, counts, train/eval, apply, printing', () => {
   assert.deepEqual(visited, ['Linear', 'ReLU', 'Linear', 'Net']);
   assert.equal(String(net.fc1), 'Linear(in_features=4, out_features=8, bias=True)');
   assert.match(nn.summary(net, torch.randn([3, 4])), /Linear \(fc1\)\s+\[3, 8\]\s+40/);
+  assert.match(net.summary(torch.randn([3, 4])), /Total params: 59/);
 });
 
 test('Module: stateDict excludes non-persistent buffers; loadStateDict reports and checks', () => {

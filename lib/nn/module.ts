@@ -7,6 +7,7 @@ import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType, Device } from '../tensor/types.js';
 import type { PlanStep } from './native-plan.js';
+import { summary } from './summary.js';
 
 /** A function called after a module's forward: it may return a replacement output. */
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
@@ -317,6 +318,11 @@ export abstract class Module {
   }
 
   // ---- printing ----------------------------------------------------------------------------
+
+  /** A torchinfo-like table of layers, output shapes and parameter counts for one forward of `inputs`. */
+  summary(...inputs: unknown[]): string {
+    return summary(this, ...inputs);
+  }
 
   /** Extra text inside the parentheses of this module's line, like PyTorch's extra_repr. */
   extraRepr(): string {
