@@ -19,6 +19,7 @@
         "NAPI_VERSION=2147483647",
         "NAPI_CPP_EXCEPTIONS",
         "NODE_ADDON_API_DISABLE_DEPRECATED",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
         "_GLIBCXX_USE_CXX11_ABI=<!(node scripts/find-libtorch.cjs --cxx-abi)"
       ],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-Wno-unused-parameter"],

@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 // One source, two module formats: ESM (dist/index.js) and CommonJS (dist/index.cjs), with types.
 export default defineConfig({
-  entry: { index: 'lib/index.ts' },
+  // data-worker: the DataLoader's worker-thread entry, found beside index.js (lib/data/worker-link.ts).
+  entry: { index: 'lib/index.ts', 'data-worker': 'lib/data/worker.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   shims: true, // import.meta.url in the CommonJS build (lib/native.ts finds the addon with it)

@@ -46,6 +46,10 @@ export { saveSafetensors, loadSafetensors, safetensorsMetadata, serializeSafeten
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as jit from './jit/index.js';
+export * as data from './data/index.js';
+import * as data from './data/index.js';
+/** torch.utils.data, as in PyTorch (the same module as torch.data). */
+export const utils = { data };
 export type { AtenOps, TorchFunctions, TensorMethods } from './ops/types.generated.js';
 export type { Scalar, MemoryFormat } from './ops/spec.js';
 export * from './ops/functions.generated.js';

@@ -57,3 +57,14 @@ test('find-libtorch reports the order it searched', () => {
   assert.notEqual(found.source, 'LIBTORCH', 'an invalid LIBTORCH is skipped');
   assert.ok(found.includeDirs.length > 0);
 });
+
+test('the DataLoader workers run from the built package (ESM and CommonJS)', () => {
+  const script = (load: string) =>
+    `${load}; (async () => { const ds = new torch.data.TensorDataset(torch.arange(8).reshape(4, 2), torch.arange(4)); const loader = new torch.data.DataLoader(ds, { batchSize: 2, numWorkers: 1 }); const out = []; for await (const [x, y] of loader) out.push(y.toArray()); console.log(JSON.stringify(out)); })()`;
+  const esm = node(['--input-type=module', '-e', script("import * as torch from 'nodetorch'")]);
+  assert.equal(esm.status, 0, esm.stderr);
+  assert.equal(esm.stdout.trim(), '[[0,1],[2,3]]');
+  const cjs = node(['-e', script("const torch = require('nodetorch')")]);
+  assert.equal(cjs.status, 0, cjs.stderr);
+  assert.equal(cjs.stdout.trim(), '[[0,1],[2,3]]');
+});

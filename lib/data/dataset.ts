@@ -1,0 +1,101 @@
+/**
+ * Map-style and iterable-style datasets, and the wrappers that combine them (torch.utils.data.Dataset,
+ * IterableDataset, Subset, ConcatDataset).
+ */
+import { builtinRecipe, type WorkerRecipe } from './recipe.js';
+
+/**
+ * A map-style dataset: samples by index, `get(i)` for `0 <= i < length` (PyTorch's `__getitem__` and
+ * `__len__`). Implement `workerRecipe()` (see {@link WorkerRecipe}) to use it with DataLoader workers.
+ */
+export interface Dataset<T> {
+  readonly length: number;
+  get(index: number): T;
+}
+
+/**
+ * An iterable-style dataset: a stream of samples (PyTorch's `IterableDataset`). `length`, when
+ * known, lets a DataLoader report its own length. With DataLoader workers every worker iterates its
+ * own copy; use `getWorkerInfo()` inside the iterator to give each worker its share.
+ */
+export interface IterableDataset<T> extends AsyncIterable<T> {
+  readonly length?: number;
+}
+
+/** Whether `dataset` is iterable-style (has `Symbol.asyncIterator` and no `get`). */
+export function isIterableDataset<T>(dataset: Dataset<T> | IterableDataset<T>): dataset is IterableDataset<T> {
+  return typeof (dataset as Partial<Dataset<T>>).get !== 'function' && Symbol.asyncIterator in dataset;
+}
+
+function checkIndex(index: number, length: number, what: string): number {
+  if (!Number.isInteger(index)) throw new TypeError(`${what}: index must be an integer, got ${index}`);
+  const resolved = index < 0 ? index + length : index;
+  if (resolved < 0 || resolved >= length) throw new RangeError(`${what}: index ${index} is out of range for length ${length}`);
+  return resolved;
+}
+
+/** The samples of `dataset` at `indices`, in that order (torch.utils.data.Subset). */
+export class Subset<T> implements Dataset<T> {
+  readonly indices: readonly number[];
+
+  constructor(
+    readonly dataset: Dataset<T>,
+    indices: readonly number[],
+  ) {
+    this.indices = [...indices];
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  get(index: number): T {
+    return this.dataset.get(this.indices[checkIndex(index, this.indices.length, 'Subset.get')]!);
+  }
+
+  /** Portable when the wrapped dataset is. */
+  workerRecipe(): WorkerRecipe {
+    return builtinRecipe('Subset', [this.dataset, this.indices]);
+  }
+}
+
+/** Several datasets read one after another (torch.utils.data.ConcatDataset). */
+export class ConcatDataset<T> implements Dataset<T> {
+  readonly datasets: readonly Dataset<T>[];
+  /** Running totals of the lengths: `cumulativeSizes[i]` is the length of datasets 0..i together. */
+  readonly cumulativeSizes: readonly number[];
+
+  constructor(datasets: readonly Dataset<T>[]) {
+    if (datasets.length === 0) throw new RangeError('ConcatDataset: datasets should not be an empty list');
+    for (const dataset of datasets) {
+      if (isIterableDataset(dataset as Dataset<T> | IterableDataset<T>))
+        throw new TypeError('ConcatDataset does not support IterableDataset');
+    }
+    this.datasets = [...datasets];
+    let total = 0;
+    this.cumulativeSizes = this.datasets.map((dataset) => (total += dataset.length));
+  }
+
+  get length(): number {
+    return this.cumulativeSizes[this.cumulativeSizes.length - 1]!;
+  }
+
+  get(index: number): T {
+    const resolved = checkIndex(index, this.length, 'ConcatDataset.get');
+    // The first dataset whose running total exceeds the index (bisect_right).
+    let low = 0;
+    let high = this.cumulativeSizes.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.cumulativeSizes[mid]! <= resolved) low = mid + 1;
+      else high = mid;
+    }
+    const offset = low === 0 ? 0 : this.cumulativeSizes[low - 1]!;
+    return this.datasets[low]!.get(resolved - offset);
+  }
+
+  /** Portable when every part is. */
+  workerRecipe(): WorkerRecipe {
+    return builtinRecipe('ConcatDataset', [this.datasets]);
+  }
+}

@@ -1,0 +1,42 @@
+/** torch.utils.data.TensorDataset. */
+import { Tensor } from '../tensor/tensor.js';
+import type { Dataset } from './dataset.js';
+import { builtinRecipe, type WorkerRecipe } from './recipe.js';
+
+/**
+ * Samples that are rows of tensors sharing their first dimension: `get(i)` is
+ * `[t0.index(i), t1.index(i), ...]` (views, no copies). DataLoader workers receive a copy of the tensors.
+ */
+export class TensorDataset implements Dataset<Tensor[]> {
+  readonly tensors: readonly Tensor[];
+
+  constructor(...tensors: Tensor[]) {
+    if (tensors.length === 0) throw new TypeError('TensorDataset: give at least one tensor');
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${i} is not a Tensor`);
+      if (t.dim() === 0) throw new TypeError(`TensorDataset: tensor ${i} is 0-dimensional; samples are taken along dimension 0`);
+    });
+    const size = tensors[0]!.shape[0]!;
+    const mismatch = tensors.findIndex((t) => t.shape[0] !== size);
+    if (mismatch >= 0) {
+      throw new RangeError(
+        `TensorDataset: size mismatch between tensors: tensor 0 has ${size} rows, tensor ${mismatch} has ${tensors[mismatch]!.shape[0]}`,
+      );
+    }
+    this.tensors = tensors;
+  }
+
+  get length(): number {
+    return this.tensors[0]!.shape[0]!;
+  }
+
+  get(index: number): Tensor[] {
+    if (!Number.isInteger(index) || index < -this.length || index >= this.length)
+      throw new RangeError(`TensorDataset.get: index ${index} is out of range for length ${this.length}`);
+    return this.tensors.map((t) => t.index(index));
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return builtinRecipe('TensorDataset', this.tensors);
+  }
+}

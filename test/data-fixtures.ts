@@ -1,0 +1,118 @@
+/**
+ * Datasets and functions for the DataLoader worker tests. They live in a module of their own because
+ * a worker thread rebuilds them by importing this file (their recipes name `import.meta.url`).
+ */
+import { isMainThread } from 'node:worker_threads';
+import * as torch from '../lib/index.ts';
+import {
+  getWorkerInfo,
+  portable,
+  randomInt,
+  type Dataset,
+  type IterableDataset,
+  type WorkerInfo,
+  type WorkerRecipe,
+} from '../lib/data/index.ts';
+
+/** Sample i is `[i, tensor([i, i*i])]`; reading `failAt` throws. */
+export class SquaresDataset implements Dataset<[number, torch.Tensor]> {
+  constructor(
+    readonly length: number,
+    readonly failAt = -1,
+  ) {}
+
+  get(index: number): [number, torch.Tensor] {
+    if (index === this.failAt) throw new RangeError(`sample ${index} is cursed`);
+    return [index, torch.tensor([index, index * index], { dtype: 'float32' })];
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'SquaresDataset', args: [this.length, this.failAt] };
+  }
+}
+
+let initializedAs = -1;
+
+/** A worker initializer: records a value derived from the worker id. */
+export function initWorker(info: WorkerInfo): void {
+  initializedAs = 100 + info.id;
+}
+
+/** Sample i says which worker read it and what initWorker recorded there. */
+export class WhoReadsDataset implements Dataset<{ index: number; worker: number; init: number }> {
+  constructor(readonly length: number) {}
+
+  get(index: number): { index: number; worker: number; init: number } {
+    return { index, worker: getWorkerInfo()?.id ?? -1, init: initializedAs };
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'WhoReadsDataset', args: [this.length] };
+  }
+}
+
+/** A dataset that opens on the main thread but fails to open in a worker (a start-up failure). */
+export class BrokenDataset implements Dataset<number> {
+  readonly length = 4;
+
+  constructor() {
+    if (!isMainThread) throw new Error('the dataset cannot be opened here');
+  }
+
+  get(index: number): number {
+    return index;
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'BrokenDataset', args: [] };
+  }
+}
+
+/** 0..n-1 as a stream; with workers, worker k yields the numbers congruent to k (PyTorch's sharding idiom). */
+export class CountingStream implements IterableDataset<number> {
+  constructor(readonly length: number) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<number> {
+    const info = getWorkerInfo();
+    const [start, step] = info ? [info.id, info.numWorkers] : [0, 1];
+    for (let i = start; i < this.length; i += step) yield i;
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'CountingStream', args: [this.length] };
+  }
+}
+
+/** A portable transform: adds one. */
+export const addOne = portable((x: torch.Tensor) => x.add(1), { module: import.meta.url, export: 'addOne' });
+
+/** Sample i is a random integer in [0, 1000) drawn through torch.data's random helpers. */
+export class RandomDrawDataset implements Dataset<number> {
+  constructor(readonly length: number) {}
+
+  get(): number {
+    return randomInt(0, 1000);
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'RandomDrawDataset', args: [this.length] };
+  }
+}
+
+/** Takes `delayMs` of busy work per sample. */
+export class SlowDataset implements Dataset<number> {
+  constructor(
+    readonly length: number,
+    readonly delayMs: number,
+  ) {}
+
+  get(index: number): number {
+    const until = Date.now() + this.delayMs;
+    while (Date.now() < until);
+    return index;
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'SlowDataset', args: [this.length, this.delayMs] };
+  }
+}
