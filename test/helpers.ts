@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as torch from '../lib/index.ts';
 
@@ -51,3 +52,13 @@ export function assertArrayClose(actual: torch.NestedArray, expected: torch.Nest
   assert.equal(got.length, want.length, 'element count');
   want.forEach((w, i) => assert.ok(Math.abs(got[i]! - w) <= tolerance * (1 + Math.abs(w)), `[${i}]: expected ${w}, got ${got[i]}`));
 }
+
+/** Whether Debian's Python torch (the golden generators' interpreter) is installed, for interop checks. */
+export const hasPythonTorch = (() => {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();

@@ -1,8 +1,9 @@
 // Native optimizers against PyTorch: the same 20 steps from the same weights match to 1e-5.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as torch from '../lib/index.ts';
-import { readFixture } from './helpers.ts';
+import { hasPythonTorch, readFixture } from './helpers.ts';
 
 interface Case {
   name: string;
@@ -63,12 +64,18 @@ test('stateDict / loadStateDict resume the same trajectory, through torch.save',
     first.step();
   }
   const state = first.stateDict();
-  assert.deepEqual(Object.keys(state.state), ['0', '1']);
-  assert.equal(state.state[0]!.step, 10);
-  assert.deepEqual(Object.keys(state.state[0]!).sort(), ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'step']);
+  const perParam = state.state as Map<number, Record<string, unknown>>;
+  assert.deepEqual([...perParam.keys()], [0, 1]);
+  assert.equal(perParam.get(0)!.step, 10);
+  assert.deepEqual(Object.keys(perParam.get(0)!).sort(), ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'step']);
   assert.deepEqual(state.param_groups[0], { lr: 0.05, betas: [0.8, 0.99], eps: 1e-6, weight_decay: 0.1, amsgrad: true, params: [0, 1] });
   const file = `${process.env.TMPDIR ?? '/tmp'}/nodetorch-optim-${process.pid}.pt`;
   await torch.save(state as never, file);
+  if (hasPythonTorch) {
+    // Python's Adam accepts the file: integer state keys, PyTorch's option names.
+    const script = `import torch\np = [torch.zeros(3, 4, dtype=torch.float64, requires_grad=True), torch.zeros(3, dtype=torch.float64, requires_grad=True)]\nopt = torch.optim.Adam(p)\nopt.load_state_dict(torch.load('${file}'))\ns = opt.state_dict()\nprint(sorted(s['state'].keys()), float(s['state'][0]['step']), s['param_groups'][0]['lr'], s['param_groups'][0]['amsgrad'])`;
+    assert.equal(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' }).trim(), '[0, 1] 10.0 0.05 True');
+  }
   const second = build(c, w, b);
   second.loadStateDict(await torch.load(file));
   for (let i = 10; i < 20; i++) {

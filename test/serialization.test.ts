@@ -6,18 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
-import { readFixture } from './helpers.ts';
+import { hasPythonTorch, readFixture } from './helpers.ts';
 
 const fixtures = new URL('./fixtures/pt/', import.meta.url).pathname;
 const python = '/usr/bin/python3';
-const hasPythonTorch = (() => {
-  try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 type Described =
   | { tensor: number[]; shape: number[]; dtype: string }

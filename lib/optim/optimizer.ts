@@ -83,7 +83,12 @@ export class ParamGroup {
 
 /** The PyTorch-format state dict of an optimizer. */
 export interface OptimizerStateDict {
-  state: Record<number, Record<string, Tensor | number>>;
+  /**
+   * Per-parameter state by parameter index. A Map, so that torch.save writes integer keys as
+   * PyTorch does (Python's optimizer.load_state_dict reads the file); loading also accepts an
+   * object with string keys, as torch.load returns it.
+   */
+  state: Map<number, Record<string, Tensor | number>> | Record<string, Record<string, Tensor | number>>;
   param_groups: Record<string, unknown>[];
 }
 
@@ -137,14 +142,14 @@ export abstract class Optimizer {
    * and buffers (`exp_avg`, `momentum_buffer`, ...), and `param_groups` with snake_case options.
    */
   stateDict(): OptimizerStateDict {
-    const state: OptimizerStateDict['state'] = {};
+    const state = new Map<number, Record<string, Tensor | number>>();
     const paramGroups: Record<string, unknown>[] = [];
     let index = 0;
     for (const group of this.paramGroups) {
       const ids: number[] = [];
       for (const param of group.params) {
         const entry = this.native.paramState(param);
-        if (entry) state[index] = { ...(entry.step !== undefined ? { step: entry.step } : {}), ...entry.buffers };
+        if (entry) state.set(index, { ...(entry.step !== undefined ? { step: entry.step } : {}), ...entry.buffers });
         ids.push(index++);
       }
       const options = Object.fromEntries(Object.keys(this.specs).map((name) => [snake(name), group[name]]));
@@ -173,7 +178,7 @@ export abstract class Optimizer {
         if (snake(name) in saved) group[name] = saved[snake(name)] as OptionValue;
       }
       ids.forEach((id, i) => {
-        const entry = stateDict.state[id];
+        const entry = stateDict.state instanceof Map ? stateDict.state.get(id) : stateDict.state[String(id)];
         if (!entry) return;
         const { step, ...buffers } = entry;
         this.native.setParamState(group.params[i]!, {
