@@ -58,6 +58,38 @@ export interface NativeMemory {
   cpuCachedBytes: number;
 }
 
+/** A LibTorch optimizer (native/binding/optimizer_wrap.cpp); options use PyTorch's snake_case names, betas as beta1/beta2. */
+export interface NativeOptimizer {
+  step(): void;
+  zeroGrad(setToNone: boolean): void;
+  addParamGroup(group: NativeParamGroup): void;
+  groupOptions(group: number): Record<string, number>;
+  setGroupOption(group: number, name: string, value: number | boolean): void;
+  paramState(param: unknown): { step?: number; buffers: Record<string, unknown> } | null;
+  setParamState(param: unknown, state: { step?: number; buffers: Record<string, unknown> }): void;
+}
+/** A parameter group as the native optimizer takes it. */
+export interface NativeParamGroup {
+  params: unknown[];
+  options: Record<string, number | boolean>;
+}
+
+/** A TorchScript module (native/binding/script_module_wrap.cpp). */
+export interface NativeScriptModule {
+  runMethod(name: string, ...inputs: unknown[]): unknown;
+  runMethodAsync(name: string, ...inputs: unknown[]): Promise<unknown>;
+  namedParameters(): [string, unknown][];
+  namedBuffers(): [string, unknown][];
+  train(on: boolean): void;
+  isTraining(): boolean;
+  methodNames(): string[];
+  save(path: string): void;
+  to(target: string): void;
+}
+
+/** A compiled native forward plan (native/binding/sequential_binding.cpp). */
+export type NativePlan = { readonly __plan: unique symbol };
+
 /** The raw binding (native/binding/*.cpp). */
 export interface NativeBinding {
   NativeTensor: new (handle: unknown) => NativeTensorFields;
@@ -87,6 +119,13 @@ export interface NativeBinding {
   emptyCache(): void;
   /** Hand-bound hot paths (direct ATen calls). */
   hot: Record<'add' | 'sub' | 'mul' | 'matmul', (a: unknown, b: unknown) => unknown>;
+  NativeOptimizer: new (kind: string, groups: NativeParamGroup[]) => NativeOptimizer;
+  clipGradNorm(params: unknown[], maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
+  clipGradValue(params: unknown[], clipValue: number): void;
+  jitLoad(path: string, device?: string): Promise<NativeScriptModule>;
+  compileSequential(steps: unknown[]): NativePlan;
+  runSequential(plan: NativePlan, input: unknown): unknown;
+  runSequentialAsync(plan: NativePlan, input: unknown): Promise<unknown>;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
 }

@@ -4,22 +4,9 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { native } from '../native.js';
+import { native, type NativeScriptModule } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Device, DType } from '../tensor/types.js';
-
-interface NativeScriptModule {
-  runMethod(name: string, ...inputs: unknown[]): unknown;
-  runMethodAsync(name: string, ...inputs: unknown[]): Promise<unknown>;
-  namedParameters(): [string, Tensor][];
-  namedBuffers(): [string, Tensor][];
-  train(on: boolean): void;
-  isTraining(): boolean;
-  methodNames(): string[];
-  save(path: string): void;
-  to(target: string): void;
-}
-const jitNative = native as unknown as { jitLoad(path: string, device?: string): Promise<NativeScriptModule> };
 
 /**
  * A loaded TorchScript module. Its parameters are the module's own tensors: an optimizer over
@@ -47,17 +34,17 @@ export class ScriptModule {
   }
 
   *namedParameters(): IterableIterator<[string, Tensor]> {
-    yield* this.module.namedParameters();
+    yield* this.module.namedParameters() as [string, Tensor][];
   }
   *parameters(): IterableIterator<Tensor> {
-    for (const [, p] of this.module.namedParameters()) yield p;
+    for (const [, p] of this.module.namedParameters()) yield p as Tensor;
   }
   *namedBuffers(): IterableIterator<[string, Tensor]> {
-    yield* this.module.namedBuffers();
+    yield* this.module.namedBuffers() as [string, Tensor][];
   }
   /** Parameters and buffers by name (sharing memory with the module). */
   stateDict(): Record<string, Tensor> {
-    return Object.fromEntries([...this.module.namedParameters(), ...this.module.namedBuffers()]);
+    return Object.fromEntries([...this.module.namedParameters(), ...this.module.namedBuffers()]) as Record<string, Tensor>;
   }
 
   get training(): boolean {
@@ -92,7 +79,7 @@ export class ScriptModule {
 /** Loads a TorchScript file saved by PyTorch (or by ScriptModule.save), optionally onto a device. */
 export async function load(file: string, options: { mapLocation?: Device } = {}): Promise<ScriptModule> {
   try {
-    return new ScriptModule(await jitNative.jitLoad(file, options.mapLocation));
+    return new ScriptModule(await native.jitLoad(file, options.mapLocation));
   } catch (error) {
     (error as Error).message = `torch.jit.load(${file}): ${(error as Error).message}`;
     throw error;

@@ -2,10 +2,46 @@ import { Op } from '../tensor/op.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgFlag, type ArgKind, type ArgSpec, type OpSpec } from './spec.js';
 
-const DTYPES = new Set(['float16', 'half', 'bfloat16', 'float32', 'float', 'float64', 'double', 'int8', 'uint8', 'int16', 'short', 'int32', 'int', 'int64', 'long', 'bool', 'complex64', 'complex128']);
+const DTYPES = new Set([
+  'float16',
+  'half',
+  'bfloat16',
+  'float32',
+  'float',
+  'float64',
+  'double',
+  'int8',
+  'uint8',
+  'int16',
+  'short',
+  'int32',
+  'int',
+  'int64',
+  'long',
+  'bool',
+  'complex64',
+  'complex128',
+]);
 const MEMORY_FORMATS = new Set(['contiguous_format', 'preserve_format', 'channels_last', 'channels_last_3d']);
 // c10::ScalarType numbering, for ops that return a dtype.
-const SCALAR_TYPE_NAMES = ['uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'float32', 'float64', 'complex32', 'complex64', 'complex128', 'bool', 'qint8', 'quint8', 'qint32', 'bfloat16'];
+const SCALAR_TYPE_NAMES = [
+  'uint8',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float16',
+  'float32',
+  'float64',
+  'complex32',
+  'complex64',
+  'complex128',
+  'bool',
+  'qint8',
+  'quint8',
+  'qint32',
+  'bfloat16',
+];
 
 const isInt = (v: unknown) => (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
 const isScalar = (v: unknown) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint';
@@ -169,7 +205,9 @@ function describe(value: unknown): string {
 }
 
 function signature(overload: Overload): string {
-  const params = overload.args.map(([name, kind, flags]) => `${flags & ArgFlag.KeywordOnly ? '*' : ''}${name}: ${kind}${flags & ArgFlag.HasDefault ? '=' : ''}`);
+  const params = overload.args.map(
+    ([name, kind, flags]) => `${flags & ArgFlag.KeywordOnly ? '*' : ''}${name}: ${kind}${flags & ArgFlag.HasDefault ? '=' : ''}`,
+  );
   return `${overload.qualifiedName}(${params.join(', ')})`;
 }
 

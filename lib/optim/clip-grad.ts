@@ -2,12 +2,6 @@
 import { native } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-interface ClipNative {
-  clipGradNorm(params: Tensor[], maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
-  clipGradValue(params: Tensor[], clipValue: number): void;
-}
-const clip = native as unknown as ClipNative;
-
 /**
  * Scales the gradients of `parameters` in place so that their total norm is at most `maxNorm`;
  * returns the total norm before clipping. `normType` may be Infinity.
@@ -18,11 +12,11 @@ export function clipGradNorm_(
   options: { normType?: number; errorIfNonfinite?: boolean } = {},
 ): number {
   if (!(maxNorm >= 0)) throw new RangeError(`clipGradNorm_: maxNorm must be >= 0, got ${maxNorm}`);
-  return clip.clipGradNorm([...parameters], maxNorm, options.normType ?? 2, options.errorIfNonfinite ?? false);
+  return native.clipGradNorm([...parameters], maxNorm, options.normType ?? 2, options.errorIfNonfinite ?? false);
 }
 
 /** Clamps every gradient element of `parameters` to [-clipValue, clipValue], in place. */
 export function clipGradValue_(parameters: Iterable<Tensor>, clipValue: number): void {
   if (!(clipValue >= 0)) throw new RangeError(`clipGradValue_: clipValue must be >= 0, got ${clipValue}`);
-  clip.clipGradValue([...parameters], clipValue);
+  native.clipGradValue([...parameters], clipValue);
 }

@@ -2,7 +2,7 @@
  * The Optimizer base: PyTorch's API (paramGroups, step, zeroGrad, addParamGroup, stateDict,
  * loadStateDict) over one of LibTorch's native optimizers, which does each step in C++.
  */
-import { native } from '../native.js';
+import { native, type NativeOptimizer } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Kinds of native optimizer. */
@@ -10,20 +10,6 @@ export type OptimizerKind = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
 
 /** Option values of a group: numbers, booleans, or betas as a pair. */
 export type OptionValue = number | boolean | [number, number];
-
-interface NativeOptimizer {
-  step(): void;
-  zeroGrad(setToNone: boolean): void;
-  addParamGroup(group: { params: Tensor[]; options: Record<string, number | boolean> }): void;
-  groupOptions(group: number): Record<string, number>;
-  setGroupOption(group: number, name: string, value: number | boolean): void;
-  paramState(param: Tensor): { step?: number; buffers: Record<string, Tensor> } | null;
-  setParamState(param: Tensor, state: { step?: number; buffers: Record<string, Tensor> }): void;
-}
-type NativeOptimizerClass = new (
-  kind: OptimizerKind,
-  groups: { params: Tensor[]; options: Record<string, number | boolean> }[],
-) => NativeOptimizer;
 
 /** A parameter group as given to an optimizer: its tensors and any options that differ from the defaults. */
 export interface ParamGroupInput {
@@ -108,8 +94,7 @@ export abstract class Optimizer {
     this.defaults = this.resolve(options, {});
     const groups = this.groupsOf(params);
     const resolved = groups.map((group) => ({ params: this.paramsOf(group.params), options: this.resolve(group, this.defaults) }));
-    const Native = (native as unknown as { NativeOptimizer: NativeOptimizerClass }).NativeOptimizer;
-    this.native = new Native(
+    this.native = new native.NativeOptimizer(
       kind,
       resolved.map((g) => ({ params: g.params, options: toNative(g.options) })),
     );

@@ -13,7 +13,12 @@ export function tensordot(a: Tensor, b: Tensor, dims: Dims | { dims?: Dims } = 2
   if (typeof spec === 'number') {
     if (!Number.isInteger(spec) || spec < 0) throw new TypeError(`tensordot: dims must be a non-negative integer, got ${spec}`);
     const first = Array.from({ length: spec }, (_, i) => a.dim() - spec + i);
-    return aten.tensordot.default(a, b, first, Array.from({ length: spec }, (_, i) => i));
+    return aten.tensordot.default(
+      a,
+      b,
+      first,
+      Array.from({ length: spec }, (_, i) => i),
+    );
   }
   return aten.tensordot.default(a, b, spec[0], spec[1]);
 }
