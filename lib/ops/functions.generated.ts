@@ -78,8 +78,7 @@ export const bernoulli: TorchFunctions['bernoulli'] = torchFunction('bernoulli')
 export const bilinear: TorchFunctions['bilinear'] = torchFunction('bilinear');
 export const binaryCrossEntropy: TorchFunctions['binaryCrossEntropy'] = torchFunction('binary_cross_entropy');
 export const binaryCrossEntropyBackward: TorchFunctions['binaryCrossEntropyBackward'] = torchFunction('binary_cross_entropy_backward');
-export const binaryCrossEntropyWithLogits: TorchFunctions['binaryCrossEntropyWithLogits'] =
-  torchFunction('binary_cross_entropy_with_logits');
+export const binaryCrossEntropyWithLogits: TorchFunctions['binaryCrossEntropyWithLogits'] = torchFunction('binary_cross_entropy_with_logits');
 export const bincount: TorchFunctions['bincount'] = torchFunction('bincount');
 export const bitwiseNot: TorchFunctions['bitwiseNot'] = torchFunction('bitwise_not');
 export const copysign: TorchFunctions['copysign'] = torchFunction('copysign');
@@ -115,8 +114,7 @@ export const constantPadNd: TorchFunctions['constantPadNd'] = torchFunction('con
 export const convolution: TorchFunctions['convolution'] = torchFunction('convolution');
 export const convolutionBackward: TorchFunctions['convolutionBackward'] = torchFunction('convolution_backward');
 export const convolutionOverrideable: TorchFunctions['convolutionOverrideable'] = torchFunction('convolution_overrideable');
-export const convolutionBackwardOverrideable: TorchFunctions['convolutionBackwardOverrideable'] =
-  torchFunction('convolution_backward_overrideable');
+export const convolutionBackwardOverrideable: TorchFunctions['convolutionBackwardOverrideable'] = torchFunction('convolution_backward_overrideable');
 export const conv1d: TorchFunctions['conv1d'] = torchFunction('conv1d');
 export const conv2d: TorchFunctions['conv2d'] = torchFunction('conv2d');
 export const conv3d: TorchFunctions['conv3d'] = torchFunction('conv3d');
@@ -135,16 +133,12 @@ export const countNonzero: TorchFunctions['countNonzero'] = torchFunction('count
 export const cov: TorchFunctions['cov'] = torchFunction('cov');
 export const corrcoef: TorchFunctions['corrcoef'] = torchFunction('corrcoef');
 export const cudnnAffineGridGenerator: TorchFunctions['cudnnAffineGridGenerator'] = torchFunction('cudnn_affine_grid_generator');
-export const cudnnAffineGridGeneratorBackward: TorchFunctions['cudnnAffineGridGeneratorBackward'] = torchFunction(
-  'cudnn_affine_grid_generator_backward',
-);
+export const cudnnAffineGridGeneratorBackward: TorchFunctions['cudnnAffineGridGeneratorBackward'] = torchFunction('cudnn_affine_grid_generator_backward');
 export const cudnnBatchNorm: TorchFunctions['cudnnBatchNorm'] = torchFunction('cudnn_batch_norm');
 export const cudnnBatchNormBackward: TorchFunctions['cudnnBatchNormBackward'] = torchFunction('cudnn_batch_norm_backward');
 export const cudnnConvolution: TorchFunctions['cudnnConvolution'] = torchFunction('cudnn_convolution');
 export const cudnnConvolutionTranspose: TorchFunctions['cudnnConvolutionTranspose'] = torchFunction('cudnn_convolution_transpose');
-export const mpsConvolutionTransposeBackward: TorchFunctions['mpsConvolutionTransposeBackward'] = torchFunction(
-  'mps_convolution_transpose_backward',
-);
+export const mpsConvolutionTransposeBackward: TorchFunctions['mpsConvolutionTransposeBackward'] = torchFunction('mps_convolution_transpose_backward');
 export const cudnnConvolutionRelu: TorchFunctions['cudnnConvolutionRelu'] = torchFunction('cudnn_convolution_relu');
 export const cudnnConvolutionAddRelu: TorchFunctions['cudnnConvolutionAddRelu'] = torchFunction('cudnn_convolution_add_relu');
 export const cudnnGridSampler: TorchFunctions['cudnnGridSampler'] = torchFunction('cudnn_grid_sampler');
@@ -247,15 +241,11 @@ export const mkldnnLinear: TorchFunctions['mkldnnLinear'] = torchFunction('mkldn
 export const mkldnnLinearBackwardInput: TorchFunctions['mkldnnLinearBackwardInput'] = torchFunction('mkldnn_linear_backward_input');
 export const mkldnnLinearBackwardWeights: TorchFunctions['mkldnnLinearBackwardWeights'] = torchFunction('mkldnn_linear_backward_weights');
 export const mkldnnLinearBackward: TorchFunctions['mkldnnLinearBackward'] = torchFunction('mkldnn_linear_backward');
-export const fbgemmLinearInt8WeightFp32Activation: TorchFunctions['fbgemmLinearInt8WeightFp32Activation'] = torchFunction(
-  'fbgemm_linear_int8_weight_fp32_activation',
-);
+export const fbgemmLinearInt8WeightFp32Activation: TorchFunctions['fbgemmLinearInt8WeightFp32Activation'] = torchFunction('fbgemm_linear_int8_weight_fp32_activation');
 export const fbgemmLinearInt8Weight: TorchFunctions['fbgemmLinearInt8Weight'] = torchFunction('fbgemm_linear_int8_weight');
 export const fbgemmLinearQuantizeWeight: TorchFunctions['fbgemmLinearQuantizeWeight'] = torchFunction('fbgemm_linear_quantize_weight');
 export const fbgemmPackGemmMatrixFp16: TorchFunctions['fbgemmPackGemmMatrixFp16'] = torchFunction('fbgemm_pack_gemm_matrix_fp16');
-export const fbgemmLinearFp16WeightFp32Activation: TorchFunctions['fbgemmLinearFp16WeightFp32Activation'] = torchFunction(
-  'fbgemm_linear_fp16_weight_fp32_activation',
-);
+export const fbgemmLinearFp16WeightFp32Activation: TorchFunctions['fbgemmLinearFp16WeightFp32Activation'] = torchFunction('fbgemm_linear_fp16_weight_fp32_activation');
 export const fbgemmLinearFp16Weight: TorchFunctions['fbgemmLinearFp16Weight'] = torchFunction('fbgemm_linear_fp16_weight');
 export const fbgemmPackQuantizedMatrix: TorchFunctions['fbgemmPackQuantizedMatrix'] = torchFunction('fbgemm_pack_quantized_matrix');
 export const ldexp: TorchFunctions['ldexp'] = torchFunction('ldexp');
@@ -284,9 +274,7 @@ export const matrixExp: TorchFunctions['matrixExp'] = torchFunction('matrix_exp'
 export const matrixExpBackward: TorchFunctions['matrixExpBackward'] = torchFunction('matrix_exp_backward');
 export const aminmax: TorchFunctions['aminmax'] = torchFunction('aminmax');
 export const max: TorchFunctions['max'] = torchFunction('max');
-export const valueSelectingReductionBackward: TorchFunctions['valueSelectingReductionBackward'] = torchFunction(
-  'value_selecting_reduction_backward',
-);
+export const valueSelectingReductionBackward: TorchFunctions['valueSelectingReductionBackward'] = torchFunction('value_selecting_reduction_backward');
 export const amax: TorchFunctions['amax'] = torchFunction('amax');
 export const maxPool1dWithIndices: TorchFunctions['maxPool1dWithIndices'] = torchFunction('max_pool1d_with_indices');
 export const maxPool1d: TorchFunctions['maxPool1d'] = torchFunction('max_pool1d');
@@ -328,9 +316,7 @@ export const nativeBatchNorm: TorchFunctions['nativeBatchNorm'] = torchFunction(
 export const batchNormStats: TorchFunctions['batchNormStats'] = torchFunction('batch_norm_stats');
 export const batchNormElemt: TorchFunctions['batchNormElemt'] = torchFunction('batch_norm_elemt');
 export const batchNormGatherStats: TorchFunctions['batchNormGatherStats'] = torchFunction('batch_norm_gather_stats');
-export const batchNormGatherStatsWithCounts: TorchFunctions['batchNormGatherStatsWithCounts'] = torchFunction(
-  'batch_norm_gather_stats_with_counts',
-);
+export const batchNormGatherStatsWithCounts: TorchFunctions['batchNormGatherStatsWithCounts'] = torchFunction('batch_norm_gather_stats_with_counts');
 export const nativeBatchNormBackward: TorchFunctions['nativeBatchNormBackward'] = torchFunction('native_batch_norm_backward');
 export const batchNormBackwardReduce: TorchFunctions['batchNormBackwardReduce'] = torchFunction('batch_norm_backward_reduce');
 export const batchNormBackwardElemt: TorchFunctions['batchNormBackwardElemt'] = torchFunction('batch_norm_backward_elemt');
@@ -378,9 +364,7 @@ export const preluBackward: TorchFunctions['preluBackward'] = torchFunction('pre
 export const gelu: TorchFunctions['gelu'] = torchFunction('gelu');
 export const gelu_: TorchFunctions['gelu_'] = torchFunction('gelu_');
 export const geluBackward: TorchFunctions['geluBackward'] = torchFunction('gelu_backward');
-export const infinitelyDifferentiableGeluBackward: TorchFunctions['infinitelyDifferentiableGeluBackward'] = torchFunction(
-  'infinitely_differentiable_gelu_backward',
-);
+export const infinitelyDifferentiableGeluBackward: TorchFunctions['infinitelyDifferentiableGeluBackward'] = torchFunction('infinitely_differentiable_gelu_backward');
 export const hardshrink: TorchFunctions['hardshrink'] = torchFunction('hardshrink');
 export const hardshrinkBackward: TorchFunctions['hardshrinkBackward'] = torchFunction('hardshrink_backward');
 export const rsqrt: TorchFunctions['rsqrt'] = torchFunction('rsqrt');
@@ -516,20 +500,11 @@ export const qPerChannelZeroPoints: TorchFunctions['qPerChannelZeroPoints'] = to
 export const qPerChannelAxis: TorchFunctions['qPerChannelAxis'] = torchFunction('q_per_channel_axis');
 export const intRepr: TorchFunctions['intRepr'] = torchFunction('int_repr');
 export const fakeQuantizePerTensorAffine: TorchFunctions['fakeQuantizePerTensorAffine'] = torchFunction('fake_quantize_per_tensor_affine');
-export const fakeQuantizePerTensorAffineCachemask: TorchFunctions['fakeQuantizePerTensorAffineCachemask'] = torchFunction(
-  'fake_quantize_per_tensor_affine_cachemask',
-);
-export const fakeQuantizePerTensorAffineCachemaskBackward: TorchFunctions['fakeQuantizePerTensorAffineCachemaskBackward'] = torchFunction(
-  'fake_quantize_per_tensor_affine_cachemask_backward',
-);
-export const fakeQuantizePerChannelAffine: TorchFunctions['fakeQuantizePerChannelAffine'] =
-  torchFunction('fake_quantize_per_channel_affine');
-export const fakeQuantizePerChannelAffineCachemask: TorchFunctions['fakeQuantizePerChannelAffineCachemask'] = torchFunction(
-  'fake_quantize_per_channel_affine_cachemask',
-);
-export const fakeQuantizePerChannelAffineCachemaskBackward: TorchFunctions['fakeQuantizePerChannelAffineCachemaskBackward'] = torchFunction(
-  'fake_quantize_per_channel_affine_cachemask_backward',
-);
+export const fakeQuantizePerTensorAffineCachemask: TorchFunctions['fakeQuantizePerTensorAffineCachemask'] = torchFunction('fake_quantize_per_tensor_affine_cachemask');
+export const fakeQuantizePerTensorAffineCachemaskBackward: TorchFunctions['fakeQuantizePerTensorAffineCachemaskBackward'] = torchFunction('fake_quantize_per_tensor_affine_cachemask_backward');
+export const fakeQuantizePerChannelAffine: TorchFunctions['fakeQuantizePerChannelAffine'] = torchFunction('fake_quantize_per_channel_affine');
+export const fakeQuantizePerChannelAffineCachemask: TorchFunctions['fakeQuantizePerChannelAffineCachemask'] = torchFunction('fake_quantize_per_channel_affine_cachemask');
+export const fakeQuantizePerChannelAffineCachemaskBackward: TorchFunctions['fakeQuantizePerChannelAffineCachemaskBackward'] = torchFunction('fake_quantize_per_channel_affine_cachemask_backward');
 export const fusedMovingAvgObsFakeQuant: TorchFunctions['fusedMovingAvgObsFakeQuant'] = torchFunction('fused_moving_avg_obs_fake_quant');
 export const chooseQparamsOptimized: TorchFunctions['chooseQparamsOptimized'] = torchFunction('choose_qparams_optimized');
 export const meshgrid: TorchFunctions['meshgrid'] = torchFunction('meshgrid');
@@ -668,8 +643,7 @@ export const multiMarginLoss: TorchFunctions['multiMarginLoss'] = torchFunction(
 export const multiMarginLossBackward: TorchFunctions['multiMarginLossBackward'] = torchFunction('multi_margin_loss_backward');
 export const multilabelMarginLoss: TorchFunctions['multilabelMarginLoss'] = torchFunction('multilabel_margin_loss');
 export const multilabelMarginLossForward: TorchFunctions['multilabelMarginLossForward'] = torchFunction('multilabel_margin_loss_forward');
-export const multilabelMarginLossBackward: TorchFunctions['multilabelMarginLossBackward'] =
-  torchFunction('multilabel_margin_loss_backward');
+export const multilabelMarginLossBackward: TorchFunctions['multilabelMarginLossBackward'] = torchFunction('multilabel_margin_loss_backward');
 export const nllLoss: TorchFunctions['nllLoss'] = torchFunction('nll_loss');
 export const nllLossNd: TorchFunctions['nllLossNd'] = torchFunction('nll_loss_nd');
 export const nllLossForward: TorchFunctions['nllLossForward'] = torchFunction('nll_loss_forward');
@@ -714,9 +688,7 @@ export const softshrink: TorchFunctions['softshrink'] = torchFunction('softshrin
 export const softshrinkBackward: TorchFunctions['softshrinkBackward'] = torchFunction('softshrink_backward');
 export const adaptiveAvgPool2d: TorchFunctions['adaptiveAvgPool2d'] = torchFunction('adaptive_avg_pool2d');
 export const mkldnnAdaptiveAvgPool2d: TorchFunctions['mkldnnAdaptiveAvgPool2d'] = torchFunction('mkldnn_adaptive_avg_pool2d');
-export const mkldnnAdaptiveAvgPool2dBackward: TorchFunctions['mkldnnAdaptiveAvgPool2dBackward'] = torchFunction(
-  'mkldnn_adaptive_avg_pool2d_backward',
-);
+export const mkldnnAdaptiveAvgPool2dBackward: TorchFunctions['mkldnnAdaptiveAvgPool2dBackward'] = torchFunction('mkldnn_adaptive_avg_pool2d_backward');
 export const adaptiveAvgPool3d: TorchFunctions['adaptiveAvgPool3d'] = torchFunction('adaptive_avg_pool3d');
 export const adaptiveAvgPool3dBackward: TorchFunctions['adaptiveAvgPool3dBackward'] = torchFunction('adaptive_avg_pool3d_backward');
 export const adaptiveMaxPool2d: TorchFunctions['adaptiveMaxPool2d'] = torchFunction('adaptive_max_pool2d');
@@ -732,11 +704,9 @@ export const fractionalMaxPool2dBackward: TorchFunctions['fractionalMaxPool2dBac
 export const fractionalMaxPool3d: TorchFunctions['fractionalMaxPool3d'] = torchFunction('fractional_max_pool3d');
 export const fractionalMaxPool3dBackward: TorchFunctions['fractionalMaxPool3dBackward'] = torchFunction('fractional_max_pool3d_backward');
 export const maxPool2dWithIndices: TorchFunctions['maxPool2dWithIndices'] = torchFunction('max_pool2d_with_indices');
-export const maxPool2dWithIndicesBackward: TorchFunctions['maxPool2dWithIndicesBackward'] =
-  torchFunction('max_pool2d_with_indices_backward');
+export const maxPool2dWithIndicesBackward: TorchFunctions['maxPool2dWithIndicesBackward'] = torchFunction('max_pool2d_with_indices_backward');
 export const maxPool3dWithIndices: TorchFunctions['maxPool3dWithIndices'] = torchFunction('max_pool3d_with_indices');
-export const maxPool3dWithIndicesBackward: TorchFunctions['maxPool3dWithIndicesBackward'] =
-  torchFunction('max_pool3d_with_indices_backward');
+export const maxPool3dWithIndicesBackward: TorchFunctions['maxPool3dWithIndicesBackward'] = torchFunction('max_pool3d_with_indices_backward');
 export const maxUnpool2d: TorchFunctions['maxUnpool2d'] = torchFunction('max_unpool2d');
 export const maxUnpool3d: TorchFunctions['maxUnpool3d'] = torchFunction('max_unpool3d');
 export const reflectionPad1d: TorchFunctions['reflectionPad1d'] = torchFunction('reflection_pad1d');
@@ -930,20 +900,10 @@ export const specialModifiedBesselI0: TorchFunctions['specialModifiedBesselI0'] 
 export const specialModifiedBesselI1: TorchFunctions['specialModifiedBesselI1'] = torchFunction('special_modified_bessel_i1');
 export const specialModifiedBesselK0: TorchFunctions['specialModifiedBesselK0'] = torchFunction('special_modified_bessel_k0');
 export const specialModifiedBesselK1: TorchFunctions['specialModifiedBesselK1'] = torchFunction('special_modified_bessel_k1');
-export const specialScaledModifiedBesselK0: TorchFunctions['specialScaledModifiedBesselK0'] =
-  torchFunction('special_scaled_modified_bessel_k0');
-export const specialScaledModifiedBesselK1: TorchFunctions['specialScaledModifiedBesselK1'] =
-  torchFunction('special_scaled_modified_bessel_k1');
-export const specialShiftedChebyshevPolynomialT: TorchFunctions['specialShiftedChebyshevPolynomialT'] = torchFunction(
-  'special_shifted_chebyshev_polynomial_t',
-);
-export const specialShiftedChebyshevPolynomialU: TorchFunctions['specialShiftedChebyshevPolynomialU'] = torchFunction(
-  'special_shifted_chebyshev_polynomial_u',
-);
-export const specialShiftedChebyshevPolynomialV: TorchFunctions['specialShiftedChebyshevPolynomialV'] = torchFunction(
-  'special_shifted_chebyshev_polynomial_v',
-);
-export const specialShiftedChebyshevPolynomialW: TorchFunctions['specialShiftedChebyshevPolynomialW'] = torchFunction(
-  'special_shifted_chebyshev_polynomial_w',
-);
+export const specialScaledModifiedBesselK0: TorchFunctions['specialScaledModifiedBesselK0'] = torchFunction('special_scaled_modified_bessel_k0');
+export const specialScaledModifiedBesselK1: TorchFunctions['specialScaledModifiedBesselK1'] = torchFunction('special_scaled_modified_bessel_k1');
+export const specialShiftedChebyshevPolynomialT: TorchFunctions['specialShiftedChebyshevPolynomialT'] = torchFunction('special_shifted_chebyshev_polynomial_t');
+export const specialShiftedChebyshevPolynomialU: TorchFunctions['specialShiftedChebyshevPolynomialU'] = torchFunction('special_shifted_chebyshev_polynomial_u');
+export const specialShiftedChebyshevPolynomialV: TorchFunctions['specialShiftedChebyshevPolynomialV'] = torchFunction('special_shifted_chebyshev_polynomial_v');
+export const specialShiftedChebyshevPolynomialW: TorchFunctions['specialShiftedChebyshevPolynomialW'] = torchFunction('special_shifted_chebyshev_polynomial_w');
 export const specialSphericalBesselJ0: TorchFunctions['specialSphericalBesselJ0'] = torchFunction('special_spherical_bessel_j0');
