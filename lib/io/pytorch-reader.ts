@@ -10,36 +10,7 @@ import { native } from '../native.js';
 import { aten } from '../ops/surface.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/types.js';
-
-const STORAGE_DTYPES: Record<string, DType> = {
-  FloatStorage: 'float32',
-  DoubleStorage: 'float64',
-  HalfStorage: 'float16',
-  BFloat16Storage: 'bfloat16',
-  LongStorage: 'int64',
-  IntStorage: 'int32',
-  ShortStorage: 'int16',
-  CharStorage: 'int8',
-  ByteStorage: 'uint8',
-  BoolStorage: 'bool',
-  ComplexFloatStorage: 'complex64',
-  ComplexDoubleStorage: 'complex128',
-};
-
-const ELEMENT_BYTES: Record<string, number> = {
-  float32: 4,
-  float64: 8,
-  float16: 2,
-  bfloat16: 2,
-  int64: 8,
-  int32: 4,
-  int16: 2,
-  int8: 1,
-  uint8: 1,
-  bool: 1,
-  complex64: 8,
-  complex128: 16,
-};
+import { ELEMENT_BYTES, STORAGE_DTYPE } from './pytorch-format.js';
 
 /** torch.FloatStorage & co. appear only as names inside storage references; each stands for its dtype. */
 const storageTypes = new Map<unknown, DType>();
@@ -99,7 +70,7 @@ export function readPyTorchFile(bytes: Uint8Array, file: string): unknown {
     .register('torch.jit._pickle', 'restore_type_tag', ((value: unknown) => value) as Builder);
   for (const list of ['build_intlist', 'build_doublelist', 'build_boollist', 'build_tensorlist'])
     registry.register('torch.jit._pickle', list, ((items: unknown[]) => items) as Builder);
-  for (const [name, dtype] of Object.entries(STORAGE_DTYPES)) {
+  for (const [name, dtype] of Object.entries(STORAGE_DTYPE)) {
     const marker = () => dtype;
     storageTypes.set(marker, dtype);
     registry.register('torch', name, marker);

@@ -8,38 +8,10 @@
 import { zipSync } from 'fflate';
 import { aten } from '../ops/surface.js';
 import { Tensor } from '../tensor/tensor.js';
-
-const STORAGE_CLASS: Record<string, string> = {
-  float32: 'FloatStorage',
-  float64: 'DoubleStorage',
-  float16: 'HalfStorage',
-  bfloat16: 'BFloat16Storage',
-  int64: 'LongStorage',
-  int32: 'IntStorage',
-  int16: 'ShortStorage',
-  int8: 'CharStorage',
-  uint8: 'ByteStorage',
-  bool: 'BoolStorage',
-  complex64: 'ComplexFloatStorage',
-  complex128: 'ComplexDoubleStorage',
-};
+import { ELEMENT_BYTES, STORAGE_CLASS } from './pytorch-format.js';
 
 // Integer dtypes of each element width, to read any tensor's raw bytes.
 const RAW_VIEW: Record<number, 'uint8' | 'int16' | 'int32' | 'int64'> = { 1: 'uint8', 2: 'int16', 4: 'int32', 8: 'int64' };
-const WIDTH: Record<string, number> = {
-  float32: 4,
-  float64: 8,
-  float16: 2,
-  bfloat16: 2,
-  int64: 8,
-  int32: 4,
-  int16: 2,
-  int8: 1,
-  uint8: 1,
-  bool: 1,
-  complex64: 8,
-  complex128: 16,
-};
 
 /** Pickle protocol 2 opcodes used here. */
 const OP = {
@@ -127,7 +99,7 @@ class PickleWriter {
 
 /** The raw little-endian bytes of a tensor's elements, in row-major order. */
 function rawBytes(tensor: Tensor): Uint8Array {
-  const width = WIDTH[tensor.dtype];
+  const width = ELEMENT_BYTES[tensor.dtype];
   if (!width) throw new TypeError(`torch.save: tensors of dtype ${tensor.dtype} cannot be saved`);
   const cpu = tensor.detach().to({ device: 'cpu' }).contiguous();
   if (cpu.numel() === 0) return new Uint8Array(0);
