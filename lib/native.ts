@@ -25,7 +25,8 @@ export interface NativeTensorFields {
   isContiguous(): boolean;
   dispose(): void;
   _toTypedArray(): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
-  item(): number | boolean;
+  /** The value of a one-element tensor (Tensor.item converts booleans to numbers). */
+  _item(): number | boolean;
   retainGrad(): unknown;
   _index(items: unknown[]): unknown;
   _indexPut(items: unknown[], value: unknown): unknown;
@@ -94,6 +95,8 @@ export type NativePlan = { readonly __plan: unique symbol };
 export interface NativeBinding {
   NativeTensor: new (handle: unknown) => NativeTensorFields;
   setClasses(tensorClass: Function, errorClass: Function): void;
+  /** Sets the array new tensors are appended to (the innermost tidy scope), or null. */
+  setScope(scope: unknown[] | null): void;
   opHandle(name: string, overload: string): OpHandle;
   opSchema(handle: OpHandle): string;
   /** Arguments in schema order; undefined takes the schema default. */

@@ -1,22 +1,35 @@
 /**
- * Memory scopes: `tidy(fn)` disposes every tensor made inside `fn` except those it returns.
- * Tensors register themselves here when they are constructed.
+ * Memory scopes: `tidy(fn)` disposes every tensor made inside `fn` except those it returns. The
+ * addon appends each new tensor to the innermost scope's array (native.setScope), so creating a
+ * tensor costs no JS call.
  */
+import { native } from '../native.js';
+
 interface Disposable {
   dispose(): void;
   readonly isDisposed: boolean;
 }
 
-const scopes: Set<Disposable>[] = [];
+const scopes: Disposable[][] = [];
 
-/** Records a new tensor in the innermost open scope (called by the Tensor constructor). */
-export function track(tensor: Disposable): void {
-  if (scopes.length > 0) scopes[scopes.length - 1]!.add(tensor);
+function enter(): Disposable[] {
+  const scope: Disposable[] = [];
+  scopes.push(scope);
+  native.setScope(scope);
+  return scope;
+}
+
+function leave(): void {
+  scopes.pop();
+  native.setScope(scopes.length > 0 ? scopes[scopes.length - 1]! : null);
 }
 
 /** Removes `tensor` from every open scope so that it survives them. */
 export function keep<T extends Disposable>(tensor: T): T {
-  for (const scope of scopes) scope.delete(tensor);
+  for (const scope of scopes) {
+    const index = scope.indexOf(tensor);
+    if (index >= 0) scope.splice(index, 1);
+  }
   return tensor;
 }
 
@@ -37,24 +50,24 @@ function collect(value: unknown, found: Set<Disposable>, seen: Set<unknown>): vo
  * `fn` must be synchronous: LibTorch work inside a Promise would outlive the scope.
  */
 export function tidy<T>(fn: () => T): T {
-  const scope = new Set<Disposable>();
-  scopes.push(scope);
+  const scope = enter();
   let result: T;
   try {
     result = fn();
   } catch (error) {
-    scopes.pop();
+    leave();
     for (const tensor of scope) tensor.dispose();
     throw error;
   }
-  scopes.pop();
+  leave();
   if (result instanceof Promise) {
     throw new TypeError('tidy(fn): fn must be synchronous; it returned a Promise');
   }
   const returned = new Set<Disposable>();
   collect(result, returned, new Set());
+  const parent = scopes[scopes.length - 1];
   for (const tensor of scope) {
-    if (returned.has(tensor)) track(tensor);
+    if (returned.has(tensor)) parent?.push(tensor);
     else tensor.dispose();
   }
   return result;

@@ -2,7 +2,6 @@ import { native, type NativeTensorFields } from '../native.js';
 import { aten } from './aten.js';
 import { TorchError } from './errors.js';
 import { formatTensor } from './format.js';
-import { track } from './scope.js';
 import { shapeOf, type DType, type Device, type ShapeArgs } from './types.js';
 import type { TensorMethods } from '../ops/types.generated.js';
 
@@ -47,12 +46,6 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-// The generated ATen methods (lib/ops/surface.ts installs them on the prototype).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Tensor extends TensorMethods {}
-
-type NativeTensorClass = new (handle: unknown) => NativeTensorFields;
-const NativeTensor = native.NativeTensor as NativeTensorClass;
 // Hand-bound hot paths (direct ATen calls) for the commonest training-loop ops.
 const hot = native.hot;
 
@@ -80,24 +73,18 @@ function nest(flat: ArrayLike<number | bigint | boolean>, shape: readonly number
  * Made by `torch.tensor()`, the factories (`torch.zeros`, `torch.randn`, ...) and operations;
  * freed by `dispose()`, `using`, `torch.tidy`, or, as a backstop, the garbage collector.
  */
-export class Tensor extends NativeTensor {
+abstract class TensorImpl {
   /** The accumulated gradient (after backward), or null; assignable, checked against shape, dtype and device. */
   declare grad: Tensor | null;
   /** Keeps `.grad` for this non-leaf tensor on the next backward. */
   declare retainGrad: () => this;
 
-  /** @internal Tensors are created by the addon and the factories. */
-  constructor(handle: unknown) {
-    super(handle);
-    track(this);
-  }
-
   /**
    * The value of a one-element tensor as a JS number (a bool tensor gives 1 or 0, so the type stays
    * `number`; `toArray()` gives booleans).
    */
-  override item(): number {
-    return Number(super.item());
+  item(): number {
+    return Number(this._item());
   }
 
   /** Number of elements. */
@@ -476,7 +463,7 @@ export class Tensor extends NativeTensor {
   }
 
   /** Prints like PyTorch: `tensor([[1., 2.], [3., 4.]], requires_grad=True)`. */
-  override toString(): string {
+  toString(): string {
     if (this.isDisposed) return 'tensor(<disposed>)';
     return formatTensor({
       values: this._toTypedArray(),
@@ -497,4 +484,19 @@ function isDevice(value: string): value is Device {
   return value === 'cpu' || value === 'meta' || value.startsWith('cuda');
 }
 
-native.setClasses(Tensor, TorchError);
+// The native fields of every tensor (shape, dtype, dispose, ...) come from the addon's class.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+interface TensorImpl extends NativeTensorFields {}
+
+/** A tensor: the native fields, the methods above, and the generated ATen methods (lib/ops/surface.ts). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Tensor extends TensorImpl, TensorMethods {}
+
+/**
+ * The Tensor class. Instances are the addon's NativeTensor objects, whose prototype chain holds the
+ * methods of TensorImpl: a result needs no JS constructor call, which keeps per-op overhead down.
+ * `x instanceof Tensor` works; tensors are made by the factories and operations, not with `new`.
+ */
+export const Tensor = native.NativeTensor as unknown as abstract new (handle: never) => Tensor;
+Object.setPrototypeOf(native.NativeTensor.prototype, TensorImpl.prototype);
+native.setClasses(native.NativeTensor, TorchError);

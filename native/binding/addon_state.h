@@ -27,6 +27,8 @@ struct AddonState {
    * the constructor's argument: cheaper than an External per tensor, and unforgeable from JS. */
   at::Tensor pendingTensor;
   Napi::ObjectReference wrapToken;
+  /** The innermost torch.tidy scope (a JS array new tensors are appended to), or empty. */
+  Napi::ObjectReference scope;
   /** Where tensors borrowing JS memory send their buffers back to be released. */
   std::shared_ptr<ReleaseChannel> releaseChannel;
 

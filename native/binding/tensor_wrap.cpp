@@ -42,12 +42,20 @@ void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
                       InstanceMethod<&TensorWrap::isContiguous>("isContiguous"),
                       InstanceMethod<&TensorWrap::dispose>("dispose"),
                       InstanceMethod<&TensorWrap::toTypedArray>("_toTypedArray"),
-                      InstanceMethod<&TensorWrap::item>("item"),
+                      InstanceMethod<&TensorWrap::item>("_item"),
                       InstanceMethod<&TensorWrap::retainGrad>("retainGrad"),
                       InstanceMethod<&TensorWrap::index>("_index"),
                       InstanceMethod<&TensorWrap::indexPut>("_indexPut"),
                   });
   exports.Set("NativeTensor", cls);
+  exports.Set("setScope", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
+                AddonState& state = AddonState::of(info.Env());
+                if (info[0].IsArray()) {
+                  state.scope = Napi::Persistent(info[0].As<Napi::Object>());
+                } else {
+                  state.scope.Reset();
+                }
+              }));
   AddonState::of(env).wrapToken = Napi::Persistent(Napi::Object::New(env));
 }
 
@@ -61,6 +69,11 @@ TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor
   }
   tensor_ = std::move(state.pendingTensor);
   state.tensors.insert(this);
+  // Inside torch.tidy: record the new tensor in the innermost scope (lib/tensor/scope.ts).
+  if (!state.scope.IsEmpty()) {
+    Napi::Array scope = state.scope.Value().As<Napi::Array>();
+    scope.Set(scope.Length(), info.This());
+  }
   state.reportExternal(env, state.accounting.acquire(tensor_));
 }
 
