@@ -103,21 +103,16 @@ abstract class RNNBase extends Module {
     return run(unbatched ? input.unsqueeze(this.batchFirst ? 0 : 1) : input, unbatched);
   }
 
+  /** The arguments every ATen RNN kernel takes after its input and state, in ATen's order. */
+  protected kernelArgs(): [Tensor[], boolean, number, number, boolean, boolean, boolean] {
+    return [this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst];
+  }
+
   /** Runs an ATen kernel whose state is one hidden tensor (RNN, GRU): -> [output, hN]. */
   protected runWithHiddenState(kernel: HiddenStateKernel, input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     return this.batched(input, (x, unbatched) => {
       const hx = h0 ? batchState(h0, unbatched) : this.zeroState(x);
-      const [output, hN] = kernel(
-        x,
-        hx,
-        this.flatWeights,
-        this.bias,
-        this.numLayers,
-        this.dropout,
-        this.training,
-        this.bidirectional,
-        this.batchFirst,
-      );
+      const [output, hN] = kernel(x, hx, ...this.kernelArgs());
       return [unbatchOutput(output, unbatched, this.batchFirst), unbatchState(hN, unbatched)];
     });
   }
@@ -158,17 +153,7 @@ export class LSTM extends RNNBase {
   forward(input: Tensor, state?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     return this.batched(input, (x, unbatched) => {
       const hx = state ? state.map((s) => batchState(s, unbatched)) : [this.zeroState(x), this.zeroState(x)];
-      const [output, hN, cN] = aten.lstm.input(
-        x,
-        hx,
-        this.flatWeights,
-        this.bias,
-        this.numLayers,
-        this.dropout,
-        this.training,
-        this.bidirectional,
-        this.batchFirst,
-      );
+      const [output, hN, cN] = aten.lstm.input(x, hx, ...this.kernelArgs());
       return [unbatchOutput(output, unbatched, this.batchFirst), [unbatchState(hN, unbatched), unbatchState(cN, unbatched)]];
     });
   }
