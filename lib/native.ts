@@ -9,27 +9,36 @@ import { fileURLToPath } from 'node:url';
 /** An operator found in the c10 dispatcher (opaque). */
 export type OpHandle = { readonly __opHandle: unique symbol };
 
-/** Fields and methods every tensor gets from the addon's NativeTensor class. */
-export interface NativeTensorFields {
-  readonly shape: number[];
-  readonly _strides: number[];
-  readonly dtype: DTypeName;
-  readonly device: string;
-  readonly _numel: number;
-  readonly _dim: number;
-  requiresGrad: boolean;
-  readonly gradFn: string | null;
-  readonly isLeaf: boolean;
-  readonly isDisposed: boolean;
-  readonly _storageId: number | null;
-  isContiguous(): boolean;
-  dispose(): void;
-  _toTypedArray(): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+/** The typed arrays a tensor's elements come back as. */
+export type ElementArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+
+/**
+ * Per-tensor functions (native/binding/tensor_wrap.cpp). Each takes the tensor's handle, its slot
+ * in the addon's tensor table (lib/tensor/handle.ts), and throws a TorchError if it was disposed.
+ */
+export interface NativeTensorFunctions {
+  shape(handle: number): number[];
+  strides(handle: number): number[];
+  dtype(handle: number): DTypeName;
+  device(handle: number): string;
+  numel(handle: number): number;
+  dim(handle: number): number;
+  requiresGrad(handle: number): boolean;
+  setRequiresGrad(handle: number, value: boolean): void;
+  grad(handle: number): unknown;
+  setGrad(handle: number, grad: unknown): void;
+  gradFn(handle: number): string | null;
+  isLeaf(handle: number): boolean;
+  isContiguous(handle: number): boolean;
+  storageId(handle: number): number | null;
+  toTypedArray(handle: number): ElementArray;
   /** The value of a one-element tensor (Tensor.item converts booleans to numbers). */
-  _item(): number | boolean;
-  retainGrad(): unknown;
-  _index(items: unknown[]): unknown;
-  _indexPut(items: unknown[], value: unknown): unknown;
+  item(handle: number): number | boolean;
+  retainGrad(handle: number): void;
+  index(handle: number, items: unknown[]): unknown;
+  indexPut(handle: number, items: unknown[], value: unknown): void;
+  /** Frees the tensor in the slot now (dispose); the collector would otherwise free it with its JS object. */
+  release(handle: number): void;
 }
 
 /** Names of the dtypes the addon reports. */
@@ -93,14 +102,18 @@ export type NativePlan = { readonly __plan: unique symbol };
 
 /** The raw binding (native/binding/*.cpp). */
 export interface NativeBinding {
-  NativeTensor: new (handle: unknown) => NativeTensorFields;
-  setClasses(tensorClass: Function, errorClass: Function): void;
-  /** Sets the array new tensors are appended to (the innermost tidy scope), or null. */
-  setScope(scope: unknown[] | null): void;
+  tensor: NativeTensorFunctions;
+  /**
+   * Registers what the addon needs to make tensors: the Tensor class (constructed as
+   * `new Tensor(token, handle)`), TorchError, the symbol tensors keep their handle under, and the token.
+   */
+  setClasses(tensorClass: Function, errorClass: Function, handleKey: symbol, token: object): void;
   opHandle(name: string, overload: string): OpHandle;
   opSchema(handle: OpHandle): string;
   /** Arguments in schema order; undefined takes the schema default. */
   callOp(handle: OpHandle, ...args: unknown[]): unknown;
+  /** For ops returning one new Tensor: fills `out` (a Tensor just made, without a handle) and returns its handle, or -1 for none. */
+  callOpInto(handle: OpHandle, out: object, ...args: unknown[]): number;
   callOpAsync(handle: OpHandle, ...args: unknown[]): Promise<unknown>;
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: string | undefined, copy: boolean): unknown;
   manualSeed(seed: number | bigint): void;
@@ -120,8 +133,8 @@ export interface NativeBinding {
   getNumThreads(): number;
   memory(): NativeMemory;
   emptyCache(): void;
-  /** Hand-bound hot paths (direct ATen calls). */
-  hot: Record<'add' | 'sub' | 'mul' | 'matmul', (a: unknown, b: unknown) => unknown>;
+  /** Hand-bound hot paths (direct ATen calls): fill `out` with `op(self, other)` and return its handle. */
+  hot: Record<'add' | 'sub' | 'mul' | 'matmul', (out: object, self: number, other: number) => number>;
   NativeOptimizer: new (kind: string, groups: NativeParamGroup[]) => NativeOptimizer;
   clipGradNorm(params: unknown[], maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
   clipGradValue(params: unknown[], clipValue: number): void;
@@ -178,7 +191,7 @@ function load(): { binding: NativeBinding; file: string } {
   try {
     const addon = { exports: {} as NativeBinding };
     process.dlopen(addon, found); // a native module whatever the file name says
-    if (typeof addon.exports.NativeTensor !== 'function') throw new Error('it is not the nodetorch addon');
+    if (typeof addon.exports.tensor?.release !== 'function') throw new Error('it is not the nodetorch addon');
     return { binding: addon.exports, file: found };
   } catch (error) {
     throw new Error('nodetorch: ' + explain(found, error as Error), { cause: error });

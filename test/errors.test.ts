@@ -135,7 +135,7 @@ const cases: [string, () => unknown, 'TorchError' | 'TypeError' | 'Error', RegEx
   ['negative size', () => torch.zeros([-1]), 'TorchError', /negative dimension -1/],
   ['non-integer dim', () => t23().sum(0.5), 'TypeError', /argument 'dim'\[0\] must be an integer|argument 'dim' must be an integer/],
   ['string where a tensor goes', () => t23().add(any('1')), 'TypeError', /argument 'other' must be a Tensor or a number, got a string/],
-  ['object where a tensor goes', () => t23().matmul(any({})), 'TypeError', /other must be a Tensor, got an object/],
+  ['object where a tensor goes', () => t23().matmul(any({})), 'TypeError', /matmul: argument 'other' must be a Tensor, got an object/],
   [
     'array where a tensor goes',
     () => torch.cat(any([t23(), [1]])),

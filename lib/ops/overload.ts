@@ -1,5 +1,5 @@
 import { Op } from '../tensor/op.js';
-import { Tensor } from '../tensor/tensor.js';
+import { emptyResult, filled, Tensor } from '../tensor/tensor.js';
 import { ArgFlag, type ArgKind, type ArgSpec, type OpSpec } from './spec.js';
 
 const DTYPES = new Set([
@@ -101,6 +101,8 @@ export class Overload {
   private readonly byName = new Map<string, number>();
   private readonly required: number[] = [];
   private readonly gathersInts: boolean;
+  /** Returns one new (not aliased) Tensor: the result object is made in JS and filled natively. */
+  private readonly returnsNewTensor: boolean;
 
   constructor(readonly spec: OpSpec) {
     const [name, overload, args] = spec;
@@ -114,6 +116,8 @@ export class Overload {
     // x.view(2, 3), x.permute(0, 2, 1), x.repeat(2, 2): like Python, an int list that is the only
     // positional argument after self may be passed as separate ints.
     this.gathersInts = this.positional === 2 && args[0]![1] === 'T' && args[1]![1] === 'IL';
+    const returns = spec[3];
+    this.returnsNewTensor = returns.length === 1 && returns[0]![0] === 'T' && returns[0]![2] < 0;
   }
 
   /** `aten::add.Tensor` */
@@ -162,6 +166,10 @@ export class Overload {
 
   /** Calls with arguments already in schema order. */
   invoke(bound: unknown[]): unknown {
+    if (this.returnsNewTensor) {
+      const out = emptyResult();
+      return filled(out, this.op.callInto(out, bound));
+    }
     return this.shape(this.op.call(bound), bound);
   }
 

@@ -18,6 +18,14 @@ export class Op {
     return native.callOp((this.handle ??= native.opHandle(this.name, this.overload)), ...args);
   }
 
+  /**
+   * Calls an operator that returns one new Tensor, filling `out` (a Tensor just made for it, see
+   * emptyResult in tensor.ts) without the addon calling back into JS; returns the handle or -1.
+   */
+  callInto(out: object, args: unknown[]): number {
+    return native.callOpInto((this.handle ??= native.opHandle(this.name, this.overload)), out, ...args);
+  }
+
   /** Calls the operator on the libuv thread pool; the current grad mode goes with it. */
   callAsync(args: unknown[]): Promise<unknown> {
     return native.callOpAsync((this.handle ??= native.opHandle(this.name, this.overload)), ...args);

@@ -1,9 +1,7 @@
 /**
  * Memory scopes: `tidy(fn)` disposes every tensor made inside `fn` except those it returns. The
- * addon appends each new tensor to the innermost scope's array (native.setScope), so creating a
- * tensor costs no JS call.
+ * Tensor constructor records each new tensor in the innermost scope (record()).
  */
-import { native } from '../native.js';
 
 interface Disposable {
   dispose(): void;
@@ -11,17 +9,23 @@ interface Disposable {
 }
 
 const scopes: Disposable[][] = [];
+let innermost: Disposable[] | undefined;
+
+/** Records a new tensor in the innermost open scope, if any. */
+export function record(tensor: Disposable): void {
+  innermost?.push(tensor);
+}
 
 function enter(): Disposable[] {
   const scope: Disposable[] = [];
   scopes.push(scope);
-  native.setScope(scope);
+  innermost = scope;
   return scope;
 }
 
 function leave(): void {
   scopes.pop();
-  native.setScope(scopes.length > 0 ? scopes[scopes.length - 1]! : null);
+  innermost = scopes[scopes.length - 1];
 }
 
 /** Removes `tensor` from every open scope so that it survives them. */

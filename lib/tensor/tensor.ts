@@ -1,7 +1,9 @@
-import { native, type NativeTensorFields } from '../native.js';
+import { native, type DTypeName, type ElementArray } from '../native.js';
 import { aten } from './aten.js';
 import { TorchError } from './errors.js';
 import { formatTensor } from './format.js';
+import { HANDLE, TOKEN } from './handle.js';
+import { record } from './scope.js';
 import { shapeOf, type DType, type Device, type ShapeArgs } from './types.js';
 import type { TensorMethods } from '../ops/types.generated.js';
 
@@ -48,6 +50,15 @@ export interface BackwardOptions {
 
 // Hand-bound hot paths (direct ATen calls) for the commonest training-loop ops.
 const hot = native.hot;
+// Per-tensor native functions, called with the tensor's handle.
+const fns = native.tensor;
+
+/** Runs a hot path: the result Tensor is made here and the addon fills it. */
+function viaHot(op: (out: object, self: number, other: number) => number, self: TensorImpl, other: TensorImpl): Tensor {
+  const out = new TensorImpl(TOKEN, -1);
+  out[HANDLE] = op(out, self[HANDLE], other[HANDLE]);
+  return out as Tensor;
+}
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
@@ -73,11 +84,105 @@ function nest(flat: ArrayLike<number | bigint | boolean>, shape: readonly number
  * Made by `torch.tensor()`, the factories (`torch.zeros`, `torch.randn`, ...) and operations;
  * freed by `dispose()`, `using`, `torch.tidy`, or, as a backstop, the garbage collector.
  */
-abstract class TensorImpl {
+class TensorImpl {
+  /** Slot of the native tensor in the addon's table; -1 once disposed (lib/tensor/handle.ts). */
+  [HANDLE]: number;
+
+  /** Tensors come from `torch.tensor()`, the factories and operations; `new Tensor()` is not for users. */
+  constructor(token: object, handle: number) {
+    if (token !== TOKEN) {
+      throw new TypeError('Tensors are made by torch.tensor(), torch.zeros() and the other factories, not by new Tensor()');
+    }
+    this[HANDLE] = handle;
+    record(this);
+  }
+
+  /** Size of every dimension. */
+  get shape(): number[] {
+    return fns.shape(this[HANDLE]);
+  }
+  /** Element type: 'float32', 'int64', 'bool', ... */
+  get dtype(): DTypeName {
+    return fns.dtype(this[HANDLE]);
+  }
+  /** 'cpu', 'cuda:0', ... */
+  get device(): string {
+    return fns.device(this[HANDLE]);
+  }
+  /** Whether autograd records operations on this tensor. */
+  get requiresGrad(): boolean {
+    return fns.requiresGrad(this[HANDLE]);
+  }
+  set requiresGrad(value: boolean) {
+    fns.setRequiresGrad(this[HANDLE], value);
+  }
   /** The accumulated gradient (after backward), or null; assignable, checked against shape, dtype and device. */
-  declare grad: Tensor | null;
+  get grad(): Tensor | null {
+    return fns.grad(this[HANDLE]) as Tensor | null;
+  }
+  set grad(value: Tensor | null) {
+    fns.setGrad(this[HANDLE], value);
+  }
+  /** Name of the autograd node that made this tensor (e.g. 'AddBackward0'), or null for leaves. */
+  get gradFn(): string | null {
+    return fns.gradFn(this[HANDLE]);
+  }
+  /** Whether this tensor is a leaf of the autograd graph (made by the user, not by a recorded op). */
+  get isLeaf(): boolean {
+    return fns.isLeaf(this[HANDLE]);
+  }
+  /** Whether `dispose()` has freed this tensor. */
+  get isDisposed(): boolean {
+    return this[HANDLE] < 0;
+  }
+  /** Frees the native tensor now rather than when the garbage collector finds this object. */
+  dispose(): void {
+    const handle = this[HANDLE];
+    if (handle < 0) return;
+    this[HANDLE] = -1;
+    fns.release(handle);
+  }
+  /** Whether the elements are laid out densely in row-major order. */
+  isContiguous(): boolean {
+    return fns.isContiguous(this[HANDLE]);
+  }
   /** Keeps `.grad` for this non-leaf tensor on the next backward. */
-  declare retainGrad: () => this;
+  retainGrad(): this {
+    fns.retainGrad(this[HANDLE]);
+    return this;
+  }
+  /** @internal */
+  get _strides(): number[] {
+    return fns.strides(this[HANDLE]);
+  }
+  /** @internal */
+  get _numel(): number {
+    return fns.numel(this[HANDLE]);
+  }
+  /** @internal */
+  get _dim(): number {
+    return fns.dim(this[HANDLE]);
+  }
+  /** @internal Identity of the storage (views share it), or null. */
+  get _storageId(): number | null {
+    return fns.storageId(this[HANDLE]);
+  }
+  /** @internal */
+  _toTypedArray(): ElementArray {
+    return fns.toTypedArray(this[HANDLE]);
+  }
+  /** @internal The value of a one-element tensor (booleans stay booleans). */
+  _item(): number | boolean {
+    return fns.item(this[HANDLE]);
+  }
+  /** @internal */
+  _index(items: unknown[]): unknown {
+    return fns.index(this[HANDLE], items);
+  }
+  /** @internal */
+  _indexPut(items: unknown[], value: unknown): void {
+    fns.indexPut(this[HANDLE], items, value);
+  }
 
   /**
    * The value of a one-element tensor as a JS number (a bool tensor gives 1 or 0, so the type stays
@@ -114,7 +219,7 @@ abstract class TensorImpl {
   // ---- conversion -------------------------------------------------------------------------
 
   /** The elements, flat and row-major: Float32Array, BigInt64Array for int64, Uint8Array for bool, ... */
-  toTypedArray(): ReturnType<NativeTensorFields['_toTypedArray']> {
+  toTypedArray(): ElementArray {
     return this._toTypedArray();
   }
   /** The elements as nested arrays (a plain number or boolean for a 0-dim tensor), like `tolist()`. */
@@ -189,7 +294,7 @@ abstract class TensorImpl {
   // ---- arithmetic -------------------------------------------------------------------------
 
   add(other: TensorLike, options?: { alpha?: number }): Tensor {
-    if (other instanceof Tensor && options?.alpha === undefined) return hot.add(this, other) as Tensor;
+    if (other instanceof Tensor && options?.alpha === undefined) return viaHot(hot.add, this, other);
     return aten.add.call([this, other, options?.alpha]) as Tensor;
   }
   add_(other: TensorLike, options: { alpha?: number } = {}): this {
@@ -197,7 +302,7 @@ abstract class TensorImpl {
     return this;
   }
   sub(other: TensorLike, options?: { alpha?: number }): Tensor {
-    if (other instanceof Tensor && options?.alpha === undefined) return hot.sub(this, other) as Tensor;
+    if (other instanceof Tensor && options?.alpha === undefined) return viaHot(hot.sub, this, other);
     return aten.sub.call([this, other, options?.alpha]) as Tensor;
   }
   sub_(other: TensorLike, options: { alpha?: number } = {}): this {
@@ -205,7 +310,7 @@ abstract class TensorImpl {
     return this;
   }
   mul(other: TensorLike): Tensor {
-    if (other instanceof Tensor) return hot.mul(this, other) as Tensor;
+    if (other instanceof Tensor) return viaHot(hot.mul, this, other);
     return aten.mul.call([this, other]) as Tensor;
   }
   mul_(other: TensorLike): this {
@@ -315,7 +420,8 @@ abstract class TensorImpl {
   // ---- linear algebra ---------------------------------------------------------------------
 
   matmul(other: Tensor): Tensor {
-    return hot.matmul(this, other) as Tensor;
+    if (other instanceof Tensor) return viaHot(hot.matmul, this, other);
+    return aten.matmul.call([this, other]) as Tensor;
   }
   /** `matmul` computed on the libuv thread pool, leaving the event loop free. */
   matmulAsync(other: Tensor): Promise<Tensor> {
@@ -484,19 +590,27 @@ function isDevice(value: string): value is Device {
   return value === 'cpu' || value === 'meta' || value.startsWith('cuda');
 }
 
-// The native fields of every tensor (shape, dtype, dispose, ...) come from the addon's class.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
-interface TensorImpl extends NativeTensorFields {}
-
-/** A tensor: the native fields, the methods above, and the generated ATen methods (lib/ops/surface.ts). */
+/** A tensor: the fields and methods above, and the generated ATen methods (lib/ops/surface.ts). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Tensor extends TensorImpl, TensorMethods {}
 
 /**
- * The Tensor class. Instances are the addon's NativeTensor objects, whose prototype chain holds the
- * methods of TensorImpl: a result needs no JS constructor call, which keeps per-op overhead down.
- * `x instanceof Tensor` works; tensors are made by the factories and operations, not with `new`.
+ * The Tensor class. `x instanceof Tensor` works; tensors are made by the factories and operations,
+ * not with `new`.
  */
-export const Tensor = native.NativeTensor as unknown as abstract new (handle: never) => Tensor;
-Object.setPrototypeOf(native.NativeTensor.prototype, TensorImpl.prototype);
-native.setClasses(native.NativeTensor, TorchError);
+export const Tensor = TensorImpl as unknown as abstract new (token: never, handle: never) => Tensor;
+native.setClasses(TensorImpl, TorchError, HANDLE, TOKEN);
+
+/**
+ * A Tensor with no native tensor yet, for a native call to fill (`native.callOpInto`, the hot
+ * paths): making it in JS is cheaper than having the addon call the constructor.
+ */
+export function emptyResult(): Tensor {
+  return new TensorImpl(TOKEN, -1) as Tensor;
+}
+
+/** Gives `out` the handle a native call returned; null when the op gave no tensor. */
+export function filled(out: Tensor, handle: number): Tensor | null {
+  out[HANDLE] = handle;
+  return handle < 0 ? null : out;
+}

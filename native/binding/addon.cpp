@@ -23,13 +23,18 @@ void requireFunction(Napi::Value value, const char* what) {
   if (!value.IsFunction()) throw Napi::TypeError::New(value.Env(), std::string(what) + " must be a class");
 }
 
-// lib/tensor registers the JS classes that native code creates: Tensor (results) and TorchError.
+// lib/tensor registers what native code needs to make its objects: the Tensor class, the token its
+// constructor checks, the symbol tensors keep their handle under, and TorchError.
 Napi::Value setClasses(const Napi::CallbackInfo& info) {
   requireFunction(info[0], "tensor class");
   requireFunction(info[1], "error class");
+  if (!info[2].IsSymbol()) throw Napi::TypeError::New(info.Env(), "handle key must be a symbol");
+  if (!info[3].IsObject()) throw Napi::TypeError::New(info.Env(), "tensor token must be an object");
   AddonState& state = AddonState::of(info.Env());
   state.tensorClass = Napi::Persistent(info[0].As<Napi::Function>());
   state.torchErrorClass = Napi::Persistent(info[1].As<Napi::Function>());
+  state.handleKey = Napi::Persistent(info[2].As<Napi::Symbol>());
+  state.tensorToken = Napi::Persistent(info[3].As<Napi::Object>());
   return info.Env().Undefined();
 }
 

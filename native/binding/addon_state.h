@@ -5,35 +5,31 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
-#include <unordered_set>
 
 #include "binding/node_api.h"
+#include "binding/tensor_table.h"
 #include "core/storage_accounting.h"
 
 namespace nodetorch {
 
 struct ReleaseChannel;  // binding/buffer_keepalive.cpp
-class TensorWrap;
 
 struct AddonState {
-  /** The JS class results are created as (lib/tensor's Tensor, a subclass of NativeTensor). */
+  /** lib/tensor's Tensor class, which wrap() constructs as `new Tensor(tensorToken, handle)`. */
   Napi::FunctionReference tensorClass;
+  /** The object lib/tensor's Tensor constructor requires, so that only it and the addon make tensors. */
+  Napi::ObjectReference tensorToken;
+  /** The symbol under which a Tensor keeps its handle (its slot in `table`). */
+  Napi::Reference<Napi::Symbol> handleKey;
   /** NativeScriptModule, which native code instantiates for torch.jit.load results. */
   Napi::FunctionReference scriptModuleClass;
   /** lib/tensor's TorchError, thrown for every LibTorch failure. */
   Napi::FunctionReference torchErrorClass;
   StorageAccounting accounting;
-  /** TensorWrap::wrap() hands its tensor to the constructor through here, with `wrapToken` as
-   * the constructor's argument: cheaper than an External per tensor, and unforgeable from JS. */
-  at::Tensor pendingTensor;
-  Napi::ObjectReference wrapToken;
-  /** The innermost torch.tidy scope (a JS array new tensors are appended to), or empty. */
-  Napi::ObjectReference scope;
+  /** Every tensor JS holds. */
+  TensorTable table;
   /** Where tensors borrowing JS memory send their buffers back to be released. */
   std::shared_ptr<ReleaseChannel> releaseChannel;
-
-  /** Every live TensorWrap: how an object is known to be ours (cheaper than tagging each one). */
-  std::unordered_set<const TensorWrap*> tensors;
 
   /**
    * Tells V8 about native bytes in steps of at least 1 MiB: per-tensor calls cost more than the

@@ -10,12 +10,13 @@
 namespace nodetorch {
 namespace {
 
+// fn(out, selfHandle, otherHandle) -> the handle `out` now has (lib/tensor/tensor.ts makes `out`).
 template <at::Tensor (*Fn)(const at::Tensor&, const at::Tensor&)>
 Napi::Value binary(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
-    const at::Tensor& a = TensorWrap::unwrap(info[0], "self");
-    const at::Tensor& b = TensorWrap::unwrap(info[1], "other");
-    return Napi::Value(TensorWrap::wrap(info.Env(), Fn(a, b)));
+    const at::Tensor& a = TensorWrap::fromHandle(info[1], "self");
+    const at::Tensor& b = TensorWrap::fromHandle(info[2], "other");
+    return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[0], Fn(a, b)));
   });
 }
 

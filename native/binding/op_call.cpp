@@ -5,6 +5,7 @@
 #include "binding/errors.h"
 #include "binding/js_convert.h"
 #include "binding/promise_worker.h"
+#include "binding/tensor_wrap.h"
 #include "core/op_registry.h"
 
 namespace nodetorch {
@@ -69,6 +70,21 @@ Napi::Value callOp(const Napi::CallbackInfo& info) {
   });
 }
 
+// callOpInto(handle, out, ...args): for ops returning one new Tensor; `out` is the Tensor JS made
+// to hold it (no call back into JS). Returns out's handle, or -1 for an undefined result.
+Napi::Value callOpInto(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    const OpEntry& entry = entryOf(info[0]);
+    torch::jit::Stack stack = buildStack(entry, info, 2);
+    callOperator(entry.op, stack);
+    if (stack.size() != 1 || !(stack[0].isTensor() || stack[0].isNone())) {
+      throw Napi::TypeError::New(info.Env(), entry.displayName + " does not return one Tensor");
+    }
+    if (stack[0].isNone() || !stack[0].toTensor().defined()) return Napi::Number::New(info.Env(), -1);
+    return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[1], std::move(stack[0]).toTensor()));
+  });
+}
+
 // Runs one operator on the libuv thread pool; inputs are IValues holding their own tensor references.
 class OpWorker : public PromiseWorker {
  public:
@@ -97,6 +113,7 @@ void initOpCall(Napi::Env env, Napi::Object exports) {
   exports.Set("opHandle", Napi::Function::New<opHandle>(env, "opHandle"));
   exports.Set("opSchema", Napi::Function::New<opSchema>(env, "opSchema"));
   exports.Set("callOp", Napi::Function::New<callOp>(env, "callOp"));
+  exports.Set("callOpInto", Napi::Function::New<callOpInto>(env, "callOpInto"));
   exports.Set("callOpAsync", Napi::Function::New<callOpAsync>(env, "callOpAsync"));
 }
 

@@ -14,6 +14,69 @@
 namespace nodetorch {
 namespace {
 
+static_assert(sizeof(void*) >= 8, "a finalizer's data packs a slot and its generation");
+
+void* packKey(TensorTable::Key key) {
+  return reinterpret_cast<void*>((static_cast<uintptr_t>(key.generation) << 32) | key.slot);
+}
+
+TensorTable::Key unpackKey(void* data) {
+  auto bits = reinterpret_cast<uintptr_t>(data);
+  return {static_cast<uint32_t>(bits & 0xffffffffu), static_cast<uint32_t>(bits >> 32)};
+}
+
+void forget(Napi::BasicEnv env, AddonState& state, TensorTable::Key key) {
+  at::Tensor tensor = state.table.release(key);
+  if (tensor.defined()) state.reportExternal(env, -state.accounting.release(tensor));
+}
+
+// Runs inside the garbage collector (a "basic" finalizer), so memory is freed without yielding.
+void finalizeTensor(node_api_basic_env env, void* data, void* /*hint*/) {
+  Napi::BasicEnv basic(env);
+  if (auto* state = basic.GetInstanceData<AddonState>()) forget(basic, *state, unpackKey(data));
+}
+
+// Stores `tensor` in the table, counting its bytes.
+TensorTable::Key store(Napi::Env env, at::Tensor tensor) {
+  AddonState& state = AddonState::of(env);
+  state.reportExternal(env, state.accounting.acquire(tensor));
+  return state.table.add(std::move(tensor));
+}
+
+// Ties the slot to the lifetime of `object`; frees it if that fails.
+void tie(Napi::Env env, napi_value object, TensorTable::Key key) {
+  napi_status status = napi_add_finalizer(env, object, packKey(key), finalizeTensor, nullptr, nullptr);
+  if (status != napi_ok) forget(env, AddonState::of(env), key);
+  NAPI_THROW_IF_FAILED_VOID(env, status);
+}
+
+const at::Tensor* lookup(Napi::Env env, Napi::Value handle) {
+  if (!handle.IsNumber()) return nullptr;
+  static const at::Tensor undefinedTensor;
+  int32_t slot = handle.As<Napi::Number>().Int32Value();
+  if (slot < 0) return &undefinedTensor;  // disposed
+  const at::Tensor* tensor = AddonState::of(env).table.find(slot);
+  return tensor ? tensor : &undefinedTensor;
+}
+
+// The handle property of `value`, or undefined.
+Napi::Value handleOf(Napi::Value value) {
+  if (!value.IsObject()) return value.Env().Undefined();
+  napi_value handle = nullptr;
+  AddonState& state = AddonState::of(value.Env());
+  if (state.handleKey.IsEmpty() ||
+      napi_get_property(value.Env(), value, state.handleKey.Value(), &handle) != napi_ok) {
+    return value.Env().Undefined();
+  }
+  return Napi::Value(value.Env(), handle);
+}
+
+const at::Tensor& checked(Napi::Env env, const at::Tensor* tensor, Napi::Value value, const Param& param) {
+  if (!tensor) throw Napi::TypeError::New(env, param.str() + " must be a Tensor, got " + describeJsValue(value));
+  if (!tensor->defined()) throw torchError(env, "this Tensor has been disposed and can no longer be used");
+  return *tensor;
+}
+
 template <typename T>
 Napi::Value copyToTypedArray(Napi::Env env, const at::Tensor& cpu) {
   auto array = Napi::TypedArrayOf<T>::New(env, static_cast<size_t>(cpu.numel()));
@@ -21,223 +84,158 @@ Napi::Value copyToTypedArray(Napi::Env env, const at::Tensor& cpu) {
   return array;
 }
 
+Napi::Value toTypedArray(Napi::Env env, const at::Tensor& self) {
+  at::Tensor cpu = self.detach().to(at::kCPU).contiguous();
+  switch (cpu.scalar_type()) {
+    case at::kFloat: return copyToTypedArray<float>(env, cpu);
+    case at::kDouble: return copyToTypedArray<double>(env, cpu);
+    case at::kHalf:
+    case at::kBFloat16: return copyToTypedArray<float>(env, cpu.to(at::kFloat));
+    case at::kChar: return copyToTypedArray<int8_t>(env, cpu);
+    case at::kByte:
+    case at::kBool: return copyToTypedArray<uint8_t>(env, cpu);
+    case at::kShort: return copyToTypedArray<int16_t>(env, cpu);
+    case at::kInt: return copyToTypedArray<int32_t>(env, cpu);
+    case at::kLong: return copyToTypedArray<int64_t>(env, cpu);
+    case at::kComplexFloat: return copyToTypedArray<float>(env, at::view_as_real(cpu).contiguous());
+    case at::kComplexDouble: return copyToTypedArray<double>(env, at::view_as_real(cpu).contiguous());
+    default: throw torchError(env, std::string("toTypedArray does not support dtype ") + dtypeName(cpu.scalar_type()));
+  }
+}
+
+void setGrad(const at::Tensor& tensor, const Napi::Value& value) {
+  at::Tensor& self = const_cast<at::Tensor&>(tensor);
+  if (value.IsNull() || value.IsUndefined()) {
+    self.mutable_grad().reset();
+    return;
+  }
+  const at::Tensor& grad = TensorWrap::unwrap(value, "grad");
+  // The checks PyTorch's Python setter makes: a mismatched grad would break the next step.
+  TORCH_CHECK(grad.sizes() == self.sizes(), "assigned grad has data of a different size: ", grad.sizes(),
+              " vs the tensor's ", self.sizes());
+  TORCH_CHECK(grad.scalar_type() == self.scalar_type(), "assigned grad has data of a different type: ",
+              dtypeName(grad.scalar_type()), " vs the tensor's ", dtypeName(self.scalar_type()));
+  TORCH_CHECK(grad.device() == self.device(), "assigned grad has data located on a different device");
+  self.mutable_grad() = grad;
+}
+
+/** A function of one tensor, called from JS as `fn(handle, ...rest)`. */
+template <typename Body>
+Napi::Function perTensor(Napi::Env env, const char* name, Body body) {
+  return Napi::Function::New(
+      env,
+      [body](const Napi::CallbackInfo& info) -> Napi::Value {
+        return NT_GUARD(info, {
+          const at::Tensor& self = TensorWrap::fromHandle(info[0], "this");
+          return body(info, self);
+        });
+      },
+      name);
+}
+
+Napi::Object tensorFunctions(Napi::Env env) {
+  Napi::Object fns = Napi::Object::New(env);
+  auto add = [&](const char* name, auto body) { fns.Set(name, perTensor(env, name, body)); };
+  using Info = const Napi::CallbackInfo&;
+  using T = const at::Tensor&;
+  add("shape", [](Info info, T self) -> Napi::Value { return intList(info.Env(), self.sizes()); });
+  add("strides", [](Info info, T self) -> Napi::Value { return intList(info.Env(), self.strides()); });
+  add("dtype", [](Info info, T self) -> Napi::Value { return Napi::String::New(info.Env(), dtypeName(self.scalar_type())); });
+  add("device", [](Info info, T self) -> Napi::Value { return Napi::String::New(info.Env(), deviceName(self.device())); });
+  add("numel", [](Info info, T self) -> Napi::Value { return Napi::Number::New(info.Env(), double(self.numel())); });
+  add("dim", [](Info info, T self) -> Napi::Value { return Napi::Number::New(info.Env(), double(self.dim())); });
+  add("requiresGrad", [](Info info, T self) -> Napi::Value { return Napi::Boolean::New(info.Env(), self.requires_grad()); });
+  add("setRequiresGrad", [](Info info, T self) -> Napi::Value {
+    if (!info[1].IsBoolean()) throw Napi::TypeError::New(info.Env(), "requiresGrad must be a boolean");
+    const_cast<at::Tensor&>(self).requires_grad_(info[1].As<Napi::Boolean>());
+    return info.Env().Undefined();
+  });
+  add("grad", [](Info info, T self) -> Napi::Value {
+    const at::Tensor& grad = self.grad();
+    return grad.defined() ? Napi::Value(TensorWrap::wrap(info.Env(), grad)) : info.Env().Null();
+  });
+  add("setGrad", [](Info info, T self) -> Napi::Value {
+    setGrad(self, info[1]);
+    return info.Env().Undefined();
+  });
+  add("gradFn", [](Info info, T self) -> Napi::Value {
+    const auto& fn = self.grad_fn();
+    return fn ? Napi::Value(Napi::String::New(info.Env(), fn->name())) : info.Env().Null();
+  });
+  add("isLeaf", [](Info info, T self) -> Napi::Value { return Napi::Boolean::New(info.Env(), self.is_leaf()); });
+  add("isContiguous", [](Info info, T self) -> Napi::Value { return Napi::Boolean::New(info.Env(), self.is_contiguous()); });
+  add("storageId", [](Info info, T self) -> Napi::Value {
+    if (!self.has_storage()) return info.Env().Null();
+    auto id = reinterpret_cast<uintptr_t>(self.storage().unsafeGetStorageImpl());
+    return Napi::Number::New(info.Env(), static_cast<double>(id));
+  });
+  add("toTypedArray", [](Info info, T self) -> Napi::Value { return toTypedArray(info.Env(), self); });
+  add("item", [](Info info, T self) -> Napi::Value { return scalarToJs(info.Env(), self.item()); });
+  add("retainGrad", [](Info info, T self) -> Napi::Value {
+    self.retain_grad();
+    return info.Env().Undefined();
+  });
+  add("index", [](Info info, T self) -> Napi::Value {
+    return TensorWrap::wrap(info.Env(), self.index(toTensorIndices(info[1], "indices")));
+  });
+  add("indexPut", [](Info info, T self) -> Napi::Value {
+    auto indices = toTensorIndices(info[1], "indices");
+    at::Tensor& target = const_cast<at::Tensor&>(self);
+    if (TensorWrap::isTensor(info[2])) {
+      target.index_put_(indices, TensorWrap::unwrap(info[2], "value"));
+    } else {
+      target.index_put_(indices, toScalar(info[2], "value"));
+    }
+    return info.Env().Undefined();
+  });
+  // dispose(): frees whatever the slot holds now; a disposed tensor's handle is -1, so a second call never gets here.
+  fns.Set("release", Napi::Function::New(
+                         env,
+                         [](const Napi::CallbackInfo& info) {
+                           if (!info[0].IsNumber()) return;
+                           int32_t slot = info[0].As<Napi::Number>().Int32Value();
+                           if (slot < 0) return;
+                           AddonState& state = AddonState::of(info.Env());
+                           forget(info.Env(), state, state.table.keyOf(static_cast<uint32_t>(slot)));
+                         },
+                         "release"));
+  return fns;
+}
+
 }  // namespace
 
-void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function cls =
-      DefineClass(env, "NativeTensor",
-                  {
-                      InstanceAccessor<&TensorWrap::shape>("shape"),
-                      InstanceAccessor<&TensorWrap::strides>("_strides"),
-                      InstanceAccessor<&TensorWrap::dtype>("dtype"),
-                      InstanceAccessor<&TensorWrap::device>("device"),
-                      InstanceAccessor<&TensorWrap::numel>("_numel"),
-                      InstanceAccessor<&TensorWrap::dim>("_dim"),
-                      InstanceAccessor<&TensorWrap::requiresGrad, &TensorWrap::setRequiresGrad>("requiresGrad"),
-                      InstanceAccessor<&TensorWrap::grad, &TensorWrap::setGrad>("grad"),
-                      InstanceAccessor<&TensorWrap::gradFn>("gradFn"),
-                      InstanceAccessor<&TensorWrap::isLeaf>("isLeaf"),
-                      InstanceAccessor<&TensorWrap::isDisposed>("isDisposed"),
-                      InstanceAccessor<&TensorWrap::storageId>("_storageId"),
-                      InstanceMethod<&TensorWrap::isContiguous>("isContiguous"),
-                      InstanceMethod<&TensorWrap::dispose>("dispose"),
-                      InstanceMethod<&TensorWrap::toTypedArray>("_toTypedArray"),
-                      InstanceMethod<&TensorWrap::item>("_item"),
-                      InstanceMethod<&TensorWrap::retainGrad>("retainGrad"),
-                      InstanceMethod<&TensorWrap::index>("_index"),
-                      InstanceMethod<&TensorWrap::indexPut>("_indexPut"),
-                  });
-  exports.Set("NativeTensor", cls);
-  exports.Set("setScope", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-                AddonState& state = AddonState::of(info.Env());
-                if (info[0].IsArray()) {
-                  state.scope = Napi::Persistent(info[0].As<Napi::Object>());
-                } else {
-                  state.scope.Reset();
-                }
-              }));
-  AddonState::of(env).wrapToken = Napi::Persistent(Napi::Object::New(env));
-}
-
-TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info) {
-  Napi::Env env = info.Env();
-  AddonState& state = AddonState::of(env);
-  if (info.Length() < 1 || !info[0].StrictEquals(state.wrapToken.Value())) {
-    throw Napi::TypeError::New(env,
-                               "Tensors are made by torch.tensor(), torch.zeros() and the other factories, "
-                               "not by new Tensor()");
-  }
-  tensor_ = std::move(state.pendingTensor);
-  state.tensors.insert(this);
-  // Inside torch.tidy: record the new tensor in the innermost scope (lib/tensor/scope.ts).
-  if (!state.scope.IsEmpty()) {
-    Napi::Array scope = state.scope.Value().As<Napi::Array>();
-    scope.Set(scope.Length(), info.This());
-  }
-  state.reportExternal(env, state.accounting.acquire(tensor_));
-}
-
-void TensorWrap::Finalize(Napi::BasicEnv env) {
-  if (!disposed_) release(env);
-  if (auto* state = env.GetInstanceData<AddonState>()) state->tensors.erase(this);
-}
-
-void TensorWrap::release(Napi::BasicEnv env) {
-  disposed_ = true;
-  if (auto* state = env.GetInstanceData<AddonState>()) state->reportExternal(env, -state->accounting.release(tensor_));
-  tensor_.reset();
-}
+void TensorWrap::Init(Napi::Env env, Napi::Object exports) { exports.Set("tensor", tensorFunctions(env)); }
 
 Napi::Object TensorWrap::wrap(Napi::Env env, at::Tensor tensor) {
   AddonState& state = AddonState::of(env);
-  state.pendingTensor = std::move(tensor);
-  return state.tensorClass.New({state.wrapToken.Value()});
+  if (state.tensorClass.IsEmpty()) throw Napi::Error::New(env, "lib/tensor has not registered the Tensor class");
+  TensorTable::Key key = store(env, std::move(tensor));
+  napi_value args[] = {state.tensorToken.Value(), Napi::Number::New(env, key.slot)};
+  napi_value object = nullptr;
+  napi_status status = napi_new_instance(env, state.tensorClass.Value(), 2, args, &object);
+  if (status != napi_ok) forget(env, state, key);
+  NAPI_THROW_IF_FAILED(env, status, Napi::Object());
+  tie(env, object, key);
+  return Napi::Object(env, object);
 }
 
-TensorWrap* TensorWrap::find(Napi::Value value) {
-  if (!value.IsObject()) return nullptr;
-  void* wrapped = nullptr;
-  // Any N-API object may carry a wrapped pointer; only those in our registry are tensors.
-  if (napi_unwrap(value.Env(), value, &wrapped) != napi_ok) return nullptr;
-  auto* candidate = static_cast<TensorWrap*>(wrapped);
-  return AddonState::of(value.Env()).tensors.count(candidate) ? candidate : nullptr;
+int32_t TensorWrap::adopt(Napi::Env env, Napi::Value out, at::Tensor tensor) {
+  if (!out.IsObject()) throw Napi::TypeError::New(env, "result holder must be a new Tensor");
+  TensorTable::Key key = store(env, std::move(tensor));
+  tie(env, out, key);
+  return static_cast<int32_t>(key.slot);
 }
-
-bool TensorWrap::isTensor(Napi::Value value) { return find(value) != nullptr; }
 
 const at::Tensor& TensorWrap::unwrap(Napi::Value value, const Param& param) {
-  TensorWrap* wrap = find(value);
-  if (!wrap) throw Napi::TypeError::New(value.Env(), param.str() + " must be a Tensor, got " + describeJsValue(value));
-  return wrap->tensor(value.Env());
+  Napi::Env env = value.Env();
+  return checked(env, lookup(env, handleOf(value)), value, param);
 }
 
-const at::Tensor& TensorWrap::tensor(Napi::Env env) const {
-  if (disposed_) throw torchError(env, "this Tensor has been disposed and can no longer be used");
-  return tensor_;
+const at::Tensor& TensorWrap::fromHandle(Napi::Value handle, const Param& param) {
+  Napi::Env env = handle.Env();
+  return checked(env, lookup(env, handle), handle, param);
 }
 
-Napi::Value TensorWrap::shape(const Napi::CallbackInfo& info) {
-  return intList(info.Env(), tensor(info.Env()).sizes());
-}
-Napi::Value TensorWrap::strides(const Napi::CallbackInfo& info) {
-  return intList(info.Env(), tensor(info.Env()).strides());
-}
-Napi::Value TensorWrap::dtype(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), dtypeName(tensor(info.Env()).scalar_type()));
-}
-Napi::Value TensorWrap::device(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), deviceName(tensor(info.Env()).device()));
-}
-Napi::Value TensorWrap::numel(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(tensor(info.Env()).numel()));
-}
-Napi::Value TensorWrap::dim(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(tensor(info.Env()).dim()));
-}
-Napi::Value TensorWrap::requiresGrad(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), tensor(info.Env()).requires_grad());
-}
-void TensorWrap::setRequiresGrad(const Napi::CallbackInfo& info, const Napi::Value& value) {
-  if (!value.IsBoolean()) throw Napi::TypeError::New(info.Env(), "requiresGrad must be a boolean");
-  NT_GUARD(info, const_cast<at::Tensor&>(tensor(info.Env())).requires_grad_(value.As<Napi::Boolean>()););
-}
-Napi::Value TensorWrap::grad(const Napi::CallbackInfo& info) {
-  const at::Tensor& grad = tensor(info.Env()).grad();
-  if (!grad.defined()) return info.Env().Null();
-  return wrap(info.Env(), grad);
-}
-void TensorWrap::setGrad(const Napi::CallbackInfo& info, const Napi::Value& value) {
-  at::Tensor& self = const_cast<at::Tensor&>(tensor(info.Env()));
-  NT_GUARD(info, {
-    if (value.IsNull() || value.IsUndefined()) {
-      self.mutable_grad().reset();
-    } else {
-      const at::Tensor& grad = unwrap(value, "grad");
-      // The checks PyTorch's Python setter makes: a mismatched grad would break the next step.
-      TORCH_CHECK(grad.sizes() == self.sizes(), "assigned grad has data of a different size: ", grad.sizes(),
-                  " vs the tensor's ", self.sizes());
-      TORCH_CHECK(grad.scalar_type() == self.scalar_type(),
-                  "assigned grad has data of a different type: ", dtypeName(grad.scalar_type()), " vs the tensor's ",
-                  dtypeName(self.scalar_type()));
-      TORCH_CHECK(grad.device() == self.device(), "assigned grad has data located on a different device");
-      self.mutable_grad() = grad;
-    }
-  });
-}
-Napi::Value TensorWrap::gradFn(const Napi::CallbackInfo& info) {
-  const auto& fn = tensor(info.Env()).grad_fn();
-  if (!fn) return info.Env().Null();
-  return Napi::String::New(info.Env(), fn->name());
-}
-Napi::Value TensorWrap::isLeaf(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), tensor(info.Env()).is_leaf());
-}
-Napi::Value TensorWrap::isDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), disposed_); }
-Napi::Value TensorWrap::isContiguous(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), tensor(info.Env()).is_contiguous());
-}
-Napi::Value TensorWrap::storageId(const Napi::CallbackInfo& info) {
-  const at::Tensor& self = tensor(info.Env());
-  if (!self.has_storage()) return info.Env().Null();
-  return Napi::Number::New(info.Env(),
-                           static_cast<double>(reinterpret_cast<uintptr_t>(self.storage().unsafeGetStorageImpl())));
-}
-
-Napi::Value TensorWrap::dispose(const Napi::CallbackInfo& info) {
-  if (!disposed_) release(info.Env());
-  return info.Env().Undefined();
-}
-
-Napi::Value TensorWrap::toTypedArray(const Napi::CallbackInfo& info) {
-  return NT_GUARD(info, {
-    Napi::Env env = info.Env();
-    at::Tensor cpu = tensor(env).detach().to(at::kCPU).contiguous();
-    switch (cpu.scalar_type()) {
-      case at::kFloat: return copyToTypedArray<float>(env, cpu);
-      case at::kDouble: return copyToTypedArray<double>(env, cpu);
-      case at::kHalf:
-      case at::kBFloat16: return copyToTypedArray<float>(env, cpu.to(at::kFloat));
-      case at::kChar: return copyToTypedArray<int8_t>(env, cpu);
-      case at::kByte:
-      case at::kBool: return copyToTypedArray<uint8_t>(env, cpu);
-      case at::kShort: return copyToTypedArray<int16_t>(env, cpu);
-      case at::kInt: return copyToTypedArray<int32_t>(env, cpu);
-      case at::kLong: return copyToTypedArray<int64_t>(env, cpu);
-      case at::kComplexFloat: return copyToTypedArray<float>(env, at::view_as_real(cpu).contiguous());
-      case at::kComplexDouble: return copyToTypedArray<double>(env, at::view_as_real(cpu).contiguous());
-      default:
-        throw torchError(env, std::string("toTypedArray does not support dtype ") + dtypeName(cpu.scalar_type()));
-    }
-  });
-}
-
-Napi::Value TensorWrap::item(const Napi::CallbackInfo& info) {
-  return NT_GUARD(info, { return scalarToJs(info.Env(), tensor(info.Env()).item()); });
-}
-
-Napi::Value TensorWrap::retainGrad(const Napi::CallbackInfo& info) {
-  NT_GUARD(info, { tensor(info.Env()).retain_grad(); });
-  return info.This();
-}
-
-Napi::Value TensorWrap::index(const Napi::CallbackInfo& info) {
-  return NT_GUARD(info, {
-    auto indices = toTensorIndices(info[0], "indices");
-    return wrap(info.Env(), tensor(info.Env()).index(indices));
-  });
-}
-
-Napi::Value TensorWrap::indexPut(const Napi::CallbackInfo& info) {
-  return NT_GUARD(info, {
-    auto indices = toTensorIndices(info[0], "indices");
-    at::Tensor& self = const_cast<at::Tensor&>(tensor(info.Env()));
-    if (isTensor(info[1])) {
-      self.index_put_(indices, unwrap(info[1], "value"));
-    } else {
-      self.index_put_(indices, toScalar(info[1], "value"));
-    }
-    return info.This();
-  });
-}
+bool TensorWrap::isTensor(Napi::Value value) { return handleOf(value).IsNumber(); }
 
 }  // namespace nodetorch
