@@ -114,6 +114,10 @@ export interface NativeBinding {
   callOp(handle: OpHandle, ...args: unknown[]): unknown;
   /** For ops returning one new Tensor: fills `out` (a Tensor just made, without a handle) and returns its handle, or -1 for none. */
   callOpInto(handle: OpHandle, out: object, ...args: unknown[]): number;
+  /** callOpInto for ops with an unboxed caller (opIsTyped), every Tensor argument given as its handle. */
+  callOpTyped(handle: OpHandle, out: object, ...args: unknown[]): number;
+  /** Whether the op's schema has a shape the addon calls unboxed ((Tensor, Tensor, Scalar) -> Tensor, ...). */
+  opIsTyped(handle: OpHandle): boolean;
   callOpAsync(handle: OpHandle, ...args: unknown[]): Promise<unknown>;
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: string | undefined, copy: boolean): unknown;
   manualSeed(seed: number | bigint): void;

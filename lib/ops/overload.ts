@@ -1,4 +1,5 @@
 import { Op } from '../tensor/op.js';
+import { HANDLE } from '../tensor/handle.js';
 import { emptyResult, filled, Tensor } from '../tensor/tensor.js';
 import { ArgFlag, type ArgKind, type ArgSpec, type OpSpec } from './spec.js';
 
@@ -101,6 +102,12 @@ export class Overload {
   private readonly byName = new Map<string, number>();
   private readonly required: number[] = [];
   private readonly gathersInts: boolean;
+  // The argument specs as flat arrays: binding runs on every call.
+  private readonly kinds: ArgKind[];
+  private readonly flags: number[];
+  private readonly lengths: (number | undefined)[];
+  /** Indices of the Tensor arguments. */
+  private readonly tensorArgs: number[] = [];
   /** Returns one new (not aliased) Tensor: the result object is made in JS and filled natively. */
   private readonly returnsNewTensor: boolean;
 
@@ -108,10 +115,14 @@ export class Overload {
     const [name, overload, args] = spec;
     this.op = new Op(name, overload);
     this.args = args;
+    this.kinds = args.map((arg) => arg[1]);
+    this.flags = args.map((arg) => arg[2]);
+    this.lengths = args.map((arg) => arg[3]);
     this.positional = args.filter(([, , flags]) => !(flags & ArgFlag.KeywordOnly)).length;
     args.forEach(([argName, kind, flags], i) => {
       this.byName.set(argName, i);
       if (!(flags & (ArgFlag.HasDefault | ArgFlag.Optional)) && kind !== 'GEN') this.required.push(i);
+      if (kind === 'T') this.tensorArgs.push(i);
     });
     // x.view(2, 3), x.permute(0, 2, 1), x.repeat(2, 2): like Python, an int list that is the only
     // positional argument after self may be passed as separate ints.
@@ -132,9 +143,9 @@ export class Overload {
   bind(callArgs: readonly unknown[], strict: boolean): unknown[] | null {
     let positional = callArgs as unknown[];
     let options: Record<string, unknown> | undefined;
-    const last = callArgs[callArgs.length - 1];
-    if (callArgs.length > 0 && isOptions(last)) {
-      options = last;
+    const count = callArgs.length;
+    if (count > 0 && isOptions(callArgs[count - 1])) {
+      options = callArgs[count - 1] as Record<string, unknown>;
       positional = callArgs.slice(0, -1);
     }
     if (this.gathersInts && positional.length > 2 && positional.slice(1).every(isInt)) {
@@ -143,34 +154,43 @@ export class Overload {
     if (positional.length > this.positional) return null;
     const bound: unknown[] = new Array(this.args.length);
     for (let i = 0; i < positional.length; i++) {
-      const value = positional[i];
-      const [, kind, flags, n] = this.args[i]!;
-      if (value === undefined || (value === null && flags & ArgFlag.Optional)) continue;
-      if (!fits(value, kind, n, strict)) return null;
-      bound[i] = value;
+      if (!this.accept(bound, i, positional[i], strict)) return null;
     }
     if (options) {
       for (const key of Object.keys(options)) {
         const index = this.byName.get(key);
         if (index === undefined || index < positional.length) return null;
-        const value = options[key];
-        const [, kind, flags, n] = this.args[index]!;
-        if (value === undefined || (value === null && flags & ArgFlag.Optional)) continue;
-        if (!fits(value, kind, n, strict)) return null;
-        bound[index] = value;
+        if (!this.accept(bound, index, options[key], strict)) return null;
       }
     }
     for (const index of this.required) if (bound[index] === undefined) return null;
     return bound;
   }
 
-  /** Calls with arguments already in schema order. */
+  /** Puts `value` in `bound[index]` when it fits; undefined (and null where optional) keep the default. */
+  private accept(bound: unknown[], index: number, value: unknown, strict: boolean): boolean {
+    if (value === undefined || (value === null && this.flags[index]! & ArgFlag.Optional)) return true;
+    if (!fits(value, this.kinds[index]!, this.lengths[index], strict)) return false;
+    bound[index] = value;
+    return true;
+  }
+
+  /** Calls with arguments already in schema order (`bound` is this call's own array). */
   invoke(bound: unknown[]): unknown {
     if (this.returnsNewTensor) {
       const out = emptyResult();
+      if (this.op.isTyped() && this.tensorsToHandles(bound)) return filled(out, this.op.callTyped(out, bound));
       return filled(out, this.op.callInto(out, bound));
     }
     return this.shape(this.op.call(bound), bound);
+  }
+
+  /** Replaces each Tensor argument by its handle, unless one is a number standing for a tensor. */
+  private tensorsToHandles(bound: unknown[]): boolean {
+    const indices = this.tensorArgs;
+    for (let i = 0; i < indices.length; i++) if (!(bound[indices[i]!] instanceof Tensor)) return false;
+    for (let i = 0; i < indices.length; i++) bound[indices[i]!] = (bound[indices[i]!] as Tensor)[HANDLE];
+    return true;
   }
 
   /** Calls on the libuv thread pool. */
@@ -234,16 +254,26 @@ export class OverloadPacket {
   ) {}
 
   resolve(callArgs: readonly unknown[]): [Overload, unknown[]] {
-    for (const strict of [true, false]) {
-      for (const overload of this.overloads) {
-        const bound = overload.bind(callArgs, strict);
-        if (bound) return [overload, bound];
-      }
-    }
+    const found = this.find(callArgs, true) ?? this.find(callArgs, false);
+    if (found) return found;
     throw mismatch(this.displayName, this.overloads, callArgs);
   }
 
+  private find(callArgs: readonly unknown[], strict: boolean): [Overload, unknown[]] | undefined {
+    const overloads = this.overloads;
+    for (let i = 0; i < overloads.length; i++) {
+      const bound = overloads[i]!.bind(callArgs, strict);
+      if (bound) return [overloads[i]!, bound];
+    }
+    return undefined;
+  }
+
   call(callArgs: readonly unknown[]): unknown {
+    const overloads = this.overloads;
+    for (let i = 0; i < overloads.length; i++) {
+      const bound = overloads[i]!.bind(callArgs, true);
+      if (bound) return overloads[i]!.invoke(bound);
+    }
     const [overload, bound] = this.resolve(callArgs);
     return overload.invoke(bound);
   }

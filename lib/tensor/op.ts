@@ -7,6 +7,7 @@ import { native, type OpHandle } from '../native.js';
  */
 export class Op {
   private handle: OpHandle | undefined;
+  private typed: boolean | undefined;
 
   constructor(
     readonly name: string,
@@ -24,6 +25,27 @@ export class Op {
    */
   callInto(out: object, args: unknown[]): number {
     return native.callOpInto((this.handle ??= native.opHandle(this.name, this.overload)), out, ...args);
+  }
+
+  /** Whether the addon calls this op unboxed, so that callTyped may be used. */
+  isTyped(): boolean {
+    return (this.typed ??= native.opIsTyped((this.handle ??= native.opHandle(this.name, this.overload))));
+  }
+
+  /** callInto for a typed op (isTyped()), with every Tensor argument replaced by its handle. */
+  callTyped(out: object, args: unknown[]): number {
+    const handle = this.handle!;
+    // Fixed arities avoid a spread call on the hot path (typed ops take at most three arguments).
+    switch (args.length) {
+      case 1:
+        return native.callOpTyped(handle, out, args[0]);
+      case 2:
+        return native.callOpTyped(handle, out, args[0], args[1]);
+      case 3:
+        return native.callOpTyped(handle, out, args[0], args[1], args[2]);
+      default:
+        return native.callOpTyped(handle, out, ...args);
+    }
   }
 
   /** Calls the operator on the libuv thread pool; the current grad mode goes with it. */

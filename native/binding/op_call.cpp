@@ -6,6 +6,7 @@
 #include "binding/js_convert.h"
 #include "binding/promise_worker.h"
 #include "binding/tensor_wrap.h"
+#include "binding/typed_op.h"
 #include "core/op_registry.h"
 
 namespace nodetorch {
@@ -14,6 +15,8 @@ namespace {
 struct OpEntry {
   c10::OperatorHandle op;
   std::string displayName;
+  /** The unboxed caller when the schema has a common shape (binding/typed_op.h). */
+  std::shared_ptr<const TypedOp> typed;
 };
 
 OpEntry& entryOf(Napi::Value handle) {
@@ -51,6 +54,7 @@ Napi::Value opHandle(const Napi::CallbackInfo& info) {
     std::string overload = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
     auto* entry = new OpEntry{findOperator(name, overload), ""};
     entry->displayName = entry->op.schema().name() + (overload.empty() ? "" : "." + overload);
+    entry->typed = makeTypedOp(entry->op);
     return Napi::External<OpEntry>::New(info.Env(), entry, [](Napi::Env, OpEntry* e) { delete e; });
   });
 }
@@ -75,6 +79,10 @@ Napi::Value callOp(const Napi::CallbackInfo& info) {
 Napi::Value callOpInto(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
+    at::Tensor result;
+    if (entry.typed && callTyped(*entry.typed, info, 2, entry.displayName, result)) {
+      return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[1], std::move(result)));
+    }
     torch::jit::Stack stack = buildStack(entry, info, 2);
     callOperator(entry.op, stack);
     if (stack.size() != 1 || !(stack[0].isTensor() || stack[0].isNone())) {
@@ -83,6 +91,21 @@ Napi::Value callOpInto(const Napi::CallbackInfo& info) {
     if (stack[0].isNone() || !stack[0].toTensor().defined()) return Napi::Number::New(info.Env(), -1);
     return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[1], std::move(stack[0]).toTensor()));
   });
+}
+
+// callOpTyped(handle, out, ...args): callOpInto for ops with an unboxed caller (opIsTyped), with
+// every Tensor argument passed as its handle.
+Napi::Value callOpTyped(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    const OpEntry& entry = entryOf(info[0]);
+    if (!entry.typed) throw Napi::TypeError::New(info.Env(), entry.displayName + " has no unboxed caller");
+    at::Tensor result = callTypedWithHandles(*entry.typed, info, 2, entry.displayName);
+    return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[1], std::move(result)));
+  });
+}
+
+Napi::Value opIsTyped(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), entryOf(info[0]).typed != nullptr);
 }
 
 // Runs one operator on the libuv thread pool; inputs are IValues holding their own tensor references.
@@ -114,6 +137,8 @@ void initOpCall(Napi::Env env, Napi::Object exports) {
   exports.Set("opSchema", Napi::Function::New<opSchema>(env, "opSchema"));
   exports.Set("callOp", Napi::Function::New<callOp>(env, "callOp"));
   exports.Set("callOpInto", Napi::Function::New<callOpInto>(env, "callOpInto"));
+  exports.Set("callOpTyped", Napi::Function::New<callOpTyped>(env, "callOpTyped"));
+  exports.Set("opIsTyped", Napi::Function::New<opIsTyped>(env, "opIsTyped"));
   exports.Set("callOpAsync", Napi::Function::New<callOpAsync>(env, "callOpAsync"));
 }
 
