@@ -32,6 +32,7 @@ Napi::Value setClasses(const Napi::CallbackInfo& info) {
   if (!info[3].IsObject()) throw Napi::TypeError::New(info.Env(), "tensor token must be an object");
   AddonState& state = AddonState::of(info.Env());
   state.tensorClass = Napi::Persistent(info[0].As<Napi::Function>());
+  state.tensorPrototype = Napi::Persistent(info[0].As<Napi::Function>().Get("prototype").As<Napi::Object>());
   state.torchErrorClass = Napi::Persistent(info[1].As<Napi::Function>());
   state.handleKey = Napi::Persistent(info[2].As<Napi::Symbol>());
   state.tensorToken = Napi::Persistent(info[3].As<Napi::Object>());

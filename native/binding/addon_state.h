@@ -17,6 +17,8 @@ struct ReleaseChannel;  // binding/buffer_keepalive.cpp
 struct AddonState {
   /** lib/tensor's Tensor class, which wrap() constructs as `new Tensor(tensorToken, handle)`. */
   Napi::FunctionReference tensorClass;
+  /** Its prototype: the prototype of every Tensor (how native code recognizes one). */
+  Napi::ObjectReference tensorPrototype;
   /** The object lib/tensor's Tensor constructor requires, so that only it and the addon make tensors. */
   Napi::ObjectReference tensorToken;
   /** The symbol under which a Tensor keeps its handle (its slot in `table`). */

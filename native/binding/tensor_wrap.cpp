@@ -59,16 +59,22 @@ const at::Tensor* lookup(Napi::Env env, Napi::Value handle) {
   return tensor ? tensor : &undefinedTensor;
 }
 
-// The handle property of `value`, or undefined.
+// The handle of `value` when it is a Tensor, or undefined. Only objects whose prototype is
+// Tensor.prototype count, so copies such as `{ ...tensor }`, which carry the handle symbol, do not.
 Napi::Value handleOf(Napi::Value value) {
-  if (!value.IsObject()) return value.Env().Undefined();
+  Napi::Env env = value.Env();
+  if (!value.IsObject()) return env.Undefined();
+  AddonState& state = AddonState::of(env);
+  if (state.handleKey.IsEmpty()) return env.Undefined();
+  napi_value prototype = nullptr;
+  bool isTensor = false;
   napi_value handle = nullptr;
-  AddonState& state = AddonState::of(value.Env());
-  if (state.handleKey.IsEmpty() ||
-      napi_get_property(value.Env(), value, state.handleKey.Value(), &handle) != napi_ok) {
-    return value.Env().Undefined();
+  if (napi_get_prototype(env, value, &prototype) != napi_ok ||
+      napi_strict_equals(env, prototype, state.tensorPrototype.Value(), &isTensor) != napi_ok || !isTensor ||
+      napi_get_property(env, value, state.handleKey.Value(), &handle) != napi_ok) {
+    return env.Undefined();
   }
-  return Napi::Value(value.Env(), handle);
+  return Napi::Value(env, handle);
 }
 
 const at::Tensor& checked(Napi::Env env, const at::Tensor* tensor, Napi::Value value, const Param& param) {

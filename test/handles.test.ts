@@ -1,0 +1,131 @@
+// Tensor handles (slots in the addon's tensor table, freed by dispose or by a GC finalizer) and the
+// fast call paths: results made in JS and filled natively, unboxed calls for common schema shapes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as torch from '../lib/index.ts';
+import { HANDLE } from '../lib/tensor/handle.ts';
+import { native } from '../lib/native.ts';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Collects garbage and lets the event loop turn, a few times. */
+async function collect(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gc!();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test('new Tensor() is refused; tensors come from factories and ops', () => {
+  const Ctor = torch.Tensor as unknown as new (...args: unknown[]) => unknown;
+  assert.throws(() => new Ctor(), { name: 'TypeError', message: /made by torch.tensor\(\)/ });
+  assert.throws(() => new Ctor({}, 0), { name: 'TypeError', message: /made by torch.tensor\(\)/ });
+});
+
+test('an object that merely looks like a tensor is not one', () => {
+  const a = torch.ones([2]);
+  const fake = { [HANDLE]: a[HANDLE] };
+  assert.throws(() => torch.add(a, fake as never), { name: 'TypeError', message: /no overload matches/ });
+  assert.throws(() => a.matmul(fake as never), { name: 'TypeError', message: /argument 'other' must be a Tensor/ });
+  // A string key of the same name is no handle either.
+  assert.throws(() => native.callOp(native.opHandle('neg', ''), { 'nodetorch.handle': 0 }), { name: 'TypeError' });
+});
+
+test('a slot freed by dispose and reused is not freed again when the old object is collected', { skip: !gc }, async () => {
+  await collect();
+  const before = torch.memory().liveTensors;
+  let old: torch.Tensor | null = torch.full([3], 7);
+  const slot = old[HANDLE];
+  old.dispose();
+  // Later tensors take the freed slot.
+  const fresh = Array.from({ length: 4 }, (_, i) => torch.full([3], i));
+  assert.ok(
+    fresh.some((t) => t[HANDLE] === slot),
+    'the slot is reused',
+  );
+  old = null;
+  await collect();
+  assert.deepEqual(
+    fresh.map((t) => t.toArray()),
+    [0, 1, 2, 3].map((i) => [i, i, i]),
+    'the old finalizer left the new tensors alone',
+  );
+  assert.equal(torch.memory().liveTensors, before + 4);
+  torch.dispose(fresh);
+});
+
+test('copies of a tensor object do not pass for tensors', () => {
+  const a = torch.ones([2]);
+  const copy = { ...a };
+  assert.equal(Object.getOwnPropertySymbols(copy).length, 1, 'the spread copied the handle');
+  assert.throws(() => a.matmul(copy as never), { name: 'TypeError', message: /argument 'other' must be a Tensor/ });
+  assert.throws(() => torch.stack([a, copy as never]), { name: 'TypeError' });
+});
+
+test('collected tensors free their slots without dispose', { skip: !gc }, async () => {
+  await collect();
+  const before = torch.memory().liveTensors;
+  (() => {
+    for (let i = 0; i < 1000; i++) torch.ones([8]).mul(2);
+  })();
+  await collect();
+  assert.ok(torch.memory().liveTensors <= before + 5, `live tensors ${torch.memory().liveTensors} vs ${before}`);
+});
+
+test('results made in JS are recorded by tidy and survive when returned', () => {
+  const before = torch.memory().liveTensors;
+  const a = torch.ones([4]);
+  const kept = torch.tidy(() => {
+    a.add(a); // hot path
+    torch.ops.aten.mul.Tensor(a, a); // typed path
+    torch.ops.aten.add.Tensor(a, 2); // boxed path (a number where a Tensor goes)
+    return torch.sub(a, a, { alpha: 2 });
+  });
+  assert.equal(torch.memory().liveTensors, before + 2);
+  assert.deepEqual(kept.toArray(), [-1, -1, -1, -1]);
+  torch.dispose([a, kept]);
+});
+
+test('typed and boxed paths give the same results, and numbers still promote like Python scalars', () => {
+  const a = torch.tensor([1, 2, 3], { dtype: 'int32' });
+  const b = torch.tensor([0.5, 0.25, 2]);
+  assert.ok(native.opIsTyped(native.opHandle('add', 'Tensor')), 'add.Tensor is called unboxed');
+  assert.ok(!native.opIsTyped(native.opHandle('add_', 'Tensor')), 'in-place ops keep the boxed path');
+  assert.ok(!native.opIsTyped(native.opHandle('sum', 'dim_IntList')), 'int lists keep the boxed path');
+  const typed = torch.ops.aten.add.Tensor(a, b, { alpha: 2 });
+  assert.equal(typed.dtype, 'float32');
+  assert.deepEqual(typed.toArray(), [2, 2.5, 7]);
+  const promoted = torch.ops.aten.add.Tensor(a, 2.5); // int tensor + Python float -> float
+  assert.equal(promoted.dtype, 'float32');
+  assert.deepEqual(promoted.toArray(), [3.5, 4.5, 5.5]);
+  assert.deepEqual(torch.ops.aten.mul.Scalar(a, 3).toArray(), [3, 6, 9]);
+  assert.deepEqual(torch.ops.aten.neg.default(b).toArray(), [-0.5, -0.25, -2]);
+  assert.deepEqual(torch.ops.aten.add.Scalar(a, 1, 3).toArray(), [4, 5, 6]);
+});
+
+test('autograd records through the unboxed path', () => {
+  const x = torch.tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true });
+  const y = torch.tensor([4, 5, 6], { dtype: 'float32', requiresGrad: true });
+  const z = torch.ops.aten.mul.Tensor(torch.ops.aten.add.Tensor(x, y, { alpha: 2 }), x);
+  assert.equal(z.gradFn, 'MulBackward0');
+  z.sum().backward();
+  // d/dx (x + 2y) x = 2x + 2y; d/dy = 2x
+  assert.deepEqual(x.grad!.toArray(), [10, 14, 18]);
+  assert.deepEqual(y.grad!.toArray(), [2, 4, 6]);
+});
+
+test('bad input on the fast paths names the op and the argument', () => {
+  const a = torch.ones([2]);
+  const gone = torch.ones([2]);
+  gone.dispose();
+  assert.throws(() => torch.ops.aten.add.Tensor(a, gone), { name: 'TorchError', message: /disposed/ });
+  assert.throws(() => torch.ops.aten.mul.Tensor(gone, a), { name: 'TorchError', message: /disposed/ });
+  assert.throws(() => a.add(gone), { name: 'TorchError', message: /disposed/ });
+  assert.throws(() => torch.ops.aten.add.Tensor(a, torch.ones([3])), { name: 'TorchError', message: /size of tensor a \(2\)/ });
+  assert.throws(() => torch.ops.aten.add.Tensor(a, a, { alpha: 'x' as never }), { name: 'TypeError', message: /aten::add.Tensor/ });
+  const op = native.opHandle('mul', 'Tensor');
+  assert.throws(() => native.callOpTyped(op, {}, a[HANDLE]), { name: 'TypeError', message: /aten::mul.Tensor: argument 'other'/ });
+  assert.throws(() => native.callOpTyped(native.opHandle('add_', 'Tensor'), {}, 0, 0), { name: 'TypeError', message: /no unboxed caller/ });
+  // The process keeps working and nothing leaked into a half-made result.
+  assert.deepEqual(a.add(a).toArray(), [2, 2]);
+});
