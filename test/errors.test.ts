@@ -136,12 +136,7 @@ const cases: [string, () => unknown, 'TorchError' | 'TypeError' | 'Error', RegEx
   ['non-integer dim', () => t23().sum(0.5), 'TypeError', /argument 'dim'\[0\] must be an integer|argument 'dim' must be an integer/],
   ['string where a tensor goes', () => t23().add(any('1')), 'TypeError', /argument 'other' must be a Tensor or a number, got a string/],
   ['object where a tensor goes', () => t23().matmul(any({})), 'TypeError', /matmul: argument 'other' must be a Tensor, got an object/],
-  [
-    'array where a tensor goes',
-    () => torch.cat(any([t23(), [1]])),
-    'TypeError',
-    /argument 'tensors'\[1\] must be a Tensor, got an array/,
-  ],
+  ['array where a tensor goes', () => torch.cat(any([t23(), [1]])), 'TypeError', /argument 'tensors'\[1\] must be a Tensor, got an array/],
   ['non-array shape', () => torch.zeros(any(3)), 'TypeError', /zeros\(\): shape must be an array of integers, got number/],
   ['boolean where an int goes', () => t23().transpose(any(true), 1), 'TypeError', /argument 'dim0' must be an integer, got a boolean/],
   [

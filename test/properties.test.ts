@@ -33,7 +33,8 @@ const shapePair = fc
   )
   .map(([a, b, drop]) => [a as number[], (b as number[]).slice(drop)] as const);
 
-const values = (n: number) => fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: n, maxLength: n }).map((v) => Float64Array.from(v));
+const values = (n: number) =>
+  fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: n, maxLength: n }).map((v) => Float64Array.from(v));
 
 const ops: [string, (a: number, b: number) => number][] = [
   ['add', (a, b) => a + b],
@@ -83,7 +84,9 @@ for (const [name, reference] of reductions) {
       fc.property(
         fc
           .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
-          .chain((shape) => fc.tuple(fc.constant(shape), values(numel(shape)), fc.integer({ min: -shape.length, max: shape.length - 1 }), fc.boolean())),
+          .chain((shape) =>
+            fc.tuple(fc.constant(shape), values(numel(shape)), fc.integer({ min: -shape.length, max: shape.length - 1 }), fc.boolean()),
+          ),
         ([shape, data, dim, keepdim]) => {
           torch.tidy(() => {
             const x = torch.fromTypedArray(data, shape);
