@@ -14,7 +14,7 @@ int64_t StorageAccounting::acquire(const at::Tensor& tensor) {
   ++liveTensors_;
   const void* key = storageKey(tensor);
   if (!key) return 0;
-  auto [entry, inserted] = storages_.try_emplace(key, Entry{0, 0});
+  auto [entry, inserted] = storages_.emplace(key, Entry{0, 0});
   ++entry->second.handles;
   if (!inserted) return 0;
   entry->second.bytes = static_cast<int64_t>(tensor.storage().nbytes());

@@ -2,9 +2,9 @@
 // many views share it, so the JS garbage collector can be told how much native memory it keeps alive.
 #pragma once
 #include <ATen/core/Tensor.h>
+#include <c10/util/flat_hash_map.h>
 
 #include <cstdint>
-#include <unordered_map>
 
 namespace nodetorch {
 
@@ -24,7 +24,8 @@ class StorageAccounting {
     int64_t handles;
     int64_t bytes;
   };
-  std::unordered_map<const void*, Entry> storages_;
+  // Open addressing: one insert and one erase per op result, without a node allocation each.
+  ska::flat_hash_map<const void*, Entry> storages_;
   int64_t liveTensors_ = 0;
   int64_t liveBytes_ = 0;
 };
