@@ -31,6 +31,10 @@ export interface NativeTensorFunctions {
   isLeaf(handle: number): boolean;
   isContiguous(handle: number): boolean;
   storageId(handle: number): number | null;
+  /** Elements between the start of the storage and the first element. */
+  storageOffset(handle: number): number;
+  /** Size of the whole storage in bytes (0 without one). */
+  storageBytes(handle: number): number;
   toTypedArray(handle: number): ElementArray;
   /** The value of a one-element tensor (Tensor.item converts booleans to numbers). */
   item(handle: number): number | boolean;

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
@@ -112,6 +113,29 @@ test('Python torch.load reads what torch.save wrote', { skip: hasPythonTorch ? f
   assert.deepEqual(seen.dict['fc.bias'], { tensor: [0.25], shape: [1], dtype: 'float32' });
   assert.equal(seen.dict.step, 10);
   assert.deepEqual(seen.dict.half, { tensor: [1, 2], shape: [2], dtype: 'float16' });
+});
+
+test('tensors viewing one storage are saved once and load as views of it, here and in Python', async () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'nodetorch-save-')), 'views.pt');
+  const base = torch.arange(8, { dtype: 'float32' });
+  const weight = torch.tensor([
+    [1, 2],
+    [3, 4],
+  ]);
+  // Weight tying: two state-dict entries, one tensor.
+  await torch.save({ base, view: base.index(torch.slice(2, 5)), weight, tied: weight }, file);
+  const records = Object.keys(unzipSync(readFileSync(file))).filter((name) => name.includes('/data/'));
+  assert.equal(records.length, 2, `one record per storage: ${records.join(', ')}`);
+
+  const loaded = await torch.load<Record<string, torch.Tensor>>(file);
+  assert.equal(loaded.tied!._storageId, loaded.weight!._storageId, 'tied weights stay tied');
+  loaded.view!.fill_(-1);
+  assert.deepEqual(loaded.base!.toArray(), [0, 1, -1, -1, -1, 5, 6, 7]);
+
+  if (hasPythonTorch) {
+    const seen = JSON.parse(execFileSync(python, ['scripts/golden/serialization_cases.py', '--check-views', file], { encoding: 'utf8' }));
+    assert.deepEqual(seen, { base: [0, 1, -1, -1, -1, 5, 6, 7], tied: true, view_offset: 2 });
+  }
 });
 
 test('mapLocation moves every loaded tensor', async () => {

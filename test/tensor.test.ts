@@ -109,6 +109,10 @@ test('factories', () => {
   assert.deepEqual(torch.arange(4).toArray(), [0, 1, 2, 3]);
   assert.equal(torch.arange(4).dtype, 'int64');
   assert.deepEqual(torch.arange(1, 2, 0.25).toArray(), [1, 1.25, 1.5, 1.75]);
+  // Options after any of the forms, as in Python's arange(end, dtype=...).
+  assert.equal(torch.arange(3, { dtype: 'float32' }).dtype, 'float32');
+  assert.deepEqual(torch.arange(2, 5, { dtype: 'float64' }).toArray(), [2, 3, 4]);
+  assert.deepEqual(torch.arange(0, 1, 0.5, { dtype: 'float64' }).toArray(), [0, 0.5]);
   assert.deepEqual(torch.linspace(0, 1, 5).toArray(), [0, 0.25, 0.5, 0.75, 1]);
   assert.deepEqual(torch.eye(2, 3).toArray(), [
     [1, 0, 0],

@@ -7,6 +7,7 @@
  */
 import { zipSync } from 'fflate';
 import { aten } from '../ops/surface.js';
+import { tidy } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ELEMENT_BYTES, STORAGE_CLASS } from './pytorch-format.js';
 
@@ -101,16 +102,25 @@ class PickleWriter {
 function rawBytes(tensor: Tensor): Uint8Array {
   const width = ELEMENT_BYTES[tensor.dtype];
   if (!width) throw new TypeError(`torch.save: tensors of dtype ${tensor.dtype} cannot be saved`);
-  const cpu = tensor.detach().to({ device: 'cpu' }).contiguous();
-  if (cpu.numel() === 0) return new Uint8Array(0);
-  const view = width === 16 ? aten.view_as_real.default(cpu).contiguous() : cpu;
-  const raw = aten.view.dtype(view, RAW_VIEW[width === 16 ? 8 : width]!).toTypedArray();
-  return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  return tidy(() => {
+    const cpu = tensor.detach().to({ device: 'cpu' }).contiguous();
+    if (cpu.numel() === 0) return new Uint8Array(0);
+    const view = width === 16 ? aten.view_as_real.default(cpu).contiguous() : cpu;
+    const raw = aten.view.dtype(view, RAW_VIEW[width === 16 ? 8 : width]!).toTypedArray();
+    return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  });
+}
+
+/** A tensor's whole storage as a 1-D tensor of its dtype (what Python's torch.save writes). */
+function storageOf(tensor: Tensor): { whole: Tensor; numel: number } {
+  const numel = Math.floor(tensor._storageBytes / ELEMENT_BYTES[tensor.dtype]!);
+  return { whole: aten.as_strided.default(tensor.detach(), [numel], [1], 0), numel };
 }
 
 /**
- * The bytes of a torch.save file holding `value`. Each tensor gets its own storage (views of one
- * tensor are saved as separate copies).
+ * The bytes of a torch.save file holding `value`. As in Python, a storage is written once however
+ * many saved tensors view it (tied weights stay tied when loaded), with each tensor's offset and
+ * strides; tensors viewing one storage as different dtypes get copies of their own.
  */
 export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8Array {
   const pickle = new PickleWriter();
@@ -148,11 +158,30 @@ export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8
     seen.delete(item);
   };
 
+  const storages = new Map<string, { key: string; numel: number }>();
   const writeTensor = (tensor: Tensor): void => {
-    const key = String(Object.keys(records).length);
     const storageClass = STORAGE_CLASS[tensor.dtype];
     if (!storageClass) throw new TypeError(`torch.save: tensors of dtype ${tensor.dtype} cannot be saved`);
-    records[`${archiveName}/data/${key}`] = rawBytes(tensor);
+    const storageId = tensor._storageId;
+    const shareKey = storageId === null ? undefined : `${storageId}:${tensor.dtype}`;
+    let storage = shareKey === undefined ? undefined : storages.get(shareKey);
+    let offset = 0;
+    let strides = contiguousStrides(tensor.shape);
+    if (shareKey !== undefined) {
+      if (!storage) {
+        const key = String(Object.keys(records).length);
+        const { whole, numel } = storageOf(tensor);
+        records[`${archiveName}/data/${key}`] = rawBytes(whole);
+        whole.dispose();
+        storages.set(shareKey, (storage = { key, numel }));
+      }
+      offset = tensor._storageOffset;
+      strides = tensor._strides;
+    } else {
+      storage = { key: String(Object.keys(records).length), numel: tensor.numel() };
+      records[`${archiveName}/data/${storage.key}`] = rawBytes(tensor);
+    }
+    const { key, numel } = storage;
     // torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks)
     pickle.global('torch._utils', '_rebuild_tensor_v2');
     pickle.tuple([
@@ -162,13 +191,13 @@ export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8
           () => pickle.global('torch', storageClass),
           () => pickle.string(key),
           () => pickle.string('cpu'),
-          () => pickle.int(tensor.numel()),
+          () => pickle.int(numel),
         ]);
         pickle.byte(OP.BINPERSID);
       },
-      () => pickle.int(0),
+      () => pickle.int(offset),
       () => pickle.tuple(tensor.shape.map((n) => () => pickle.int(n))),
-      () => pickle.tuple(contiguousStrides(tensor.shape).map((n) => () => pickle.int(n))),
+      () => pickle.tuple(strides.map((n) => () => pickle.int(n))),
       () => pickle.byte(tensor.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE),
       () => {
         pickle.global('collections', 'OrderedDict');

@@ -159,7 +159,14 @@ export function randperm(n: number, options: TensorOptions = {}): Tensor {
   return finish(aten.randperm.call([n, ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor, options);
 }
 /** `arange(end)`, `arange(start, end)` or `arange(start, end, step)`; int64 when all are integers. */
-export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+export function arange(end: number, options?: TensorOptions): Tensor;
+export function arange(start: number, end: number, options?: TensorOptions): Tensor;
+export function arange(start: number, end: number | undefined, step: number, options?: TensorOptions): Tensor;
+export function arange(...args: (number | undefined | TensorOptions)[]): Tensor {
+  // Like Python: arange(end), arange(start, end), arange(start, end, step), options last in any of them.
+  const last = args[args.length - 1];
+  const options = (last !== null && typeof last === 'object' ? args.pop() : {}) as TensorOptions;
+  const [start, end, step = 1] = args as [number, number | undefined, number | undefined];
   const [from, to] = end === undefined ? [0, start] : [start, end];
   return finish(aten.arange.call([from, to, step, ...factoryArgs(options)]) as Tensor, options);
 }

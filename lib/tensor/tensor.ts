@@ -167,6 +167,14 @@ class TensorImpl {
   get _storageId(): number | null {
     return fns.storageId(this[HANDLE]);
   }
+  /** @internal Elements between the start of the storage and the first element. */
+  get _storageOffset(): number {
+    return fns.storageOffset(this[HANDLE]);
+  }
+  /** @internal Size of the whole storage in bytes. */
+  get _storageBytes(): number {
+    return fns.storageBytes(this[HANDLE]);
+  }
   /** @internal */
   _toTypedArray(): ElementArray {
     return fns.toTypedArray(this[HANDLE]);

@@ -175,6 +175,12 @@ Napi::Object tensorFunctions(Napi::Env env) {
     auto id = reinterpret_cast<uintptr_t>(self.storage().unsafeGetStorageImpl());
     return Napi::Number::New(info.Env(), static_cast<double>(id));
   });
+  add("storageOffset", [](Info info, T self) -> Napi::Value {
+    return Napi::Number::New(info.Env(), static_cast<double>(self.storage_offset()));
+  });
+  add("storageBytes", [](Info info, T self) -> Napi::Value {
+    return Napi::Number::New(info.Env(), self.has_storage() ? static_cast<double>(self.storage().nbytes()) : 0.0);
+  });
   add("toTypedArray", [](Info info, T self) -> Napi::Value { return toTypedArray(info.Env(), self); });
   add("item", [](Info info, T self) -> Napi::Value { return scalarToJs(info.Env(), self.item()); });
   add("retainGrad", [](Info info, T self) -> Napi::Value {

@@ -3,6 +3,8 @@
 
     /usr/bin/python3 scripts/golden/serialization_cases.py            writes test/fixtures/pt/
     /usr/bin/python3 scripts/golden/serialization_cases.py --check F  prints what torch.load reads from F, as JSON
+    /usr/bin/python3 scripts/golden/serialization_cases.py --check-views F  loads {base, view, weight, tied} from F,
+        writes -1 through `view` and prints `base` and whether `tied` shares `weight`'s storage, as JSON
 
 The --check mode lets the tests confirm that Python reads the files nodetorch writes.
 """
@@ -27,6 +29,14 @@ def describe(value):
 
 if len(sys.argv) == 3 and sys.argv[1] == "--check":
     print(json.dumps(describe(torch.load(sys.argv[2]))))
+    sys.exit(0)
+
+if len(sys.argv) == 3 and sys.argv[1] == "--check-views":
+    loaded = torch.load(sys.argv[2])
+    loaded["view"].fill_(-1)
+    print(json.dumps({"base": loaded["base"].tolist(),
+                      "tied": loaded["tied"].data_ptr() == loaded["weight"].data_ptr(),
+                      "view_offset": loaded["view"].storage_offset()}))
     sys.exit(0)
 
 torch.manual_seed(0)
