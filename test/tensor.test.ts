@@ -230,6 +230,10 @@ test('shape ops', () => {
     [1, 4],
     [2, 5],
   ]);
+  // Like PyTorch, t() gives 0-D and 1-D tensors back unchanged and refuses more than 2 dimensions.
+  assert.deepEqual(torch.arange(3).t().toArray(), [0, 1, 2]);
+  assert.equal(torch.tensor(5).t().item(), 5);
+  assert.throws(() => torch.zeros([2, 2, 2]).t(), { name: 'TorchError', message: /expects a tensor with <= 2 dimensions/ });
 });
 
 test('indexing with PyTorch semantics', () => {

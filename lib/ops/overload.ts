@@ -1,6 +1,5 @@
 import { Op } from '../tensor/op.js';
-import { HANDLE } from '../tensor/handle.js';
-import { emptyResult, filled, Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { ArgFlag, type ArgKind, type ArgSpec, type OpSpec } from './spec.js';
 
 const DTYPES = new Set([
@@ -106,10 +105,6 @@ export class Overload {
   private readonly kinds: ArgKind[];
   private readonly flags: number[];
   private readonly lengths: (number | undefined)[];
-  /** Indices of the Tensor arguments. */
-  private readonly tensorArgs: number[] = [];
-  /** Returns one new (not aliased) Tensor: the result object is made in JS and filled natively. */
-  private readonly returnsNewTensor: boolean;
 
   constructor(readonly spec: OpSpec) {
     const [name, overload, args] = spec;
@@ -122,13 +117,10 @@ export class Overload {
     args.forEach(([argName, kind, flags], i) => {
       this.byName.set(argName, i);
       if (!(flags & (ArgFlag.HasDefault | ArgFlag.Optional)) && kind !== 'GEN') this.required.push(i);
-      if (kind === 'T') this.tensorArgs.push(i);
     });
     // x.view(2, 3), x.permute(0, 2, 1), x.repeat(2, 2): like Python, an int list that is the only
     // positional argument after self may be passed as separate ints.
     this.gathersInts = this.positional === 2 && args[0]![1] === 'T' && args[1]![1] === 'IL';
-    const returns = spec[3];
-    this.returnsNewTensor = returns.length === 1 && returns[0]![0] === 'T' && returns[0]![2] < 0;
   }
 
   /** `aten::add.Tensor` */
@@ -175,22 +167,9 @@ export class Overload {
     return true;
   }
 
-  /** Calls with arguments already in schema order (`bound` is this call's own array). */
+  /** Calls with arguments already in schema order (`bound` is this call's own array; Op.call may reuse it). */
   invoke(bound: unknown[]): unknown {
-    if (this.returnsNewTensor) {
-      const out = emptyResult();
-      if (this.op.isTyped() && this.tensorsToHandles(bound)) return filled(out, this.op.callTyped(out, bound));
-      return filled(out, this.op.callInto(out, bound));
-    }
     return this.shape(this.op.call(bound), bound);
-  }
-
-  /** Replaces each Tensor argument by its handle, unless one is a number standing for a tensor. */
-  private tensorsToHandles(bound: unknown[]): boolean {
-    const indices = this.tensorArgs;
-    for (let i = 0; i < indices.length; i++) if (!(bound[indices[i]!] instanceof Tensor)) return false;
-    for (let i = 0; i < indices.length; i++) bound[indices[i]!] = (bound[indices[i]!] as Tensor)[HANDLE];
-    return true;
   }
 
   /** Calls on the libuv thread pool. */

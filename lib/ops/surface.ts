@@ -6,24 +6,12 @@ import { Tensor } from '../tensor/tensor.js';
 import { METHOD_NAMES } from './methods.generated.js';
 import { Overload, OverloadPacket } from './overload.js';
 import { SCHEMAS } from './schemas.generated.js';
+import { specsOf } from './specs.js';
 import type { OpSpec } from './spec.js';
 import type { AtenOps } from './types.generated.js';
 
 const FUNCTION = 1;
 const METHOD = 2;
-
-let specsByName: Map<string, OpSpec[]> | undefined;
-function specsOf(name: string): OpSpec[] {
-  if (!specsByName) {
-    specsByName = new Map();
-    for (const spec of SCHEMAS) {
-      const list = specsByName.get(spec[0]);
-      if (list) list.push(spec);
-      else specsByName.set(spec[0], [spec]);
-    }
-  }
-  return specsByName.get(name) ?? [];
-}
 
 const overloads = new Map<OpSpec, Overload>();
 function overloadOf(spec: OpSpec): Overload {

@@ -1,51 +1,44 @@
 import { native, type OpHandle } from '../native.js';
+import { specOf } from '../ops/specs.js';
+import { HANDLE } from './handle.js';
+import { emptyResult, filled, Tensor } from './tensor.js';
+
+/** How an op is called, worked out on first use. */
+interface CallPlan {
+  /** The schema returns one new (not aliased) Tensor: the result object is made in JS and filled natively. */
+  returnsNewTensor: boolean;
+  /** The addon calls it unboxed, taking tensors as handles (native/binding/typed_op.cpp). */
+  typed: boolean;
+  /** Indices of the Tensor arguments. */
+  tensorArgs: number[];
+}
 
 /**
- * One ATen operator overload, called through the c10 dispatcher by schema (autograd records
- * through it). Arguments are positional in schema order, keyword-only ones included; `undefined`
- * takes the schema's default. The handle is looked up on first use.
+ * One ATen operator overload, called through the c10 dispatcher (autograd records through it):
+ * unboxed when its schema has a common shape, else boxed by schema. Arguments are positional in
+ * schema order, keyword-only ones included; `undefined` takes the schema's default. The handle is
+ * looked up on first use.
  */
 export class Op {
   private handle: OpHandle | undefined;
-  private typed: boolean | undefined;
+  private plan: CallPlan | undefined;
 
   constructor(
     readonly name: string,
     readonly overload = '',
   ) {}
 
-  /** Calls the operator; throws TorchError/TypeError naming the op and the bad argument. */
-  call(args: unknown[]): unknown {
-    return native.callOp((this.handle ??= native.opHandle(this.name, this.overload)), ...args);
-  }
-
   /**
-   * Calls an operator that returns one new Tensor, filling `out` (a Tensor just made for it, see
-   * emptyResult in tensor.ts) without the addon calling back into JS; returns the handle or -1.
+   * Calls the operator; throws TorchError/TypeError naming the op and the bad argument. `args` is
+   * the caller's own array: Tensor arguments in it may be replaced by their handles.
    */
-  callInto(out: object, args: unknown[]): number {
-    return native.callOpInto((this.handle ??= native.opHandle(this.name, this.overload)), out, ...args);
-  }
-
-  /** Whether the addon calls this op unboxed, so that callTyped may be used. */
-  isTyped(): boolean {
-    return (this.typed ??= native.opIsTyped((this.handle ??= native.opHandle(this.name, this.overload))));
-  }
-
-  /** callInto for a typed op (isTyped()), with every Tensor argument replaced by its handle. */
-  callTyped(out: object, args: unknown[]): number {
-    const handle = this.handle!;
-    // Fixed arities avoid a spread call on the hot path (typed ops take at most three arguments).
-    switch (args.length) {
-      case 1:
-        return native.callOpTyped(handle, out, args[0]);
-      case 2:
-        return native.callOpTyped(handle, out, args[0], args[1]);
-      case 3:
-        return native.callOpTyped(handle, out, args[0], args[1], args[2]);
-      default:
-        return native.callOpTyped(handle, out, ...args);
-    }
+  call(args: unknown[]): unknown {
+    const handle = (this.handle ??= native.opHandle(this.name, this.overload));
+    const plan = (this.plan ??= this.makePlan(handle));
+    if (!plan.returnsNewTensor) return native.callOp(handle, ...args);
+    const out = emptyResult();
+    if (plan.typed && toHandles(args, plan.tensorArgs)) return filled(out, callTyped(handle, out, args));
+    return filled(out, native.callOpInto(handle, out, ...args));
   }
 
   /** Calls the operator on the libuv thread pool; the current grad mode goes with it. */
@@ -56,5 +49,37 @@ export class Op {
   /** The schema string, e.g. `aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`. */
   schema(): string {
     return native.opSchema((this.handle ??= native.opHandle(this.name, this.overload)));
+  }
+
+  private makePlan(handle: OpHandle): CallPlan {
+    const spec = specOf(this.name, this.overload);
+    if (!spec) return { returnsNewTensor: false, typed: false, tensorArgs: [] };
+    const [, , args, returns] = spec;
+    return {
+      returnsNewTensor: returns.length === 1 && returns[0]![0] === 'T' && returns[0]![2] < 0,
+      typed: native.opIsTyped(handle),
+      tensorArgs: args.flatMap(([, kind], i) => (kind === 'T' ? [i] : [])),
+    };
+  }
+}
+
+/** Replaces each Tensor argument by its handle, unless one is not a Tensor (a number standing for one). */
+function toHandles(args: unknown[], tensorArgs: number[]): boolean {
+  for (let i = 0; i < tensorArgs.length; i++) if (!(args[tensorArgs[i]!] instanceof Tensor)) return false;
+  for (let i = 0; i < tensorArgs.length; i++) args[tensorArgs[i]!] = (args[tensorArgs[i]!] as Tensor)[HANDLE];
+  return true;
+}
+
+/** native.callOpTyped with fixed arities, which avoids a spread call (typed ops take at most three arguments). */
+function callTyped(handle: OpHandle, out: object, args: unknown[]): number {
+  switch (args.length) {
+    case 1:
+      return native.callOpTyped(handle, out, args[0]);
+    case 2:
+      return native.callOpTyped(handle, out, args[0], args[1]);
+    case 3:
+      return native.callOpTyped(handle, out, args[0], args[1], args[2]);
+    default:
+      return native.callOpTyped(handle, out, ...args);
   }
 }

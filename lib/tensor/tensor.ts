@@ -327,7 +327,9 @@ class TensorImpl {
   }
   /** Division; `roundingMode` 'trunc' or 'floor' rounds the quotient. */
   div(other: TensorLike, options: { roundingMode?: 'trunc' | 'floor' } = {}): Tensor {
-    return aten.div.call([this, other, options.roundingMode ?? null]) as Tensor;
+    // True division is div.Tensor, which the addon calls unboxed.
+    if (options.roundingMode === undefined) return aten.divTrue.call([this, other]) as Tensor;
+    return aten.div.call([this, other, options.roundingMode]) as Tensor;
   }
   div_(other: TensorLike, options: { roundingMode?: 'trunc' | 'floor' } = {}): this {
     aten.div_.call([this, other, options.roundingMode ?? null]);
@@ -505,9 +507,9 @@ class TensorImpl {
   transpose(dim0: number, dim1: number): Tensor {
     return aten.transpose.call([this, dim0, dim1]) as Tensor;
   }
-  /** The transpose of a 2-D tensor. */
+  /** The transpose of a 2-D tensor; 0-D and 1-D tensors come back as they are (as views). */
   t(): Tensor {
-    return this.transpose(0, 1);
+    return aten.t.call([this]) as Tensor;
   }
   squeeze(dim?: number): Tensor {
     return (dim === undefined ? aten.squeezeAll.call([this]) : aten.squeezeDim.call([this, dim])) as Tensor;

@@ -65,7 +65,10 @@ class TypedOp {
   bool call(const Napi::CallbackInfo& info, size_t first, const std::string& displayName, at::Tensor& result) const {
     size_t given = info.Length() > first ? info.Length() - first : 0;
     if (given > tensor_.size()) {
-      if (handles) throw Napi::TypeError::New(info.Env(), displayName + " got too many arguments");
+      if (handles) {
+        throw Napi::TypeError::New(info.Env(), displayName + " takes at most " + std::to_string(tensor_.size()) +
+                                                   " arguments, got " + std::to_string(given));
+      }
       return false;
     }
     const at::Tensor* tensors[2] = {nullptr, nullptr};

@@ -48,6 +48,16 @@ interface Loaded {
 }
 
 /**
+ * Waits for all of `work` (run concurrently); throws the first failure in list order, so the
+ * error does not depend on which transfer happened to fail first.
+ */
+async function settledInOrder<T extends readonly unknown[]>(work: [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+  const results = await Promise.allSettled(work);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
  * The MNIST digits: `get(i)` is `[image, label]`, the image a float32 tensor (1, 28, 28) with values
  * in [0, 1] (what torchvision's ToTensor makes of it) after `transform`, the label a number after
  * `targetTransform`. Portable to DataLoader workers (each worker reads the cached files).
@@ -136,8 +146,8 @@ export class MNIST<I = Tensor, L = number> implements Dataset<[I, L]> {
     const [imagesFile, labelsFile] = this.train
       ? [statics.resources.trainImages, statics.resources.trainLabels]
       : [statics.resources.testImages, statics.resources.testLabels];
-    const [imagesPath, labelsPath] = await Promise.all([this.locate(imagesFile), this.locate(labelsFile)]);
-    const [images, labels] = await Promise.all([this.readIdx(imagesPath), this.readIdx(labelsPath)]);
+    const [imagesPath, labelsPath] = await settledInOrder([this.locate(imagesFile), this.locate(labelsFile)]);
+    const [images, labels] = await settledInOrder([this.readIdx(imagesPath), this.readIdx(labelsPath)]);
     if (images.dtype !== 'uint8' || images.shape.length !== 3)
       throw new Error(`${imagesPath}: expected uint8 images shaped (N, H, W), got ${images.dtype} [${images.shape}]`);
     if (labels.dtype !== 'uint8' || labels.shape.length !== 1)
