@@ -24,6 +24,9 @@ const iterations = Number(opts.iterations);
 const rounds = Number(opts.rounds);
 const size = Number(opts.size);
 torch.setNumThreads(1);
+// Python's BLAS gets the thread count ours has (its torch.set_num_threads leaves OpenBLAS alone, and
+// OpenBLAS then picks a count that depends on how the process was started).
+const pythonEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(torch.config().blasThreads ?? 1), OMP_NUM_THREADS: '1' };
 
 /** Microseconds per call: [median, best] over the timed rounds (one warm-up round first). */
 function summarize(perRound) {
@@ -91,7 +94,7 @@ def measure(fn):
 print(json.dumps({"version": torch.__version__, "method": measure(lambda: a.add(b)), "function": measure(lambda: torch.add(a, b))}))
 `;
 try {
-  const result = JSON.parse(execFileSync('/usr/bin/python3', ['-c', python], { encoding: 'utf8' }).trim());
+  const result = JSON.parse(execFileSync('/usr/bin/python3', ['-c', python], { encoding: 'utf8', env: pythonEnv }).trim());
   rows.push([`Python torch ${result.version}: a.add(b)`, result.method]);
   rows.push([`Python torch ${result.version}: torch.add(a, b)`, result.function]);
 } catch {

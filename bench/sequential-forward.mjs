@@ -12,6 +12,9 @@ const { values: opts } = parseArgs({
 const iterations = Number(opts.iterations);
 const batch = Number(opts.batch);
 torch.setNumThreads(1);
+// Python's BLAS gets the thread count ours has (its torch.set_num_threads leaves OpenBLAS alone, and
+// OpenBLAS then picks a count that depends on how the process was started).
+const pythonEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(torch.config().blasThreads ?? 1), OMP_NUM_THREADS: '1' };
 const { nn } = torch;
 
 function median(fn) {
@@ -54,7 +57,7 @@ for (const [name, spec] of Object.entries(models)) {
   let pyUs = NaN;
   try {
     const script = `import time, torch\nfrom torch import nn\ntorch.set_num_threads(1)\nm = ${spec.py}.eval()\nx = torch.randn(${spec.input.join(', ')})\nr = []\nwith torch.no_grad():\n  for _ in range(6):\n    t = time.perf_counter()\n    for _ in range(${iterations}): m(x)\n    r.append((time.perf_counter() - t) / ${iterations} * 1e6)\nprint(sorted(r[1:])[2])`;
-    pyUs = Number(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' }));
+    pyUs = Number(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', env: pythonEnv }));
   } catch {}
   console.log(
     `| ${name}, input [${spec.input.join(', ')}] | ${nativeUs.toFixed(1)} | ${jsUs.toFixed(1)} | ${Number.isNaN(pyUs) ? 'n/a' : pyUs.toFixed(1)} |`,
