@@ -118,8 +118,11 @@ export interface NativeBinding {
   callOp(handle: OpHandle, ...args: unknown[]): unknown;
   /** For ops returning one new Tensor: fills `out` (a Tensor just made, without a handle) and returns its handle, or -1 for none. */
   callOpInto(handle: OpHandle, out: object, ...args: unknown[]): number;
-  /** callOpInto for ops with an unboxed caller (opIsTyped), every Tensor argument given as its handle. */
-  callOpTyped(handle: OpHandle, out: object, ...args: unknown[]): number;
+  /**
+   * callOpInto for ops with an unboxed caller (opIsTyped), every Tensor argument given as its
+   * handle; `keepAlive` (the arguments as objects) is not read, only held for the call.
+   */
+  callOpTyped(handle: OpHandle, out: object, keepAlive: unknown, ...args: unknown[]): number;
   /** Whether the op's schema has a shape the addon calls unboxed ((Tensor, Tensor, Scalar) -> Tensor, ...). */
   opIsTyped(handle: OpHandle): boolean;
   callOpAsync(handle: OpHandle, ...args: unknown[]): Promise<unknown>;

@@ -2,6 +2,7 @@
 // fast call paths: results made in JS and filled natively, unboxed calls for common schema shapes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as torch from '../lib/index.ts';
 import { HANDLE } from '../lib/tensor/handle.ts';
 import { native } from '../lib/native.ts';
@@ -124,8 +125,34 @@ test('bad input on the fast paths names the op and the argument', () => {
   assert.throws(() => torch.ops.aten.add.Tensor(a, torch.ones([3])), { name: 'TorchError', message: /size of tensor a \(2\)/ });
   assert.throws(() => torch.ops.aten.add.Tensor(a, a, { alpha: 'x' as never }), { name: 'TypeError', message: /aten::add.Tensor/ });
   const op = native.opHandle('mul', 'Tensor');
-  assert.throws(() => native.callOpTyped(op, {}, a[HANDLE]), { name: 'TypeError', message: /aten::mul.Tensor: argument 'other'/ });
-  assert.throws(() => native.callOpTyped(native.opHandle('add_', 'Tensor'), {}, 0, 0), { name: 'TypeError', message: /no unboxed caller/ });
+  assert.throws(() => native.callOpTyped(op, {}, [a], a[HANDLE]), { name: 'TypeError', message: /aten::mul.Tensor: argument 'other'/ });
+  assert.throws(() => native.callOpTyped(native.opHandle('add_', 'Tensor'), {}, [], 0, 0), {
+    name: 'TypeError',
+    message: /no unboxed caller/,
+  });
   // The process keeps working and nothing leaked into a half-made result.
   assert.deepEqual(a.add(a).toArray(), [2, 2]);
+});
+
+test('temporaries passed to ops stay valid while the collector runs constantly', () => {
+  // A 1 MiB young generation collects every few hundred tensors, often while an op is in the
+  // addon: temporaries whose handles were read must not be freed under it.
+  const script = `
+    import * as torch from ${JSON.stringify(new URL('../lib/index.ts', import.meta.url).pathname)};
+    let n = 0;
+    for (let i = 0; i < 3000; i++) {
+      n += torch.ops.aten.add.Tensor(torch.ones([2]), torch.ones([2]), { alpha: 2 }).shape[0];
+      n += torch.ones([3]).add(torch.ones([3])).shape[0];
+      n += torch.relu(torch.randn([4])).numel();
+      n += torch.ones([2]).sum().item();
+      n += torch.ones([2, 2]).t().mul(torch.ones([2])).shape[1];
+      n += torch.tidy(() => torch.ones([5]).neg().exp().numel());
+      n += torch.mul(torch.ones([2]), 3).toArray().length;
+    }
+    console.log(n);
+  `;
+  const output = execFileSync(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  assert.equal(output.trim(), '60000');
 });

@@ -167,7 +167,7 @@ export class Overload {
     return true;
   }
 
-  /** Calls with arguments already in schema order (`bound` is this call's own array; Op.call may reuse it). */
+  /** Calls with arguments already in schema order. */
   invoke(bound: unknown[]): unknown {
     return this.shape(this.op.call(bound), bound);
   }

@@ -11,6 +11,8 @@ interface CallPlan {
   typed: boolean;
   /** Indices of the Tensor arguments. */
   tensorArgs: number[];
+  /** The same as a bit set (typed ops take at most three arguments). */
+  tensorMask: number;
 }
 
 /**
@@ -28,16 +30,13 @@ export class Op {
     readonly overload = '',
   ) {}
 
-  /**
-   * Calls the operator; throws TorchError/TypeError naming the op and the bad argument. `args` is
-   * the caller's own array: Tensor arguments in it may be replaced by their handles.
-   */
+  /** Calls the operator; throws TorchError/TypeError naming the op and the bad argument. */
   call(args: unknown[]): unknown {
     const handle = (this.handle ??= native.opHandle(this.name, this.overload));
     const plan = (this.plan ??= this.makePlan(handle));
     if (!plan.returnsNewTensor) return native.callOp(handle, ...args);
     const out = emptyResult();
-    if (plan.typed && toHandles(args, plan.tensorArgs)) return filled(out, callTyped(handle, out, args));
+    if (plan.typed && allTensors(args, plan.tensorArgs)) return filled(out, callTyped(handle, out, args, plan.tensorMask));
     return filled(out, native.callOpInto(handle, out, ...args));
   }
 
@@ -53,33 +52,43 @@ export class Op {
 
   private makePlan(handle: OpHandle): CallPlan {
     const spec = specOf(this.name, this.overload);
-    if (!spec) return { returnsNewTensor: false, typed: false, tensorArgs: [] };
+    if (!spec) return { returnsNewTensor: false, typed: false, tensorArgs: [], tensorMask: 0 };
     const [, , args, returns] = spec;
+    const tensorArgs = args.flatMap(([, kind], i) => (kind === 'T' ? [i] : []));
     return {
       returnsNewTensor: returns.length === 1 && returns[0]![0] === 'T' && returns[0]![2] < 0,
       typed: native.opIsTyped(handle),
-      tensorArgs: args.flatMap(([, kind], i) => (kind === 'T' ? [i] : [])),
+      tensorArgs,
+      tensorMask: tensorArgs.reduce((mask, i) => mask | (1 << i), 0),
     };
   }
 }
 
-/** Replaces each Tensor argument by its handle, unless one is not a Tensor (a number standing for one). */
-function toHandles(args: unknown[], tensorArgs: number[]): boolean {
+/** Whether every Tensor argument is a Tensor (not a number standing for one). */
+function allTensors(args: unknown[], tensorArgs: number[]): boolean {
   for (let i = 0; i < tensorArgs.length; i++) if (!(args[tensorArgs[i]!] instanceof Tensor)) return false;
-  for (let i = 0; i < tensorArgs.length; i++) args[tensorArgs[i]!] = (args[tensorArgs[i]!] as Tensor)[HANDLE];
   return true;
 }
 
-/** native.callOpTyped with fixed arities, which avoids a spread call (typed ops take at most three arguments). */
-function callTyped(handle: OpHandle, out: object, args: unknown[]): number {
+/** Argument `i` as the typed call takes it: a Tensor's handle, or the value. */
+function typedArg(args: unknown[], i: number, tensorMask: number): unknown {
+  return tensorMask & (1 << i) ? (args[i] as Tensor)[HANDLE] : args[i];
+}
+
+/**
+ * native.callOpTyped with fixed arities (typed ops take at most three arguments), which avoids a
+ * spread call. `args` goes along untouched: it keeps the tensors whose handles are passed
+ * reachable until the addon has read them, whatever the caller still holds.
+ */
+function callTyped(handle: OpHandle, out: object, args: unknown[], mask: number): number {
   switch (args.length) {
     case 1:
-      return native.callOpTyped(handle, out, args[0]);
+      return native.callOpTyped(handle, out, args, typedArg(args, 0, mask));
     case 2:
-      return native.callOpTyped(handle, out, args[0], args[1]);
+      return native.callOpTyped(handle, out, args, typedArg(args, 0, mask), typedArg(args, 1, mask));
     case 3:
-      return native.callOpTyped(handle, out, args[0], args[1], args[2]);
+      return native.callOpTyped(handle, out, args, typedArg(args, 0, mask), typedArg(args, 1, mask), typedArg(args, 2, mask));
     default:
-      return native.callOpTyped(handle, out, ...args);
+      throw new TypeError(`${args.length} arguments for a typed op, which takes at most 3`);
   }
 }

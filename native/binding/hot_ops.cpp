@@ -14,8 +14,9 @@ namespace {
 template <at::Tensor (*Fn)(const at::Tensor&, const at::Tensor&)>
 Napi::Value binary(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
-    const at::Tensor& a = TensorWrap::fromHandle(info[1], "self");
-    const at::Tensor& b = TensorWrap::fromHandle(info[2], "other");
+    // Copies: they keep both tensors alive through the op whatever the collector does meanwhile.
+    at::Tensor a = TensorWrap::fromHandle(info[1], "self");
+    at::Tensor b = TensorWrap::fromHandle(info[2], "other");
     return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[0], Fn(a, b)));
   });
 }

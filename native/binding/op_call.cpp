@@ -93,13 +93,13 @@ Napi::Value callOpInto(const Napi::CallbackInfo& info) {
   });
 }
 
-// callOpTyped(handle, out, ...args): callOpInto for ops with an unboxed caller (opIsTyped), with
-// every Tensor argument passed as its handle.
+// callOpTyped(handle, out, keepAlive, ...args): callOpInto for ops with an unboxed caller (opIsTyped),
+// with every Tensor argument passed as its handle. keepAlive holds the tensor objects during the call.
 Napi::Value callOpTyped(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
     if (!entry.typed) throw Napi::TypeError::New(info.Env(), entry.displayName + " has no unboxed caller");
-    at::Tensor result = callTypedWithHandles(*entry.typed, info, 2, entry.displayName);
+    at::Tensor result = callTypedWithHandles(*entry.typed, info, 3, entry.displayName);
     return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[1], std::move(result)));
   });
 }

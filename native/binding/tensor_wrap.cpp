@@ -132,7 +132,9 @@ Napi::Function perTensor(Napi::Env env, const char* name, Body body) {
       env,
       [body](const Napi::CallbackInfo& info) -> Napi::Value {
         return NT_GUARD(info, {
-          const at::Tensor& self = TensorWrap::fromHandle(info[0], "this");
+          // A copy: creating the JS result may run the collector, which may free the handle's slot
+          // (the tensor object need not be reachable any more once JS has read its handle).
+          at::Tensor self = TensorWrap::fromHandle(info[0], "this");
           return body(info, self);
         });
       },

@@ -23,7 +23,10 @@ class TensorWrap {
   static int32_t adopt(Napi::Env env, Napi::Value out, at::Tensor tensor);
   /** The tensor behind `value`; a TypeError naming `param` if it is no tensor, a TorchError if disposed. */
   static const at::Tensor& unwrap(Napi::Value value, const Param& param);
-  /** The tensor behind a handle JS passed directly (`tensor[HANDLE]`). */
+  /**
+   * The tensor behind a handle JS passed directly (`tensor[HANDLE]`). Copy it before anything that
+   * allocates JS values: the collector may then free the slot, as the object need not be reachable.
+   */
   static const at::Tensor& fromHandle(Napi::Value handle, const Param& param);
   static bool isTensor(Napi::Value value);
 };

@@ -71,7 +71,8 @@ class TypedOp {
       }
       return false;
     }
-    const at::Tensor* tensors[2] = {nullptr, nullptr};
+    // Copies, not references: they keep the tensors alive whatever the collector does meanwhile.
+    at::Tensor tensors[2];
     at::Scalar scalars[2];
     size_t tensorCount = 0;
     size_t scalarCount = 0;
@@ -80,9 +81,9 @@ class TypedOp {
       Param param(displayName, names_[i]);
       if (tensor_[i]) {
         if (handles) {
-          tensors[tensorCount++] = &TensorWrap::fromHandle(value, param);
+          tensors[tensorCount++] = TensorWrap::fromHandle(value, param);
         } else if (value.IsObject()) {
-          tensors[tensorCount++] = &TensorWrap::unwrap(value, param);
+          tensors[tensorCount++] = TensorWrap::unwrap(value, param);
         } else {
           return false;  // a number promotes as a wrapped scalar: the boxed path does that
         }
@@ -100,15 +101,15 @@ class TypedOp {
         [&](const auto& handle) -> at::Tensor {
           using Handle = std::decay_t<decltype(handle)>;
           if constexpr (std::is_same_v<Handle, c10::TypedOperatorHandle<ShapeT>>) {
-            return handle.call(*tensors[0]);
+            return handle.call(tensors[0]);
           } else if constexpr (std::is_same_v<Handle, c10::TypedOperatorHandle<ShapeTT>>) {
-            return handle.call(*tensors[0], *tensors[1]);
+            return handle.call(tensors[0], tensors[1]);
           } else if constexpr (std::is_same_v<Handle, c10::TypedOperatorHandle<ShapeTTS>>) {
-            return handle.call(*tensors[0], *tensors[1], scalars[0]);
+            return handle.call(tensors[0], tensors[1], scalars[0]);
           } else if constexpr (std::is_same_v<Handle, c10::TypedOperatorHandle<ShapeTS>>) {
-            return handle.call(*tensors[0], scalars[0]);
+            return handle.call(tensors[0], scalars[0]);
           } else {
-            return handle.call(*tensors[0], scalars[0], scalars[1]);
+            return handle.call(tensors[0], scalars[0], scalars[1]);
           }
         },
         handle_);
