@@ -104,6 +104,50 @@ test('typed and boxed paths give the same results, and numbers still promote lik
   assert.deepEqual(torch.ops.aten.add.Scalar(a, 1, 3).toArray(), [4, 5, 6]);
 });
 
+test('unboxed shapes with ints, int lists and optional dtype or memory format match PyTorch', () => {
+  for (const [name, overload] of [
+    ['view', ''],
+    ['reshape', ''],
+    ['permute', ''],
+    ['transpose', 'int'],
+    ['unsqueeze', ''],
+    ['flatten', 'using_ints'],
+    ['sum', ''],
+    ['mean', ''],
+    ['clone', ''],
+    ['softmax', 'int'],
+  ] as const) {
+    assert.ok(native.opIsTyped(native.opHandle(name, overload)), `${name}.${overload} is called unboxed`);
+  }
+  const x = torch.arange(6, { dtype: 'float32' });
+  assert.deepEqual(x.view(2, 3).toArray(), [
+    [0, 1, 2],
+    [3, 4, 5],
+  ]);
+  assert.deepEqual(x.view(-1, 2).shape, [3, 2]);
+  assert.deepEqual(x.reshape(3, -1).permute(1, 0).shape, [2, 3]);
+  assert.deepEqual(x.view(2, 3).transpose(0, 1).shape, [3, 2]);
+  assert.deepEqual(torch.ops.aten.flatten.using_ints(x.view(1, 2, 3)).shape, [6]);
+  assert.deepEqual(torch.ops.aten.flatten.using_ints(x.view(1, 2, 3), 1).shape, [1, 6]);
+  assert.equal(torch.ops.aten.sum.default(x, { dtype: 'float64' }).dtype, 'float64');
+  assert.equal(x.sum().item(), 15);
+  assert.equal(x.mean().item(), 2.5);
+  const channelsLast = torch.ops.aten.clone.default(torch.zeros([1, 2, 3, 3]), { memoryFormat: 'channels_last' });
+  assert.deepEqual(channelsLast.stride(), [18, 1, 6, 2]);
+  const soft = torch.ops.aten.softmax.int(x, 0, 'float64');
+  assert.equal(soft.dtype, 'float64');
+  assert.ok(Math.abs(soft.sum().item() - 1) < 1e-12);
+  // Bad values get the boxed path's messages.
+  assert.throws(() => torch.ops.aten.sum.default(x, { dtype: 'float33' as never }), { name: 'TypeError', message: /no overload matches/ });
+  assert.throws(() => native.callOpTyped(native.opHandle('sum', ''), {}, [x], x[HANDLE], 'float33'), {
+    name: 'TorchError',
+    message: /aten::sum: argument 'dtype'.*float33/,
+  });
+  assert.throws(() => x.view(4, 4), { name: 'TorchError', message: /shape '\[4, 4\]' is invalid/ });
+  assert.throws(() => torch.ops.aten.view.default(x, [-3 * 2 ** 61]), { name: 'TypeError', message: /out of range/ });
+  assert.throws(() => torch.ops.aten.unsqueeze.default(x, 'a' as never), { name: 'TypeError', message: /aten::unsqueeze/ });
+});
+
 test('autograd records through the unboxed path', () => {
   const x = torch.tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true });
   const y = torch.tensor([4, 5, 6], { dtype: 'float32', requiresGrad: true });

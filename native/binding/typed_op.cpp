@@ -1,5 +1,7 @@
 #include "binding/typed_op.h"
 
+#include <c10/core/SymIntArrayRef.h>
+
 #include <optional>
 #include <variant>
 #include <vector>
@@ -12,27 +14,63 @@ namespace {
 
 using T = const at::Tensor&;
 using S = const at::Scalar&;
-// The shapes covered, named by their arguments in schema order: T Tensor, S Scalar.
-using ShapeT = at::Tensor(T);
-using ShapeTT = at::Tensor(T, T);
-using ShapeTTS = at::Tensor(T, T, S);
-using ShapeTS = at::Tensor(T, S);
-using ShapeTSS = at::Tensor(T, S, S);
-using AnyHandle = std::variant<c10::TypedOperatorHandle<ShapeT>, c10::TypedOperatorHandle<ShapeTT>,
-                               c10::TypedOperatorHandle<ShapeTTS>, c10::TypedOperatorHandle<ShapeTS>,
-                               c10::TypedOperatorHandle<ShapeTSS>>;
+using I = int64_t;
+using L = at::IntArrayRef;
+using Y = c10::SymIntArrayRef;
+using D = c10::optional<at::ScalarType>;
+using M = c10::optional<at::MemoryFormat>;
+
+// The shapes covered, named by their arguments in schema order: T Tensor, S Scalar, I int,
+// L int[], Y SymInt[], D ScalarType?, M MemoryFormat?. Each returns one Tensor.
+template <typename Signature>
+using Handle = c10::TypedOperatorHandle<Signature>;
+using AnyHandle = std::variant<Handle<at::Tensor(T)>,           // relu, neg, exp, t, ...
+                               Handle<at::Tensor(T, T)>,        // mul.Tensor, div.Tensor, matmul, ...
+                               Handle<at::Tensor(T, T, S)>,     // add.Tensor, sub.Tensor
+                               Handle<at::Tensor(T, S)>,        // mul.Scalar, pow.Tensor_Scalar, ...
+                               Handle<at::Tensor(T, S, S)>,     // add.Scalar, sub.Scalar
+                               Handle<at::Tensor(T, I)>,        // unsqueeze, squeeze.dim
+                               Handle<at::Tensor(T, I, I)>,     // transpose.int, flatten.using_ints
+                               Handle<at::Tensor(T, L)>,        // permute
+                               Handle<at::Tensor(T, Y)>,        // view, reshape
+                               Handle<at::Tensor(T, D)>,        // sum, mean
+                               Handle<at::Tensor(T, M)>,        // clone
+                               Handle<at::Tensor(T, I, D)>>;    // softmax.int, log_softmax.int
 
 // "TTS" for (Tensor self, Tensor other, *, Scalar alpha=1), or "" when an argument is of another kind.
 std::string shapeOf(const c10::FunctionSchema& schema) {
+  using c10::TypeKind;
   std::string shape;
   for (const auto& argument : schema.arguments()) {
-    auto kind = argument.type()->kind();
-    if (kind == c10::TypeKind::TensorType) {
-      shape += 'T';
-    } else if (kind == c10::TypeKind::NumberType) {
-      shape += 'S';
-    } else {
-      return "";
+    // real_type(): type() says int for ScalarType and MemoryFormat, and int[] for SymInt[].
+    const auto& type = argument.real_type();
+    switch (type->kind()) {
+      case TypeKind::TensorType: shape += 'T'; break;
+      case TypeKind::NumberType: shape += 'S'; break;
+      case TypeKind::IntType: shape += 'I'; break;
+      case TypeKind::ListType: {
+        auto element = type->expectRef<c10::ListType>().getElementType()->kind();
+        if (element == TypeKind::IntType) {
+          shape += 'L';
+        } else if (element == TypeKind::SymIntType) {
+          shape += 'Y';
+        } else {
+          return "";
+        }
+        break;
+      }
+      case TypeKind::OptionalType: {
+        auto element = type->expectRef<c10::OptionalType>().getElementType()->kind();
+        if (element == TypeKind::ScalarTypeType) {
+          shape += 'D';
+        } else if (element == TypeKind::MemoryFormatType) {
+          shape += 'M';
+        } else {
+          return "";
+        }
+        break;
+      }
+      default: return "";
     }
   }
   return shape;
@@ -47,80 +85,132 @@ std::optional<AnyHandle> typedHandle(const c10::OperatorHandle& op) {
   }
 }
 
+std::optional<AnyHandle> handleFor(const std::string& shape, const c10::OperatorHandle& op) {
+  if (shape == "T") return typedHandle<at::Tensor(T)>(op);
+  if (shape == "TT") return typedHandle<at::Tensor(T, T)>(op);
+  if (shape == "TTS") return typedHandle<at::Tensor(T, T, S)>(op);
+  if (shape == "TS") return typedHandle<at::Tensor(T, S)>(op);
+  if (shape == "TSS") return typedHandle<at::Tensor(T, S, S)>(op);
+  if (shape == "TI") return typedHandle<at::Tensor(T, I)>(op);
+  if (shape == "TII") return typedHandle<at::Tensor(T, I, I)>(op);
+  if (shape == "TL") return typedHandle<at::Tensor(T, L)>(op);
+  if (shape == "TY") return typedHandle<at::Tensor(T, Y)>(op);
+  if (shape == "TD") return typedHandle<at::Tensor(T, D)>(op);
+  if (shape == "TM") return typedHandle<at::Tensor(T, M)>(op);
+  if (shape == "TID") return typedHandle<at::Tensor(T, I, D)>(op);
+  return std::nullopt;
+}
+
+/** The converted arguments of one call, by kind in schema order. */
+struct Arguments {
+  // Copies, not references: they keep the tensors alive whatever the collector does meanwhile.
+  at::Tensor tensors[2];
+  at::Scalar scalars[2];
+  int64_t ints[2] = {0, 0};
+  std::vector<int64_t> list;
+  D dtype;
+  M memoryFormat;
+};
+
+// SymInt keeps its symbolic values in the most negative int64s; a plain int there would be read as one.
+void requirePlainInts(const std::vector<int64_t>& values, const Napi::Env& env, const Param& param) {
+  constexpr int64_t lowest = -(int64_t(1) << 62);
+  for (int64_t value : values) {
+    if (value < lowest) throw Napi::TypeError::New(env, param.str() + ": " + std::to_string(value) + " is out of range");
+  }
+}
+
 }  // namespace
 
 class TypedOp {
  public:
-  TypedOp(AnyHandle handle, const c10::FunctionSchema& schema) : handle_(std::move(handle)) {
-    for (const auto& argument : schema.arguments()) {
-      tensor_.push_back(argument.type()->kind() == c10::TypeKind::TensorType);
-      names_.push_back(argument.name());
-      const auto& value = argument.default_value();
-      defaults_.push_back(value && value->isScalar() ? std::optional<at::Scalar>(value->toScalar()) : std::nullopt);
-    }
-  }
+  TypedOp(AnyHandle handle, std::string shape, const c10::FunctionSchema& schema)
+      : handle_(std::move(handle)), shape_(std::move(shape)), arguments_(schema.arguments()) {}
 
   /** Converts the arguments; false when they need the boxed path (only when `handles` is false). */
   template <bool handles>
   bool call(const Napi::CallbackInfo& info, size_t first, const std::string& displayName, at::Tensor& result) const {
     size_t given = info.Length() > first ? info.Length() - first : 0;
-    if (given > tensor_.size()) {
-      if (handles) {
-        throw Napi::TypeError::New(info.Env(), displayName + " takes at most " + std::to_string(tensor_.size()) +
-                                                   " arguments, got " + std::to_string(given));
-      }
-      return false;
+    if (given > arguments_.size()) {
+      if (!handles) return false;
+      throw Napi::TypeError::New(info.Env(), displayName + " takes at most " + std::to_string(arguments_.size()) +
+                                                 " arguments, got " + std::to_string(given));
     }
-    // Copies, not references: they keep the tensors alive whatever the collector does meanwhile.
-    at::Tensor tensors[2];
-    at::Scalar scalars[2];
-    size_t tensorCount = 0;
-    size_t scalarCount = 0;
-    for (size_t i = 0; i < tensor_.size(); ++i) {
+    Arguments args;
+    size_t tensors = 0;
+    size_t scalars = 0;
+    size_t ints = 0;
+    for (size_t i = 0; i < arguments_.size(); ++i) {
       Napi::Value value = info[first + i];  // undefined past the end
-      Param param(displayName, names_[i]);
-      if (tensor_[i]) {
+      const c10::Argument& argument = arguments_[i];
+      if (shape_[i] == 'T') {
+        Param param(displayName, argument.name());
         if (handles) {
-          tensors[tensorCount++] = TensorWrap::fromHandle(value, param);
+          args.tensors[tensors++] = TensorWrap::fromHandle(value, param);
         } else if (value.IsObject()) {
-          tensors[tensorCount++] = TensorWrap::unwrap(value, param);
+          args.tensors[tensors++] = TensorWrap::unwrap(value, param);
         } else {
           return false;  // a number promotes as a wrapped scalar: the boxed path does that
         }
-      } else if (!value.IsUndefined()) {
-        scalars[scalarCount++] = toScalar(value, param);
-      } else if (defaults_[i]) {
-        scalars[scalarCount++] = *defaults_[i];
-      } else if (handles) {
-        throw Napi::TypeError::New(info.Env(), displayName + ": missing required argument '" + names_[i] + "'");
-      } else {
-        return false;
+        continue;
+      }
+      // The boxed path's conversion: the same defaults, checks and messages.
+      c10::IValue converted = toIValue(value, argument, displayName);
+      switch (shape_[i]) {
+        case 'S': args.scalars[scalars++] = converted.toScalar(); break;
+        case 'I': args.ints[ints++] = converted.toInt(); break;
+        case 'L': args.list = converted.toIntVector(); break;
+        case 'Y':
+          args.list = converted.toIntVector();
+          requirePlainInts(args.list, info.Env(), Param(displayName, argument.name()));
+          break;
+        case 'D': args.dtype = converted.toOptional<at::ScalarType>(); break;
+        case 'M': args.memoryFormat = converted.toOptional<at::MemoryFormat>(); break;
       }
     }
-    result = std::visit(
-        [&](const auto& handle) -> at::Tensor {
-          using Handle = std::decay_t<decltype(handle)>;
-          if constexpr (std::is_same_v<Handle, c10::TypedOperatorHandle<ShapeT>>) {
-            return handle.call(tensors[0]);
-          } else if constexpr (std::is_same_v<Handle, c10::TypedOperatorHandle<ShapeTT>>) {
-            return handle.call(tensors[0], tensors[1]);
-          } else if constexpr (std::is_same_v<Handle, c10::TypedOperatorHandle<ShapeTTS>>) {
-            return handle.call(tensors[0], tensors[1], scalars[0]);
-          } else if constexpr (std::is_same_v<Handle, c10::TypedOperatorHandle<ShapeTS>>) {
-            return handle.call(tensors[0], scalars[0]);
-          } else {
-            return handle.call(tensors[0], scalars[0], scalars[1]);
-          }
-        },
-        handle_);
+    result = run(args);
     return true;
   }
 
  private:
+  at::Tensor run(const Arguments& a) const {
+    return std::visit(
+        [&](const auto& handle) -> at::Tensor {
+          using H = std::decay_t<decltype(handle)>;
+          const auto& t = a.tensors;
+          if constexpr (std::is_same_v<H, Handle<at::Tensor(T)>>) {
+            return handle.call(t[0]);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, T)>>) {
+            return handle.call(t[0], t[1]);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, T, S)>>) {
+            return handle.call(t[0], t[1], a.scalars[0]);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, S)>>) {
+            return handle.call(t[0], a.scalars[0]);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, S, S)>>) {
+            return handle.call(t[0], a.scalars[0], a.scalars[1]);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, I)>>) {
+            return handle.call(t[0], a.ints[0]);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, I, I)>>) {
+            return handle.call(t[0], a.ints[0], a.ints[1]);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, L)>>) {
+            return handle.call(t[0], a.list);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, Y)>>) {
+            return handle.call(t[0], c10::fromIntArrayRefUnchecked(a.list));
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, D)>>) {
+            return handle.call(t[0], a.dtype);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, M)>>) {
+            return handle.call(t[0], a.memoryFormat);
+          } else {
+            static_assert(std::is_same_v<H, Handle<at::Tensor(T, I, D)>>, "every shape is called");
+            return handle.call(t[0], a.ints[0], a.dtype);
+          }
+        },
+        handle_);
+  }
+
   AnyHandle handle_;
-  std::vector<bool> tensor_;
-  std::vector<std::string> names_;
-  std::vector<std::optional<at::Scalar>> defaults_;
+  std::string shape_;
+  std::vector<c10::Argument> arguments_;
 };
 
 std::shared_ptr<const TypedOp> makeTypedOp(const c10::OperatorHandle& op) {
@@ -131,14 +221,9 @@ std::shared_ptr<const TypedOp> makeTypedOp(const c10::OperatorHandle& op) {
     return nullptr;
   }
   std::string shape = shapeOf(schema);
-  std::optional<AnyHandle> handle;
-  if (shape == "T") handle = typedHandle<ShapeT>(op);
-  if (shape == "TT") handle = typedHandle<ShapeTT>(op);
-  if (shape == "TTS") handle = typedHandle<ShapeTTS>(op);
-  if (shape == "TS") handle = typedHandle<ShapeTS>(op);
-  if (shape == "TSS") handle = typedHandle<ShapeTSS>(op);
+  std::optional<AnyHandle> handle = handleFor(shape, op);
   if (!handle) return nullptr;
-  return std::make_shared<const TypedOp>(std::move(*handle), schema);
+  return std::make_shared<const TypedOp>(std::move(*handle), std::move(shape), schema);
 }
 
 bool callTyped(const TypedOp& op, const Napi::CallbackInfo& info, size_t first, const std::string& displayName,
