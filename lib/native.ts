@@ -14,7 +14,8 @@ export type ElementArray = Float32Array | Float64Array | Int8Array | Uint8Array 
 
 /**
  * Per-tensor functions (native/binding/tensor_wrap.cpp). Each takes the tensor's handle, its slot
- * in the addon's tensor table (lib/tensor/handle.ts), and throws a TorchError if it was disposed.
+ * and generation in the addon's tensor table (lib/tensor/handle.ts), and throws a TorchError if it
+ * was disposed.
  */
 export interface NativeTensorFunctions {
   shape(handle: number): number[];
@@ -41,8 +42,10 @@ export interface NativeTensorFunctions {
   retainGrad(handle: number): void;
   index(handle: number, items: unknown[]): unknown;
   indexPut(handle: number, items: unknown[], value: unknown): void;
-  /** Frees the tensor in the slot now (dispose); the collector would otherwise free it with its JS object. */
+  /** Frees the tensor now (dispose) unless it already was; the collector would otherwise free it with its JS object. */
   release(handle: number): void;
+  /** Whether the handle still names a live tensor (false once it was freed through any copy of it). */
+  isLive(handle: number): boolean;
 }
 
 /** Names of the dtypes the addon reports. */

@@ -32,27 +32,62 @@ test('an object that merely looks like a tensor is not one', () => {
   assert.throws(() => native.callOp(native.opHandle('neg', ''), { 'nodetorch.handle': 0 }), { name: 'TypeError' });
 });
 
-test('a slot freed by dispose and reused is not freed again when the old object is collected', { skip: !gc }, async () => {
+test('a freed handle never reaches the tensor that takes its slot next, even from a late finalizer', { skip: !gc }, async () => {
   await collect();
   const before = torch.memory().liveTensors;
   let old: torch.Tensor | null = torch.full([3], 7);
-  const slot = old[HANDLE];
+  const handle = old[HANDLE];
   old.dispose();
-  // Later tensors take the freed slot.
-  const fresh = Array.from({ length: 4 }, (_, i) => torch.full([3], i));
+  const SLOT_BITS = 26; // native/binding/tensor_table.h
+  const slotOf = (h: number) => h % 2 ** SLOT_BITS;
+  // Enough new tensors that the freed slot is taken again (slots are reused first in, first out).
+  const fresh = Array.from({ length: 2000 }, (_, i) => torch.full([3], i));
   assert.ok(
-    fresh.some((t) => t[HANDLE] === slot),
+    fresh.some((t) => slotOf(t[HANDLE]) === slotOf(handle)),
     'the slot is reused',
   );
+  assert.ok(!fresh.some((t) => t[HANDLE] === handle), 'with another generation');
+  assert.throws(() => native.tensor.shape(handle), { name: 'TorchError', message: /disposed/ });
   old = null;
   await collect();
-  assert.deepEqual(
-    fresh.map((t) => t.toArray()),
-    [0, 1, 2, 3].map((i) => [i, i, i]),
-    'the old finalizer left the new tensors alone',
-  );
-  assert.equal(torch.memory().liveTensors, before + 4);
+  fresh.forEach((t, i) => assert.deepEqual(t.toArray(), [i, i, i]));
+  assert.equal(torch.memory().liveTensors, before + 2000);
   torch.dispose(fresh);
+});
+
+test('copies of a Tensor object are references to the same tensor, never to another one', () => {
+  const clone = <T extends object>(o: T): T => Object.assign(Object.create(Object.getPrototypeOf(o)), o);
+  const a = torch.tensor([1, 2, 3]);
+  const copy = clone(a);
+  assert.deepEqual(copy.toArray(), [1, 2, 3]);
+  copy.dispose();
+  assert.equal(a.isDisposed, true, 'disposed through the copy');
+  const b = torch.tensor([100, 200, 300]);
+  assert.throws(() => a.toArray(), { name: 'TorchError', message: /disposed/ });
+  assert.throws(() => a.add(1), { name: 'TorchError', message: /disposed/ });
+  a.dispose(); // a no-op: it must not free b
+  assert.deepEqual(b.toArray(), [100, 200, 300]);
+  // A child object inherits the handle; the typed path takes it as the same tensor, never another.
+  const t = torch.tensor([1.5, -2.5]);
+  const child = Object.create(t) as torch.Tensor;
+  assert.deepEqual(torch.neg(child).toArray(), [-1.5, 2.5]);
+  t.dispose();
+  const u = torch.tensor([9, 9]);
+  assert.throws(() => torch.neg(child), { name: 'TorchError', message: /disposed/ });
+  assert.deepEqual(u.toArray(), [9, 9]);
+});
+
+test('a frozen tensor can be disposed, also by tidy', () => {
+  const before = torch.memory().liveTensors;
+  const t = Object.freeze(torch.ones([2]));
+  t.dispose();
+  assert.equal(t.isDisposed, true);
+  const kept = torch.tidy(() => {
+    Object.freeze(torch.ones([3]).mul(2));
+    return torch.zeros([1]);
+  });
+  assert.equal(torch.memory().liveTensors, before + 1);
+  kept.dispose();
 });
 
 test('copies of a tensor object do not pass for tensors', () => {

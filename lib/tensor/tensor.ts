@@ -85,7 +85,7 @@ function nest(flat: ArrayLike<number | bigint | boolean>, shape: readonly number
  * freed by `dispose()`, `using`, `torch.tidy`, or, as a backstop, the garbage collector.
  */
 class TensorImpl {
-  /** Slot of the native tensor in the addon's table; -1 once disposed (lib/tensor/handle.ts). */
+  /** Slot and generation of the native tensor in the addon's table; -1 once disposed (lib/tensor/handle.ts). */
   [HANDLE]: number;
 
   /** Tensors come from `torch.tensor()`, the factories and operations; `new Tensor()` is not for users. */
@@ -131,16 +131,19 @@ class TensorImpl {
   get isLeaf(): boolean {
     return fns.isLeaf(this[HANDLE]);
   }
-  /** Whether `dispose()` has freed this tensor. */
+  /** Whether `dispose()` has freed this tensor (through this object or a copy of it). */
   get isDisposed(): boolean {
-    return this[HANDLE] < 0;
+    const handle = this[HANDLE];
+    return handle < 0 || !fns.isLive(handle);
   }
   /** Frees the native tensor now rather than when the garbage collector finds this object. */
   dispose(): void {
     const handle = this[HANDLE];
     if (handle < 0) return;
-    this[HANDLE] = -1;
     fns.release(handle);
+    // Mark it here too, which saves isDisposed a native call; a frozen tensor keeps its handle
+    // (the addon knows it was freed).
+    if (Object.isExtensible(this)) this[HANDLE] = -1;
   }
   /** Whether the elements are laid out densely in row-major order. */
   isContiguous(): boolean {

@@ -17,7 +17,7 @@ Napi::Value binary(const Napi::CallbackInfo& info) {
     // Copies: they keep both tensors alive through the op whatever the collector does meanwhile.
     at::Tensor a = TensorWrap::fromHandle(info[1], "self");
     at::Tensor b = TensorWrap::fromHandle(info[2], "other");
-    return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[0], Fn(a, b)));
+    return TensorWrap::adopt(info.Env(), info[0], Fn(a, b));
   });
 }
 

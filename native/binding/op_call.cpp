@@ -81,15 +81,15 @@ Napi::Value callOpInto(const Napi::CallbackInfo& info) {
     const OpEntry& entry = entryOf(info[0]);
     at::Tensor result;
     if (entry.typed && callTyped(*entry.typed, info, 2, entry.displayName, result)) {
-      return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[1], std::move(result)));
+      return TensorWrap::adopt(info.Env(), info[1], std::move(result));
     }
     torch::jit::Stack stack = buildStack(entry, info, 2);
     callOperator(entry.op, stack);
     if (stack.size() != 1 || !(stack[0].isTensor() || stack[0].isNone())) {
       throw Napi::TypeError::New(info.Env(), entry.displayName + " does not return one Tensor");
     }
-    if (stack[0].isNone() || !stack[0].toTensor().defined()) return Napi::Number::New(info.Env(), -1);
-    return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[1], std::move(stack[0]).toTensor()));
+    if (stack[0].isNone() || !stack[0].toTensor().defined()) return Napi::Value(Napi::Number::New(info.Env(), -1));
+    return TensorWrap::adopt(info.Env(), info[1], std::move(stack[0]).toTensor());
   });
 }
 
@@ -100,7 +100,7 @@ Napi::Value callOpTyped(const Napi::CallbackInfo& info) {
     const OpEntry& entry = entryOf(info[0]);
     if (!entry.typed) throw Napi::TypeError::New(info.Env(), entry.displayName + " has no unboxed caller");
     at::Tensor result = callTypedWithHandles(*entry.typed, info, 3, entry.displayName);
-    return Napi::Number::New(info.Env(), TensorWrap::adopt(info.Env(), info[1], std::move(result)));
+    return TensorWrap::adopt(info.Env(), info[1], std::move(result));
   });
 }
 

@@ -5,6 +5,7 @@
 #include <torch/csrc/autograd/function.h>
 
 #include <cstring>
+#include <optional>
 
 #include "binding/addon_state.h"
 #include "binding/errors.h"
@@ -14,20 +15,14 @@
 namespace nodetorch {
 namespace {
 
-static_assert(sizeof(void*) >= 8, "a finalizer's data packs a slot and its generation");
+static_assert(sizeof(void*) >= 8, "a finalizer's data is a tensor handle");
 
-void* packKey(TensorTable::Key key) {
-  return reinterpret_cast<void*>((static_cast<uintptr_t>(key.generation) << 32) | key.slot);
-}
-
-TensorTable::Key unpackKey(void* data) {
-  auto bits = reinterpret_cast<uintptr_t>(data);
-  return {static_cast<uint32_t>(bits & 0xffffffffu), static_cast<uint32_t>(bits >> 32)};
-}
+void* packKey(TensorTable::Key key) { return reinterpret_cast<void*>(static_cast<uintptr_t>(key.handle())); }
+TensorTable::Key unpackKey(void* data) { return TensorTable::Key::of(static_cast<int64_t>(reinterpret_cast<uintptr_t>(data))); }
 
 void forget(Napi::BasicEnv env, AddonState& state, TensorTable::Key key) {
-  at::Tensor tensor = state.table.release(key);
-  if (tensor.defined()) state.reportExternal(env, -state.accounting.release(tensor));
+  auto [tensor, storage] = state.table.release(key);
+  if (tensor.defined()) state.reportExternal(env, -state.accounting.release(storage));
 }
 
 // Runs inside the garbage collector (a "basic" finalizer), so memory is freed without yielding.
@@ -39,8 +34,16 @@ void finalizeTensor(node_api_basic_env env, void* data, void* /*hint*/) {
 // Stores `tensor` in the table, counting its bytes.
 TensorTable::Key store(Napi::Env env, at::Tensor tensor) {
   AddonState& state = AddonState::of(env);
-  state.reportExternal(env, state.accounting.acquire(tensor));
-  return state.table.add(std::move(tensor));
+  auto counted = state.accounting.acquire(tensor);
+  TensorTable::Key key;
+  try {
+    key = state.table.add(std::move(tensor), counted.storage);
+  } catch (const std::length_error& error) {
+    state.accounting.release(counted.storage);
+    throw torchError(env, error.what());
+  }
+  state.reportExternal(env, counted.bytes);
+  return key;
 }
 
 // Ties the slot to the lifetime of `object`; frees it if that fails.
@@ -50,12 +53,17 @@ void tie(Napi::Env env, napi_value object, TensorTable::Key key) {
   NAPI_THROW_IF_FAILED_VOID(env, status);
 }
 
+/** The key of a handle JS passed; nullopt when it is no number. */
+std::optional<TensorTable::Key> keyOf(Napi::Value handle) {
+  if (!handle.IsNumber()) return std::nullopt;
+  return TensorTable::Key::of(handle.As<Napi::Number>().Int64Value());  // -1 (disposed) matches no slot
+}
+
 const at::Tensor* lookup(Napi::Env env, Napi::Value handle) {
-  if (!handle.IsNumber()) return nullptr;
-  static const at::Tensor undefinedTensor;
-  int32_t slot = handle.As<Napi::Number>().Int32Value();
-  if (slot < 0) return &undefinedTensor;  // disposed
-  const at::Tensor* tensor = AddonState::of(env).table.find(slot);
+  static const at::Tensor undefinedTensor;  // what a freed handle finds: "disposed"
+  auto key = keyOf(handle);
+  if (!key) return nullptr;
+  const at::Tensor* tensor = AddonState::of(env).table.find(*key);
   return tensor ? tensor : &undefinedTensor;
 }
 
@@ -202,17 +210,21 @@ Napi::Object tensorFunctions(Napi::Env env) {
     }
     return info.Env().Undefined();
   });
-  // dispose(): frees whatever the slot holds now; a disposed tensor's handle is -1, so a second call never gets here.
+  // dispose(): frees the tensor if the handle is still its own (a copy's dispose may have come first).
   fns.Set("release", Napi::Function::New(
                          env,
                          [](const Napi::CallbackInfo& info) {
-                           if (!info[0].IsNumber()) return;
-                           int32_t slot = info[0].As<Napi::Number>().Int32Value();
-                           if (slot < 0) return;
-                           AddonState& state = AddonState::of(info.Env());
-                           forget(info.Env(), state, state.table.keyOf(static_cast<uint32_t>(slot)));
+                           if (auto key = keyOf(info[0])) forget(info.Env(), AddonState::of(info.Env()), *key);
                          },
                          "release"));
+  fns.Set("isLive", Napi::Function::New(
+                        env,
+                        [](const Napi::CallbackInfo& info) {
+                          auto key = keyOf(info[0]);
+                          return Napi::Boolean::New(info.Env(),
+                                                    key && AddonState::of(info.Env()).table.find(*key) != nullptr);
+                        },
+                        "isLive"));
   return fns;
 }
 
@@ -224,7 +236,7 @@ Napi::Object TensorWrap::wrap(Napi::Env env, at::Tensor tensor) {
   AddonState& state = AddonState::of(env);
   if (state.tensorClass.IsEmpty()) throw Napi::Error::New(env, "lib/tensor has not registered the Tensor class");
   TensorTable::Key key = store(env, std::move(tensor));
-  napi_value args[] = {state.tensorToken.Value(), Napi::Number::New(env, key.slot)};
+  napi_value args[] = {state.tensorToken.Value(), Napi::Number::New(env, static_cast<double>(key.handle()))};
   napi_value object = nullptr;
   napi_status status = napi_new_instance(env, state.tensorClass.Value(), 2, args, &object);
   if (status != napi_ok) forget(env, state, key);
@@ -233,11 +245,11 @@ Napi::Object TensorWrap::wrap(Napi::Env env, at::Tensor tensor) {
   return Napi::Object(env, object);
 }
 
-int32_t TensorWrap::adopt(Napi::Env env, Napi::Value out, at::Tensor tensor) {
+Napi::Value TensorWrap::adopt(Napi::Env env, Napi::Value out, at::Tensor tensor) {
   if (!out.IsObject()) throw Napi::TypeError::New(env, "result holder must be a new Tensor");
   TensorTable::Key key = store(env, std::move(tensor));
   tie(env, out, key);
-  return static_cast<int32_t>(key.slot);
+  return Napi::Number::New(env, static_cast<double>(key.handle()));
 }
 
 const at::Tensor& TensorWrap::unwrap(Napi::Value value, const Param& param) {

@@ -1,6 +1,6 @@
 // How JS holds tensors. A lib/tensor Tensor is a plain JS object whose handle property (under a
-// symbol lib/tensor hands over in setClasses) is a slot in this env's TensorTable; a finalizer on
-// the object frees the slot when the collector takes it. No N-API object wrap: wrapping each
+// symbol lib/tensor hands over in setClasses) names a slot and generation in this env's TensorTable;
+// a finalizer on the object frees the slot when the collector takes it. No N-API object wrap: wrapping each
 // result cost more than the small ops themselves (bench/op-overhead.mjs).
 #pragma once
 #include <ATen/core/Tensor.h>
@@ -17,10 +17,10 @@ class TensorWrap {
   /** A new JS Tensor owning `tensor` (made by calling lib/tensor's class). */
   static Napi::Object wrap(Napi::Env env, at::Tensor tensor);
   /**
-   * Makes `out`, a Tensor that JS just made without a handle, own `tensor`; returns the handle,
-   * which the caller stores in `out`. Cheaper than wrap(): no call back into JS.
+   * Makes `out`, a Tensor that JS just made without a handle, own `tensor`; returns the handle (a
+   * JS number), which the caller stores in `out`. Cheaper than wrap(): no call back into JS.
    */
-  static int32_t adopt(Napi::Env env, Napi::Value out, at::Tensor tensor);
+  static Napi::Value adopt(Napi::Env env, Napi::Value out, at::Tensor tensor);
   /** The tensor behind `value`; a TypeError naming `param` if it is no tensor, a TorchError if disposed. */
   static const at::Tensor& unwrap(Napi::Value value, const Param& param);
   /**

@@ -10,21 +10,20 @@ const void* storageKey(const at::Tensor& tensor) {
 
 }  // namespace
 
-int64_t StorageAccounting::acquire(const at::Tensor& tensor) {
+StorageAccounting::Acquired StorageAccounting::acquire(const at::Tensor& tensor) {
   ++liveTensors_;
   const void* key = storageKey(tensor);
-  if (!key) return 0;
+  if (!key) return {nullptr, 0};
   auto [entry, inserted] = storages_.emplace(key, Entry{0, 0});
   ++entry->second.handles;
-  if (!inserted) return 0;
+  if (!inserted) return {key, 0};
   entry->second.bytes = static_cast<int64_t>(tensor.storage().nbytes());
   liveBytes_ += entry->second.bytes;
-  return entry->second.bytes;
+  return {key, entry->second.bytes};
 }
 
-int64_t StorageAccounting::release(const at::Tensor& tensor) {
+int64_t StorageAccounting::release(const void* key) {
   --liveTensors_;
-  const void* key = storageKey(tensor);
   if (!key) return 0;
   auto entry = storages_.find(key);
   if (entry == storages_.end() || --entry->second.handles > 0) return 0;

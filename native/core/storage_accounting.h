@@ -10,10 +10,18 @@ namespace nodetorch {
 
 class StorageAccounting {
  public:
-  /** Records a new handle to `tensor`; returns the bytes newly kept alive (0 for a shared storage). */
-  int64_t acquire(const at::Tensor& tensor);
-  /** Forgets a handle; returns the bytes no longer kept alive by any handle. */
-  int64_t release(const at::Tensor& tensor);
+  /** A handle counted: the storage it counts against (nullptr for none) and the bytes newly kept alive. */
+  struct Acquired {
+    const void* storage;
+    int64_t bytes;
+  };
+  /** Records a new handle to `tensor`; its bytes count only when no other handle shares the storage. */
+  Acquired acquire(const at::Tensor& tensor);
+  /**
+   * Forgets a handle counted against `storage` (what acquire returned: the tensor may have been
+   * given another storage since, by set_ or .data =); returns the bytes no handle keeps alive any more.
+   */
+  int64_t release(const void* storage);
 
   int64_t liveTensors() const { return liveTensors_; }
   int64_t liveBytes() const { return liveBytes_; }
