@@ -122,12 +122,15 @@ export interface NativeBinding {
   /** For ops returning one new Tensor: fills `out` (a Tensor just made, without a handle) and returns its handle, or -1 for none. */
   callOpInto(handle: OpHandle, out: object, ...args: unknown[]): number;
   /**
-   * callOpInto for ops with an unboxed caller (opIsTyped), every Tensor argument given as its
+   * callOpInto for ops with an unboxed caller (opTypedTensors), every Tensor argument given as its
    * handle; `keepAlive` (the arguments as objects) is not read, only held for the call.
    */
   callOpTyped(handle: OpHandle, out: object, keepAlive: unknown, ...args: unknown[]): number;
-  /** Whether the op's schema has a shape the addon calls unboxed ((Tensor, Tensor, Scalar) -> Tensor, ...). */
-  opIsTyped(handle: OpHandle): boolean;
+  /**
+   * For an op the addon calls unboxed ((Tensor, Tensor, Scalar) -> Tensor, ...): a bit set of the
+   * arguments callOpTyped takes as tensor handles, read from this LibTorch's schema; else -1.
+   */
+  opTypedTensors(handle: OpHandle): number;
   callOpAsync(handle: OpHandle, ...args: unknown[]): Promise<unknown>;
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: string | undefined, copy: boolean): unknown;
   manualSeed(seed: number | bigint): void;

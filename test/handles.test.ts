@@ -125,9 +125,9 @@ test('results made in JS are recorded by tidy and survive when returned', () => 
 test('typed and boxed paths give the same results, and numbers still promote like Python scalars', () => {
   const a = torch.tensor([1, 2, 3], { dtype: 'int32' });
   const b = torch.tensor([0.5, 0.25, 2]);
-  assert.ok(native.opIsTyped(native.opHandle('add', 'Tensor')), 'add.Tensor is called unboxed');
-  assert.ok(!native.opIsTyped(native.opHandle('add_', 'Tensor')), 'in-place ops keep the boxed path');
-  assert.ok(!native.opIsTyped(native.opHandle('sum', 'dim_IntList')), 'int lists keep the boxed path');
+  assert.equal(native.opTypedTensors(native.opHandle('add', 'Tensor')), 0b011, 'add.Tensor is called unboxed, self and other as handles');
+  assert.equal(native.opTypedTensors(native.opHandle('add_', 'Tensor')), -1, 'in-place ops keep the boxed path');
+  assert.equal(native.opTypedTensors(native.opHandle('sum', 'dim_IntList')), -1, 'int lists with keepdim keep the boxed path');
   const typed = torch.ops.aten.add.Tensor(a, b, { alpha: 2 });
   assert.equal(typed.dtype, 'float32');
   assert.deepEqual(typed.toArray(), [2, 2.5, 7]);
@@ -152,7 +152,7 @@ test('unboxed shapes with ints, int lists and optional dtype or memory format ma
     ['clone', ''],
     ['softmax', 'int'],
   ] as const) {
-    assert.ok(native.opIsTyped(native.opHandle(name, overload)), `${name}.${overload} is called unboxed`);
+    assert.equal(native.opTypedTensors(native.opHandle(name, overload)), 1, `${name}.${overload} is called unboxed`);
   }
   const x = torch.arange(6, { dtype: 'float32' });
   assert.deepEqual(x.view(2, 3).toArray(), [
@@ -234,4 +234,27 @@ test('temporaries passed to ops stay valid while the collector runs constantly',
     encoding: 'utf8',
   });
   assert.equal(output.trim(), '60000');
+});
+
+test('tidy disposes every other tensor when one dispose throws, then reports it', () => {
+  const before = torch.memory().liveTensors;
+  let odd: torch.Tensor | undefined;
+  assert.throws(
+    () =>
+      torch.tidy(() => {
+        torch.ones([2]);
+        odd = torch.ones([2]);
+        Object.defineProperty(odd, 'dispose', {
+          value: () => {
+            throw new Error('dispose failed');
+          },
+        });
+        torch.ones([2]);
+        return null;
+      }),
+    /dispose failed/,
+  );
+  assert.equal(torch.memory().liveTensors, before + 1, 'only the odd one is left');
+  torch.Tensor.prototype.dispose.call(odd!);
+  assert.equal(torch.memory().liveTensors, before);
 });

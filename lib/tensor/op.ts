@@ -11,7 +11,7 @@ interface CallPlan {
   typed: boolean;
   /** Indices of the Tensor arguments. */
   tensorArgs: number[];
-  /** The same as a bit set (typed ops take at most three arguments). */
+  /** The same as a bit set (typed ops take at most three arguments; from native.opTypedTensors). */
   tensorMask: number;
 }
 
@@ -52,15 +52,12 @@ export class Op {
 
   private makePlan(handle: OpHandle): CallPlan {
     const spec = specOf(this.name, this.overload);
-    if (!spec) return { returnsNewTensor: false, typed: false, tensorArgs: [], tensorMask: 0 };
-    const [, , args, returns] = spec;
-    const tensorArgs = args.flatMap(([, kind], i) => (kind === 'T' ? [i] : []));
-    return {
-      returnsNewTensor: returns.length === 1 && returns[0]![0] === 'T' && returns[0]![2] < 0,
-      typed: native.opIsTyped(handle),
-      tensorArgs,
-      tensorMask: tensorArgs.reduce((mask, i) => mask | (1 << i), 0),
-    };
+    const returns = spec?.[3];
+    const returnsNewTensor = returns !== undefined && returns.length === 1 && returns[0]![0] === 'T' && returns[0]![2] < 0;
+    // Which arguments are tensors comes from the running LibTorch's schema, not from the generated specs.
+    const mask = returnsNewTensor ? native.opTypedTensors(handle) : -1;
+    const tensorArgs = mask < 0 ? [] : [0, 1, 2, 3].filter((i) => mask & (1 << i));
+    return { returnsNewTensor, typed: mask >= 0, tensorArgs, tensorMask: Math.max(mask, 0) };
   }
 }
 

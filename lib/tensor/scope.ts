@@ -48,6 +48,19 @@ function collect(value: unknown, found: Set<Disposable>, seen: Set<unknown>): vo
   for (const item of items) collect(item, found, seen);
 }
 
+/** Disposes each of `tensors`; one that throws does not stop the rest (the first error is rethrown after). */
+function disposeAll(tensors: Iterable<Disposable>): void {
+  let failure: { error: unknown } | undefined;
+  for (const tensor of tensors) {
+    try {
+      tensor.dispose();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure) throw failure.error;
+}
+
 /**
  * Runs `fn` and disposes the tensors created while it ran, except those reachable from its return
  * value (arrays, objects, Maps and Sets are searched), which move to the enclosing scope.
@@ -60,7 +73,11 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (error) {
     leave();
-    for (const tensor of scope) tensor.dispose();
+    try {
+      disposeAll(scope);
+    } catch {
+      // fn's error is the one to report
+    }
     throw error;
   }
   leave();
@@ -70,10 +87,12 @@ export function tidy<T>(fn: () => T): T {
   const returned = new Set<Disposable>();
   collect(result, returned, new Set());
   const parent = scopes[scopes.length - 1];
+  const dropped: Disposable[] = [];
   for (const tensor of scope) {
     if (returned.has(tensor)) parent?.push(tensor);
-    else tensor.dispose();
+    else dropped.push(tensor);
   }
+  disposeAll(dropped);
   return result;
 }
 
@@ -81,5 +100,5 @@ export function tidy<T>(fn: () => T): T {
 export function dispose(value: unknown): void {
   const found = new Set<Disposable>();
   collect(value, found, new Set());
-  for (const tensor of found) tensor.dispose();
+  disposeAll(found);
 }

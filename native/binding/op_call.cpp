@@ -93,7 +93,7 @@ Napi::Value callOpInto(const Napi::CallbackInfo& info) {
   });
 }
 
-// callOpTyped(handle, out, keepAlive, ...args): callOpInto for ops with an unboxed caller (opIsTyped),
+// callOpTyped(handle, out, keepAlive, ...args): callOpInto for ops with an unboxed caller (opTypedTensors),
 // with every Tensor argument passed as its handle. keepAlive holds the tensor objects during the call.
 Napi::Value callOpTyped(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
@@ -104,8 +104,11 @@ Napi::Value callOpTyped(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value opIsTyped(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), entryOf(info[0]).typed != nullptr);
+// opTypedTensors(handle): which arguments callOpTyped takes as tensor handles (a bit set, from the
+// schema of this LibTorch), or -1 when the op has no unboxed caller.
+Napi::Value opTypedTensors(const Napi::CallbackInfo& info) {
+  const OpEntry& entry = entryOf(info[0]);
+  return Napi::Number::New(info.Env(), entry.typed ? static_cast<double>(tensorMask(*entry.typed)) : -1.0);
 }
 
 // Runs one operator on the libuv thread pool; inputs are IValues holding their own tensor references.
@@ -138,7 +141,7 @@ void initOpCall(Napi::Env env, Napi::Object exports) {
   exports.Set("callOp", Napi::Function::New<callOp>(env, "callOp"));
   exports.Set("callOpInto", Napi::Function::New<callOpInto>(env, "callOpInto"));
   exports.Set("callOpTyped", Napi::Function::New<callOpTyped>(env, "callOpTyped"));
-  exports.Set("opIsTyped", Napi::Function::New<opIsTyped>(env, "opIsTyped"));
+  exports.Set("opTypedTensors", Napi::Function::New<opTypedTensors>(env, "opTypedTensors"));
   exports.Set("callOpAsync", Napi::Function::New<callOpAsync>(env, "callOpAsync"));
 }
 

@@ -172,6 +172,12 @@ class TypedOp {
     return true;
   }
 
+  uint32_t tensorMask() const {
+    uint32_t mask = 0;
+    for (size_t i = 0; i < shape_.size(); ++i) mask |= shape_[i] == 'T' ? (1u << i) : 0u;
+    return mask;
+  }
+
  private:
   at::Tensor run(const Arguments& a) const {
     return std::visit(
@@ -225,6 +231,8 @@ std::shared_ptr<const TypedOp> makeTypedOp(const c10::OperatorHandle& op) {
   if (!handle) return nullptr;
   return std::make_shared<const TypedOp>(std::move(*handle), std::move(shape), schema);
 }
+
+uint32_t tensorMask(const TypedOp& op) { return op.tensorMask(); }
 
 bool callTyped(const TypedOp& op, const Napi::CallbackInfo& info, size_t first, const std::string& displayName,
                at::Tensor& result) {

@@ -15,6 +15,9 @@ class TypedOp;
 /** An unboxed caller for `op` when its schema has one of the common shapes, else nullptr. */
 std::shared_ptr<const TypedOp> makeTypedOp(const c10::OperatorHandle& op);
 
+/** Bit i set when argument i is a Tensor (which callTypedWithHandles takes as a handle). */
+uint32_t tensorMask(const TypedOp& op);
+
 /**
  * Calls `op` with the JS arguments info[first..] in schema order. Returns false, having done nothing,
  * when the arguments need the boxed path (a number where a Tensor goes, too many arguments).
