@@ -2,7 +2,7 @@
  * Datasets and functions for the DataLoader worker tests. They live in a module of their own because
  * a worker thread rebuilds them by importing this file (their recipes name `import.meta.url`).
  */
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import * as torch from '../lib/index.ts';
 import {
   getWorkerInfo,
@@ -48,6 +48,19 @@ export class WhoReadsDataset implements Dataset<{ index: number; worker: number;
 
   workerRecipe(): WorkerRecipe {
     return { module: import.meta.url, export: 'WhoReadsDataset', args: [this.length] };
+  }
+}
+
+/** Samples that say which thread read them. */
+export class ThreadIdDataset implements Dataset<{ index: number; thread: number }> {
+  constructor(readonly length: number) {}
+
+  get(index: number): { index: number; thread: number } {
+    return { index, thread: threadId };
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'ThreadIdDataset', args: [this.length] };
   }
 }
 

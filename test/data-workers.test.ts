@@ -7,7 +7,16 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
-import { addOne, BrokenDataset, CountingStream, RandomDrawDataset, SlowDataset, SquaresDataset, WhoReadsDataset } from './data-fixtures.ts';
+import {
+  addOne,
+  BrokenDataset,
+  CountingStream,
+  RandomDrawDataset,
+  SlowDataset,
+  SquaresDataset,
+  ThreadIdDataset,
+  WhoReadsDataset,
+} from './data-fixtures.ts';
 
 const TIMEOUT = { timeout: 120_000 };
 
@@ -169,6 +178,58 @@ describe('DataLoader workers', TIMEOUT, () => {
       epoch(new data.DataLoader(new SlowDataset(2, 3000), { numWorkers: 1, timeout: 300 })),
       /timed out after 300 ms waiting for batch 0/,
     );
+  });
+});
+
+describe('DataLoader persistentWorkers', TIMEOUT, () => {
+  const threadsOf = (batches: unknown[]) =>
+    new Set(batches.flatMap((batch) => (batch as { thread: [string, number[], number[]] }).thread[2]));
+
+  it('keep the same threads for every epoch and give the same batches as fresh workers', async () => {
+    const ds = new ThreadIdDataset(12);
+    await using loader = new data.DataLoader(ds, { batchSize: 3, numWorkers: 2, persistentWorkers: true });
+    const first = await epoch(loader);
+    const second = await epoch(loader);
+    assert.equal(threadsOf(first).size, 2);
+    assert.deepEqual(threadsOf(second), threadsOf(first), 'the same two threads');
+    const indices = (batches: unknown[]) => batches.map((batch) => (batch as { index: [string, number[], number[]] }).index[2]);
+    assert.deepEqual(indices(second), indices(first));
+    const fresh = await epoch(new data.DataLoader(ds, { batchSize: 3, numWorkers: 2 }));
+    assert.deepEqual(indices(fresh), indices(first));
+    assert.notDeepEqual(threadsOf(fresh), threadsOf(first), 'without persistentWorkers each epoch has new threads');
+  });
+
+  it('start an iterable dataset over each epoch, also after an epoch that stopped early', async () => {
+    const loader = new data.DataLoader(new CountingStream(10), { batchSize: 2, numWorkers: 2, persistentWorkers: true });
+    const all = await epoch(loader);
+    for await (const batch of loader) {
+      assert.ok(batch); // stop after the first batch: the prefetched ones are dropped
+      break;
+    }
+    assert.deepEqual(await epoch(loader), all);
+    await loader.close();
+  });
+
+  it('replace workers that failed, and keep the batch index in errors', async () => {
+    const loader = new data.DataLoader(new SquaresDataset(8, 5), { batchSize: 2, numWorkers: 2, persistentWorkers: true });
+    for (let round = 0; round < 2; round++) {
+      await assert.rejects(epoch(loader), (error: Error) => {
+        assert.equal(error.name, 'DataLoaderWorkerError');
+        assert.match(error.message, /failed on batch 2: sample 5 is cursed/);
+        return true;
+      });
+    }
+    await loader.close();
+  });
+
+  it('need workers, and close() ends them (an iteration waiting on them fails instead of hanging)', async () => {
+    assert.throws(() => new data.DataLoader(new SquaresDataset(2), { persistentWorkers: true }), /persistentWorkers needs numWorkers > 0/);
+    const loader = new data.DataLoader(new SlowDataset(4, 300), { numWorkers: 1, persistentWorkers: true });
+    const iterator = loader[Symbol.asyncIterator]();
+    const next = iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await loader.close();
+    await assert.rejects(next, /was closed/);
   });
 });
 

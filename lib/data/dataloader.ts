@@ -5,7 +5,10 @@
  *
  * Each iteration starts `numWorkers` worker threads and stops them when it ends, throws, or the
  * consumer breaks out of the loop: a worker finishes the batches it was asked for and exits (it is
- * terminated only if that takes over 2 s). Idle workers are `unref`'d, so an abandoned iterator never
+ * terminated only if that takes over 2 s). With `persistentWorkers` the threads (and the datasets
+ * they rebuilt) serve every epoch until `close()`: requests an epoch abandoned are answered and
+ * dropped, an iterable dataset starts over each epoch, and the workers' generators keep the seeds
+ * they started with (as in PyTorch); a worker that failed is replaced by fresh ones next epoch. Idle workers are `unref`'d, so an abandoned iterator never
  * keeps the process alive. A worker cannot receive the dataset object itself (functions and class
  * instances do not survive a structured clone), so it receives a **recipe**: the dataset's
  * `workerRecipe()` returns `{ module, export, args }`, and the worker imports `module`, constructs
@@ -72,6 +75,8 @@ export interface DataLoaderOptions<T, B> {
   workerDataset?: WorkerRecipe;
   /** Milliseconds to wait for a batch from the workers before failing; default 0 (no limit). */
   timeout?: number;
+  /** Keep the worker threads between epochs (needs numWorkers > 0; end them with `close()`); default false. */
+  persistentWorkers?: boolean;
 }
 
 // How long a worker may take to finish its prefetched batches when an iteration ends before it is terminated.
@@ -119,6 +124,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   readonly prefetchFactor: number;
   readonly pinMemory: boolean;
   readonly timeout: number;
+  readonly persistentWorkers: boolean;
   readonly generator: Generator | undefined;
   /** The index order (map-style datasets only). */
   readonly sampler: (Iterable<number> & { readonly length?: number }) | null;
@@ -127,6 +133,10 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   readonly collateFn: (data: never) => unknown;
   private readonly workerInit: ((info: WorkerInfo) => unknown) | WorkerRecipe | undefined;
   private readonly workerDataset: WorkerRecipe | undefined;
+  /** The threads kept between epochs (persistentWorkers), once the first epoch has started them. */
+  private persistent: WorkerLink[] | undefined;
+  /** An epoch is using the persistent workers (a second, concurrent one gets threads of its own). */
+  private persistentBusy = false;
 
   constructor(dataset: Dataset<T> | IterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     this.dataset = dataset;
@@ -138,6 +148,8 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     if (!(this.timeout >= 0))
       throw new RangeError(`DataLoader: timeout must be a non-negative number of milliseconds, got ${this.timeout}`);
     this.pinMemory = options.pinMemory ?? false;
+    this.persistentWorkers = options.persistentWorkers ?? false;
+    if (this.persistentWorkers && this.numWorkers === 0) throw new TypeError('DataLoader: persistentWorkers needs numWorkers > 0');
     this.generator = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : undefined);
     this.workerInit = options.workerInit;
     this.workerDataset = options.workerDataset;
@@ -229,12 +241,21 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     return { dataset, collate, init };
   }
 
-  private async *iterateInWorkers(baseSeed: bigint): AsyncGenerator<B, void, undefined> {
-    const iterable = isIterableDataset(this.dataset);
+  /** Ends the worker threads kept by `persistentWorkers` (the next epoch starts new ones). */
+  async close(): Promise<void> {
+    const workers = this.persistent;
+    this.persistent = undefined;
+    if (workers) await Promise.all(workers.map((worker) => worker.close(WORKER_GRACE_MS)));
+  }
+
+  /** `await using loader = new DataLoader(...)` closes persistent workers at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private startWorkers(baseSeed: bigint): WorkerLink[] {
     const encoded = this.encodeForWorkers();
-    // A collate function that cannot travel runs here, on the samples the workers send.
-    const collateHere = encoded.collate === null ? (this.collateFn as (data: unknown) => unknown) : null;
-    const workers = Array.from(
+    return Array.from(
       { length: this.numWorkers },
       (_, id) =>
         new WorkerLink({
@@ -244,9 +265,40 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
           ...encoded,
           batchSize: this.batchSize,
           dropLast: this.dropLast,
-          iterable,
+          iterable: isIterableDataset(this.dataset),
         }),
     );
+  }
+
+  /** This epoch's workers: new ones, or the persistent ones told that another epoch begins. */
+  private workersFor(baseSeed: bigint): WorkerLink[] {
+    if (!this.persistentWorkers || this.persistentBusy) return this.startWorkers(baseSeed);
+    this.persistentBusy = true;
+    if (this.persistent) {
+      for (const worker of this.persistent) worker.startEpoch();
+      return this.persistent;
+    }
+    return (this.persistent = this.startWorkers(baseSeed));
+  }
+
+  /** After an epoch: stops its workers, or keeps persistent ones (unless one failed) for the next. */
+  private async releaseWorkers(workers: WorkerLink[]): Promise<void> {
+    if (workers === this.persistent) {
+      this.persistentBusy = false;
+      if (!workers.some((worker) => worker.failed)) {
+        for (const worker of workers) worker.abandon();
+        return;
+      }
+      this.persistent = undefined;
+    }
+    await Promise.all(workers.map((worker) => worker.close(WORKER_GRACE_MS)));
+  }
+
+  private async *iterateInWorkers(baseSeed: bigint): AsyncGenerator<B, void, undefined> {
+    const iterable = isIterableDataset(this.dataset);
+    // A collate function that cannot travel runs here, on the samples the workers send.
+    const collateHere = isPortable(this.collateFn) ? null : (this.collateFn as (data: unknown) => unknown);
+    const workers = this.workersFor(baseSeed);
     const order = iterable ? null : (this.batchSampler ?? this.sampler!)[Symbol.iterator]();
     const active = workers.map((_, id) => id);
     const results = new Map<number, { worker: number; result: Promise<TaskResult> }>();
@@ -293,7 +345,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
         yield this.finish(collateHere ? tidy(() => collateHere(unpackValue(result.data))) : unpackValue(result.data));
       }
     } finally {
-      await Promise.all(workers.map((worker) => worker.close(WORKER_GRACE_MS)));
+      await this.releaseWorkers(workers);
     }
   }
 }

@@ -75,6 +75,8 @@ import('node:worker_threads').then(async ({ workerData, parentPort }) => {
 `;
 
 interface Pending {
+  /** The batch's position in the epoch (what errors report). */
+  task: number;
   resolve(result: TaskResult): void;
   reject(error: Error): void;
 }
@@ -83,7 +85,9 @@ interface Pending {
 export class WorkerLink {
   readonly id: number;
   private readonly worker: Worker;
+  /** Outstanding requests by wire number, which grows over the worker's life (see FetchRequest). */
   private readonly pending = new Map<number, Pending>();
+  private nextWire = 0;
   private failure: Error | null = null;
   private closing = false;
   private readonly exited: Promise<void>;
@@ -109,16 +113,32 @@ export class WorkerLink {
     });
   }
 
-  /** Asks for the batch at `indices` (null: the next batch of an iterable dataset) as task number `task`. */
+  /** Asks for the batch at `indices` (null: the next batch of an iterable dataset), batch `task` of the epoch. */
   request(task: number, indices: number[] | number | null): Promise<TaskResult> {
+    const wire = this.nextWire++;
     const result = new Promise<TaskResult>((resolve, reject) => {
       if (this.failure) reject(this.failure);
-      else this.pending.set(task, { resolve, reject });
+      else this.pending.set(wire, { task, resolve, reject });
     });
     // The consumer may stop before awaiting this task; its rejection must not be reported as unhandled.
     result.catch(() => {});
-    if (!this.failure) this.worker.postMessage({ type: 'fetch', task, indices });
+    if (!this.failure) this.worker.postMessage({ type: 'fetch', task: wire, indices });
     return result;
+  }
+
+  /** Whether the worker has failed (crashed, exited, or could not start); a failed worker is not reused. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Ends an epoch of a persistent worker: the replies to requests still outstanding will be dropped. */
+  abandon(): void {
+    this.pending.clear();
+  }
+
+  /** Starts another epoch on a persistent worker (an iterable dataset starts over). */
+  startEpoch(): void {
+    if (!this.failure) this.worker.postMessage({ type: 'epoch' });
   }
 
   /** Keeps the process alive while the consumer waits for this worker. */
@@ -137,7 +157,8 @@ export class WorkerLink {
    */
   async close(graceMs: number): Promise<void> {
     this.closing = true;
-    this.pending.clear();
+    // An iteration still waiting (a persistent worker closed mid-epoch) gets an error, not a hang.
+    this.fail(new DataLoaderWorkerError(`DataLoader worker ${this.id} was closed`, this.id, null));
     this.worker.postMessage({ type: 'close' });
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<boolean>((resolve) => {
@@ -158,13 +179,13 @@ export class WorkerLink {
       return;
     }
     const waiting = this.pending.get(reply.task!);
-    if (!waiting) return;
+    if (!waiting) return; // a reply to an abandoned request
     this.pending.delete(reply.task!);
     if (reply.type === 'batch') waiting.resolve({ end: false, data: reply.data });
     else if (reply.type === 'end') waiting.resolve({ end: true });
     else {
-      const message = `DataLoader worker ${this.id} failed on batch ${reply.task}: ${reply.error.message}`;
-      waiting.reject(new DataLoaderWorkerError(message, this.id, reply.task, { cause: rebuild(reply.error) }));
+      const message = `DataLoader worker ${this.id} failed on batch ${waiting.task}: ${reply.error.message}`;
+      waiting.reject(new DataLoaderWorkerError(message, this.id, waiting.task, { cause: rebuild(reply.error) }));
     }
   }
 

@@ -19,11 +19,20 @@ export interface WorkerSetup {
   iterable: boolean;
 }
 
-/** A request for one batch: its dataset indices (one index without batching; null: the next batch of an iterable dataset). */
+/**
+ * A request for one batch: its dataset indices (one index without batching; null: the next batch of
+ * an iterable dataset). `task` numbers requests over the worker's whole life (persistent workers
+ * serve several epochs), so a late reply to an abandoned request is never taken for a new one.
+ */
 export interface FetchRequest {
   type: 'fetch';
   task: number;
   indices: number[] | number | null;
+}
+
+/** A new epoch for a persistent worker: an iterable dataset starts over. */
+export interface EpochRequest {
+  type: 'epoch';
 }
 
 /** Asks a worker to finish the requests it has and then end (so it is never stopped inside native code). */

@@ -17,7 +17,14 @@ import * as builtins from './index.js';
 import { BUILTIN_MODULE, reviveRecipe, type EncodedRecipe, type ModuleLoader } from './recipe.js';
 import { packValue, unpackTensor } from './transfer.js';
 import { setWorkerInfo, type WorkerInfo } from './worker-info.js';
-import { serializeError, type CloseRequest, type FetchRequest, type WorkerReply, type WorkerSetup } from './worker-protocol.js';
+import {
+  serializeError,
+  type CloseRequest,
+  type EpochRequest,
+  type FetchRequest,
+  type WorkerReply,
+  type WorkerSetup,
+} from './worker-protocol.js';
 
 type Collate = ((data: never) => unknown) | null;
 
@@ -91,10 +98,22 @@ const ready: Promise<WorkerState | null> = start().catch((error: unknown) => {
 });
 
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (request: FetchRequest | CloseRequest) => {
+port.on('message', (request: FetchRequest | EpochRequest | CloseRequest) => {
   if (request.type === 'close') {
     // Closing the port empties the event loop, so the thread ends by itself once the queue is done.
     queue = queue.then(() => port.close());
+    return;
+  }
+  if (request.type === 'epoch') {
+    // Like PyTorch's persistent workers: an iterable dataset is iterated afresh each epoch.
+    queue = queue.then(async () => {
+      const state = await ready;
+      if (!state) return;
+      const finished = state.iterator;
+      state.iterator = undefined;
+      state.exhausted = false;
+      await finished?.return?.();
+    });
     return;
   }
   queue = queue.then(async () => {
