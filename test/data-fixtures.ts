@@ -2,6 +2,7 @@
  * Datasets and functions for the DataLoader worker tests. They live in a module of their own because
  * a worker thread rebuilds them by importing this file (their recipes name `import.meta.url`).
  */
+import { existsSync, writeFileSync } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
 import * as torch from '../lib/index.ts';
 import {
@@ -61,6 +62,49 @@ export class ThreadIdDataset implements Dataset<{ index: number; thread: number 
 
   workerRecipe(): WorkerRecipe {
     return { module: import.meta.url, export: 'ThreadIdDataset', args: [this.length] };
+  }
+}
+
+/** Like ThreadIdDataset, but the first worker to read `exitAt` ends its thread (a marker file makes it happen once). */
+export class ExitOnceDataset extends ThreadIdDataset {
+  constructor(
+    length: number,
+    readonly exitAt: number,
+    readonly marker: string,
+  ) {
+    super(length);
+  }
+
+  override get(index: number): { index: number; thread: number } {
+    if (!isMainThread && index === this.exitAt && !existsSync(this.marker)) {
+      writeFileSync(this.marker, 'exited');
+      process.exit(3);
+    }
+    return super.get(index);
+  }
+
+  override workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'ExitOnceDataset', args: [this.length, this.exitAt, this.marker] };
+  }
+}
+
+/** 0..length-1, whose iterator's cleanup throws when it is closed before the end. */
+export class BadCleanupStream implements IterableDataset<number> {
+  constructor(readonly length: number) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<number> {
+    let completed = false;
+    try {
+      for (let i = 0; i < this.length; i++) yield i;
+      completed = true;
+    } finally {
+      // eslint-disable-next-line no-unsafe-finally
+      if (!completed) throw new Error('cleanup failed');
+    }
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'BadCleanupStream', args: [this.length] };
   }
 }
 

@@ -2,15 +2,20 @@
 // start-up failures, and threads that end with the iteration.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
+import { readFixture } from './helpers.ts';
 import {
   addOne,
+  BadCleanupStream,
   BrokenDataset,
   CountingStream,
+  ExitOnceDataset,
   RandomDrawDataset,
   SlowDataset,
   SquaresDataset,
@@ -210,7 +215,25 @@ describe('DataLoader persistentWorkers', TIMEOUT, () => {
     await loader.close();
   });
 
-  it('replace workers that failed, and keep the batch index in errors', async () => {
+  it("draw the workers' base seed once, so later epochs shuffle as in PyTorch", async () => {
+    type Case = { seed: number; n: number; batchSize: number; numWorkers: number; epochs: number[][][] };
+    const golden = readFixture<{ dataLoader: Record<'oneWorker' | 'persistentWorker', Case> }>('data_golden.json').dataLoader;
+    for (const [name, persistentWorkers] of [
+      ['oneWorker', false],
+      ['persistentWorker', true],
+    ] as const) {
+      const { seed, n, batchSize, numWorkers, epochs } = golden[name];
+      const loader = new data.DataLoader(new ThreadIdDataset(n), { batchSize, shuffle: true, seed, numWorkers, persistentWorkers });
+      const seen: number[][][] = [];
+      for (let e = 0; e < epochs.length; e++) {
+        seen.push((await epoch(loader)).map((batch) => (batch as { index: [string, number[], number[]] }).index[2]));
+      }
+      await loader.close();
+      assert.deepEqual(seen, epochs, name);
+    }
+  });
+
+  it('keep the batch index in errors and the workers after a failed batch', async () => {
     const loader = new data.DataLoader(new SquaresDataset(8, 5), { batchSize: 2, numWorkers: 2, persistentWorkers: true });
     for (let round = 0; round < 2; round++) {
       await assert.rejects(epoch(loader), (error: Error) => {
@@ -220,6 +243,41 @@ describe('DataLoader persistentWorkers', TIMEOUT, () => {
       });
     }
     await loader.close();
+  });
+
+  it('replace a worker that died, at the next epoch', async () => {
+    const marker = path.join(mkdtempSync(path.join(tmpdir(), 'nodetorch-exit-')), 'exited');
+    const loader = new data.DataLoader(new ExitOnceDataset(8, 5, marker), { batchSize: 2, numWorkers: 2, persistentWorkers: true });
+    await assert.rejects(epoch(loader), /exited unexpectedly with code 3/);
+    const second = await epoch(loader);
+    assert.equal(second.length, 4);
+    const third = await epoch(loader);
+    const threads = (batches: unknown[]) =>
+      new Set(batches.flatMap((batch) => (batch as { thread: [string, number[], number[]] }).thread[2]));
+    assert.deepEqual(threads(third), threads(second), 'the replacements persist');
+    await loader.close();
+  });
+
+  it('keep persistence after close() in the middle of an epoch, and after an iterator that failed to clean up', async () => {
+    const loader = new data.DataLoader(new ThreadIdDataset(8), { batchSize: 2, numWorkers: 1, persistentWorkers: true });
+    for await (const batch of loader) {
+      assert.ok(batch);
+      await loader.close(); // early stopping
+      break;
+    }
+    const threadOf = (batches: unknown[]) => (batches[0] as { thread: [string, number[], number[]] }).thread[2][0];
+    const a = await epoch(loader);
+    const b = await epoch(loader);
+    assert.equal(threadOf(b), threadOf(a), 'persistent again after the close');
+    await loader.close();
+
+    const stream = new data.DataLoader(new BadCleanupStream(6), { batchSize: 2, numWorkers: 1, persistentWorkers: true });
+    for await (const batch of stream) {
+      assert.ok(batch);
+      break; // the worker's iterator is closed early (its cleanup throws) when the next epoch starts
+    }
+    assert.equal((await epoch(stream)).length, 3);
+    await stream.close();
   });
 
   it('need workers, and close() ends them (an iteration waiting on them fails instead of hanging)', async () => {

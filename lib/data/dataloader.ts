@@ -102,14 +102,21 @@ function pinned(value: unknown): unknown {
   return value;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, ms: number, expired: () => string): Promise<T> {
   if (ms <= 0) return promise;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer = setTimeout(() => reject(new Error(expired())), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+function closeAll(workers: WorkerLink[]): Promise<void> {
+  return Promise.all(workers.map((worker) => worker.close(WORKER_GRACE_MS))).then(() => undefined);
+}
+
+// Ends the persistent workers of a DataLoader that was dropped without close().
+const abandonedLoaders = new FinalizationRegistry<WorkerLink[]>((workers) => void closeAll(workers));
 
 /**
  * Iterates over a dataset in batches: `for await (const batch of loader)`. Map-style datasets are
@@ -136,7 +143,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   /** The threads kept between epochs (persistentWorkers), once the first epoch has started them. */
   private persistent: WorkerLink[] | undefined;
   /** An epoch is using the persistent workers (a second, concurrent one gets threads of its own). */
-  private persistentBusy = false;
+  private persistentInUse = false;
 
   constructor(dataset: Dataset<T> | IterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     this.dataset = dataset;
@@ -203,10 +210,13 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
 
   /** One epoch of batches. */
   async *[Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
-    // Drawn first, as PyTorch draws it when an iterator is created, even without workers.
-    const baseSeed = drawSeed(this.generator);
-    if (this.numWorkers === 0) yield* this.iterateHere();
-    else yield* this.iterateInWorkers(baseSeed);
+    if (this.numWorkers === 0) {
+      // Drawn first, as PyTorch draws it when an iterator is created, even without workers.
+      drawSeed(this.generator);
+      yield* this.iterateHere();
+    } else {
+      yield* this.iterateInWorkers();
+    }
   }
 
   private finish(batch: unknown): B {
@@ -245,7 +255,9 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   async close(): Promise<void> {
     const workers = this.persistent;
     this.persistent = undefined;
-    if (workers) await Promise.all(workers.map((worker) => worker.close(WORKER_GRACE_MS)));
+    if (!workers) return;
+    abandonedLoaders.unregister(this);
+    await closeAll(workers);
   }
 
   /** `await using loader = new DataLoader(...)` closes persistent workers at the end of the block. */
@@ -253,7 +265,10 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     return this.close();
   }
 
-  private startWorkers(baseSeed: bigint): WorkerLink[] {
+  private startWorkers(): WorkerLink[] {
+    // Drawn when workers start, as PyTorch draws it when it creates an iterator (persistent workers
+    // keep their seeds, and the generator is not drawn from again for them).
+    const baseSeed = drawSeed(this.generator);
     const encoded = this.encodeForWorkers();
     return Array.from(
       { length: this.numWorkers },
@@ -270,56 +285,71 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     );
   }
 
-  /** This epoch's workers: new ones, or the persistent ones told that another epoch begins. */
-  private workersFor(baseSeed: bigint): WorkerLink[] {
-    if (!this.persistentWorkers || this.persistentBusy) return this.startWorkers(baseSeed);
-    this.persistentBusy = true;
+  /**
+   * This epoch's workers: the persistent ones, told that another epoch begins (new ones when there
+   * are none yet, or one of them has failed), or threads for this epoch alone (without
+   * persistentWorkers, or while another epoch is using the persistent ones).
+   */
+  private workersFor(): WorkerLink[] {
+    if (!this.persistentWorkers || (this.persistent && this.persistentInUse)) return this.startWorkers();
+    if (this.persistent?.some((worker) => worker.failed)) {
+      void closeAll(this.persistent);
+      abandonedLoaders.unregister(this);
+      this.persistent = undefined;
+    }
     if (this.persistent) {
       for (const worker of this.persistent) worker.startEpoch();
-      return this.persistent;
+    } else {
+      this.persistent = this.startWorkers();
+      // Dropped without close(), the loader still ends its threads once it is collected.
+      abandonedLoaders.register(this, this.persistent, this);
     }
-    return (this.persistent = this.startWorkers(baseSeed));
+    this.persistentInUse = true;
+    return this.persistent;
   }
 
-  /** After an epoch: stops its workers, or keeps persistent ones (unless one failed) for the next. */
-  private async releaseWorkers(workers: WorkerLink[]): Promise<void> {
+  /** After an epoch: keeps persistent workers for the next one (unless `broken`), or stops them. */
+  private async releaseWorkers(workers: WorkerLink[], broken: boolean): Promise<void> {
     if (workers === this.persistent) {
-      this.persistentBusy = false;
-      if (!workers.some((worker) => worker.failed)) {
+      this.persistentInUse = false;
+      if (!broken && !workers.some((worker) => worker.failed)) {
         for (const worker of workers) worker.abandon();
         return;
       }
+      abandonedLoaders.unregister(this);
       this.persistent = undefined;
     }
-    await Promise.all(workers.map((worker) => worker.close(WORKER_GRACE_MS)));
+    await closeAll(workers);
   }
 
-  private async *iterateInWorkers(baseSeed: bigint): AsyncGenerator<B, void, undefined> {
+  private async *iterateInWorkers(): AsyncGenerator<B, void, undefined> {
     const iterable = isIterableDataset(this.dataset);
     // A collate function that cannot travel runs here, on the samples the workers send.
     const collateHere = isPortable(this.collateFn) ? null : (this.collateFn as (data: unknown) => unknown);
-    const workers = this.workersFor(baseSeed);
-    const order = iterable ? null : (this.batchSampler ?? this.sampler!)[Symbol.iterator]();
-    const active = workers.map((_, id) => id);
-    const results = new Map<number, { worker: number; result: Promise<TaskResult> }>();
-    let sent = 0;
-    let cursor = 0;
-
-    // Keeps prefetchFactor requests per worker in flight, handing tasks out round robin.
-    const dispatch = (): void => {
-      while (active.length > 0 && results.size < this.prefetchFactor * active.length) {
-        let indices: number[] | number | null = null;
-        if (order) {
-          const next = order.next();
-          if (next.done) return;
-          indices = next.value as number[] | number;
-        }
-        const worker = active[cursor++ % active.length]!;
-        results.set(sent, { worker, result: workers[worker]!.request(sent++, indices) });
-      }
-    };
-
+    const workers = this.workersFor();
+    // A worker that timed out may be stuck: persistent workers are then not kept.
+    let timedOut = false;
     try {
+      const order = iterable ? null : (this.batchSampler ?? this.sampler!)[Symbol.iterator]();
+      const active = workers.map((_, id) => id);
+      const results = new Map<number, { worker: number; result: Promise<TaskResult> }>();
+      let sent = 0;
+      let cursor = 0;
+
+      // Keeps prefetchFactor requests per worker in flight, handing tasks out round robin.
+      const dispatch = (): void => {
+        while (active.length > 0 && results.size < this.prefetchFactor * active.length) {
+          let indices: number[] | number | null = null;
+          if (order) {
+            const next = order.next();
+            if (next.done) return;
+            indices = next.value as number[] | number;
+          }
+          const worker = active[cursor++ % active.length]!;
+          results.set(sent, { worker, result: workers[worker]!.request(sent++, indices) });
+        }
+      };
+
       for (let task = 0; ; task++) {
         dispatch();
         const pending = results.get(task);
@@ -327,11 +357,10 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
         for (const worker of workers) worker.ref();
         let result: TaskResult;
         try {
-          result = await withTimeout(
-            pending.result,
-            this.timeout,
-            `DataLoader timed out after ${this.timeout} ms waiting for batch ${task}`,
-          );
+          result = await withTimeout(pending.result, this.timeout, () => {
+            timedOut = true;
+            return `DataLoader timed out after ${this.timeout} ms waiting for batch ${task}`;
+          });
         } finally {
           for (const worker of workers) worker.unref();
         }
@@ -345,7 +374,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
         yield this.finish(collateHere ? tidy(() => collateHere(unpackValue(result.data))) : unpackValue(result.data));
       }
     } finally {
-      await this.releaseWorkers(workers);
+      await this.releaseWorkers(workers, timedOut);
     }
   }
 }

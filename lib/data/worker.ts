@@ -112,7 +112,12 @@ port.on('message', (request: FetchRequest | EpochRequest | CloseRequest) => {
       const finished = state.iterator;
       state.iterator = undefined;
       state.exhausted = false;
-      await finished?.return?.();
+      try {
+        await finished?.return?.();
+      } catch (error) {
+        // The last epoch is over and no batch waits for this; the next epoch must still start.
+        console.warn(`DataLoader worker ${setup.id}: closing the dataset's iterator failed: ${serializeError(error).message}`);
+      }
     });
     return;
   }

@@ -102,9 +102,18 @@ def loaders():
     global_epochs = [[b.tolist() for b in loader] for _ in range(2)]
     seeded = DataLoader(list(range(10)), batch_size=4, shuffle=True, drop_last=True, generator=gen(7))
     seeded_epochs = [[b.tolist() for b in seeded] for _ in range(2)]
+    # Persistent workers draw the workers' base seed once, so later epochs shuffle differently.
+    worker_epochs = {}
+    for persistent in (False, True):
+        loader = DataLoader(list(range(8)), batch_size=8, shuffle=True, generator=gen(7), num_workers=1,
+                            persistent_workers=persistent)
+        worker_epochs[persistent] = [[b.tolist() for b in loader] for _ in range(3)]
     return {
         "global": {"manualSeed": 0, "n": 10, "batchSize": 3, "epochs": global_epochs},
         "seeded": {"seed": 7, "n": 10, "batchSize": 4, "dropLast": True, "epochs": seeded_epochs},
+        "oneWorker": {"seed": 7, "n": 8, "batchSize": 8, "numWorkers": 1, "epochs": worker_epochs[False]},
+        "persistentWorker": {"seed": 7, "n": 8, "batchSize": 8, "numWorkers": 1, "persistentWorkers": True,
+                             "epochs": worker_epochs[True]},
     }
 
 
