@@ -40,7 +40,47 @@ const HANDWRITTEN_FUNCTIONS = new Set(
   ).split(' '),
 );
 // JS names that cannot be exported as identifiers.
-const RESERVED = new Set(['delete', 'new', 'import', 'export', 'default', 'function', 'var', 'let', 'const', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield', 'class', 'enum', 'super', 'this', 'null', 'true', 'false', 'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'break', 'continue', 'return', 'throw', 'try', 'catch', 'finally', 'debugger', 'arguments', 'eval']);
+const RESERVED = new Set([
+  'delete',
+  'new',
+  'import',
+  'export',
+  'default',
+  'function',
+  'var',
+  'let',
+  'const',
+  'in',
+  'instanceof',
+  'typeof',
+  'void',
+  'with',
+  'yield',
+  'class',
+  'enum',
+  'super',
+  'this',
+  'null',
+  'true',
+  'false',
+  'if',
+  'else',
+  'for',
+  'while',
+  'do',
+  'switch',
+  'case',
+  'break',
+  'continue',
+  'return',
+  'throw',
+  'try',
+  'catch',
+  'finally',
+  'debugger',
+  'arguments',
+  'eval',
+]);
 
 /** snake_case -> camelCase, keeping a trailing underscore (in-place ops). */
 export function camel(name) {
@@ -74,7 +114,20 @@ function argKind(type) {
   const element = list ? base.slice(0, list.index) : base;
   const n = list && list[1] ? Number(list[1]) : 0;
   const elementOptional = element.endsWith('?');
-  const scalarKinds = { Tensor: 'T', int: 'I', SymInt: 'I', float: 'F', bool: 'B', Scalar: 'S', str: 'STR', ScalarType: 'DT', Device: 'DV', Layout: 'LY', MemoryFormat: 'MF', Generator: 'GEN' };
+  const scalarKinds = {
+    Tensor: 'T',
+    int: 'I',
+    SymInt: 'I',
+    float: 'F',
+    bool: 'B',
+    Scalar: 'S',
+    str: 'STR',
+    ScalarType: 'DT',
+    Device: 'DV',
+    Layout: 'LY',
+    MemoryFormat: 'MF',
+    Generator: 'GEN',
+  };
   let kind;
   if (list) {
     const e = element.replace(/\?$/, '');
@@ -84,7 +137,13 @@ function argKind(type) {
   } else {
     kind = scalarKinds[element];
     if (!kind) {
-      const reasons = { Dimname: 'named-tensor (Dimname) argument', Storage: 'Storage argument', Stream: 'Stream argument', Any: 'Any argument', QScheme: 'QScheme argument' };
+      const reasons = {
+        Dimname: 'named-tensor (Dimname) argument',
+        Storage: 'Storage argument',
+        Stream: 'Stream argument',
+        Any: 'Any argument',
+        QScheme: 'QScheme argument',
+      };
       return { unsupported: reasons[element] ?? `unsupported argument type ${type}` };
     }
     if (kind === 'GEN' && !optional) return { unsupported: 'non-optional Generator argument' };
@@ -92,7 +151,18 @@ function argKind(type) {
   return { kind, optional, n };
 }
 
-const RETURN_KINDS = { Tensor: 'T', 'Tensor[]': 'TL', int: 'N', float: 'N', Scalar: 'N', SymInt: 'N', bool: 'B', ScalarType: 'DT', 'int[]': 'NL', str: 'STR' };
+const RETURN_KINDS = {
+  Tensor: 'T',
+  'Tensor[]': 'TL',
+  int: 'N',
+  float: 'N',
+  Scalar: 'N',
+  SymInt: 'N',
+  bool: 'B',
+  ScalarType: 'DT',
+  'int[]': 'NL',
+  str: 'STR',
+};
 
 function parseSchema(func) {
   const match = /^([\w]+)(?:\.(\w+))?\((.*)\) -> (.*)$/.exec(func);
@@ -115,12 +185,15 @@ function parseSchema(func) {
     args.push({ name: argName, type, default: defaultValue, kwargOnly, alias, ...argKind(type) });
   }
   const inner = returnText.startsWith('(') ? returnText.slice(1, -1) : returnText;
-  const returns = inner.trim() === '' ? [] : splitTopLevel(inner).map((part) => {
-    const alias = /\((\w)!?\)/.exec(part)?.[1] ?? null;
-    const clean = part.replace(/\([^)]*\)/g, '').trim();
-    const [type, retName] = clean.split(/\s+/);
-    return { type, name: retName ?? null, alias, kind: RETURN_KINDS[type] };
-  });
+  const returns =
+    inner.trim() === ''
+      ? []
+      : splitTopLevel(inner).map((part) => {
+          const alias = /\((\w)!?\)/.exec(part)?.[1] ?? null;
+          const clean = part.replace(/\([^)]*\)/g, '').trim();
+          const [type, retName] = clean.split(/\s+/);
+          return { type, name: retName ?? null, alias, kind: RETURN_KINDS[type] };
+        });
   return { name, overload, args, returns };
 }
 
@@ -222,7 +295,9 @@ const supported = [];
 const skipped = [];
 for (const entry of entries) {
   const schema = parseSchema(entry.func);
-  const variants = String(entry.variants ?? 'function').split(',').map((v) => v.trim());
+  const variants = String(entry.variants ?? 'function')
+    .split(',')
+    .map((v) => v.trim());
   schema.variants = variants;
   schema.func = entry.func;
   const reason = skipReason(schema);
@@ -241,7 +316,8 @@ for (const schema of supported) {
 // return: [kind, name, aliasedArgIndex]
 function encode(schema) {
   const args = schema.args.map((a) => {
-    const flags = (a.default !== undefined ? 1 : 0) | (a.kwargOnly ? 2 : 0) | (a.optional ? 4 : 0) | (a.alias && a.type.includes('!') ? 8 : 0);
+    const flags =
+      (a.default !== undefined ? 1 : 0) | (a.kwargOnly ? 2 : 0) | (a.optional ? 4 : 0) | (a.alias && a.type.includes('!') ? 8 : 0);
     return a.n ? [camel(a.name), a.kind, flags, a.n] : [camel(a.name), a.kind, flags];
   });
   const returns = schema.returns.map((r) => {
@@ -261,8 +337,11 @@ const schemasTs =
 const isPublic = (name) => !name.startsWith('_');
 
 // torch.ops.aten types
-let typesTs = HEADER + `import type { Tensor, TensorLike } from '../tensor/tensor.js';\nimport type { DType, Device } from '../tensor/types.js';\nimport type { Scalar, MemoryFormat, Overloads } from './spec.js';\n\n`;
-typesTs += '/** `torch.ops.aten`: every supported ATen overload, by its exact name; calling the packet picks the overload. */\nexport interface AtenOps {\n';
+let typesTs =
+  HEADER +
+  `import type { Tensor, TensorLike } from '../tensor/tensor.js';\nimport type { DType, Device } from '../tensor/types.js';\nimport type { Scalar, MemoryFormat, Overloads } from './spec.js';\n\n`;
+typesTs +=
+  '/** `torch.ops.aten`: every supported ATen overload, by its exact name; calling the packet picks the overload. */\nexport interface AtenOps {\n';
 for (const [name, schemas] of byName) {
   const members = schemas.map((s) => `    ${docLine(s.func)}\n    ${s.overload || 'default'}: ${tsSignature(s, false)};`).join('\n');
   typesTs += `  ${name}: Overloads<{\n${members}\n  }>;\n`;
@@ -279,7 +358,8 @@ for (const [name, schemas] of byName) {
   functionNames.push(name);
   typesTs += `  ${camel(name)}: Overloads<{\n${fn.map((s) => `    ${docLine(s.func)}\n    ${s.overload || 'default'}: ${tsSignature(s, false)};`).join('\n')}\n  }>;\n`;
 }
-typesTs += '}\n\n/** Generated Tensor methods (names in camelCase); the hand-written ones in tensor.ts take precedence. */\nexport interface TensorMethods {\n';
+typesTs +=
+  '}\n\n/** Generated Tensor methods (names in camelCase); the hand-written ones in tensor.ts take precedence. */\nexport interface TensorMethods {\n';
 for (const [name, schemas] of byName) {
   const methods = schemas.filter((s) => s.variants.includes('method') && s.args[0]?.kind === 'T' && s.args[0].name === 'self');
   if (!methods.length || !isPublic(name) || HANDWRITTEN_METHODS.has(camel(name))) continue;
@@ -296,7 +376,9 @@ for (const name of functionNames) {
   else functionsTs += `export const ${js}: TorchFunctions['${js}'] = torchFunction('${name}');\n`;
 }
 
-const methodsTs = HEADER + `/** ATen names of the generated Tensor methods (installed by lib/ops/surface.ts). */\nexport const METHOD_NAMES: readonly string[] = ${JSON.stringify(methodNames)};\n`;
+const methodsTs =
+  HEADER +
+  `/** ATen names of the generated Tensor methods (installed by lib/ops/surface.ts). */\nexport const METHOD_NAMES: readonly string[] = ${JSON.stringify(methodNames)};\n`;
 
 // docs/ops.md
 const allNames = new Set(entries.map((e) => parseSchema(e.func).name));
@@ -317,7 +399,8 @@ doc += `c10 dispatcher by schema, so autograd records them. An overload this Lib
 doc += `## Skipped overloads by reason\n\n| reason | count |\n|---|---|\n`;
 for (const [reason, count] of [...reasons].sort((a, b) => b[1] - a[1])) doc += `| ${reason} | ${count} |\n`;
 doc += `\n## Every skipped overload\n\n| overload | reason |\n|---|---|\n`;
-for (const { schema, reason } of skipped) doc += `| \`${schema.name}${schema.overload ? '.' + schema.overload : ''}\` | ${reason.replace(/\|/g, '\\|')} |\n`;
+for (const { schema, reason } of skipped)
+  doc += `| \`${schema.name}${schema.overload ? '.' + schema.overload : ''}\` | ${reason.replace(/\|/g, '\\|')} |\n`;
 
 mkdirSync(path.join(outDir, 'lib', 'ops'), { recursive: true });
 mkdirSync(path.join(outDir, 'docs'), { recursive: true });
