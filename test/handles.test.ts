@@ -127,7 +127,7 @@ test('typed and boxed paths give the same results, and numbers still promote lik
   const b = torch.tensor([0.5, 0.25, 2]);
   assert.equal(native.opTypedTensors(native.opHandle('add', 'Tensor')), 0b011, 'add.Tensor is called unboxed, self and other as handles');
   assert.equal(native.opTypedTensors(native.opHandle('add_', 'Tensor')), -1, 'in-place ops keep the boxed path');
-  assert.equal(native.opTypedTensors(native.opHandle('sum', 'dim_IntList')), -1, 'int lists with keepdim keep the boxed path');
+  assert.equal(native.opTypedTensors(native.opHandle('conv2d', '')), -1, 'other shapes keep the boxed path');
   const typed = torch.ops.aten.add.Tensor(a, b, { alpha: 2 });
   assert.equal(typed.dtype, 'float32');
   assert.deepEqual(typed.toArray(), [2, 2.5, 7]);
@@ -181,6 +181,44 @@ test('unboxed shapes with ints, int lists and optional dtype or memory format ma
   assert.throws(() => x.view(4, 4), { name: 'TorchError', message: /shape '\[4, 4\]' is invalid/ });
   assert.throws(() => torch.ops.aten.view.default(x, [-3 * 2 ** 61]), { name: 'TypeError', message: /out of range/ });
   assert.throws(() => torch.ops.aten.unsqueeze.default(x, 'a' as never), { name: 'TypeError', message: /aten::unsqueeze/ });
+});
+
+test('unboxed shapes with floats, bools, optional tensors and optional int lists match PyTorch', () => {
+  for (const [name, overload, mask] of [
+    ['dropout', '', 0b1],
+    ['linear', '', 0b11],
+    ['expand', '', 0b1],
+    ['sum', 'dim_IntList', 0b1],
+    ['mean', 'dim', 0b1],
+  ] as const) {
+    assert.equal(native.opTypedTensors(native.opHandle(name, overload)), mask, `${name}.${overload} is called unboxed`);
+  }
+  const x = torch.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: 'float32' },
+  );
+  assert.deepEqual(torch.ops.aten.dropout.default(x, 0.5, false).toArray(), x.toArray(), 'no dropout in eval');
+  assert.deepEqual(torch.ops.aten.dropout.default(x, 1, true).toArray(), [
+    [0, 0],
+    [0, 0],
+  ]);
+  const w = torch.tensor([[1, -1]], { dtype: 'float32' });
+  assert.deepEqual(torch.ops.aten.linear.default(x, w).toArray(), [[-1], [-1]]);
+  assert.deepEqual(torch.ops.aten.linear.default(x, w, torch.tensor([10], { dtype: 'float32' })).toArray(), [[9], [9]]);
+  assert.deepEqual(torch.ops.aten.linear.default(x, w, null).toArray(), [[-1], [-1]]);
+  assert.deepEqual(torch.ops.aten.expand.default(torch.tensor([[1], [2]]), [2, 3]).toArray(), [
+    [1, 1, 1],
+    [2, 2, 2],
+  ]);
+  assert.deepEqual(torch.ops.aten.sum.dim_IntList(x, [1]).toArray(), [3, 7]);
+  assert.deepEqual(torch.ops.aten.sum.dim_IntList(x, 0, true).toArray(), [[4, 6]]);
+  assert.equal(torch.ops.aten.sum.dim_IntList(x, [0, 1], false, { dtype: 'float64' }).dtype, 'float64');
+  assert.deepEqual(torch.ops.aten.mean.dim(x, [0]).toArray(), [2, 3]);
+  assert.throws(() => torch.ops.aten.sum.dim_IntList(x, [5]), { name: 'TorchError', message: /Dimension out of range/ });
+  assert.throws(() => torch.ops.aten.linear.default(x, torch.ones([3, 3])), { name: 'TorchError' });
 });
 
 test('autograd records through the unboxed path', () => {

@@ -11,7 +11,7 @@ interface CallPlan {
   typed: boolean;
   /** Indices of the Tensor arguments. */
   tensorArgs: number[];
-  /** The same as a bit set (typed ops take at most three arguments; from native.opTypedTensors). */
+  /** The same as a bit set (typed ops take at most four arguments; from native.opTypedTensors). */
   tensorMask: number;
 }
 
@@ -73,7 +73,7 @@ function typedArg(args: unknown[], i: number, tensorMask: number): unknown {
 }
 
 /**
- * native.callOpTyped with fixed arities (typed ops take at most three arguments), which avoids a
+ * native.callOpTyped with fixed arities (typed ops take at most four arguments), which avoids a
  * spread call. `args` goes along untouched: it keeps the tensors whose handles are passed
  * reachable until the addon has read them, whatever the caller still holds.
  */
@@ -85,7 +85,17 @@ function callTyped(handle: OpHandle, out: object, args: unknown[], mask: number)
       return native.callOpTyped(handle, out, args, typedArg(args, 0, mask), typedArg(args, 1, mask));
     case 3:
       return native.callOpTyped(handle, out, args, typedArg(args, 0, mask), typedArg(args, 1, mask), typedArg(args, 2, mask));
+    case 4:
+      return native.callOpTyped(
+        handle,
+        out,
+        args,
+        typedArg(args, 0, mask),
+        typedArg(args, 1, mask),
+        typedArg(args, 2, mask),
+        typedArg(args, 3, mask),
+      );
     default:
-      throw new TypeError(`${args.length} arguments for a typed op, which takes at most 3`);
+      throw new TypeError(`${args.length} arguments for a typed op, which takes at most 4`);
   }
 }

@@ -1,6 +1,7 @@
 #include "binding/typed_op.h"
 
 #include <c10/core/SymIntArrayRef.h>
+#include <c10/util/OptionalArrayRef.h>
 
 #include <optional>
 #include <variant>
@@ -19,9 +20,14 @@ using L = at::IntArrayRef;
 using Y = c10::SymIntArrayRef;
 using D = c10::optional<at::ScalarType>;
 using M = c10::optional<at::MemoryFormat>;
+using F = double;
+using B = bool;
+using O = const c10::optional<at::Tensor>&;
+using P = c10::OptionalArrayRef<int64_t>;
 
 // The shapes covered, named by their arguments in schema order: T Tensor, S Scalar, I int,
-// L int[], Y SymInt[], D ScalarType?, M MemoryFormat?. Each returns one Tensor.
+// L int[], Y SymInt[], D ScalarType?, M MemoryFormat?, F float, B bool, O Tensor?, P int[]?. Each
+// returns one Tensor.
 template <typename Signature>
 using Handle = c10::TypedOperatorHandle<Signature>;
 using AnyHandle = std::variant<Handle<at::Tensor(T)>,           // relu, neg, exp, t, ...
@@ -35,7 +41,18 @@ using AnyHandle = std::variant<Handle<at::Tensor(T)>,           // relu, neg, ex
                                Handle<at::Tensor(T, Y)>,        // view, reshape
                                Handle<at::Tensor(T, D)>,        // sum, mean
                                Handle<at::Tensor(T, M)>,        // clone
-                               Handle<at::Tensor(T, I, D)>>;    // softmax.int, log_softmax.int
+                               Handle<at::Tensor(T, I, D)>,     // softmax.int, log_softmax.int
+                               Handle<at::Tensor(T, F, B)>,     // dropout, feature_dropout, alpha_dropout
+                               Handle<at::Tensor(T, T, O)>,     // linear
+                               Handle<at::Tensor(T, Y, B)>,     // expand
+                               Handle<at::Tensor(T, L, B, D)>,
+                               // sum.dim_IntList, mean.dim: int[1] dim in 1.13's schema (but an optional list
+                               // in its C++ signature), int[1]? dim in 2.x
+                               Handle<at::Tensor(T, P, B, D)>>;
+
+bool isIntList(const c10::TypePtr& list) {
+  return list->expectRef<c10::ListType>().getElementType()->kind() == c10::TypeKind::IntType;
+}
 
 // "TTS" for (Tensor self, Tensor other, *, Scalar alpha=1), or "" when an argument is of another kind.
 std::string shapeOf(const c10::FunctionSchema& schema) {
@@ -48,6 +65,8 @@ std::string shapeOf(const c10::FunctionSchema& schema) {
       case TypeKind::TensorType: shape += 'T'; break;
       case TypeKind::NumberType: shape += 'S'; break;
       case TypeKind::IntType: shape += 'I'; break;
+      case TypeKind::FloatType: shape += 'F'; break;
+      case TypeKind::BoolType: shape += 'B'; break;
       case TypeKind::ListType: {
         auto element = type->expectRef<c10::ListType>().getElementType()->kind();
         if (element == TypeKind::IntType) {
@@ -63,6 +82,11 @@ std::string shapeOf(const c10::FunctionSchema& schema) {
         auto element = type->expectRef<c10::OptionalType>().getElementType()->kind();
         if (element == TypeKind::ScalarTypeType) {
           shape += 'D';
+        } else if (element == TypeKind::TensorType) {
+          shape += 'O';
+        } else if (element == TypeKind::ListType &&
+                   isIntList(type->expectRef<c10::OptionalType>().getElementType())) {
+          shape += 'P';
         } else if (element == TypeKind::MemoryFormatType) {
           shape += 'M';
         } else {
@@ -98,6 +122,14 @@ std::optional<AnyHandle> handleFor(const std::string& shape, const c10::Operator
   if (shape == "TD") return typedHandle<at::Tensor(T, D)>(op);
   if (shape == "TM") return typedHandle<at::Tensor(T, M)>(op);
   if (shape == "TID") return typedHandle<at::Tensor(T, I, D)>(op);
+  if (shape == "TFB") return typedHandle<at::Tensor(T, F, B)>(op);
+  if (shape == "TTO") return typedHandle<at::Tensor(T, T, O)>(op);
+  if (shape == "TYB") return typedHandle<at::Tensor(T, Y, B)>(op);
+  if (shape == "TLBD") {
+    auto handle = typedHandle<at::Tensor(T, L, B, D)>(op);
+    return handle ? handle : typedHandle<at::Tensor(T, P, B, D)>(op);
+  }
+  if (shape == "TPBD") return typedHandle<at::Tensor(T, P, B, D)>(op);
   return std::nullopt;
 }
 
@@ -108,8 +140,12 @@ struct Arguments {
   at::Scalar scalars[2];
   int64_t ints[2] = {0, 0};
   std::vector<int64_t> list;
+  bool hasList = false;  // a 'P' argument may be None
   D dtype;
   M memoryFormat;
+  double real = 0;
+  bool flag = false;
+  c10::optional<at::Tensor> optionalTensor;
 };
 
 // SymInt keeps its symbolic values in the most negative int64s; a plain int there would be read as one.
@@ -159,13 +195,23 @@ class TypedOp {
       switch (shape_[i]) {
         case 'S': args.scalars[scalars++] = converted.toScalar(); break;
         case 'I': args.ints[ints++] = converted.toInt(); break;
-        case 'L': args.list = converted.toIntVector(); break;
+        case 'L':
+          args.list = converted.toIntVector();
+          args.hasList = true;
+          break;
+        case 'P':
+          args.hasList = !converted.isNone();
+          if (args.hasList) args.list = converted.toIntVector();
+          break;
         case 'Y':
           args.list = converted.toIntVector();
           requirePlainInts(args.list, info.Env(), Param(displayName, argument.name()));
           break;
         case 'D': args.dtype = converted.toOptional<at::ScalarType>(); break;
         case 'M': args.memoryFormat = converted.toOptional<at::MemoryFormat>(); break;
+        case 'F': args.real = converted.toDouble(); break;
+        case 'B': args.flag = converted.toBool(); break;
+        case 'O': args.optionalTensor = converted.toOptional<at::Tensor>(); break;
       }
     }
     result = run(args);
@@ -206,9 +252,19 @@ class TypedOp {
             return handle.call(t[0], a.dtype);
           } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, M)>>) {
             return handle.call(t[0], a.memoryFormat);
-          } else {
-            static_assert(std::is_same_v<H, Handle<at::Tensor(T, I, D)>>, "every shape is called");
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, I, D)>>) {
             return handle.call(t[0], a.ints[0], a.dtype);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, F, B)>>) {
+            return handle.call(t[0], a.real, a.flag);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, T, O)>>) {
+            return handle.call(t[0], t[1], a.optionalTensor);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, Y, B)>>) {
+            return handle.call(t[0], c10::fromIntArrayRefUnchecked(a.list), a.flag);
+          } else if constexpr (std::is_same_v<H, Handle<at::Tensor(T, L, B, D)>>) {
+            return handle.call(t[0], a.list, a.flag, a.dtype);
+          } else {
+            static_assert(std::is_same_v<H, Handle<at::Tensor(T, P, B, D)>>, "every shape is called");
+            return handle.call(t[0], a.hasList ? P(a.list) : P(), a.flag, a.dtype);
           }
         },
         handle_);
