@@ -7,12 +7,11 @@ import { emptyResult, filled, Tensor } from './tensor.js';
 interface CallPlan {
   /** The schema returns one new (not aliased) Tensor: the result object is made in JS and filled natively. */
   returnsNewTensor: boolean;
-  /** The addon calls it unboxed, taking tensors as handles (native/binding/typed_op.cpp). */
-  typed: boolean;
-  /** Indices of the Tensor arguments. */
-  tensorArgs: number[];
-  /** The same as a bit set (typed ops take at most four arguments; from native.opTypedTensors). */
-  tensorMask: number;
+  /**
+   * -1, or the addon calls it unboxed (native/binding/typed_op.cpp) and this is the bit set of its
+   * Tensor arguments, which it takes as handles (native.opTypedTensors; at most four arguments).
+   */
+  typedTensors: number;
 }
 
 /**
@@ -36,7 +35,8 @@ export class Op {
     const plan = (this.plan ??= this.makePlan(handle));
     if (!plan.returnsNewTensor) return native.callOp(handle, ...args);
     const out = emptyResult();
-    if (plan.typed && allTensors(args, plan.tensorArgs)) return filled(out, callTyped(handle, out, args, plan.tensorMask));
+    const mask = plan.typedTensors;
+    if (mask >= 0 && allTensors(args, mask)) return filled(out, callTyped(handle, out, args, mask));
     return filled(out, native.callOpInto(handle, out, ...args));
   }
 
@@ -55,15 +55,13 @@ export class Op {
     const returns = spec?.[3];
     const returnsNewTensor = returns !== undefined && returns.length === 1 && returns[0]![0] === 'T' && returns[0]![2] < 0;
     // Which arguments are tensors comes from the running LibTorch's schema, not from the generated specs.
-    const mask = returnsNewTensor ? native.opTypedTensors(handle) : -1;
-    const tensorArgs = mask < 0 ? [] : [0, 1, 2, 3].filter((i) => mask & (1 << i));
-    return { returnsNewTensor, typed: mask >= 0, tensorArgs, tensorMask: Math.max(mask, 0) };
+    return { returnsNewTensor, typedTensors: returnsNewTensor ? native.opTypedTensors(handle) : -1 };
   }
 }
 
-/** Whether every Tensor argument is a Tensor (not a number standing for one). */
-function allTensors(args: unknown[], tensorArgs: number[]): boolean {
-  for (let i = 0; i < tensorArgs.length; i++) if (!(args[tensorArgs[i]!] instanceof Tensor)) return false;
+/** Whether every Tensor argument (a bit in `tensorMask`) is a Tensor, not a number standing for one. */
+function allTensors(args: unknown[], tensorMask: number): boolean {
+  for (let i = 0; i < 4; i++) if (tensorMask & (1 << i) && !(args[i] instanceof Tensor)) return false;
   return true;
 }
 

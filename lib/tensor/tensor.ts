@@ -55,9 +55,8 @@ const fns = native.tensor;
 
 /** Runs a hot path: the result Tensor is made here and the addon fills it. */
 function viaHot(op: (out: object, self: number, other: number) => number, self: TensorImpl, other: TensorImpl): Tensor {
-  const out = new TensorImpl(TOKEN, -1);
-  out[HANDLE] = op(out, self[HANDLE], other[HANDLE]);
-  return out as Tensor;
+  const out = emptyResult();
+  return filled(out, op(out, self[HANDLE], other[HANDLE]))!;
 }
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');

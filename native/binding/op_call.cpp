@@ -79,10 +79,6 @@ Napi::Value callOp(const Napi::CallbackInfo& info) {
 Napi::Value callOpInto(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
-    at::Tensor result;
-    if (entry.typed && callTyped(*entry.typed, info, 2, entry.displayName, result)) {
-      return TensorWrap::adopt(info.Env(), info[1], std::move(result));
-    }
     torch::jit::Stack stack = buildStack(entry, info, 2);
     callOperator(entry.op, stack);
     if (stack.size() != 1 || !(stack[0].isTensor() || stack[0].isNone())) {
@@ -99,7 +95,7 @@ Napi::Value callOpTyped(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
     if (!entry.typed) throw Napi::TypeError::New(info.Env(), entry.displayName + " has no unboxed caller");
-    at::Tensor result = callTypedWithHandles(*entry.typed, info, 3, entry.displayName);
+    at::Tensor result = callTyped(*entry.typed, info, 3, entry.displayName);
     return TensorWrap::adopt(info.Env(), info[1], std::move(result));
   });
 }

@@ -163,12 +163,10 @@ class TypedOp {
   TypedOp(AnyHandle handle, std::string shape, const c10::FunctionSchema& schema)
       : handle_(std::move(handle)), shape_(std::move(shape)), arguments_(schema.arguments()) {}
 
-  /** Converts the arguments; false when they need the boxed path (only when `handles` is false). */
-  template <bool handles>
-  bool call(const Napi::CallbackInfo& info, size_t first, const std::string& displayName, at::Tensor& result) const {
+  /** Converts the arguments (tensors given as handles) and calls the op. */
+  at::Tensor call(const Napi::CallbackInfo& info, size_t first, const std::string& displayName) const {
     size_t given = info.Length() > first ? info.Length() - first : 0;
     if (given > arguments_.size()) {
-      if (!handles) return false;
       throw Napi::TypeError::New(info.Env(), displayName + " takes at most " + std::to_string(arguments_.size()) +
                                                  " arguments, got " + std::to_string(given));
     }
@@ -180,14 +178,7 @@ class TypedOp {
       Napi::Value value = info[first + i];  // undefined past the end
       const c10::Argument& argument = arguments_[i];
       if (shape_[i] == 'T') {
-        Param param(displayName, argument.name());
-        if (handles) {
-          args.tensors[tensors++] = TensorWrap::fromHandle(value, param);
-        } else if (value.IsObject()) {
-          args.tensors[tensors++] = TensorWrap::unwrap(value, param);
-        } else {
-          return false;  // a number promotes as a wrapped scalar: the boxed path does that
-        }
+        args.tensors[tensors++] = TensorWrap::fromHandle(value, Param(displayName, argument.name()));
         continue;
       }
       // The boxed path's conversion: the same defaults, checks and messages.
@@ -214,8 +205,7 @@ class TypedOp {
         case 'O': args.optionalTensor = converted.toOptional<at::Tensor>(); break;
       }
     }
-    result = run(args);
-    return true;
+    return run(args);
   }
 
   uint32_t tensorMask() const {
@@ -290,16 +280,8 @@ std::shared_ptr<const TypedOp> makeTypedOp(const c10::OperatorHandle& op) {
 
 uint32_t tensorMask(const TypedOp& op) { return op.tensorMask(); }
 
-bool callTyped(const TypedOp& op, const Napi::CallbackInfo& info, size_t first, const std::string& displayName,
-               at::Tensor& result) {
-  return op.call<false>(info, first, displayName, result);
-}
-
-at::Tensor callTypedWithHandles(const TypedOp& op, const Napi::CallbackInfo& info, size_t first,
-                                const std::string& displayName) {
-  at::Tensor result;
-  op.call<true>(info, first, displayName, result);
-  return result;
+at::Tensor callTyped(const TypedOp& op, const Napi::CallbackInfo& info, size_t first, const std::string& displayName) {
+  return op.call(info, first, displayName);
 }
 
 }  // namespace nodetorch
