@@ -10,4 +10,6 @@ export default defineConfig({
   target: 'node20',
   sourcemap: true,
   clean: true,
+  // Classes keep their names in the bundle (`this.constructor.name` appears in error messages).
+  keepNames: true,
 });

@@ -104,9 +104,6 @@ export interface NativeScriptModule {
   to(target: string): void;
 }
 
-/** A compiled native forward plan (native/binding/sequential_binding.cpp). */
-export type NativePlan = { readonly __plan: unique symbol };
-
 /** The raw binding (native/binding/*.cpp). */
 export interface NativeBinding {
   tensor: NativeTensorFunctions;
@@ -156,9 +153,9 @@ export interface NativeBinding {
   clipGradNorm(params: unknown[], maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
   clipGradValue(params: unknown[], clipValue: number): void;
   jitLoad(path: string, device?: string): Promise<NativeScriptModule>;
-  compileSequential(steps: unknown[]): NativePlan;
-  runSequential(plan: NativePlan, input: unknown): unknown;
-  runSequentialAsync(plan: NativePlan, input: unknown): Promise<unknown>;
+  /** Runs the steps of a native forward plan (lib/nn/sequential-plan.ts) on `input`. */
+  runSequential(steps: readonly object[], input: unknown): unknown;
+  runSequentialAsync(steps: readonly object[], input: unknown): Promise<unknown>;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
 }

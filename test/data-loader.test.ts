@@ -1,5 +1,6 @@
 // DataLoader on the main thread (numWorkers 0) and the dataset wrappers.
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { describe, it } from 'node:test';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
@@ -157,6 +158,49 @@ describe('DataLoader (numWorkers 0)', () => {
     assert.throws(() => new data.DataLoader(ds, { batchSize: 0 }), /positive integer/);
     assert.throws(() => new data.DataLoader(ds, { batchSize: null, dropLast: true }), /mutually exclusive with dropLast/);
     assert.throws(() => new data.DataLoader(ds, { numWorkers: -1 }), /non-negative/);
+  });
+
+  it('bounds numWorkers and warns above the machine parallelism', async () => {
+    const ds = new data.TensorDataset(ys);
+    assert.throws(() => new data.DataLoader(ds, { numWorkers: 1e9 }), {
+      name: 'RangeError',
+      message: 'DataLoader: numWorkers must be a non-negative integer up to 256, got 1000000000',
+    });
+    assert.throws(() => new data.DataLoader(ds, { numWorkers: 1.5 }), { name: 'RangeError', message: /numWorkers .* got 1\.5/ });
+    assert.throws(() => new data.DataLoader(ds, { numWorkers: '2' as never }), { name: 'TypeError', message: /numWorkers .* got '2'/ });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      new data.DataLoader(ds, { numWorkers: os.availableParallelism() + 1 });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0]!,
+      new RegExp(
+        `create ${os.availableParallelism() + 1} worker threads .* suggested max number of workers on this system is ${os.availableParallelism()}`,
+      ),
+    );
+  });
+
+  it('refuses a dataset whose length is not a non-negative integer', () => {
+    for (const [length, type, shown] of [
+      [-1, 'RangeError', '-1'],
+      [NaN, 'RangeError', 'NaN'],
+      [1.5, 'RangeError', '1.5'],
+      ['4', 'TypeError', "'4'"],
+    ] as const) {
+      const bad = { length, get: (i: number) => i } as unknown as data.Dataset<number>;
+      assert.throws(() => new data.DataLoader(bad), {
+        name: type,
+        message: `DataLoader: the dataset's length must be a non-negative integer, got ${shown}`,
+      });
+      assert.throws(() => [...new data.SequentialSampler(bad)], { name: type, message: /SequentialSampler: the dataset's length/ });
+      assert.throws(() => new data.RandomSampler(bad), { name: type, message: /RandomSampler: the dataset's length/ });
+    }
   });
 
   it('rejects asynchronous get()', async () => {

@@ -211,7 +211,7 @@ const INVALID: [string, () => unknown, RegExp | string][] = [
   ['StepLR stepSize 0', () => new StepLR(sgd(), { stepSize: 0 }), 'StepLR: stepSize must be a positive integer, got 0'],
   ['StepLR stepSize 1.5', () => new StepLR(sgd(), { stepSize: 1.5 }), 'StepLR: stepSize must be a positive integer, got 1.5'],
   ['StepLR stepSize string', () => new StepLR(sgd(), { stepSize: '3' as never }), "StepLR: stepSize must be a positive integer, got '3'"],
-  ['StepLR gamma NaN', () => new StepLR(sgd(), { stepSize: 2, gamma: NaN }), 'StepLR: gamma must be a finite number, got NaN'],
+  ['StepLR gamma NaN', () => new StepLR(sgd(), { stepSize: 2, gamma: NaN }), 'StepLR: gamma must be a non-negative number, got NaN'],
   ['StepLR lastEpoch -2', () => new StepLR(sgd(), { stepSize: 2, lastEpoch: -2 }), 'StepLR: lastEpoch must be an integer >= -1, got -2'],
   [
     'resume without initialLr',
@@ -228,10 +228,21 @@ const INVALID: [string, () => unknown, RegExp | string][] = [
     () => new MultiStepLR(sgd(), { milestones: [3, -1] }),
     /MultiStepLR: milestones must be an array of non-negative integers/,
   ],
+  ['ExponentialLR gamma -1', () => new ExponentialLR(sgd(), { gamma: -1 }), 'ExponentialLR: gamma must be a non-negative number, got -1'],
+  [
+    'StepLR without options',
+    () => new StepLR(sgd(), undefined as never),
+    'StepLR: options { stepSize, gamma? } are required, got undefined',
+  ],
+  [
+    'ExponentialLR without options',
+    () => new ExponentialLR(sgd(), undefined as never),
+    'ExponentialLR: options { gamma } are required, got undefined',
+  ],
   [
     'ExponentialLR without gamma',
     () => new ExponentialLR(sgd(), {} as never),
-    'ExponentialLR: gamma must be a finite number, got undefined',
+    'ExponentialLR: gamma must be a non-negative number, got undefined',
   ],
   [
     'CosineAnnealingLR tMax 0',

@@ -30,12 +30,14 @@
  * which the random transforms use (LibTorch's default generator is shared by all threads of the
  * process). Results are reproducible for a given seed and numWorkers.
  */
+import { availableParallelism } from 'node:os';
 import { aten } from '../ops/surface.js';
 import { cuda } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
+import { check, invalidOption, isNonNegativeInteger } from '../util/validate.js';
 import { defaultCollate, defaultConvert, type Collated } from './collate.js';
-import { isIterableDataset, type Dataset, type IterableDataset } from './dataset.js';
+import { isIterableDataset, lengthOf, type Dataset, type IterableDataset } from './dataset.js';
 import { fetchBatch, readIterable } from './fetch.js';
 import { Generator } from './generator.js';
 import { drawSeed } from './random.js';
@@ -82,9 +84,22 @@ export interface DataLoaderOptions<T, B> {
 // How long a worker may take to finish its prefetched batches when an iteration ends before it is terminated.
 const WORKER_GRACE_MS = 2000;
 
-function nonNegativeInteger(value: number, what: string): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`DataLoader: ${what} must be a non-negative integer, got ${value}`);
-  return value;
+/** More worker threads than this is a mistake, not a setting (each is a V8 isolate with its own heap). */
+const MAX_WORKERS = 256;
+
+function workerCount(value: unknown): number {
+  const count = check('DataLoader', 'numWorkers', value, `a non-negative integer up to ${MAX_WORKERS}`, isNonNegativeInteger);
+  if (count > MAX_WORKERS) throw invalidOption('DataLoader', 'numWorkers', `a non-negative integer up to ${MAX_WORKERS}`, count);
+  const cores = availableParallelism();
+  if (count > cores) {
+    // PyTorch's warning: more workers than cores slows loading down or freezes it.
+    process.emitWarning(
+      `This DataLoader will create ${count} worker threads in total. Our suggested max number of workers on this system is ${cores}, ` +
+        'which is smaller than what this DataLoader is going to create; excessive worker creation might slow the DataLoader down.',
+      'UserWarning',
+    );
+  }
+  return count;
 }
 
 /** Replaces every tensor in a batch by a pinned copy. */
@@ -147,7 +162,8 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
 
   constructor(dataset: Dataset<T> | IterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     this.dataset = dataset;
-    this.numWorkers = nonNegativeInteger(options.numWorkers ?? 0, 'numWorkers');
+    if (!isIterableDataset(dataset) || dataset.length !== undefined) lengthOf(dataset, 'DataLoader');
+    this.numWorkers = workerCount(options.numWorkers ?? 0);
     this.prefetchFactor = options.prefetchFactor ?? 2;
     if (!Number.isInteger(this.prefetchFactor) || this.prefetchFactor < 1)
       throw new RangeError(`DataLoader: prefetchFactor must be a positive integer, got ${this.prefetchFactor}`);

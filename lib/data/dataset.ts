@@ -4,6 +4,8 @@
  */
 import { builtinRecipe, type WorkerRecipe } from './recipe.js';
 
+import { invalidOption } from '../util/validate.js';
+
 /**
  * A map-style dataset: samples by index, `get(i)` for `0 <= i < length` (PyTorch's `__getitem__` and
  * `__len__`). Implement `workerRecipe()` (see {@link WorkerRecipe}) to use it with DataLoader workers.
@@ -25,6 +27,16 @@ export interface IterableDataset<T> extends AsyncIterable<T> {
 /** Whether `dataset` is iterable-style (has `Symbol.asyncIterator` and no `get`). */
 export function isIterableDataset<T>(dataset: Dataset<T> | IterableDataset<T>): dataset is IterableDataset<T> {
   return typeof (dataset as Partial<Dataset<T>>).get !== 'function' && Symbol.asyncIterator in dataset;
+}
+
+/**
+ * The length of a map-style dataset (or of an iterable one that declares it), checked: a
+ * non-negative integer. `where` names the caller in the error.
+ */
+export function lengthOf(dataset: { readonly length?: unknown }, where: string): number {
+  const length = dataset.length;
+  if (typeof length === 'number' && Number.isSafeInteger(length) && length >= 0) return length;
+  throw invalidOption(where, "the dataset's length", 'a non-negative integer', length);
 }
 
 function checkIndex(index: number, length: number, what: string): number {

@@ -1,4 +1,5 @@
 /** torch.utils.data.distributed.DistributedSampler. */
+import { lengthOf } from './dataset.js';
 import { Generator } from './generator.js';
 import type { Sampler } from './sampler.js';
 
@@ -58,7 +59,7 @@ export class DistributedSampler implements Sampler<number> {
     this.shuffle = options.shuffle ?? true;
     this.seed = options.seed ?? 0;
     this.dropLast = options.dropLast ?? false;
-    const n = dataset.length;
+    const n = lengthOf(dataset, 'DistributedSampler');
     this.numSamples =
       this.dropLast && n % this.numReplicas !== 0 ? Math.ceil((n - this.numReplicas) / this.numReplicas) : Math.ceil(n / this.numReplicas);
     this.totalSize = this.numSamples * this.numReplicas;
@@ -74,7 +75,7 @@ export class DistributedSampler implements Sampler<number> {
   }
 
   *[Symbol.iterator](): Iterator<number> {
-    const n = this.dataset.length;
+    const n = lengthOf(this.dataset, 'DistributedSampler');
     let indices = this.shuffle ? new Generator(this.seed + this.epoch).randperm(n) : Array.from({ length: n }, (_, i) => i);
     if (!this.dropLast) {
       const padding = this.totalSize - indices.length;

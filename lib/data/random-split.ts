@@ -1,6 +1,6 @@
 /** torch.utils.data.random_split. */
 import { randperm } from '../tensor/creation.js';
-import { Subset, type Dataset } from './dataset.js';
+import { lengthOf, Subset, type Dataset } from './dataset.js';
 import { Generator } from './generator.js';
 
 /** Options of {@link randomSplit}. */
@@ -31,15 +31,16 @@ function lengthsFromFractions(fractions: readonly number[], total: number): numb
  * identical to PyTorch's `random_split`.
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: RandomSplitOptions = {}): Subset<T>[] {
+  const length = lengthOf(dataset, 'randomSplit');
   const sum = lengths.reduce((a, b) => a + b, 0);
   // PyTorch reads lengths summing to 1 as fractions, whatever their type.
   const fractional = Math.abs(sum - 1) <= 1e-9 && sum <= 1;
-  const sizes = fractional ? lengthsFromFractions(lengths, dataset.length) : [...lengths];
+  const sizes = fractional ? lengthsFromFractions(lengths, length) : [...lengths];
   if (sizes.some((size) => !Number.isInteger(size) || size < 0))
     throw new RangeError(`randomSplit: lengths must be non-negative integers or fractions summing to 1, got [${lengths}]`);
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (total !== dataset.length)
-    throw new RangeError(`randomSplit: sum of input lengths (${total}) does not equal the length of the input dataset (${dataset.length})`);
+  if (total !== length)
+    throw new RangeError(`randomSplit: sum of input lengths (${total}) does not equal the length of the input dataset (${length})`);
   const generator = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : undefined);
   const indices = generator ? generator.randperm(total) : permutation(total);
   let offset = 0;

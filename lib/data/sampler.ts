@@ -4,6 +4,7 @@
  */
 import { aten } from '../ops/surface.js';
 import { randperm, tensor } from '../tensor/creation.js';
+import { lengthOf } from './dataset.js';
 import { Generator } from './generator.js';
 import { drawSeed } from './random.js';
 
@@ -34,11 +35,12 @@ export class SequentialSampler implements Sampler<number> {
   constructor(readonly dataSource: { readonly length: number }) {}
 
   get length(): number {
-    return this.dataSource.length;
+    return lengthOf(this.dataSource, 'SequentialSampler');
   }
 
   *[Symbol.iterator](): Iterator<number> {
-    for (let i = 0; i < this.dataSource.length; i++) yield i;
+    const n = this.length;
+    for (let i = 0; i < n; i++) yield i;
   }
 }
 
@@ -72,11 +74,11 @@ export class RandomSampler implements Sampler<number> {
 
   /** How many indices one iteration yields. */
   get length(): number {
-    return this.requested ?? this.dataSource.length;
+    return this.requested ?? lengthOf(this.dataSource, 'RandomSampler');
   }
 
   *[Symbol.iterator](): Iterator<number> {
-    const n = this.dataSource.length;
+    const n = lengthOf(this.dataSource, 'RandomSampler');
     const generator = this.generator ?? new Generator(drawSeed());
     const count = this.length;
     if (this.replacement) {

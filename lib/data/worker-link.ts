@@ -101,6 +101,19 @@ export class WorkerLink {
     // Idle workers never keep the process alive; see ref().
     this.worker.unref();
     this.worker.on('message', (reply: WorkerReply) => this.receive(reply));
+    // A reply the main thread cannot deserialize never arrives as a message: fail its requests instead of waiting forever.
+    this.worker.on('messageerror', (error) =>
+      this.fail(
+        new DataLoaderWorkerError(
+          `DataLoader worker ${this.id} sent a reply that could not be deserialized: ${error.message}`,
+          this.id,
+          null,
+          {
+            cause: error,
+          },
+        ),
+      ),
+    );
     this.worker.on('error', (error) =>
       this.fail(new DataLoaderWorkerError(`DataLoader worker ${this.id} crashed: ${error.message}`, this.id, null, { cause: error })),
     );

@@ -10,13 +10,13 @@
  * @module
  */
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import { fromTypedArray, type TypedArray } from '../tensor/creation.js';
 import { Op } from '../tensor/op.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Device } from '../tensor/types.js';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
+import { openRegularFile, openRegularFileSync } from './regular-file.js';
 import {
   SafetensorsError,
   decodeHeader,
@@ -252,7 +252,7 @@ function* loadSteps(size: number, source: string, withData: boolean): Generator<
 const truncated = (source: string, at: number) => new SafetensorsError(source, `file is truncated: it ended at byte ${at} while reading`);
 
 async function loadAsync(path: string, withData: boolean): Promise<Loaded> {
-  const handle = await fsp.open(path, 'r');
+  const handle = await openRegularFile(path, 'loadSafetensors');
   try {
     const steps = loadSteps((await handle.stat()).size, path, withData);
     for (let step = steps.next(); ; step = steps.next()) {
@@ -271,7 +271,7 @@ async function loadAsync(path: string, withData: boolean): Promise<Loaded> {
 }
 
 function loadSync(path: string, withData: boolean): Loaded {
-  const fd = fs.openSync(path, 'r');
+  const fd = openRegularFileSync(path, 'loadSafetensors');
   try {
     const steps = loadSteps(fs.fstatSync(fd).size, path, withData);
     for (let step = steps.next(); ; step = steps.next()) {

@@ -2,10 +2,10 @@
  * torch.save / torch.load in PyTorch's own file format (the zip archive Python's torch.save writes):
  * files written here load in Python with torch.load, and Python's files load here.
  */
-import { readFile } from 'node:fs/promises';
-import { readPyTorchFile } from './pytorch-reader.js';
+import { readPyTorchFile, type ReadOptions } from './pytorch-reader.js';
 import { writePyTorchFile } from './pytorch-writer.js';
 import { writeFileAtomic } from './atomic.js';
+import { readRegularFile } from './regular-file.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** What can be saved: tensors, numbers, strings, booleans, null, and arrays/objects of these. */
@@ -22,24 +22,29 @@ export async function save(value: Saveable, path: string): Promise<void> {
 }
 
 /** Options of `load`. */
-export interface LoadOptions {
+export interface LoadOptions extends ReadOptions {
   /** Move every loaded tensor to this device (like map_location). */
   mapLocation?: string;
 }
 
 /**
  * Loads a file written by Python's `torch.save` (PyTorch >= 1.6 zip format) or by `save`. Dicts
- * (OrderedDicts too) become plain objects with their key order, lists and tuples arrays; tensors saved
- * as views of one storage still share it.
+ * (OrderedDicts too) become plain objects with their key order, lists and tuples arrays, sets Sets;
+ * tensors saved as views of one storage still share it. Like PyTorch's `weights_only=True` load,
+ * anything else pickled (a whole model, numpy arrays, arbitrary Python objects) is refused with an
+ * error naming it; only regular files are read, and compressed entries inflate to at most
+ * `maxInflatedBytes`.
  */
 export async function load<T = unknown>(path: string, options: LoadOptions = {}): Promise<T> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, 'torch.load');
   } catch (error) {
+    // System errors (ENOENT, EACCES, ...) get the path; our own refusals already name it.
+    if (!(error as NodeJS.ErrnoException).code) throw error;
     throw new Error(`torch.load: cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  const value = readPyTorchFile(bytes, path);
+  const value = readPyTorchFile(bytes, path, options);
   return (options.mapLocation ? moveTensors(value, options.mapLocation) : value) as T;
 }
 
@@ -51,5 +56,6 @@ function moveTensors(value: unknown, device: string): unknown {
   }
   if (Array.isArray(value)) return value.map((item) => moveTensors(item, device));
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, moveTensors(v, device)]));
+  if (value instanceof Set) return new Set([...value].map((item) => moveTensors(item, device)));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, moveTensors(v, device)]));
 }

@@ -4,6 +4,7 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { requireRegularFile } from '../io/regular-file.js';
 import { native, type NativeScriptModule } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Device, DType } from '../tensor/types.js';
@@ -79,6 +80,7 @@ export class ScriptModule {
 /** Loads a TorchScript file saved by PyTorch (or by ScriptModule.save), optionally onto a device. */
 export async function load(file: string, options: { mapLocation?: Device } = {}): Promise<ScriptModule> {
   try {
+    await requireRegularFile(file, 'torch.jit.load');
     return new ScriptModule(await native.jitLoad(file, options.mapLocation));
   } catch (error) {
     (error as Error).message = `torch.jit.load(${file}): ${(error as Error).message}`;

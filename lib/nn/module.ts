@@ -6,7 +6,7 @@ import { aten } from '../ops/surface.js';
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType, Device } from '../tensor/types.js';
-import type { PlanStep } from './native-plan.js';
+import type { PlanStep } from './sequential-plan.js';
 import { summary } from './summary.js';
 
 /** A function called after a module's forward: it may return a replacement output. */

@@ -4,6 +4,8 @@
  * any optimizer whose param groups have a writable `lr`; it changes the lr only by assigning `group.lr`.
  */
 
+import { requireOptions } from '../util/validate.js';
+
 /** A parameter group as schedulers see it: `lr` is read and written; SGD-like groups have `momentum`, Adam-like ones `betas`. */
 export interface ParamGroupLike {
   lr: number;
@@ -236,8 +238,9 @@ interface StepLRSettings {
 export class StepLR extends LRScheduler<StepLRSettings> {
   /** Wraps `optimizer`; the first lr is each group's current lr. */
   constructor(optimizer: OptimizerLike, options: StepLROptions) {
+    requireOptions('StepLR', options, '{ stepSize, gamma? }');
     const stepSize = checkNumber('StepLR', 'stepSize', options.stepSize, 'a positive integer', isPositiveInteger);
-    const gamma = checkNumber('StepLR', 'gamma', options.gamma ?? 0.1, 'a finite number');
+    const gamma = checkNumber('StepLR', 'gamma', options.gamma ?? 0.1, 'a non-negative number', isNonNegative);
     super(optimizer, { stepSize, gamma }, options.lastEpoch);
     this.initialStep();
   }
@@ -271,11 +274,12 @@ interface MultiStepLRSettings {
 export class MultiStepLR extends LRScheduler<MultiStepLRSettings> {
   /** Wraps `optimizer`; a milestone at 0 decays the lr already at construction, as in PyTorch. */
   constructor(optimizer: OptimizerLike, options: MultiStepLROptions) {
+    requireOptions('MultiStepLR', options, '{ milestones, gamma? }');
     const { milestones } = options;
     if (!Array.isArray(milestones) || !milestones.every((m) => typeof m === 'number' && isNonNegativeInteger(m))) {
       throw new TypeError(`MultiStepLR: milestones must be an array of non-negative integers, got ${describe(milestones)}`);
     }
-    const gamma = checkNumber('MultiStepLR', 'gamma', options.gamma ?? 0.1, 'a finite number');
+    const gamma = checkNumber('MultiStepLR', 'gamma', options.gamma ?? 0.1, 'a non-negative number', isNonNegative);
     super(optimizer, { milestones: [...milestones].sort((a, b) => a - b), gamma }, options.lastEpoch);
     this.initialStep();
   }
@@ -307,7 +311,8 @@ interface ExponentialLRSettings {
 export class ExponentialLR extends LRScheduler<ExponentialLRSettings> {
   /** Wraps `optimizer`; the first lr is each group's current lr. */
   constructor(optimizer: OptimizerLike, options: ExponentialLROptions) {
-    const gamma = checkNumber('ExponentialLR', 'gamma', options.gamma, 'a finite number');
+    requireOptions('ExponentialLR', options, '{ gamma }');
+    const gamma = checkNumber('ExponentialLR', 'gamma', options.gamma, 'a non-negative number', isNonNegative);
     super(optimizer, { gamma }, options.lastEpoch);
     this.initialStep();
   }
@@ -344,6 +349,7 @@ interface CosineAnnealingLRSettings {
 export class CosineAnnealingLR extends LRScheduler<CosineAnnealingLRSettings> {
   /** Wraps `optimizer`; the first lr is each group's current lr. */
   constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
+    requireOptions('CosineAnnealingLR', options, '{ tMax, etaMin? }');
     const tMax = checkNumber('CosineAnnealingLR', 'tMax', options.tMax, 'a positive integer', isPositiveInteger);
     const etaMin = checkNumber('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, 'a finite number');
     super(optimizer, { tMax, etaMin }, options.lastEpoch);
@@ -548,6 +554,7 @@ function prepareOneCycle(optimizer: OptimizerLike, options: OneCycleLROptions): 
 export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
   /** Wraps `optimizer`, overwriting each group's lr (and momentum or beta1) with the cycle's start. */
   constructor(optimizer: OptimizerLike, options: OneCycleLROptions) {
+    requireOptions('OneCycleLR', options, '{ maxLr, totalSteps | epochs and stepsPerEpoch, ... }');
     super(optimizer, prepareOneCycle(optimizer, options), options.lastEpoch);
     this.initialStep();
   }
@@ -631,6 +638,7 @@ export class SequentialLR extends LRScheduler<SequentialLRSettings> {
 
   /** Wraps already-built schedulers of `optimizer`; undoes their initial steps and restarts the first. */
   constructor(optimizer: OptimizerLike, options: SequentialLROptions) {
+    requireOptions('SequentialLR', options, '{ schedulers, milestones }');
     const lastEpoch = options.lastEpoch ?? -1;
     super(optimizer, checkSequence(optimizer, options), lastEpoch);
     this.schedulers = [...options.schedulers];

@@ -4,6 +4,7 @@
  */
 import { native, type NativeOptimizer } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { describeValue } from '../util/validate.js';
 
 /** Kinds of native optimizer. */
 export type OptimizerKind = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
@@ -94,6 +95,12 @@ export abstract class Optimizer {
     this.defaults = this.resolve(options, {});
     const groups = this.groupsOf(params);
     const resolved = groups.map((group) => ({ params: this.paramsOf(group.params), options: this.resolve(group, this.defaults) }));
+    const seen = new Set<Tensor>();
+    for (const group of resolved) {
+      if (group.params.some((p) => seen.has(p)))
+        throw new Error(`${this.constructor.name}: some parameters appear in more than one parameter group`);
+      group.params.forEach((p) => seen.add(p));
+    }
     this.native = new native.NativeOptimizer(
       kind,
       resolved.map((g) => ({ params: g.params, options: toNative(g.options) })),
@@ -182,11 +189,11 @@ export abstract class Optimizer {
     const actual = Array.isArray(value) ? 'pair' : typeof value;
     if (expected !== actual || (actual === 'number' && !Number.isFinite(value))) {
       throw new TypeError(
-        `${this.constructor.name}: ${name} must be ${expected === 'pair' ? 'a pair of numbers' : `a finite ${expected}`}, got ${JSON.stringify(value)}`,
+        `${this.constructor.name}: ${name} must be ${expected === 'pair' ? 'a pair of numbers' : `a finite ${expected}`}, got ${describeValue(value)}`,
       );
     }
     const problem = spec.check?.(value);
-    if (problem) throw new RangeError(`${this.constructor.name}: ${name} ${problem}, got ${JSON.stringify(value)}`);
+    if (problem) throw new RangeError(`${this.constructor.name}: ${name} ${problem}, got ${describeValue(value)}`);
   }
 
   /** @internal Sends one option change to the native optimizer. */
@@ -221,6 +228,7 @@ export abstract class Optimizer {
     return [{ params: items as Tensor[] }];
   }
 
+  // The group's tensors, each once: PyTorch warns about duplicates (and would apply their update twice).
   private paramsOf(params: Iterable<Tensor>): Tensor[] {
     const list = [...params];
     list.forEach((p, i) => {
@@ -228,6 +236,13 @@ export abstract class Optimizer {
         throw new TypeError(`${this.constructor.name}: params[${i}] is not a Tensor`);
       if (!p.isLeaf) throw new Error(`${this.constructor.name}: can't optimize a non-leaf Tensor (params[${i}])`);
     });
-    return list;
+    const unique = [...new Set(list)];
+    if (unique.length !== list.length) {
+      process.emitWarning(
+        `${this.constructor.name}: a parameter group holds ${list.length - unique.length} duplicate parameter(s); each is optimized once`,
+        'UserWarning',
+      );
+    }
+    return unique;
   }
 }

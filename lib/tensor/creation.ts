@@ -1,3 +1,4 @@
+import { markAsUntransferable } from 'node:worker_threads';
 import { native } from '../native.js';
 import { aten } from './aten.js';
 import { Tensor } from './tensor.js';
@@ -112,13 +113,31 @@ export function tensor(data: NestedData | TypedArray | Tensor, options: TensorOp
 }
 
 /**
+ * Whether `data`'s memory can back a tensor for as long as the tensor lives. Keeping the buffer
+ * object alive is not enough on its own: a transfer (postMessage, structuredClone) moves the
+ * memory to a new owner, and a resizable buffer can shrink under the tensor. Transfers are
+ * therefore turned into copies for a shared buffer (Node's markAsUntransferable; newer Node
+ * versions throw instead), and a resizable or growable buffer is never shared.
+ */
+function canShareMemory(data: ArrayBufferView): boolean {
+  const buffer = data.buffer as ArrayBuffer & { resizable?: boolean; growable?: boolean };
+  if (buffer.resizable === true || buffer.growable === true) return false;
+  // A SharedArrayBuffer cannot be detached or shrunk; its memory lives while the object does.
+  if (Object.prototype.toString.call(buffer) !== '[object SharedArrayBuffer]') markAsUntransferable(buffer);
+  return true;
+}
+
+/**
  * A tensor over the typed array's memory. Without conversion the memory is shared, as
- * `torch.from_numpy` shares it (writes show through both ways; the tensor keeps the buffer alive);
- * with `copy: true`, a different dtype, or a misaligned view, the data is copied.
+ * `torch.from_numpy` shares it (writes show through both ways; the tensor keeps the buffer alive),
+ * SharedArrayBuffers included; a shared ArrayBuffer can no longer be transferred (a transfer to a
+ * worker copies it instead, or throws on newer Node versions). With `copy: true`, a different
+ * dtype, a misaligned view, or a resizable or growable buffer, the data is copied.
  * Uint16Array holds raw float16/bfloat16 bits when `dtype` says so.
  */
 export function fromTypedArray(data: TypedArray, shape?: readonly number[], options: TensorOptions & { copy?: boolean } = {}): Tensor {
-  const created = native.fromTypedArray(data, shape ? [...shape] : [data.length], options.dtype, options.copy ?? false) as Tensor;
+  const copy = options.copy === true || (ArrayBuffer.isView(data) && !canShareMemory(data));
+  const created = native.fromTypedArray(data, shape ? [...shape] : [data.length], options.dtype, copy) as Tensor;
   const placed = options.device && options.device !== 'cpu' ? created.to({ device: options.device }) : created;
   if (placed !== created) created.dispose();
   return finish(placed, options);

@@ -11,7 +11,7 @@
 #include "binding/optimizer_wrap.h"
 #include "binding/runtime_binding.h"
 #include "binding/script_module_wrap.h"
-#include "binding/sequential_binding.h"
+#include "binding/sequential_plan_binding.h"
 #include "binding/tensor_wrap.h"
 #include "core/caching_cpu_allocator.h"
 #include "core/runtime.h"
@@ -57,7 +57,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   OptimizerWrap::Init(env, exports);
   initGradClipping(env, exports);
   ScriptModuleWrap::Init(env, exports);
-  initSequential(env, exports);
+  initSequentialPlan(env, exports);
   exports.Set("setClasses", Napi::Function::New<setClasses>(env, "setClasses"));
   return exports;
 }

@@ -8,6 +8,7 @@
 
 #include "binding/node_api.h"
 #include "binding/tensor_table.h"
+#include "core/busy_tensors.h"
 #include "core/storage_accounting.h"
 
 namespace nodetorch {
@@ -30,20 +31,25 @@ struct AddonState {
   StorageAccounting accounting;
   /** Every tensor JS holds. */
   TensorTable table;
+  /** Tensors running async work uses (binding/async_claim.h); shared with workers that outlive the env. */
+  std::shared_ptr<BusyTensors> busy = std::make_shared<BusyTensors>();
   /** Where tensors borrowing JS memory send their buffers back to be released. */
   std::shared_ptr<ReleaseChannel> releaseChannel;
 
   /**
    * Tells V8 about native bytes in steps of at least 1 MiB: per-tensor calls cost more than the
-   * small tensors they describe, and the collector only needs the trend.
+   * small tensors they describe, and the collector only needs the trend. JS thread only, outside
+   * the collector: AdjustExternalMemory may start a collection, which aborts V8 inside one.
    */
-  void reportExternal(Napi::BasicEnv env, int64_t delta) {
+  void reportExternal(Napi::Env env, int64_t delta) {
     pendingExternal_ += delta;
     if (std::llabs(pendingExternal_) >= (int64_t(1) << 20)) {
       Napi::MemoryManagement::AdjustExternalMemory(env, pendingExternal_);
       pendingExternal_ = 0;
     }
   }
+  /** Records a change for the next reportExternal: all a finalizer running inside the collector may do. */
+  void recordExternal(int64_t delta) { pendingExternal_ += delta; }
 
   static AddonState& of(Napi::BasicEnv env) { return *env.GetInstanceData<AddonState>(); }
 

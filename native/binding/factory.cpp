@@ -63,11 +63,17 @@ Napi::Value fromTypedArray(const Napi::CallbackInfo& info) {
       throw torchError(env, "shape " + c10::str(c10::IntArrayRef(shape)) + " needs " + std::to_string(product(shape)) +
                                 " elements, but the typed array holds " + std::to_string(array.ElementLength()));
     }
-    auto* data = static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
+    // The view's memory and the buffer under it, ArrayBuffer or SharedArrayBuffer (node-addon-api's
+    // ArrayBuffer() refuses the latter). lib/tensor/creation.ts has made a shared buffer untransferable.
+    void* start = nullptr;
+    napi_value buffer = nullptr;
+    NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, array, nullptr, nullptr, &start, &buffer, nullptr),
+                         Napi::Value());
+    auto* data = static_cast<uint8_t*>(start);
     auto options = at::TensorOptions().dtype(*source);
     bool aligned = reinterpret_cast<uintptr_t>(data) % c10::elementSize(*source) == 0;
     if (!copy && aligned && (!target || *target == *source)) {
-      at::Tensor borrowed = at::from_blob(data, shape, keepAlive(env, array.ArrayBuffer()), options);
+      at::Tensor borrowed = at::from_blob(data, shape, keepAlive(env, Napi::Value(env, buffer)), options);
       return Napi::Value(TensorWrap::wrap(env, borrowed));
     }
     at::Tensor copied = at::empty(shape, options);

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "binding/async_claim.h"
 #include "binding/errors.h"
 #include "binding/js_convert.h"
 #include "binding/promise_worker.h"
@@ -17,7 +18,23 @@ struct OpEntry {
   std::string displayName;
   /** The unboxed caller when the schema has a common shape (binding/typed_op.h). */
   std::shared_ptr<const TypedOp> typed;
+  /** Positions of the arguments the op writes in place (`Tensor(a!)`: self of in-place ops, out=). */
+  std::vector<size_t> written;
 };
+
+std::vector<size_t> writtenArguments(const c10::FunctionSchema& schema) {
+  std::vector<size_t> written;
+  for (size_t i = 0; i < schema.arguments().size(); ++i) {
+    const auto* alias = schema.arguments()[i].alias_info();
+    if (alias && alias->isWrite()) written.push_back(i);
+  }
+  return written;
+}
+
+// An op run now may not write memory that running async work uses.
+void checkWrites(Napi::Env env, const OpEntry& entry, const torch::jit::Stack& stack) {
+  for (size_t i : entry.written) checkWritable(env, stack[i]);
+}
 
 OpEntry& entryOf(Napi::Value handle) {
   if (!handle.IsExternal()) throw Napi::TypeError::New(handle.Env(), "op handle must come from opHandle()");
@@ -55,6 +72,7 @@ Napi::Value opHandle(const Napi::CallbackInfo& info) {
     auto* entry = new OpEntry{findOperator(name, overload), ""};
     entry->displayName = entry->op.schema().name() + (overload.empty() ? "" : "." + overload);
     entry->typed = makeTypedOp(entry->op);
+    entry->written = writtenArguments(entry->op.schema());
     return Napi::External<OpEntry>::New(info.Env(), entry, [](Napi::Env, OpEntry* e) { delete e; });
   });
 }
@@ -69,6 +87,7 @@ Napi::Value callOp(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
     torch::jit::Stack stack = buildStack(entry, info, 1);
+    checkWrites(info.Env(), entry, stack);
     callOperator(entry.op, stack);
     return outputs(info.Env(), stack);
   });
@@ -80,6 +99,7 @@ Napi::Value callOpInto(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
     torch::jit::Stack stack = buildStack(entry, info, 2);
+    checkWrites(info.Env(), entry, stack);
     callOperator(entry.op, stack);
     if (stack.size() != 1 || !(stack[0].isTensor() || stack[0].isNone())) {
       throw Napi::TypeError::New(info.Env(), entry.displayName + " does not return one Tensor");
@@ -107,11 +127,12 @@ Napi::Value opTypedTensors(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), entry.typed ? static_cast<double>(tensorMask(*entry.typed)) : -1.0);
 }
 
-// Runs one operator on the libuv thread pool; inputs are IValues holding their own tensor references.
+// Runs one operator on the libuv thread pool. Its inputs are IValues holding their own tensor
+// references, and the claim keeps JS from changing their memory until the worker is gone.
 class OpWorker : public PromiseWorker {
  public:
-  OpWorker(Napi::Env env, const OpEntry& entry, torch::jit::Stack stack)
-      : PromiseWorker(env, "nodetorch:op"), op_(entry.op), stack_(std::move(stack)) {}
+  OpWorker(Napi::Env env, const OpEntry& entry, torch::jit::Stack stack, AsyncClaim claim)
+      : PromiseWorker(env, "nodetorch:op"), op_(entry.op), stack_(std::move(stack)), claim_(std::move(claim)) {}
 
  protected:
   void Compute() override { callOperator(op_, stack_); }
@@ -120,12 +141,17 @@ class OpWorker : public PromiseWorker {
  private:
   c10::OperatorHandle op_;
   torch::jit::Stack stack_;
+  AsyncClaim claim_;
 };
 
 Napi::Value callOpAsync(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
-    return PromiseWorker::start(new OpWorker(info.Env(), entry, buildStack(entry, info, 1)));
+    torch::jit::Stack stack = buildStack(entry, info, 1);
+    AsyncClaim claim(info.Env());
+    for (size_t i : entry.written) claim.writes(stack[i]);
+    for (const c10::IValue& value : stack) claim.reads(value);
+    return PromiseWorker::start(new OpWorker(info.Env(), entry, std::move(stack), std::move(claim)));
   });
 }
 

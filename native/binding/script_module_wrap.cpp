@@ -3,6 +3,7 @@
 #include <torch/csrc/jit/serialization/import.h>
 
 #include "binding/addon_state.h"
+#include "binding/async_claim.h"
 #include "binding/errors.h"
 #include "binding/generic_value.h"
 #include "binding/js_convert.h"
@@ -35,13 +36,25 @@ class LoadWorker : public PromiseWorker {
   torch::jit::Module module_;
 };
 
+// Runs a method on the libuv thread pool. The module's parameters, buffers and the inputs are
+// claimed (JS may read but not change them), and the module counts as running, which keeps to()
+// and train() from changing it under the method.
 class MethodWorker : public PromiseWorker {
  public:
-  MethodWorker(Napi::Env env, torch::jit::Module module, std::string method, std::vector<c10::IValue> inputs)
+  MethodWorker(Napi::Env env, torch::jit::Module module, std::shared_ptr<int> running, std::string method,
+               std::vector<c10::IValue> inputs)
       : PromiseWorker(env, "nodetorch:jit.run"),
         module_(std::move(module)),
+        running_(std::move(running)),
         method_(std::move(method)),
-        inputs_(std::move(inputs)) {}
+        inputs_(std::move(inputs)),
+        claim_(env) {
+    for (const auto& parameter : module_.named_parameters()) claim_.reads(parameter.value);
+    for (const auto& buffer : module_.named_buffers()) claim_.reads(buffer.value);
+    for (const c10::IValue& input : inputs_) claim_.reads(input);
+    ++*running_;
+  }
+  ~MethodWorker() override { --*running_; }
 
  protected:
   void Compute() override { output_ = module_.get_method(method_)(std::move(inputs_)); }
@@ -49,9 +62,11 @@ class MethodWorker : public PromiseWorker {
 
  private:
   torch::jit::Module module_;
+  std::shared_ptr<int> running_;
   std::string method_;
   std::vector<c10::IValue> inputs_;
   c10::IValue output_;
+  AsyncClaim claim_;
 };
 
 // jitLoad(path, device?) -> Promise<NativeScriptModule>
@@ -122,7 +137,7 @@ Napi::Value ScriptModuleWrap::runMethodAsync(const Napi::CallbackInfo& info) {
     std::string name = info[0].ToString();
     if (!module_.find_method(name))
       throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
-    return PromiseWorker::start(new MethodWorker(info.Env(), module_, name, methodInputs(info, 1)));
+    return PromiseWorker::start(new MethodWorker(info.Env(), module_, running_, name, methodInputs(info, 1)));
   });
 }
 
@@ -134,8 +149,18 @@ Napi::Value ScriptModuleWrap::namedBuffers(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, { return namedTensors(info.Env(), module_.named_buffers()); });
 }
 
+void ScriptModuleWrap::requireIdle(Napi::Env env, const char* what) const {
+  if (*running_ > 0) {
+    throw torchError(env, std::string("cannot ") + what +
+                              " this TorchScript module while an async call of it runs: await it first");
+  }
+}
+
 Napi::Value ScriptModuleWrap::train(const Napi::CallbackInfo& info) {
-  NT_GUARD(info, { module_.train(info[0].ToBoolean().Value()); });
+  NT_GUARD(info, {
+    requireIdle(info.Env(), "change the training mode of");
+    module_.train(info[0].ToBoolean().Value());
+  });
   return info.Env().Undefined();
 }
 
@@ -159,6 +184,7 @@ Napi::Value ScriptModuleWrap::save(const Napi::CallbackInfo& info) {
 // to(device or dtype): moves parameters and buffers in place.
 Napi::Value ScriptModuleWrap::to(const Napi::CallbackInfo& info) {
   NT_GUARD(info, {
+    requireIdle(info.Env(), "move");
     std::string target = info[0].ToString();
     if (target.rfind("cpu", 0) == 0 || target.rfind("cuda", 0) == 0) {
       module_.to(parseDevice(target));

@@ -2,6 +2,8 @@
 #pragma once
 #include <torch/csrc/jit/api/module.h>
 
+#include <memory>
+
 #include "binding/node_api.h"
 
 namespace nodetorch {
@@ -22,8 +24,12 @@ class ScriptModuleWrap : public Napi::ObjectWrap<ScriptModuleWrap> {
   Napi::Value methodNames(const Napi::CallbackInfo& info);
   Napi::Value save(const Napi::CallbackInfo& info);
   Napi::Value to(const Napi::CallbackInfo& info);
+  /** Throws a TorchError naming `what` while an async method call runs. */
+  void requireIdle(Napi::Env env, const char* what) const;
 
   torch::jit::Module module_;
+  /** Async method calls running now (changed on the JS thread only). */
+  std::shared_ptr<int> running_ = std::make_shared<int>(0);
 };
 
 }  // namespace nodetorch

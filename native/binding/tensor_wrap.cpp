@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "binding/addon_state.h"
+#include "binding/async_claim.h"
+#include "binding/buffer_keepalive.h"
 #include "binding/errors.h"
 #include "binding/js_convert.h"
 #include "core/dtype.h"
@@ -20,15 +22,23 @@ static_assert(sizeof(void*) >= 8, "a finalizer's data is a tensor handle");
 void* packKey(TensorTable::Key key) { return reinterpret_cast<void*>(static_cast<uintptr_t>(key.handle())); }
 TensorTable::Key unpackKey(void* data) { return TensorTable::Key::of(static_cast<int64_t>(reinterpret_cast<uintptr_t>(data))); }
 
-void forget(Napi::BasicEnv env, AddonState& state, TensorTable::Key key) {
+// Frees the slot of `key` from the JS thread (dispose, or a failed wrap).
+void forget(Napi::Env env, AddonState& state, TensorTable::Key key) {
   auto [tensor, storage] = state.table.release(key);
   if (tensor.defined()) state.reportExternal(env, -state.accounting.release(storage));
 }
 
 // Runs inside the garbage collector (a "basic" finalizer), so memory is freed without yielding.
+// Nothing here may call into V8: the byte count is only recorded (the next JS call reports it),
+// and a borrowed JS buffer the tensor frees is released later (binding/buffer_keepalive.cpp).
 void finalizeTensor(node_api_basic_env env, void* data, void* /*hint*/) {
-  Napi::BasicEnv basic(env);
-  if (auto* state = basic.GetInstanceData<AddonState>()) forget(basic, *state, unpackKey(data));
+  auto* state = Napi::BasicEnv(env).GetInstanceData<AddonState>();
+  if (!state) return;
+  InsideCollector inside;
+  auto [tensor, storage] = state->table.release(unpackKey(data));
+  if (!tensor.defined()) return;
+  state->recordExternal(-state->accounting.release(storage));
+  tensor.reset();  // while `inside` holds
 }
 
 // Stores `tensor` in the table, counting its bytes.
@@ -88,6 +98,8 @@ Napi::Value handleOf(Napi::Value value) {
 const at::Tensor& checked(Napi::Env env, const at::Tensor* tensor, Napi::Value value, const Param& param) {
   if (!tensor) throw Napi::TypeError::New(env, param.str() + " must be a Tensor, got " + describeJsValue(value));
   if (!tensor->defined()) throw torchError(env, "this Tensor has been disposed and can no longer be used");
+  const BusyTensors& busy = *AddonState::of(env).busy;
+  if (busy.anyWritten() && busy.isWritten(*tensor)) checkWritable(env, *tensor);  // throws
   return *tensor;
 }
 
@@ -163,6 +175,7 @@ Napi::Object tensorFunctions(Napi::Env env) {
   add("requiresGrad", [](Info info, T self) -> Napi::Value { return Napi::Boolean::New(info.Env(), self.requires_grad()); });
   add("setRequiresGrad", [](Info info, T self) -> Napi::Value {
     if (!info[1].IsBoolean()) throw Napi::TypeError::New(info.Env(), "requiresGrad must be a boolean");
+    checkWritable(info.Env(), self);
     const_cast<at::Tensor&>(self).requires_grad_(info[1].As<Napi::Boolean>());
     return info.Env().Undefined();
   });
@@ -171,6 +184,7 @@ Napi::Object tensorFunctions(Napi::Env env) {
     return grad.defined() ? Napi::Value(TensorWrap::wrap(info.Env(), grad)) : info.Env().Null();
   });
   add("setGrad", [](Info info, T self) -> Napi::Value {
+    checkWritable(info.Env(), self);
     setGrad(self, info[1]);
     return info.Env().Undefined();
   });
@@ -194,6 +208,7 @@ Napi::Object tensorFunctions(Napi::Env env) {
   add("toTypedArray", [](Info info, T self) -> Napi::Value { return toTypedArray(info.Env(), self); });
   add("item", [](Info info, T self) -> Napi::Value { return scalarToJs(info.Env(), self.item()); });
   add("retainGrad", [](Info info, T self) -> Napi::Value {
+    checkWritable(info.Env(), self);
     self.retain_grad();
     return info.Env().Undefined();
   });
@@ -202,6 +217,7 @@ Napi::Object tensorFunctions(Napi::Env env) {
   });
   add("indexPut", [](Info info, T self) -> Napi::Value {
     auto indices = toTensorIndices(info[1], "indices");
+    checkWritable(info.Env(), self);
     at::Tensor& target = const_cast<at::Tensor&>(self);
     if (TensorWrap::isTensor(info[2])) {
       target.index_put_(indices, TensorWrap::unwrap(info[2], "value"));

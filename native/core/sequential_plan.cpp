@@ -10,73 +10,104 @@
 namespace nodetorch {
 namespace {
 
-using Run = std::function<at::Tensor(const PlanStep&, const at::Tensor&)>;
+struct Kind {
+  /** Throws std::invalid_argument with what is wrong with the step's settings. */
+  std::function<void(const PlanStep&)> validate;
+  std::function<at::Tensor(const PlanStep&, const at::Tensor&)> run;
+};
 
-c10::IntArrayRef ints(const PlanStep& s, size_t from, size_t count) {
-  return c10::IntArrayRef(s.ints).slice(from, count);
+void requireLength(const std::vector<int64_t>& values, size_t length, const char* field) {
+  if (values.size() != length) {
+    throw std::invalid_argument(std::string(field) + " must have " + std::to_string(length) + " values, got " +
+                                std::to_string(values.size()));
+  }
 }
 
-// kind -> (number of ints it needs, how it runs). Layouts of `ints`/`floats` mirror lib/nn/native-plan.ts.
-const std::unordered_map<std::string, std::pair<size_t, Run>>& kinds() {
-  static const std::unordered_map<std::string, std::pair<size_t, Run>> table = {
-      {"identity", {0, [](const PlanStep&, const at::Tensor& x) { return x; }}},
-      {"linear", {0, [](const PlanStep& s, const at::Tensor& x) { return at::linear(x, s.tensors[0], s.tensors[1]); }}},
-      // ints: dims d, then stride[d], padding[d], dilation[d], groups
+void requireWeight(const PlanStep& s) {
+  if (!s.weight.defined()) throw std::invalid_argument("weight is missing");
+}
+
+void none(const PlanStep&) {}
+
+const std::unordered_map<std::string, Kind>& kinds() {
+  static const std::unordered_map<std::string, Kind> table = {
+      {"identity", {none, [](const PlanStep&, const at::Tensor& x) { return x; }}},
+      {"linear", {requireWeight, [](const PlanStep& s, const at::Tensor& x) { return at::linear(x, s.weight, s.bias); }}},
       {"conv",
-       {1,
+       {[](const PlanStep& s) {
+          requireWeight(s);
+          size_t d = s.stride.size();
+          if (d < 1 || d > 3) throw std::invalid_argument("stride must have 1, 2 or 3 values");
+          requireLength(s.padding, d, "padding");
+          requireLength(s.dilation, d, "dilation");
+        },
         [](const PlanStep& s, const at::Tensor& x) {
-          auto d = static_cast<size_t>(s.ints[0]);
-          auto stride = ints(s, 1, d), padding = ints(s, 1 + d, d), dilation = ints(s, 1 + 2 * d, d);
-          int64_t groups = s.ints[1 + 3 * d];
-          if (d == 1) return at::conv1d(x, s.tensors[0], s.tensors[1], stride, padding, dilation, groups);
-          if (d == 2) return at::conv2d(x, s.tensors[0], s.tensors[1], stride, padding, dilation, groups);
-          return at::conv3d(x, s.tensors[0], s.tensors[1], stride, padding, dilation, groups);
+          switch (s.stride.size()) {
+            case 1: return at::conv1d(x, s.weight, s.bias, s.stride, s.padding, s.dilation, s.groups);
+            case 2: return at::conv2d(x, s.weight, s.bias, s.stride, s.padding, s.dilation, s.groups);
+            default: return at::conv3d(x, s.weight, s.bias, s.stride, s.padding, s.dilation, s.groups);
+          }
         }}},
-      {"relu", {0, [](const PlanStep&, const at::Tensor& x) { return at::relu(x); }}},
-      {"leaky_relu", {0, [](const PlanStep& s, const at::Tensor& x) { return at::leaky_relu(x, s.floats[0]); }}},
-      {"gelu", {0, [](const PlanStep& s, const at::Tensor& x) { return at::gelu(x, s.flag ? "tanh" : "none"); }}},
-      {"silu", {0, [](const PlanStep&, const at::Tensor& x) { return at::silu(x); }}},
-      {"tanh", {0, [](const PlanStep&, const at::Tensor& x) { return at::tanh(x); }}},
-      {"sigmoid", {0, [](const PlanStep&, const at::Tensor& x) { return at::sigmoid(x); }}},
-      {"softmax", {1, [](const PlanStep& s, const at::Tensor& x) { return at::softmax(x, s.ints[0]); }}},
-      {"log_softmax", {1, [](const PlanStep& s, const at::Tensor& x) { return at::log_softmax(x, s.ints[0]); }}},
-      // floats: p; flag: training
-      {"dropout", {0, [](const PlanStep& s, const at::Tensor& x) { return at::dropout(x, s.floats[0], s.flag); }}},
-      {"flatten", {2, [](const PlanStep& s, const at::Tensor& x) { return x.flatten(s.ints[0], s.ints[1]); }}},
-      // ints: kernel[2], stride[2], padding[2], dilation[2]; flag: ceil mode
+      {"relu", {none, [](const PlanStep&, const at::Tensor& x) { return at::relu(x); }}},
+      {"leaky_relu", {none, [](const PlanStep& s, const at::Tensor& x) { return at::leaky_relu(x, s.negativeSlope); }}},
+      {"gelu",
+       {[](const PlanStep& s) {
+          if (s.approximate != "none" && s.approximate != "tanh")
+            throw std::invalid_argument("approximate must be 'none' or 'tanh', got '" + s.approximate + "'");
+        },
+        [](const PlanStep& s, const at::Tensor& x) { return at::gelu(x, s.approximate); }}},
+      {"silu", {none, [](const PlanStep&, const at::Tensor& x) { return at::silu(x); }}},
+      {"tanh", {none, [](const PlanStep&, const at::Tensor& x) { return at::tanh(x); }}},
+      {"sigmoid", {none, [](const PlanStep&, const at::Tensor& x) { return at::sigmoid(x); }}},
+      {"softmax", {none, [](const PlanStep& s, const at::Tensor& x) { return at::softmax(x, s.dim); }}},
+      {"log_softmax", {none, [](const PlanStep& s, const at::Tensor& x) { return at::log_softmax(x, s.dim); }}},
+      {"dropout", {none, [](const PlanStep& s, const at::Tensor& x) { return at::dropout(x, s.p, s.training); }}},
+      {"flatten", {none, [](const PlanStep& s, const at::Tensor& x) { return x.flatten(s.startDim, s.endDim); }}},
       {"max_pool2d",
-       {8,
+       {[](const PlanStep& s) {
+          requireLength(s.kernelSize, 2, "kernelSize");
+          requireLength(s.stride, 2, "stride");
+          requireLength(s.padding, 2, "padding");
+          requireLength(s.dilation, 2, "dilation");
+        },
         [](const PlanStep& s, const at::Tensor& x) {
-          return at::max_pool2d(x, ints(s, 0, 2), ints(s, 2, 2), ints(s, 4, 2), ints(s, 6, 2), s.flag);
+          return at::max_pool2d(x, s.kernelSize, s.stride, s.padding, s.dilation, s.ceilMode);
         }}},
-      // ints: kernel[2], stride[2], padding[2]; flag: ceil mode; floats: count_include_pad (0/1)
       {"avg_pool2d",
-       {6,
+       {[](const PlanStep& s) {
+          requireLength(s.kernelSize, 2, "kernelSize");
+          requireLength(s.stride, 2, "stride");
+          requireLength(s.padding, 2, "padding");
+        },
         [](const PlanStep& s, const at::Tensor& x) {
-          return at::avg_pool2d(x, ints(s, 0, 2), ints(s, 2, 2), ints(s, 4, 2), s.flag, s.floats[0] != 0);
+          return at::avg_pool2d(x, s.kernelSize, s.stride, s.padding, s.ceilMode, s.countIncludePad);
         }}},
       {"adaptive_avg_pool2d",
-       {2, [](const PlanStep& s, const at::Tensor& x) { return at::adaptive_avg_pool2d(x, ints(s, 0, 2)); }}},
-      // tensors: weight, bias, running_mean, running_var, num_batches_tracked; floats: momentum, eps;
-      // flag: training; ints: the input dims the layer accepts
+       {[](const PlanStep& s) { requireLength(s.outputSize, 2, "outputSize"); },
+        [](const PlanStep& s, const at::Tensor& x) { return at::adaptive_avg_pool2d(x, s.outputSize); }}},
       {"batch_norm",
-       {1,
+       {[](const PlanStep& s) {
+          if (s.inputDims.empty()) throw std::invalid_argument("inputDims must not be empty");
+        },
         [](const PlanStep& s, const at::Tensor& x) {
-          if (std::find(s.ints.begin(), s.ints.end(), x.dim()) == s.ints.end()) {
-            throw std::invalid_argument(s.name + ": expected " + std::to_string(s.ints[0]) + "D" +
-                                        (s.ints.size() > 1 ? " or " + std::to_string(s.ints[1]) + "D" : "") +
+          if (std::find(s.inputDims.begin(), s.inputDims.end(), x.dim()) == s.inputDims.end()) {
+            throw std::invalid_argument(s.name + ": expected " + std::to_string(s.inputDims[0]) + "D" +
+                                        (s.inputDims.size() > 1 ? " or " + std::to_string(s.inputDims[1]) + "D" : "") +
                                         " input, got " + std::to_string(x.dim()) + "D");
           }
-          bool training = s.flag || !s.tensors[2].defined();
-          if (s.flag && s.tensors[4].defined()) s.tensors[4].add_(1);  // PyTorch counts batches in training
-          return at::batch_norm(x, s.tensors[0], s.tensors[1], s.tensors[2], s.tensors[3], training, s.floats[0],
-                                s.floats[1], true);
+          bool training = s.training || !s.runningMean.defined();
+          if (s.training && s.numBatchesTracked.defined()) {
+            at::Tensor counter = s.numBatchesTracked;
+            counter.add_(1);  // PyTorch counts batches in training
+          }
+          return at::batch_norm(x, s.weight, s.bias, s.runningMean, s.runningVar, training, s.momentum, s.eps, true);
         }}},
-      // ints: normalized shape; floats: eps
       {"layer_norm",
-       {0,
+       {[](const PlanStep& s) {
+          if (s.normalizedShape.empty()) throw std::invalid_argument("normalizedShape must not be empty");
+        },
         [](const PlanStep& s, const at::Tensor& x) {
-          return at::layer_norm(x, s.ints, s.tensors[0], s.tensors[1], s.floats[0], true);
+          return at::layer_norm(x, s.normalizedShape, s.weight, s.bias, s.eps, true);
         }}},
   };
   return table;
@@ -86,18 +117,20 @@ const std::unordered_map<std::string, std::pair<size_t, Run>>& kinds() {
 
 void validatePlan(const std::vector<PlanStep>& steps) {
   for (size_t i = 0; i < steps.size(); ++i) {
-    auto found = kinds().find(steps[i].kind);
+    const PlanStep& step = steps[i];
+    auto found = kinds().find(step.kind);
     if (found == kinds().end())
-      throw std::invalid_argument("step " + std::to_string(i) + ": unknown layer kind '" + steps[i].kind + "'");
-    if (steps[i].ints.size() < found->second.first) {
-      throw std::invalid_argument("step " + std::to_string(i) + " (" + steps[i].kind + "): expected at least " +
-                                  std::to_string(found->second.first) + " integer settings");
+      throw std::invalid_argument("step " + std::to_string(i) + ": unknown layer kind '" + step.kind + "'");
+    try {
+      found->second.validate(step);
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument("step " + std::to_string(i) + " (" + step.name + "): " + error.what());
     }
   }
 }
 
 at::Tensor runPlan(const std::vector<PlanStep>& steps, at::Tensor input) {
-  for (const PlanStep& step : steps) input = kinds().at(step.kind).second(step, input);
+  for (const PlanStep& step : steps) input = kinds().at(step.kind).run(step, input);
   return input;
 }
 

@@ -3,7 +3,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/types.js';
 import * as F from '../functional.js';
 import { Module, pyRepr } from '../module.js';
-import { step, type PlanStep } from '../native-plan.js';
+import type { PlanStep } from '../sequential-plan.js';
 
 export class ReLU extends Module {
   constructor(readonly inplace = false) {
@@ -13,7 +13,7 @@ export class ReLU extends Module {
     return F.relu(input, { inplace: this.inplace });
   }
   override nativeStep(): PlanStep | null {
-    return this.inplace ? null : step('relu', 'ReLU');
+    return this.inplace ? null : { kind: 'relu', name: 'ReLU' };
   }
 }
 export class LeakyReLU extends Module {
@@ -27,7 +27,7 @@ export class LeakyReLU extends Module {
     return F.leakyRelu(input, { negativeSlope: this.negativeSlope, inplace: this.inplace });
   }
   override nativeStep(): PlanStep | null {
-    return this.inplace ? null : step('leaky_relu', 'LeakyReLU', { floats: [this.negativeSlope] });
+    return this.inplace ? null : { kind: 'leaky_relu', name: 'LeakyReLU', negativeSlope: this.negativeSlope };
   }
   override extraRepr(): string {
     return `negative_slope=${this.negativeSlope}`;
@@ -41,7 +41,7 @@ export class GELU extends Module {
     return F.gelu(input, { approximate: this.approximate });
   }
   override nativeStep(): PlanStep {
-    return step('gelu', 'GELU', { flag: this.approximate === 'tanh' });
+    return { kind: 'gelu', name: 'GELU', approximate: this.approximate };
   }
 }
 export class SiLU extends Module {
@@ -49,7 +49,7 @@ export class SiLU extends Module {
     return F.silu(input);
   }
   override nativeStep(): PlanStep {
-    return step('silu', 'SiLU');
+    return { kind: 'silu', name: 'SiLU' };
   }
 }
 export class Tanh extends Module {
@@ -57,7 +57,7 @@ export class Tanh extends Module {
     return input.tanh();
   }
   override nativeStep(): PlanStep {
-    return step('tanh', 'Tanh');
+    return { kind: 'tanh', name: 'Tanh' };
   }
 }
 export class Sigmoid extends Module {
@@ -65,7 +65,7 @@ export class Sigmoid extends Module {
     return input.sigmoid();
   }
   override nativeStep(): PlanStep {
-    return step('sigmoid', 'Sigmoid');
+    return { kind: 'sigmoid', name: 'Sigmoid' };
   }
 }
 export class Softmax extends Module {
@@ -79,7 +79,7 @@ export class Softmax extends Module {
     return F.softmax(input, this.dim, { dtype: this.dtype });
   }
   override nativeStep(): PlanStep | null {
-    return this.dtype ? null : step('softmax', 'Softmax', { ints: [this.dim] });
+    return this.dtype ? null : { kind: 'softmax', name: 'Softmax', dim: this.dim };
   }
   override extraRepr(): string {
     return `dim=${this.dim}`;
@@ -93,7 +93,7 @@ export class LogSoftmax extends Module {
     return F.logSoftmax(input, this.dim);
   }
   override nativeStep(): PlanStep {
-    return step('log_softmax', 'LogSoftmax', { ints: [this.dim] });
+    return { kind: 'log_softmax', name: 'LogSoftmax', dim: this.dim };
   }
   override extraRepr(): string {
     return `dim=${this.dim}`;
@@ -113,7 +113,7 @@ export class Dropout extends Module {
     return F.dropout(input, { p: this.p, training: this.training, inplace: this.inplace });
   }
   override nativeStep(): PlanStep | null {
-    return this.inplace ? null : step('dropout', 'Dropout', { floats: [this.p], flag: this.training });
+    return this.inplace ? null : { kind: 'dropout', name: 'Dropout', p: this.p, training: this.training };
   }
   override extraRepr(): string {
     return `p=${this.p}, inplace=${pyRepr(this.inplace)}`;

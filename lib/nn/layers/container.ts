@@ -1,13 +1,11 @@
 /** Containers: Sequential, ModuleList, ModuleDict. */
 import { Tensor } from '../../tensor/tensor.js';
 import { Module } from '../module.js';
-import { compilePlan, runPlan, runPlanAsync, type Plan, type PlanStep } from '../native-plan.js';
+import { runPlan, runPlanAsync, type PlanStep } from '../sequential-plan.js';
 
 /** Runs its modules in order, feeding each one's output to the next. */
 export class Sequential extends Module {
   private readonly layers: Module[] = [];
-  /** The compiled native plan and the training modes it was built for. */
-  private plan: { modes: string; compiled: Plan | null } | undefined;
 
   constructor(...modules: Module[]) {
     super();
@@ -18,7 +16,6 @@ export class Sequential extends Module {
   append(module: Module): this {
     this.registerModule(String(this.layers.length), module);
     this.layers.push(module);
-    this.plan = undefined;
     return this;
   }
 
@@ -51,15 +48,15 @@ export class Sequential extends Module {
     return this.nativePlan() !== null;
   }
 
-  private nativePlan(): Plan | null {
-    if (this.layers.some((layer) => layer.hasHooks)) return null;
-    // Dropout and batch norm act differently by mode: a plan is built per combination of modes.
-    const modes = this.layers.map((layer) => (layer.training ? '1' : '0')).join('');
-    if (this.plan?.modes !== modes) {
-      const steps = this.layers.map((layer) => layer.nativeStep());
-      this.plan = { modes, compiled: steps.every((s) => s !== null) ? compilePlan(steps as PlanStep[]) : null };
+  // Made on every call from the layers as they are now (weights, settings, training mode).
+  private nativePlan(): PlanStep[] | null {
+    const steps: PlanStep[] = [];
+    for (const layer of this.layers) {
+      const step = layer.hasHooks ? null : layer.nativeStep();
+      if (!step) return null;
+      steps.push(step);
     }
-    return this.plan.compiled;
+    return steps;
   }
 
   /** Built-in layers only, no hooks: the whole forward runs in C++ (one call); otherwise layer by layer. */

@@ -4,7 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { step, type PlanStep } from '../native-plan.js';
+import type { PlanStep } from '../sequential-plan.js';
 import { positiveInt, type FactoryOptions } from './linear.js';
 
 type Size = number | readonly number[];
@@ -109,8 +109,8 @@ abstract class Conv extends ConvNd {
 
   override nativeStep(): PlanStep | null {
     if (this.paddingMode !== 'zeros' || typeof this.padding === 'string') return null;
-    const ints = [this.dims, ...this.stride, ...this.padding, ...this.dilation, this.groups];
-    return step('conv', this.constructor.name, { tensors: [this.weight, this.bias], ints });
+    const { weight, bias, stride, dilation, groups } = this;
+    return { kind: 'conv', name: this.constructor.name, weight, bias, stride, padding: this.padding, dilation, groups };
   }
 }
 

@@ -5,7 +5,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { DType, Device } from '../../tensor/types.js';
 import * as init from '../init.js';
 import { Module, pyRepr } from '../module.js';
-import { step, type PlanStep } from '../native-plan.js';
+import type { PlanStep } from '../sequential-plan.js';
 
 /** Where and in which dtype a layer creates its parameters. */
 export interface FactoryOptions {
@@ -25,7 +25,7 @@ export class Identity extends Module {
     return input;
   }
   override nativeStep(): PlanStep {
-    return step('identity', 'Identity');
+    return { kind: 'identity', name: 'Identity' };
   }
 }
 
@@ -62,7 +62,7 @@ export class Linear extends Module {
   }
 
   override nativeStep(): PlanStep {
-    return step('linear', 'Linear', { tensors: [this.weight, this.bias] });
+    return { kind: 'linear', name: 'Linear', weight: this.weight, bias: this.bias };
   }
 
   override extraRepr(): string {
@@ -107,7 +107,7 @@ export class Flatten extends Module {
     return input.flatten(this.startDim, this.endDim);
   }
   override nativeStep(): PlanStep {
-    return step('flatten', 'Flatten', { ints: [this.startDim, this.endDim] });
+    return { kind: 'flatten', name: 'Flatten', startDim: this.startDim, endDim: this.endDim };
   }
   override extraRepr(): string {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;

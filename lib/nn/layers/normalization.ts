@@ -6,7 +6,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module, pyRepr } from '../module.js';
-import { step, type PlanStep } from '../native-plan.js';
+import type { PlanStep } from '../sequential-plan.js';
 import { positiveInt, type FactoryOptions } from './linear.js';
 
 /** Options of BatchNorm1d/2d. */
@@ -70,12 +70,19 @@ abstract class BatchNorm extends Module {
 
   override nativeStep(): PlanStep | null {
     if (this.momentum === null) return null; // the cumulative average needs the batch count in JS
-    return step('batch_norm', this.constructor.name, {
-      tensors: [this.weight, this.bias, this.runningMean, this.runningVar, this.numBatchesTracked],
-      floats: [this.momentum, this.eps],
-      ints: this.inputDims,
-      flag: this.training,
-    });
+    return {
+      kind: 'batch_norm',
+      name: this.constructor.name,
+      weight: this.weight,
+      bias: this.bias,
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      numBatchesTracked: this.numBatchesTracked,
+      momentum: this.momentum,
+      eps: this.eps,
+      training: this.training,
+      inputDims: this.inputDims,
+    };
   }
 
   override extraRepr(): string {
@@ -115,11 +122,14 @@ export class LayerNorm extends Module {
     return F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.options.eps ?? 1e-5 });
   }
   override nativeStep(): PlanStep {
-    return step('layer_norm', 'LayerNorm', {
-      tensors: [this.weight, this.bias],
-      ints: this.normalizedShape,
-      floats: [this.options.eps ?? 1e-5],
-    });
+    return {
+      kind: 'layer_norm',
+      name: 'LayerNorm',
+      weight: this.weight,
+      bias: this.bias,
+      normalizedShape: this.normalizedShape,
+      eps: this.options.eps ?? 1e-5,
+    };
   }
   override extraRepr(): string {
     return `(${this.normalizedShape.join(', ')},), eps=${pyRepr(this.options.eps ?? 1e-5)}, elementwise_affine=${pyRepr(this.weight !== null)}`;

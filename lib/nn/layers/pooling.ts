@@ -2,7 +2,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional.js';
 import { Module } from '../module.js';
-import { step, type PlanStep } from '../native-plan.js';
+import type { PlanStep } from '../sequential-plan.js';
 
 const pair = (value: Size | null | undefined, fallback: Size): number[] => {
   const v = value ?? fallback;
@@ -34,8 +34,15 @@ export class MaxPool2d extends Module {
   }
   override nativeStep(): PlanStep {
     const { stride, padding = 0, dilation = 1, ceilMode = false } = this.options;
-    const ints = [...pair(this.kernelSize, 1), ...pair(stride, this.kernelSize), ...pair(padding, 0), ...pair(dilation, 1)];
-    return step('max_pool2d', 'MaxPool2d', { ints, flag: ceilMode });
+    return {
+      kind: 'max_pool2d',
+      name: 'MaxPool2d',
+      kernelSize: pair(this.kernelSize, 1),
+      stride: pair(stride, this.kernelSize),
+      padding: pair(padding, 0),
+      dilation: pair(dilation, 1),
+      ceilMode,
+    };
   }
   override extraRepr(): string {
     return `kernel_size=${this.kernelSize}, stride=${this.options.stride ?? this.kernelSize}, padding=${this.options.padding ?? 0}`;
@@ -65,8 +72,15 @@ export class AvgPool2d extends Module {
   override nativeStep(): PlanStep | null {
     const { stride, padding = 0, ceilMode = false, countIncludePad = true, divisorOverride = null } = this.options;
     if (divisorOverride !== null) return null;
-    const ints = [...pair(this.kernelSize, 1), ...pair(stride, this.kernelSize), ...pair(padding, 0)];
-    return step('avg_pool2d', 'AvgPool2d', { ints, flag: ceilMode, floats: [countIncludePad ? 1 : 0] });
+    return {
+      kind: 'avg_pool2d',
+      name: 'AvgPool2d',
+      kernelSize: pair(this.kernelSize, 1),
+      stride: pair(stride, this.kernelSize),
+      padding: pair(padding, 0),
+      ceilMode,
+      countIncludePad,
+    };
   }
 }
 export class AdaptiveAvgPool1d extends Module {
@@ -85,7 +99,7 @@ export class AdaptiveAvgPool2d extends Module {
     return F.adaptiveAvgPool2d(input, this.outputSize);
   }
   override nativeStep(): PlanStep {
-    return step('adaptive_avg_pool2d', 'AdaptiveAvgPool2d', { ints: pair(this.outputSize, 1) });
+    return { kind: 'adaptive_avg_pool2d', name: 'AdaptiveAvgPool2d', outputSize: pair(this.outputSize, 1) };
   }
   override extraRepr(): string {
     return `output_size=${Array.isArray(this.outputSize) ? `(${this.outputSize.join(', ')})` : this.outputSize}`;
