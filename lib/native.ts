@@ -129,6 +129,8 @@ export interface NativeBinding {
    */
   opTypedTensors(handle: OpHandle): number;
   callOpAsync(handle: OpHandle, ...args: unknown[]): Promise<unknown>;
+  /** The operators whose arguments are checked before each call, because LibTorch would crash on some (native/core/op_guards.cpp). */
+  guardedOps(): string[];
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: string | undefined, copy: boolean): unknown;
   manualSeed(seed: number | bigint): void;
   backward(tensors: unknown[], gradients: unknown[], retainGraph: boolean | undefined, createGraph: boolean): void;

@@ -398,6 +398,12 @@ doc += `\`torch.ops.aten.<name>(...)\` picks the first overload whose signature 
 doc += `c10 dispatcher by schema, so autograd records them. An overload this LibTorch lacks throws a TorchError naming it.\n\n`;
 doc += `## Skipped overloads by reason\n\n| reason | count |\n|---|---|\n`;
 for (const [reason, count] of [...reasons].sort((a, b) => b[1] - a[1])) doc += `| ${reason} | ${count} |\n`;
+// The ops guarded in native/core/op_guards.cpp (scripts/op-guards.json; a test checks both agree).
+const guards = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'op-guards.json'), 'utf8'));
+doc += `\n## Guarded ops\n\n${guards.length} operators crash LibTorch (in Python's torch too) or never return on some inputs. Their\n`;
+doc += `arguments are checked before each call (native/core/op_guards.cpp), so such a call throws a TorchError saying\n`;
+doc += `what is wrong; the fuzz suite (\`npm run fuzz\`) found most of them.\n\n| op | the inputs it would crash on |\n|---|---|\n`;
+for (const { op, reason } of guards) doc += `| \`${op}\` | ${reason} |\n`;
 doc += `\n## Every skipped overload\n\n| overload | reason |\n|---|---|\n`;
 for (const { schema, reason } of skipped)
   doc += `| \`${schema.name}${schema.overload ? '.' + schema.overload : ''}\` | ${reason.replace(/\|/g, '\\|')} |\n`;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as torch from '../lib/index.ts';
 
@@ -62,3 +62,37 @@ export const hasPythonTorch = (() => {
     return false;
   }
 })();
+
+/** What a child process did: its exit status or the signal that killed it, and its output. */
+export interface ChildOutcome {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs an ES module script in a fresh Node process (with --expose-gc and tsx; `torch` is imported
+ * from lib/ for it), for behaviour that could crash the process: a crash fails only the test.
+ */
+export function runIsolated(script: string, options: { timeoutMs?: number; flags?: string[] } = {}): ChildOutcome {
+  const lib = JSON.stringify(new URL('../lib/index.ts', import.meta.url).pathname);
+  const source = `import * as torch from ${lib};\n${script}`;
+  const run = spawnSync(
+    process.execPath,
+    ['--expose-gc', ...(options.flags ?? []), '--import', 'tsx', '--input-type=module', '-e', source],
+    {
+      encoding: 'utf8',
+      timeout: options.timeoutMs ?? 120_000,
+    },
+  );
+  return { status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Asserts that the child exited normally (status 0), showing what it printed otherwise. */
+export function assertSurvived(outcome: ChildOutcome, what: string): void {
+  assert.ok(
+    outcome.status === 0 && outcome.signal === null,
+    `${what}: the process ${outcome.signal ? `was killed by ${outcome.signal}` : `exited with ${outcome.status}`}\n${outcome.stderr.slice(-2000)}`,
+  );
+}

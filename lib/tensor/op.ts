@@ -40,8 +40,8 @@ export class Op {
     return filled(out, native.callOpInto(handle, out, ...args));
   }
 
-  /** Calls the operator on the libuv thread pool; the current grad mode goes with it. */
-  callAsync(args: unknown[]): Promise<unknown> {
+  /** Calls the operator on the libuv thread pool; the current grad mode goes with it. Bad arguments reject. */
+  async callAsync(args: unknown[]): Promise<unknown> {
     return native.callOpAsync((this.handle ??= native.opHandle(this.name, this.overload)), ...args);
   }
 

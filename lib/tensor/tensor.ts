@@ -611,6 +611,9 @@ export interface Tensor extends TensorImpl, TensorMethods {}
  * not with `new`.
  */
 export const Tensor = TensorImpl as unknown as abstract new (token: never, handle: never) => Tensor;
+// Every copy of the package brands its Tensors alike, so that the addon can tell a Tensor of another
+// copy (the ESM and CommonJS builds in one process) from an unrelated object in its error message.
+Object.defineProperty(TensorImpl.prototype, Symbol.for('nodetorch.Tensor'), { value: true });
 native.setClasses(TensorImpl, TorchError, HANDLE, TOKEN);
 
 /**

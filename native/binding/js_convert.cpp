@@ -48,8 +48,14 @@ auto parseNamed(Napi::Value value, const Param& param, Parse parse) {
   }
 }
 
-at::Tensor tensorArg(Napi::Value value, const Param& param) {
+bool isWritten(const c10::Argument* argument) {
+  return argument && argument->alias_info() && argument->alias_info()->isWrite();
+}
+
+at::Tensor tensorArg(Napi::Value value, const Param& param, bool written = false) {
   if (value.IsObject()) return TensorWrap::unwrap(value, param);  // throws unless it is one of ours
+  // An argument the op writes (out=, self of an in-place op) must be the caller's own tensor.
+  if (written) typeError(value.Env(), param.str() + " must be a Tensor (the op writes it), got " + describeJsValue(value));
   if (value.IsNumber() || value.IsBoolean() || value.IsBigInt()) {
     // Like a Python number: promotes as a "wrapped number", not as a 0-dim tensor of its own dtype.
     at::Tensor wrapped = c10::scalar_to_tensor(toScalar(value, param));
@@ -64,6 +70,28 @@ Napi::Array requireArray(Napi::Value value, const Param& param) {
   return value.As<Napi::Array>();
 }
 
+// An int[N] argument (N >= 2) gets N values: one value stands for all N (as a single int does),
+// and none is allowed where the schema's default is the empty list (pooling's stride=[]). Kernels
+// index such lists without checking their length. int[1] takes any length, as in Python
+// (sum's dim=[0, 1]); bool[N] needs exactly N.
+void fitFixedLength(std::vector<int64_t>& ints, const c10::Argument* argument, const Napi::Env& env,
+                    const Param& param) {
+  if (!argument || !argument->N() || *argument->N() < 2) return;
+  auto n = static_cast<size_t>(*argument->N());
+  if (ints.size() == 1) ints.assign(n, ints[0]);
+  bool emptyDefault = argument->default_value() && argument->default_value()->isList() &&
+                      argument->default_value()->toListRef().empty();
+  if (ints.size() == n || (ints.empty() && emptyDefault)) return;
+  throw Napi::TypeError::New(env, param.str() + " must have " + std::to_string(n) + " values, got " +
+                                      std::to_string(ints.size()));
+}
+
+void requireFixedLength(size_t length, const c10::Argument* argument, const Napi::Env& env, const Param& param) {
+  if (!argument || !argument->N() || length == static_cast<size_t>(*argument->N())) return;
+  throw Napi::TypeError::New(env, param.str() + " must have " + std::to_string(*argument->N()) + " values, got " +
+                                      std::to_string(length));
+}
+
 c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10::Argument* argument,
                          const Param& param) {
   const c10::TypePtr& element = list.getElementType();
@@ -71,11 +99,16 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
     case TypeKind::IntType:
     case TypeKind::SymIntType: {
       // Python lets a single int stand for an int[N] (kernel_size=3 means (3, 3)).
+      std::vector<int64_t> ints;
       if (value.IsNumber() || value.IsBigInt()) {
         int64_t n = argument && argument->N() ? *argument->N() : 1;
-        return c10::IValue(std::vector<int64_t>(static_cast<size_t>(n), toInt(value, param)));
+        ints.assign(static_cast<size_t>(n), toInt(value, param));
+      } else {
+        ints = toIntVector(value, param);
       }
-      return c10::IValue(toIntVector(value, param));
+      if (element->kind() == TypeKind::SymIntType) requireSymIntRange(ints, value.Env(), param);
+      fitFixedLength(ints, argument, value.Env(), param);
+      return c10::IValue(std::move(ints));
     }
     case TypeKind::FloatType: {
       if (value.IsNumber()) return c10::IValue(std::vector<double>{toDouble(value, param)});
@@ -88,12 +121,13 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
       Napi::Array array = requireArray(value, param);
       c10::List<bool> out;
       for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(toBool(array[i], param.at(i)));
+      requireFixedLength(out.size(), argument, value.Env(), param);
       return c10::IValue(out);
     }
     case TypeKind::TensorType: {
       Napi::Array array = requireArray(value, param);
       c10::List<at::Tensor> out;
-      for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(tensorArg(array[i], param.at(i)));
+      for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(tensorArg(array[i], param.at(i), isWritten(argument)));
       return c10::IValue(out);
     }
     case TypeKind::OptionalType: {
@@ -120,9 +154,13 @@ c10::IValue convert(Napi::Value value, const c10::TypePtr& type, const c10::Argu
     case TypeKind::OptionalType:
       if (isNullish(value)) return c10::IValue();
       return convert(value, type->expectRef<c10::OptionalType>().getElementType(), argument, param);
-    case TypeKind::TensorType: return tensorArg(value, param);
-    case TypeKind::IntType:
-    case TypeKind::SymIntType: return toInt(value, param);
+    case TypeKind::TensorType: return tensorArg(value, param, isWritten(argument));
+    case TypeKind::IntType: return toInt(value, param);
+    case TypeKind::SymIntType: {
+      int64_t n = toInt(value, param);
+      requireSymIntRange({n}, value.Env(), param);
+      return n;
+    }
     case TypeKind::FloatType: return toDouble(value, param);
     case TypeKind::BoolType: return toBool(value, param);
     case TypeKind::NumberType: return toScalar(value, param);
@@ -209,6 +247,16 @@ int64_t toInt(Napi::Value value, const Param& param) {
     return static_cast<int64_t>(number);
   }
   typeError(value.Env(), param.str() + " must be an integer, got " + describeJsValue(value));
+}
+
+void requireSymIntRange(c10::ArrayRef<int64_t> values, const Napi::Env& env, const Param& param) {
+  constexpr int64_t lowest = -(int64_t(1) << 62);
+  for (int64_t value : values) {
+    if (value < lowest) {
+      throw Napi::TypeError::New(env, param.str() + ": " + std::to_string(value) +
+                                          " is out of range (LibTorch keeps symbolic sizes below -2^62)");
+    }
+  }
 }
 
 std::vector<int64_t> toIntVector(Napi::Value value, const Param& param) {

@@ -43,6 +43,8 @@ Napi::Value scalarToJs(Napi::Env env, const c10::Scalar& scalar);
 c10::Scalar toScalar(Napi::Value value, const Param& param);
 int64_t toInt(Napi::Value value, const Param& param);
 std::vector<int64_t> toIntVector(Napi::Value value, const Param& param);
+/** SymInt keeps its symbolic values in the most negative int64s: a plain int there would be read as one. */
+void requireSymIntRange(c10::ArrayRef<int64_t> values, const Napi::Env& env, const Param& param);
 /** Items of t.index(...): number, null (new axis), '...', boolean, Tensor, int array, {start, stop, step}. */
 std::vector<at::indexing::TensorIndex> toTensorIndices(Napi::Value value, const Param& param);
 

@@ -8,6 +8,7 @@
 #include "binding/promise_worker.h"
 #include "binding/tensor_wrap.h"
 #include "binding/typed_op.h"
+#include "core/op_guards.h"
 #include "core/op_registry.h"
 
 namespace nodetorch {
@@ -20,7 +21,21 @@ struct OpEntry {
   std::shared_ptr<const TypedOp> typed;
   /** Positions of the arguments the op writes in place (`Tensor(a!)`: self of in-place ops, out=). */
   std::vector<size_t> written;
+  /** The argument check of an op that would crash on some inputs (core/op_guards.h), or null. */
+  OpGuard guard = nullptr;
 };
+
+// Runs the op's guard on its arguments, naming the op in the error.
+void checkGuard(Napi::Env env, const OpEntry& entry, const torch::jit::Stack& stack) {
+  if (!entry.guard) return;
+  try {
+    entry.guard(entry.op.schema(), stack);
+  } catch (const std::invalid_argument& error) {
+    throw torchError(env, entry.displayName + ": " + error.what());
+  } catch (const std::logic_error&) {
+    // The guard does not fit this LibTorch's schema (an argument it reads is missing): nothing to check.
+  }
+}
 
 std::vector<size_t> writtenArguments(const c10::FunctionSchema& schema) {
   std::vector<size_t> written;
@@ -71,8 +86,9 @@ Napi::Value opHandle(const Napi::CallbackInfo& info) {
     std::string overload = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
     auto* entry = new OpEntry{findOperator(name, overload), ""};
     entry->displayName = entry->op.schema().name() + (overload.empty() ? "" : "." + overload);
-    entry->typed = makeTypedOp(entry->op);
     entry->written = writtenArguments(entry->op.schema());
+    entry->guard = guardFor(entry->op);
+    if (!entry->guard) entry->typed = makeTypedOp(entry->op);  // guarded ops take the boxed path, which checks
     return Napi::External<OpEntry>::New(info.Env(), entry, [](Napi::Env, OpEntry* e) { delete e; });
   });
 }
@@ -87,6 +103,7 @@ Napi::Value callOp(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
     torch::jit::Stack stack = buildStack(entry, info, 1);
+    checkGuard(info.Env(), entry, stack);
     checkWrites(info.Env(), entry, stack);
     callOperator(entry.op, stack);
     return outputs(info.Env(), stack);
@@ -99,6 +116,7 @@ Napi::Value callOpInto(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
     torch::jit::Stack stack = buildStack(entry, info, 2);
+    checkGuard(info.Env(), entry, stack);
     checkWrites(info.Env(), entry, stack);
     callOperator(entry.op, stack);
     if (stack.size() != 1 || !(stack[0].isTensor() || stack[0].isNone())) {
@@ -148,6 +166,7 @@ Napi::Value callOpAsync(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     const OpEntry& entry = entryOf(info[0]);
     torch::jit::Stack stack = buildStack(entry, info, 1);
+    checkGuard(info.Env(), entry, stack);
     AsyncClaim claim(info.Env());
     for (size_t i : entry.written) claim.writes(stack[i]);
     for (const c10::IValue& value : stack) claim.reads(value);
@@ -157,7 +176,16 @@ Napi::Value callOpAsync(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+// guardedOps(): the operators whose arguments are checked before the call (core/op_guards.h).
+Napi::Value guardedOps(const Napi::CallbackInfo& info) {
+  std::vector<std::string> names = guardedOperators();
+  Napi::Array out = Napi::Array::New(info.Env(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) out.Set(static_cast<uint32_t>(i), names[i]);
+  return out;
+}
+
 void initOpCall(Napi::Env env, Napi::Object exports) {
+  exports.Set("guardedOps", Napi::Function::New<guardedOps>(env, "guardedOps"));
   exports.Set("opHandle", Napi::Function::New<opHandle>(env, "opHandle"));
   exports.Set("opSchema", Napi::Function::New<opSchema>(env, "opSchema"));
   exports.Set("callOp", Napi::Function::New<callOp>(env, "callOp"));

@@ -95,7 +95,23 @@ Napi::Value handleOf(Napi::Value value) {
   return Napi::Value(env, handle);
 }
 
+// Whether `value` is a Tensor of another copy of the package loaded in this process (its ESM and
+// CommonJS builds, or two installed versions): lib/tensor brands every copy's prototype alike.
+bool isForeignTensor(Napi::Env env, Napi::Value value) {
+  if (!value.IsObject()) return false;
+  napi_value brand = nullptr;
+  bool has = false;
+  return node_api_symbol_for(env, "nodetorch.Tensor", NAPI_AUTO_LENGTH, &brand) == napi_ok &&
+         napi_has_property(env, value, brand, &has) == napi_ok && has;
+}
+
 const at::Tensor& checked(Napi::Env env, const at::Tensor* tensor, Napi::Value value, const Param& param) {
+  if (!tensor && isForeignTensor(env, value)) {
+    throw Napi::TypeError::New(env, param.str() +
+                                        " is a Tensor of another copy of nodetorch loaded in this process (its ESM "
+                                        "and CommonJS builds, or two installed versions); tensors cannot pass between "
+                                        "copies: load nodetorch one way");
+  }
   if (!tensor) throw Napi::TypeError::New(env, param.str() + " must be a Tensor, got " + describeJsValue(value));
   if (!tensor->defined()) throw torchError(env, "this Tensor has been disposed and can no longer be used");
   const BusyTensors& busy = *AddonState::of(env).busy;

@@ -148,14 +148,6 @@ struct Arguments {
   c10::optional<at::Tensor> optionalTensor;
 };
 
-// SymInt keeps its symbolic values in the most negative int64s; a plain int there would be read as one.
-void requirePlainInts(const std::vector<int64_t>& values, const Napi::Env& env, const Param& param) {
-  constexpr int64_t lowest = -(int64_t(1) << 62);
-  for (int64_t value : values) {
-    if (value < lowest) throw Napi::TypeError::New(env, param.str() + ": " + std::to_string(value) + " is out of range");
-  }
-}
-
 }  // namespace
 
 class TypedOp {
@@ -196,7 +188,7 @@ class TypedOp {
           break;
         case 'Y':
           args.list = converted.toIntVector();
-          requirePlainInts(args.list, info.Env(), Param(displayName, argument.name()));
+          requireSymIntRange(args.list, info.Env(), Param(displayName, argument.name()));
           break;
         case 'D': args.dtype = converted.toOptional<at::ScalarType>(); break;
         case 'M': args.memoryFormat = converted.toOptional<at::MemoryFormat>(); break;
