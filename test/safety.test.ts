@@ -189,7 +189,7 @@ test('fixed-size int lists and written arguments are checked before the kernel s
   });
 });
 
-test('a Tensor of another copy of the package is named as such', () => {
+test('a Tensor of another copy of the package is named as such, and bundled classes keep their names', () => {
   const output = execFileSync(
     process.execPath,
     [
@@ -198,11 +198,13 @@ test('a Tensor of another copy of the package is named as such', () => {
       `import * as esm from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).pathname)};
        import { createRequire } from 'node:module';
        const cjs = createRequire(import.meta.url)(${JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname)});
-       try { esm.ones([2]).add(cjs.ones([2])); } catch (e) { console.log(e.message); }`,
+       try { esm.ones([2]).add(cjs.ones([2])); } catch (e) { console.log(e.message); }
+       try { new cjs.optim.SGD([cjs.ones([1], { requiresGrad: true })], { lr: NaN }); } catch (e) { console.log(e.message); }`,
     ],
     { encoding: 'utf8' },
   );
   assert.match(output, /argument 'other' is a Tensor of another copy of nodetorch loaded in this process .* load nodetorch one way/);
+  assert.match(output, /^SGD: lr must be a finite number, got NaN$/m, 'the bundle keeps class names');
 });
 
 /** [op, overload, arguments, message] for every guarded family: each would crash LibTorch 1.13. */
