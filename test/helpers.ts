@@ -96,3 +96,19 @@ export function assertSurvived(outcome: ChildOutcome, what: string): void {
     `${what}: the process ${outcome.signal ? `was killed by ${outcome.signal}` : `exited with ${outcome.status}`}\n${outcome.stderr.slice(-2000)}`,
   );
 }
+
+/** A uvu test or suite (what `test` and `suite(...)` return). */
+type Register = ((name: string, fn: () => unknown) => void) & { skip(name: string, fn: () => unknown): void };
+
+/**
+ * Registers `fn` as `name`, or skips it when `skip` gives a reason; the reason is printed as a
+ * `SKIP <name>: <reason>` line, which scripts/run-tests.mjs shows in its report.
+ */
+export function testOrSkip(register: Register, name: string, skip: string | false | undefined, fn: () => unknown): void {
+  if (!skip) {
+    register(name, fn);
+    return;
+  }
+  console.log(`SKIP ${name}: ${skip}`);
+  register.skip(name, fn);
+}

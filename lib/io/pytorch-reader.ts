@@ -15,6 +15,7 @@ import { fromTypedArray } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/types.js';
 import { ELEMENT_BYTES, STORAGE_CLASS, STORAGE_DTYPE } from './pytorch-format.js';
+import { checkEntryCount } from './zip-directory.js';
 
 /** Options of {@link readPyTorchFile}. */
 export interface ReadOptions {
@@ -74,31 +75,9 @@ function storageTensor(bytes: Uint8Array, dtype: DType, numel: number, file: str
   return aten.view.dtype(raw, dtype);
 }
 
-/**
- * The number of entries the archive's end records claim (as fflate reads them), or -1 when there is
- * no end record (fflate reports that itself). Each entry takes at least 46 bytes of the central
- * directory: a claim beyond the file's size is corrupt, and fflate would loop over it for minutes.
- */
-function claimedEntries(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = bytes.length - 22; at >= 0 && bytes.length - at <= 65558; at--) {
-    if (view.getUint32(at, true) !== 0x06054b50) continue;
-    let count = view.getUint16(at + 8, true);
-    if (at >= 20 && view.getUint32(at - 20, true) === 0x07064b50) {
-      const record = Number(view.getBigUint64(at - 12, true));
-      if (record + 40 <= bytes.length && view.getUint32(record, true) === 0x06064b50) count = view.getUint32(record + 32, true);
-    }
-    return count;
-  }
-  return -1;
-}
-
 /** The entries torch.load needs (the pickle and the storage records), with the inflating bound checked first. */
 function readArchive(bytes: Uint8Array, file: string, maxInflated: number): Record<string, Uint8Array> {
-  const claimed = claimedEntries(bytes);
-  if (claimed * 46 > bytes.length) {
-    throw new Error(`${file} is not a PyTorch file: its zip directory claims ${claimed} entries in ${bytes.length} bytes (corrupt)`);
-  }
+  checkEntryCount(bytes, file);
   let inflated = 0;
   try {
     return unzipSync(bytes, {

@@ -4,7 +4,8 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { requireRegularFile } from '../io/regular-file.js';
+import { readRegularFile } from '../io/regular-file.js';
+import { verifyZipArchive } from '../io/zip-directory.js';
 import { native, type NativeScriptModule } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Device, DType } from '../tensor/types.js';
@@ -77,10 +78,14 @@ export class ScriptModule {
   }
 }
 
-/** Loads a TorchScript file saved by PyTorch (or by ScriptModule.save), optionally onto a device. */
+/**
+ * Loads a TorchScript file saved by PyTorch (or by ScriptModule.save), optionally onto a device.
+ * The archive's directory and checksums are verified first: LibTorch's reader does not survive
+ * every corrupt file. A TorchScript file is code, like a pickle: load only files you trust.
+ */
 export async function load(file: string, options: { mapLocation?: Device } = {}): Promise<ScriptModule> {
   try {
-    await requireRegularFile(file, 'torch.jit.load');
+    verifyZipArchive(await readRegularFile(file, 'torch.jit.load'), 'the archive');
     return new ScriptModule(await native.jitLoad(file, options.mapLocation));
   } catch (error) {
     (error as Error).message = `torch.jit.load(${file}): ${(error as Error).message}`;

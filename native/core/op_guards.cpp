@@ -343,6 +343,81 @@ void unfoldBackward(const c10::FunctionSchema& schema, const torch::jit::Stack& 
   if (grad.sizes() != c10::IntArrayRef(expected)) refuse("grad_in must have the shape unfold(dim, size, step) gives");
 }
 
+void cooIndices(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
+  const at::Tensor& self = arg(schema, stack, "self").toTensor();
+  if (self.dim() != 1) refuse("expected 1-D (sorted) row indices, got " + std::to_string(self.dim()) + "-D");
+  if (arg(schema, stack, "size").toInt() < 0) refuse("size must be non-negative");
+}
+
+void csrIndices(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
+  const at::Tensor& crow = arg(schema, stack, "crow_indices").toTensor();
+  const at::Tensor& col = arg(schema, stack, "col_indices").toTensor();
+  if (crow.dim() != 1 || col.dim() != 1 || crow.numel() < 1) refuse("expected 1-D crow_indices (non-empty) and col_indices");
+}
+
+// The Sobol engine's kernels take the state shapes torch.quasirandom.SobolEngine makes.
+constexpr int64_t kSobolMaxBit = 30;
+constexpr int64_t kSobolMaxDimension = 21201;
+void sobolState(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
+  int64_t dimension = arg(schema, stack, "dimension").toInt();
+  if (dimension < 1 || dimension > kSobolMaxDimension) refuse("dimension must be in [1, 21201]");
+  auto checkState = [&](const at::Tensor& state, const char* name) {
+    if (state.scalar_type() != at::kLong || state.dim() != 2 || state.size(0) < dimension || state.size(1) != kSobolMaxBit)
+      refuse(std::string(name) + " must be an int64 tensor of shape (dimension, 30)");
+  };
+  for (const char* name : {"sobolstate", "ltm"}) {
+    auto index = schema.argumentIndexWithName(name);
+    if (index) checkState(stack[*index].toTensor(), name);
+  }
+  const std::string& op = schema.name();
+  if (op.find("initialize_state") != std::string::npos) checkState(arg(schema, stack, "self").toTensor(), "self");
+  auto quasi = schema.argumentIndexWithName(op.find("draw") != std::string::npos ? "quasi" : "self");
+  if (quasi && op.find("initialize_state") == std::string::npos && op.find("scramble") == std::string::npos) {
+    const at::Tensor& q = stack[*quasi].toTensor();
+    if (q.scalar_type() != at::kLong || q.dim() != 1 || q.size(0) < dimension) refuse("the quasi state must be an int64 tensor of dimension values");
+  }
+  if (op.find("scramble") != std::string::npos) checkState(arg(schema, stack, "self").toTensor(), "self");
+  for (const char* name : {"n", "num_generated"}) {
+    auto index = schema.argumentIndexWithName(name);
+    if (index && (stack[*index].toInt() < 0 || stack[*index].toInt() > (int64_t(1) << 40))) refuse(std::string(name) + " must be in [0, 2^40]");
+  }
+}
+
+void batchNormBackward(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
+  const at::Tensor& grad = arg(schema, stack, "grad_out").toTensor();
+  const at::Tensor& input = arg(schema, stack, "input").toTensor();
+  if (input.dim() < 2 || input.numel() == 0) refuse("expected a non-empty input of at least 2 dimensions");
+  if (grad.sizes() != input.sizes()) refuse("grad_out must have the input's shape");
+  for (const char* name : {"weight", "running_mean", "running_var", "save_mean", "save_invstd"}) {
+    auto index = schema.argumentIndexWithName(name);
+    if (index && stack[*index].isTensor() && stack[*index].toTensor().defined() && stack[*index].toTensor().numel() != input.size(1))
+      refuse(std::string(name) + " must hold one value per channel");
+  }
+}
+
+void batchNormForward(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
+  const at::Tensor& input = arg(schema, stack, "input").toTensor();
+  if (input.dim() < 2 || input.numel() == 0) refuse("expected a non-empty input of at least 2 dimensions");
+  for (const char* name : {"weight", "bias", "running_mean", "running_var"}) {
+    auto index = schema.argumentIndexWithName(name);
+    if (index && stack[*index].isTensor() && stack[*index].toTensor().defined() && stack[*index].toTensor().numel() != input.size(1))
+      refuse(std::string(name) + " must hold one value per channel");
+  }
+}
+
+void pairwiseDistance(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
+  const at::Tensor& self = arg(schema, stack, "self").toTensor();
+  if (self.dim() != 2) refuse("expected a 2-D input (points x coordinates), got " + std::to_string(self.dim()) + "-D");
+  auto pdist = schema.argumentIndexWithName("pdist");
+  if (pdist) {
+    int64_t n = self.size(0);
+    const at::Tensor& distances = stack[*pdist].toTensor();
+    const at::Tensor& grad = arg(schema, stack, "grad").toTensor();
+    if (distances.dim() != 1 || distances.numel() != n * (n - 1) / 2 || grad.sizes() != distances.sizes())
+      refuse("pdist and grad must hold the n(n-1)/2 distances of self's points");
+  }
+}
+
 void notCallable(const c10::FunctionSchema&, const torch::jit::Stack&) {
   refuse("this LibTorch internal (an autograd or RNN cell helper) assumes inputs checked by its caller; it is not callable from nodetorch");
 }
@@ -426,6 +501,16 @@ const std::unordered_map<std::string, OpGuard>& guards() {
         {"native_pixel_unshuffle", pixelShuffle},
         {"choose_qparams_optimized", quantizationParams},
         {"_ctc_loss_backward", notCallable},
+        {"_convert_indices_from_coo_to_csr", cooIndices},
+        {"_convert_indices_from_csr_to_coo", csrIndices},
+        {"_sobol_engine_draw", sobolState},
+        {"_sobol_engine_ff_", sobolState},
+        {"_sobol_engine_scramble_", sobolState},
+        {"_sobol_engine_initialize_state_", sobolState},
+        {"native_batch_norm_backward", batchNormBackward},
+        {"native_batch_norm", batchNormForward},
+        {"_pdist_forward", pairwiseDistance},
+        {"_pdist_backward", pairwiseDistance},
         {"_thnn_differentiable_gru_cell_backward", notCallable},
         {"_thnn_differentiable_lstm_cell_backward", notCallable},
         {"quantized_lstm_cell", notCallable},
