@@ -1,5 +1,5 @@
 // Long native work runs off the event loop; grad mode travels with it.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 import { assertArrayClose } from './helpers.ts';
@@ -84,3 +84,5 @@ test('many concurrent async ops resolve in order of completion with correct valu
     ]),
   );
 });
+
+test.run();

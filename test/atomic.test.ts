@@ -1,5 +1,6 @@
 // writeFileAtomic / writeFileAtomicSync: content lands whole or not at all, and no temp files stay behind.
-import { after, test } from 'node:test';
+import { test } from 'uvu';
+import { testOrSkip } from './helpers.ts';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,7 +8,7 @@ import * as path from 'node:path';
 import { writeFileAtomic, writeFileAtomicSync } from '../lib/io/atomic.ts';
 
 const made: string[] = [];
-after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+test.after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nodetorch-atomic-'));
@@ -98,9 +99,10 @@ test('atomic: a missing directory is an error and creates nothing', async () => 
   assert.deepEqual(fs.readdirSync(dir), []);
 });
 
-test(
+testOrSkip(
+  test,
   'atomic: the replaced file keeps its permissions; an explicit mode wins',
-  { skip: process.platform === 'win32' && 'POSIX modes' },
+  process.platform === 'win32' && 'POSIX modes',
   async () => {
     const dir = tempDir();
     const file = path.join(dir, 'f');
@@ -114,9 +116,10 @@ test(
   },
 );
 
-test(
+testOrSkip(
+  test,
   'atomic: writing through a symlink replaces the file it points to and keeps the link',
-  { skip: process.platform === 'win32' && 'symlinks need privileges' },
+  process.platform === 'win32' && 'symlinks need privileges',
   async () => {
     const dir = tempDir();
     const real = path.join(dir, 'real.bin');
@@ -144,3 +147,5 @@ test('atomic: concurrent writers never mix; the file ends as one complete conten
   );
   assert.deepEqual(extraEntries(dir, ['shared.bin']), []);
 });
+
+test.run();

@@ -1,5 +1,5 @@
 // backward, accumulation, retained graphs, grad-mode scopes and functional gradients.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 import { assertArrayClose } from './helpers.ts';
@@ -131,3 +131,5 @@ test('a failing backward leaves the leaves untouched', () => {
   assert.throws(() => x.mul(2).backward(torch.ones([3])), { name: 'TorchError' });
   assert.deepEqual(x.grad!.toArray(), [1, 1]);
 });
+
+test.run();

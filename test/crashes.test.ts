@@ -1,5 +1,5 @@
 // The crashes of issue 8, each reproduced in a child process (a crash fails the test, not the suite).
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { assertSurvived, runIsolated } from './helpers.ts';
 
@@ -127,3 +127,5 @@ test("async work keeps its inputs' memory: changes from JS are refused until it 
   assert.match(messages[9]!, reads);
   assert.match(messages[10]!, /cannot move this TorchScript module while an async call of it runs/);
 });
+
+test.run();

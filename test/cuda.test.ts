@@ -1,5 +1,6 @@
 // CUDA paths: run where a GPU and a CUDA LibTorch are present, skipped with a reason elsewhere.
-import { test } from 'node:test';
+import { test } from 'uvu';
+import { testOrSkip } from './helpers.ts';
 import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 
@@ -11,7 +12,7 @@ test('cuda: availability is consistent with config()', () => {
   if (!torch.cuda.isAvailable()) assert.equal(torch.cuda.deviceCount(), 0);
 });
 
-test('cuda: tensors move to the GPU and back', { skip }, () => {
+testOrSkip(test, 'cuda: tensors move to the GPU and back', skip, () => {
   const x = torch.tensor(
     [
       [1, 2],
@@ -38,7 +39,7 @@ test('cuda: tensors move to the GPU and back', { skip }, () => {
   assert.match(String(g), /device='cuda:0'/);
 });
 
-test('cuda: autograd and async on the GPU', { skip }, async () => {
+testOrSkip(test, 'cuda: autograd and async on the GPU', skip, async () => {
   const x = torch.tensor([1, 2, 3], { dtype: 'float32', device: 'cuda', requiresGrad: true });
   x.mul(x).sum().backward();
   assert.deepEqual(x.grad!.cpu().toArray(), [2, 4, 6]);
@@ -48,6 +49,8 @@ test('cuda: autograd and async on the GPU', { skip }, async () => {
   assert.ok(Math.abs(b.sum().item() - a.matmul(a).sum().item()) < 1e-1);
 });
 
-test('cuda: a device index past the last GPU is a clear error', { skip }, () => {
+testOrSkip(test, 'cuda: a device index past the last GPU is a clear error', skip, () => {
   assert.throws(() => torch.zeros([1], { device: `cuda:${torch.cuda.deviceCount()}` }), { name: 'TorchError', message: /does not exist/ });
 });
+
+test.run();

@@ -1,7 +1,7 @@
 // defaultCollate and defaultConvert, checked against PyTorch's default_collate where a case exists
 // in test/fixtures/data_golden.json.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { suite } from 'uvu';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
 import { readFixture } from './helpers.ts';
@@ -23,7 +23,8 @@ function encode(value: unknown): Encoded {
   return { value };
 }
 
-describe('defaultCollate', () => {
+{
+  const it = suite('defaultCollate');
   for (const [name, { batch, collated }] of Object.entries(golden)) {
     it(`matches default_collate: ${name}`, () => {
       assert.deepEqual(encode(data.defaultCollate(batch)), collated);
@@ -81,9 +82,11 @@ describe('defaultCollate', () => {
     assert.throws(() => data.defaultCollate([torch.zeros([2]), torch.zeros([3])]), /stack expects each tensor to be equal size/);
     assert.throws(() => data.defaultCollate([]), /empty/);
   });
-});
+  it.run();
+}
 
-describe('defaultConvert', () => {
+{
+  const it = suite('defaultConvert');
   it('turns typed arrays into tensors and leaves the rest', () => {
     const converted = data.defaultConvert({ x: new Int32Array([1, 2]), label: 3, name: 'a' }) as {
       x: torch.Tensor;
@@ -92,4 +95,5 @@ describe('defaultConvert', () => {
     };
     assert.deepEqual([converted.x.dtype, converted.x.toArray(), converted.label, converted.name], ['int32', [1, 2], 3, 'a']);
   });
-});
+  it.run();
+}

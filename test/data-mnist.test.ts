@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { suite } from 'uvu';
 import { gzipSync } from 'node:zlib';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
@@ -98,7 +98,8 @@ class MirrorServer {
   }
 }
 
-describe('IDX files', () => {
+{
+  const it = suite('IDX files');
   it('round-trip through encodeIdx and parseIdx, big-endian for wide types', () => {
     const ints = data.encodeIdx({ dtype: 'int32', shape: [2, 2], data: new Int32Array([1, -2, 300000, 4]) });
     assert.deepEqual([...ints.subarray(0, 12)], [0, 0, 0x0c, 2, 0, 0, 0, 2, 0, 0, 0, 2]);
@@ -115,17 +116,19 @@ describe('IDX files', () => {
     assert.throws(() => data.parseIdx(bytes.subarray(0, 7), 'x.idx'), /x.idx: truncated IDX header/);
     assert.throws(() => data.parseIdx(new Uint8Array([1, 2, 3, 4]), 'y.idx'), /y.idx: not an IDX file/);
   });
-});
+  it.run();
+}
 
-describe('downloads and MNIST over a loopback server', TIMEOUT, () => {
+{
+  const it = suite('downloads and MNIST over a loopback server');
   const server = new MirrorServer();
   let root = '';
 
-  before(async () => {
+  it.before(async () => {
     await server.start();
     root = await mkdtemp(path.join(os.tmpdir(), 'nodetorch-mnist-'));
   });
-  after(async () => {
+  it.after(async () => {
     await server.stop();
     await rm(root, { recursive: true, force: true });
   });
@@ -228,19 +231,21 @@ describe('downloads and MNIST over a loopback server', TIMEOUT, () => {
     await assert.rejects(TinyMNIST.create({ root: where }), /train-images-idx3-ubyte.gz not found; pass download: true/);
     assert.throws(() => new TinyMNIST({ root: where }).get(0), /call 'await dataset.init\(\)'/);
   });
-});
+  it.run();
+}
 
-describe('MNIST and FashionMNIST datasets', TIMEOUT, () => {
+{
+  const it = suite('MNIST and FashionMNIST datasets');
   let root = '';
 
-  before(async () => {
+  it.before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'nodetorch-mnist-'));
     for (const folder of ['MNIST', 'FashionMNIST']) {
       mkdirSync(path.join(root, folder, 'raw'), { recursive: true });
       for (const [name, bytes] of Object.entries(FILES)) writeFileSync(path.join(root, folder, 'raw', name), bytes);
     }
   });
-  after(async () => rm(root, { recursive: true, force: true }));
+  it.after(async () => rm(root, { recursive: true, force: true }));
 
   it('load from <root>/<Name>/raw and work with DataLoader workers out of the box', async () => {
     const transform = data.normalize([0.5], [0.5]);
@@ -286,4 +291,5 @@ describe('MNIST and FashionMNIST datasets', TIMEOUT, () => {
     }
     torch.manualSeed(0);
   });
-});
+  it.run();
+}

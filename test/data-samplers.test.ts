@@ -1,7 +1,7 @@
 // Samplers, random splits and DataLoader shuffles against PyTorch's own output
 // (test/fixtures/data_golden.json, written by scripts/golden/data_cases.py).
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { suite } from 'uvu';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
 import { readFixture } from './helpers.ts';
@@ -29,7 +29,8 @@ interface Golden {
 const golden = readFixture<Golden>('data_golden.json');
 const range = (n: number) => ({ length: n });
 
-describe('Generator (PyTorch CPU generator)', () => {
+{
+  const it = suite('Generator (PyTorch CPU generator)');
   it('randperm matches torch.randperm(n, generator=torch.Generator().manual_seed(s))', () => {
     for (const { seed, n, perm } of golden.randperm) assert.deepEqual(new data.Generator(seed).randperm(n), perm, `seed ${seed}`);
   });
@@ -56,9 +57,11 @@ describe('Generator (PyTorch CPU generator)', () => {
     assert.equal(data.drawSeed(), 4095051218741643470n);
     assert.equal(data.drawSeed(new data.Generator(5)), 4095051218741643470n);
   });
-});
+  it.run();
+}
 
-describe('samplers', () => {
+{
+  const it = suite('samplers');
   it('SequentialSampler and BatchSampler', () => {
     assert.deepEqual([...new data.SequentialSampler(range(4))], [0, 1, 2, 3]);
     const keep = new data.BatchSampler(new data.SequentialSampler(range(10)), 3, false);
@@ -132,9 +135,11 @@ describe('samplers', () => {
       [1, 2, 7],
     );
   });
-});
+  it.run();
+}
 
-describe('DistributedSampler', () => {
+{
+  const it = suite('DistributedSampler');
   it('partitions exactly as PyTorch (padding, dropLast, shuffle with seed + epoch)', () => {
     for (const c of golden.distributed) {
       const ranks = Array.from({ length: c.numReplicas }, (_, rank) => {
@@ -178,9 +183,11 @@ describe('DistributedSampler', () => {
     }
     assert.throws(() => new data.DistributedSampler(range(5), { numReplicas: 2, rank: 2 }), /invalid rank 2/);
   });
-});
+  it.run();
+}
 
-describe('randomSplit', () => {
+{
+  const it = suite('randomSplit');
   const dataset = (n: number) => ({ length: n, get: (i: number) => i });
 
   it('matches torch.utils.data.random_split for counts and fractions', () => {
@@ -202,9 +209,11 @@ describe('randomSplit', () => {
   it('rejects lengths that do not add up', () => {
     assert.throws(() => data.randomSplit(dataset(10), [3, 3]), /does not equal the length/);
   });
-});
+  it.run();
+}
 
-describe('DataLoader shuffling', () => {
+{
+  const it = suite('DataLoader shuffling');
   const numbers = (n: number) => ({ length: n, get: (i: number) => i });
   const epochs = (loader: data.DataLoader<number, torch.Tensor>, count: number) =>
     (async () => {
@@ -229,4 +238,5 @@ describe('DataLoader shuffling', () => {
     assert.equal(loader.length, 2);
     assert.deepEqual(await epochs(loader, 2), c.epochs);
   });
-});
+  it.run();
+}

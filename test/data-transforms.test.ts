@@ -1,6 +1,6 @@
 // Image transforms: values, shapes, and reproducibility under torch.manualSeed.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { suite } from 'uvu';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
 import { assertArrayClose } from './helpers.ts';
@@ -11,7 +11,8 @@ const image = (c: number, h: number, w: number) =>
     .float()
     .reshape(c, h, w);
 
-describe('normalize', () => {
+{
+  const it = suite('normalize');
   it('subtracts the mean and divides by the std per channel', () => {
     const out = data.normalize([1, 2, 3], [2, 4, 5])(image(3, 2, 2));
     assertArrayClose(out.toArray(), [
@@ -48,9 +49,11 @@ describe('normalize', () => {
     assert.throws(() => data.normalize([0], [0]), /division by zero/);
     assert.throws(() => data.normalize(0, 1)(torch.ones([1, 2, 2], { dtype: 'int64' })), /float tensor/);
   });
-});
+  it.run();
+}
 
-describe('randomHorizontalFlip', () => {
+{
+  const it = suite('randomHorizontalFlip');
   it('mirrors left-right with p = 1 and leaves the image with p = 0', () => {
     const x = image(1, 2, 3);
     assert.deepEqual(data.randomHorizontalFlip(1)(x).toArray(), [
@@ -69,9 +72,11 @@ describe('randomHorizontalFlip', () => {
     for (let i = 0; i < 400; i++) if (flip(x).index(0, 0, 0).item() === 1) flipped++;
     assert.ok(flipped > 150 && flipped < 250, `flipped ${flipped} of 400`);
   });
-});
+  it.run();
+}
 
-describe('randomCrop', () => {
+{
+  const it = suite('randomCrop');
   it('crops to the requested size', () => {
     assert.deepEqual(data.randomCrop(24)(torch.rand([1, 28, 28])).shape, [1, 24, 24]);
     assert.deepEqual(data.randomCrop([5, 7])(torch.rand([2, 3, 10, 9])).shape, [2, 3, 5, 7]);
@@ -101,9 +106,11 @@ describe('randomCrop', () => {
     assert.deepEqual(data.randomCrop(4, { padIfNeeded: true })(x).shape, [1, 4, 4]);
     assert.throws(() => data.randomCrop(4)(x), /larger than input image size/);
   });
-});
+  it.run();
+}
 
-describe('affine and randomAffine', () => {
+{
+  const it = suite('affine and randomAffine');
   const still = { angle: 0, translate: [0, 0], scale: 1, shear: [0, 0] } as const;
 
   it('is the identity with neutral parameters', () => {
@@ -150,9 +157,11 @@ describe('affine and randomAffine', () => {
     assert.throws(() => data.randomAffine({ degrees: -1 }), /must be positive/);
     assert.throws(() => data.randomAffine({ degrees: 0, translate: [2, 0] }), /between 0 and 1/);
   });
-});
+  it.run();
+}
 
-describe('compose and reproducibility', () => {
+{
+  const it = suite('compose and reproducibility');
   const augment = data.compose([
     data.randomCrop(28, { padding: 2 }),
     data.randomHorizontalFlip(),
@@ -180,4 +189,5 @@ describe('compose and reproducibility', () => {
     assert.ok(data.isPortable(augment));
     assert.ok(!data.isPortable(data.compose([(x: torch.Tensor) => x])));
   });
-});
+  it.run();
+}

@@ -5,11 +5,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { suite } from 'uvu';
 import { promisify } from 'node:util';
 import * as torch from '../lib/index.ts';
 import * as data from '../lib/data/index.ts';
-import { readFixture } from './helpers.ts';
+import { readFixture, testOrSkip } from './helpers.ts';
 import {
   addOne,
   BadCleanupStream,
@@ -38,7 +38,8 @@ async function epoch(loader: AsyncIterable<unknown>): Promise<unknown[]> {
   return out;
 }
 
-describe('DataLoader workers', TIMEOUT, () => {
+{
+  const it = suite('DataLoader workers');
   it('give the same batches in the same order as numWorkers 0 (TensorDataset, shuffled)', async () => {
     const ds = new data.TensorDataset(torch.randn([37, 3]), torch.arange(37), torch.rand([37]).gt(0.5));
     const options = { batchSize: 5, shuffle: true, seed: 7 };
@@ -184,9 +185,11 @@ describe('DataLoader workers', TIMEOUT, () => {
       /timed out after 300 ms waiting for batch 0/,
     );
   });
-});
+  it.run();
+}
 
-describe('DataLoader persistentWorkers', TIMEOUT, () => {
+{
+  const it = suite('DataLoader persistentWorkers');
   const threadsOf = (batches: unknown[]) =>
     new Set(batches.flatMap((batch) => (batch as { thread: [string, number[], number[]] }).thread[2]));
 
@@ -289,14 +292,17 @@ describe('DataLoader persistentWorkers', TIMEOUT, () => {
     await loader.close();
     await assert.rejects(next, /was closed/);
   });
-});
+  it.run();
+}
 
-describe('DataLoader worker threads end with the iteration', TIMEOUT, () => {
+{
+  const it = suite('DataLoader worker threads end with the iteration');
   const run = promisify(execFile);
 
-  it(
+  testOrSkip(
+    it,
     'after a break, after an error, and when an iterator is abandoned the process still exits',
-    { skip: !existsSync('/proc/self/task') },
+    existsSync('/proc/self/task') ? false : 'needs /proc/self/task to count threads',
     async () => {
       const lib = new URL('../lib/index.ts', import.meta.url).href;
       const dataLib = new URL('../lib/data/index.ts', import.meta.url).href;
@@ -324,4 +330,5 @@ describe('DataLoader worker threads end with the iteration', TIMEOUT, () => {
       assert.equal(counts.afterError, counts.before, JSON.stringify(counts));
     },
   );
-});
+  it.run();
+}

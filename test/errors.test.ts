@@ -1,5 +1,5 @@
 // Bad input gets a clear error naming the problem, and the process keeps working afterwards.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 
@@ -223,3 +223,5 @@ test('a failed in-place op leaves the tensor as it was', () => {
   assert.throws(() => t.add_(torch.ones([2])));
   assert.deepEqual(t.toArray(), [1, 2, 3]);
 });
+
+test.run();

@@ -1,5 +1,5 @@
 // The README's main job: the MNIST example trains for real through the built package.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,3 +12,5 @@ test('examples/mnist-mlp.mjs learns the embedded digits (held-out accuracy > 85%
   const losses = [...out.matchAll(/loss ([\d.]+)/g)].map((m) => Number(m[1]));
   assert.ok(losses.at(-1)! < losses[0]!, `loss falls: ${losses.join(' > ')}`);
 });
+
+test.run();

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { formatTensor } from '../lib/tensor/format.ts';
@@ -49,22 +49,23 @@ function toTypedArray(values: (number | string)[], dtype: string): ArrayLike<num
   }
 }
 
-test('formatTensor matches PyTorch 1.13 repr', async (t) => {
+test('the repr fixture has cases', () => {
   assert.ok(cases.length > 0, 'fixture has cases');
-  for (const c of cases) {
-    await t.test(c.name, () => {
-      const actual = formatTensor({
-        values: toTypedArray(c.values, c.dtype),
-        shape: c.shape,
-        dtype: c.dtype,
-        device: c.device,
-        requiresGrad: c.requiresGrad,
-        gradFn: c.gradFn,
-      });
-      assert.equal(actual, c.expected);
-    });
-  }
 });
+
+for (const c of cases) {
+  test(`formatTensor matches PyTorch 1.13 repr: ${c.name}`, () => {
+    const actual = formatTensor({
+      values: toTypedArray(c.values, c.dtype),
+      shape: c.shape,
+      dtype: c.dtype,
+      device: c.device,
+      requiresGrad: c.requiresGrad,
+      gradFn: c.gradFn,
+    });
+    assert.equal(actual, c.expected);
+  });
+}
 
 test('formatTensor prints a non-cpu device first among suffixes', () => {
   const actual = formatTensor({
@@ -77,3 +78,5 @@ test('formatTensor prints a non-cpu device first among suffixes', () => {
   });
   assert.equal(actual, "tensor([1., 2.], device='cuda:0', dtype=torch.float64, requires_grad=True)");
 });
+
+test.run();

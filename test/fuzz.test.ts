@@ -1,6 +1,6 @@
 // The fuzz suite's quick mode (test/fuzz/): seeded cases in child processes; a crash, a hang or a
 // wrong result fails with its reproducer. `npm run fuzz -- --long` runs many more cases.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { categories } from './fuzz/categories.ts';
 import { formatFailure, runCategory } from './fuzz/runner.ts';
@@ -11,3 +11,5 @@ for (const category of categories) {
     assert.equal(failures.length, 0, `\n${failures.map(formatFailure).join('\n')}`);
   });
 }
+
+test.run();

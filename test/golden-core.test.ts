@@ -1,5 +1,5 @@
 // Replays op results and gradients computed by PyTorch (scripts/golden/core_cases.py).
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 import { assertTensorClose, decode, readFixture, type Encoded } from './helpers.ts';
@@ -48,3 +48,5 @@ for (const c of cases) {
     }
   });
 }
+
+test.run();

@@ -1,6 +1,6 @@
 // Replays op results and gradients computed by PyTorch (scripts/golden/ops_cases.py) through the
 // generated torch.* functions, Tensor methods and torch.nn.functional.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 import { assertTensorClose, decode, readFixture, type Encoded } from './helpers.ts';
@@ -76,3 +76,5 @@ for (const c of cases) {
     }
   });
 }
+
+test.run();

@@ -1,6 +1,7 @@
 // Tensor handles (slots in the addon's tensor table, freed by dispose or by a GC finalizer) and the
 // fast call paths: results made in JS and filled natively, unboxed calls for common schema shapes.
-import { test } from 'node:test';
+import { test } from 'uvu';
+import { testOrSkip } from './helpers.ts';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as torch from '../lib/index.ts';
@@ -32,28 +33,33 @@ test('an object that merely looks like a tensor is not one', () => {
   assert.throws(() => native.callOp(native.opHandle('neg', ''), { 'nodetorch.handle': 0 }), { name: 'TypeError' });
 });
 
-test('a freed handle never reaches the tensor that takes its slot next, even from a late finalizer', { skip: !gc }, async () => {
-  await collect();
-  const before = torch.memory().liveTensors;
-  let old: torch.Tensor | null = torch.full([3], 7);
-  const handle = old[HANDLE];
-  old.dispose();
-  const SLOT_BITS = 26; // native/binding/tensor_table.h
-  const slotOf = (h: number) => h % 2 ** SLOT_BITS;
-  // Enough new tensors that the freed slot is taken again (slots are reused first in, first out).
-  const fresh = Array.from({ length: 2000 }, (_, i) => torch.full([3], i));
-  assert.ok(
-    fresh.some((t) => slotOf(t[HANDLE]) === slotOf(handle)),
-    'the slot is reused',
-  );
-  assert.ok(!fresh.some((t) => t[HANDLE] === handle), 'with another generation');
-  assert.throws(() => native.tensor.shape(handle), { name: 'TorchError', message: /disposed/ });
-  old = null;
-  await collect();
-  fresh.forEach((t, i) => assert.deepEqual(t.toArray(), [i, i, i]));
-  assert.equal(torch.memory().liveTensors, before + 2000);
-  torch.dispose(fresh);
-});
+testOrSkip(
+  test,
+  'a freed handle never reaches the tensor that takes its slot next, even from a late finalizer',
+  gc ? false : 'needs node --expose-gc',
+  async () => {
+    await collect();
+    const before = torch.memory().liveTensors;
+    let old: torch.Tensor | null = torch.full([3], 7);
+    const handle = old[HANDLE];
+    old.dispose();
+    const SLOT_BITS = 26; // native/binding/tensor_table.h
+    const slotOf = (h: number) => h % 2 ** SLOT_BITS;
+    // Enough new tensors that the freed slot is taken again (slots are reused first in, first out).
+    const fresh = Array.from({ length: 2000 }, (_, i) => torch.full([3], i));
+    assert.ok(
+      fresh.some((t) => slotOf(t[HANDLE]) === slotOf(handle)),
+      'the slot is reused',
+    );
+    assert.ok(!fresh.some((t) => t[HANDLE] === handle), 'with another generation');
+    assert.throws(() => native.tensor.shape(handle), { name: 'TorchError', message: /disposed/ });
+    old = null;
+    await collect();
+    fresh.forEach((t, i) => assert.deepEqual(t.toArray(), [i, i, i]));
+    assert.equal(torch.memory().liveTensors, before + 2000);
+    torch.dispose(fresh);
+  },
+);
 
 test('copies of a Tensor object are references to the same tensor, never to another one', () => {
   const clone = <T extends object>(o: T): T => Object.assign(Object.create(Object.getPrototypeOf(o)), o);
@@ -98,7 +104,7 @@ test('copies of a tensor object do not pass for tensors', () => {
   assert.throws(() => torch.stack([a, copy as never]), { name: 'TypeError' });
 });
 
-test('collected tensors free their slots without dispose', { skip: !gc }, async () => {
+testOrSkip(test, 'collected tensors free their slots without dispose', gc ? false : 'needs node --expose-gc', async () => {
   await collect();
   const before = torch.memory().liveTensors;
   (() => {
@@ -296,3 +302,5 @@ test('tidy disposes every other tensor when one dispose throws, then reports it'
   torch.Tensor.prototype.dispose.call(odd!);
   assert.equal(torch.memory().liveTensors, before);
 });
+
+test.run();

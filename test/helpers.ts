@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Test } from 'uvu';
 import * as torch from '../lib/index.ts';
 
 /** A tensor as the golden generators encode it. */
@@ -98,13 +99,13 @@ export function assertSurvived(outcome: ChildOutcome, what: string): void {
 }
 
 /** A uvu test or suite (what `test` and `suite(...)` return). */
-type Register = ((name: string, fn: () => unknown) => void) & { skip(name: string, fn: () => unknown): void };
+type Register = Test;
 
 /**
  * Registers `fn` as `name`, or skips it when `skip` gives a reason; the reason is printed as a
  * `SKIP <name>: <reason>` line, which scripts/run-tests.mjs shows in its report.
  */
-export function testOrSkip(register: Register, name: string, skip: string | false | undefined, fn: () => unknown): void {
+export function testOrSkip(register: Register, name: string, skip: string | false | undefined, fn: () => void | Promise<void>): void {
   if (!skip) {
     register(name, fn);
     return;

@@ -1,5 +1,5 @@
 // torch.jit.load: TorchScript from PyTorch for inference and fine-tuning, and saved back.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,3 +67,5 @@ test('bad TorchScript input is a clear error', async () => {
   assert.throws(() => module.forward(torch.ones([2, 3])), { name: 'TorchError' });
   assert.throws(() => module.forward('text' as never), { name: 'TorchError' });
 });
+
+test.run();

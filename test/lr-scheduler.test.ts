@@ -1,6 +1,6 @@
 // Replays PyTorch's lr sequences (scripts/golden/lr_scheduler_cases.py) on plain-object optimizers, then
 // checks state round trips, option validation and OneCycleLR's overrun error.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
@@ -347,3 +347,5 @@ test('a rejected OneCycleLR leaves the param groups untouched', () => {
   );
   assert.deepEqual(optimizer.paramGroups, [{ lr: 0.1, momentum: 0.9 }]);
 });
+
+test.run();

@@ -1,5 +1,5 @@
 // Explicit disposal, tidy scopes, finalizers and the native bytes reported to V8.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 
@@ -125,3 +125,5 @@ test('the CPU allocator caches freed blocks by size class and emptyCache returns
   torch.emptyCache();
   assert.equal(torch.memory().cpuCachedBytes, 0);
 });
+
+test.run();

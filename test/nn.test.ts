@@ -1,6 +1,6 @@
 // torch.nn against PyTorch (scripts/golden/nn_cases.py): default initialization with the same seed,
 // and forward/backward of every layer from the same weights.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 import { assertTensorClose, decode, readFixture, type Encoded } from './helpers.ts';
@@ -303,3 +303,5 @@ test('Sequential.forwardAsync runs the native plan off the event loop with the s
   const y = await new nn.Sequential(new nn.Linear(2, 2)).forwardAsync(torch.ones([1, 2], { requiresGrad: true }));
   assert.equal(y.requiresGrad, true, 'grad mode travels with the work');
 });
+
+test.run();

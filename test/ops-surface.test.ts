@@ -1,5 +1,6 @@
 // The generated ATen surface: coverage, resolution, argument handling and bad input.
-import { test } from 'node:test';
+import { test } from 'uvu';
+import { testOrSkip } from './helpers.ts';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -42,7 +43,7 @@ const generatorSkip = !existsSync('/usr/lib/python3/dist-packages/torchgen/packa
     ? 'the committed files come from LibTorch 1.13 schemas'
     : false;
 
-test('the generator is deterministic: a rerun reproduces the committed files', { skip: generatorSkip }, () => {
+testOrSkip(test, 'the generator is deterministic: a rerun reproduces the committed files', generatorSkip, () => {
   const work = mkdtempSync(path.join(tmpdir(), 'gen-ops-'));
   execFileSync(process.execPath, [path.join(root, 'scripts/gen-ops.mjs'), '--out', work], { stdio: 'pipe' });
   for (const file of [
@@ -270,3 +271,5 @@ for (const [what, action, name, message] of bad) {
     });
   });
 }
+
+test.run();

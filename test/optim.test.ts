@@ -1,5 +1,5 @@
 // Native optimizers against PyTorch: the same 20 steps from the same weights match to 1e-5.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as torch from '../lib/index.ts';
@@ -156,3 +156,5 @@ test('bad optimizer options are clear errors', () => {
   assert.equal(opt.paramGroups[0]!.lr, 0.1, 'a rejected change leaves the option as it was');
   assert.throws(() => opt.loadStateDict({ state: {}, param_groups: [] }), /has 0 parameter groups, the optimizer 1/);
 });
+
+test.run();

@@ -1,5 +1,5 @@
 // The published entry points: ESM and CommonJS builds of dist/, and the addon loader's messages.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -68,3 +68,5 @@ test('the DataLoader workers run from the built package (ESM and CommonJS)', () 
   assert.equal(cjs.status, 0, cjs.stderr);
   assert.equal(cjs.stdout.trim(), '[[0,1],[2,3]]');
 });
+
+test.run();

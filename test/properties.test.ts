@@ -1,5 +1,5 @@
 // Property tests (fast-check): broadcasting and reductions against a float64 reference in JS.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as torch from '../lib/index.ts';
@@ -113,3 +113,5 @@ for (const [name, reference] of reductions) {
     );
   });
 }
+
+test.run();

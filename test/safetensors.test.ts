@@ -1,7 +1,8 @@
 // safetensors: Python-written fixtures load exactly, our bytes equal the Python writer's, every dtype
 // round-trips, Python reads what we write, and malformed files fail with a clear error.
 // Fixtures: /usr/bin/python3 scripts/golden/safetensors_cases.py
-import { after, test } from 'node:test';
+import { test } from 'uvu';
+import { testOrSkip } from './helpers.ts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,7 +41,7 @@ interface ExpectedFile {
 const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, ExpectedFile>;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nodetorch-safetensors-'));
-after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+test.after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 let counter = 0;
 const scratchFile = (name = 'file') => path.join(scratch, `${counter++}-${name}.safetensors`);
 
@@ -193,7 +194,7 @@ const pythonSkip = (() => {
     : `${PYTHON} cannot import torch: ${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}`;
 })();
 
-test('safetensors: Python reads our files back exactly (scripts/golden/safetensors_cases.py --check)', { skip: pythonSkip }, async () => {
+testOrSkip(test, 'safetensors: Python reads our files back exactly (scripts/golden/safetensors_cases.py --check)', pythonSkip, async () => {
   const tensors: Record<string, torch.Tensor> = Object.assign({}, ...DTYPES.map(samples));
   tensors['\u{1F600}'] = torch.tensor([1.5]);
   tensors['\uE000'] = torch.tensor([2.5]);
@@ -327,9 +328,11 @@ test('safetensors: bad tensors to save are TypeErrors, and a save failing mid-wr
   );
 });
 
-test('safetensors: loads onto a CUDA device', { skip: torch.cuda.isAvailable() ? false : 'CUDA is not available' }, async () => {
+testOrSkip(test, 'safetensors: loads onto a CUDA device', torch.cuda.isAvailable() ? false : 'CUDA is not available', async () => {
   const file = path.join(FIXTURES, 'dtypes.safetensors');
   const loaded = await loadSafetensors(file, { device: 'cuda' });
   for (const tensor of Object.values(loaded)) assert.match(tensor.device, /^cuda/);
   assertMatches(loaded, expected['dtypes.safetensors']!, 'cuda');
 });
+
+test.run();

@@ -1,5 +1,5 @@
 // Silent failures, stale results and unclear messages of issue 8, and the guarded ATen ops.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -305,3 +305,5 @@ test('docs/ops.md lists every guarded op, and the addon guards every one it list
       `${name} is listed`,
     );
 });
+
+test.run();

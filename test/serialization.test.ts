@@ -1,5 +1,5 @@
 // torch.save / torch.load in PyTorch's format: Python's files load here, Python reads ours.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
-import { hasPythonTorch, readFixture } from './helpers.ts';
+import { hasPythonTorch, readFixture, testOrSkip } from './helpers.ts';
 
 const fixtures = new URL('./fixtures/pt/', import.meta.url).pathname;
 const python = '/usr/bin/python3';
@@ -102,7 +102,7 @@ test('save then load round-trips tensors of every dtype and nested values', asyn
   assert.deepEqual(readdirSync(dir), ['checkpoint.pt'], 'no temp files left behind');
 });
 
-test('Python torch.load reads what torch.save wrote', { skip: hasPythonTorch ? false : 'no /usr/bin/python3 with torch' }, async () => {
+testOrSkip(test, 'Python torch.load reads what torch.save wrote', hasPythonTorch ? false : 'no /usr/bin/python3 with torch', async () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'nodetorch-save-')), 'model.pt');
   await torch.save(
     { 'fc.weight': torch.tensor([[1.5, -2]]), 'fc.bias': torch.tensor([0.25]), step: 10, half: torch.tensor([1, 2], { dtype: 'float16' }) },
@@ -157,3 +157,5 @@ test('bad files give clear errors, and a failed save leaves the old file intact'
   assert.deepEqual(await torch.load(target), { a: 1 });
   assert.ok(existsSync(target));
 });
+
+test.run();

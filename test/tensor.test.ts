@@ -1,5 +1,5 @@
 // Creation, properties, conversion, indexing and printing of tensors.
-import { test } from 'node:test';
+import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import * as torch from '../lib/index.ts';
@@ -347,3 +347,5 @@ test('config reports the build and threads are settable', () => {
   torch.setNumThreads(before);
   assert.equal(torch.cuda.deviceCount() >= 0, true);
 });
+
+test.run();
