@@ -4,6 +4,7 @@
  */
 import { aten } from '../ops/surface.js';
 import { noGrad } from '../tensor/autograd.js';
+import { isComplexDType, isDevice, isFloatingDType } from '../tensor/dtypes.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType, Device } from '../tensor/types.js';
 import type { PlanStep } from './sequential-plan.js';
@@ -30,8 +31,6 @@ export interface ModuleToOptions {
   device?: Device;
   dtype?: DType;
 }
-
-const FLOATING = new Set(['float16', 'bfloat16', 'float32', 'float64']);
 
 /**
  * Base class of every layer and model. Subclasses register children, parameters and buffers, and
@@ -78,7 +77,7 @@ export abstract class Module {
     if (param !== null) {
       if (!(param instanceof Tensor)) throw new TypeError(`registerParameter('${name}'): expected a Tensor, got ${typeof param}`);
       if (!param.isLeaf) throw new Error(`registerParameter('${name}'): a parameter must be a leaf tensor (use .detach())`);
-      if (FLOATING.has(param.dtype) || param.dtype.startsWith('complex')) param.requiresGrad = true;
+      if (isFloatingDType(param.dtype) || isComplexDType(param.dtype)) param.requiresGrad = true;
     }
     this.parameters_.set(name, param);
     return param;
@@ -181,17 +180,12 @@ export abstract class Module {
    * tensor objects stay the same (so optimizers built earlier keep working), as in PyTorch.
    */
   to(target: Device | DType | ModuleToOptions): this {
-    const options: ModuleToOptions =
-      typeof target === 'object'
-        ? target
-        : target === 'cpu' || target === 'meta' || target.startsWith('cuda')
-          ? { device: target as Device }
-          : { dtype: target as DType };
-    if (options.dtype && !FLOATING.has(options.dtype))
+    const options: ModuleToOptions = typeof target === 'object' ? target : isDevice(target) ? { device: target } : { dtype: target };
+    if (options.dtype && !isFloatingDType(options.dtype))
       throw new TypeError(`Module.to: only floating dtypes can be given, got '${options.dtype}'`);
     noGrad(() => {
       for (const tensor of [...this.parameters(), ...this.buffers()]) {
-        const dtype = options.dtype && FLOATING.has(tensor.dtype) ? options.dtype : undefined;
+        const dtype = options.dtype && isFloatingDType(tensor.dtype) ? options.dtype : undefined;
         const moved = tensor.to({ device: options.device, dtype });
         if (moved.device === tensor.device && moved.dtype === tensor.dtype) continue;
         const grad = tensor.grad;

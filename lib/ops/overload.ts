@@ -1,27 +1,9 @@
 import { Op } from '../tensor/op.js';
+import { DTYPE_ALIASES, DTYPE_NAMES } from '../tensor/dtypes.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgFlag, type ArgKind, type ArgSpec, type OpSpec } from './spec.js';
 
-const DTYPES = new Set([
-  'float16',
-  'half',
-  'bfloat16',
-  'float32',
-  'float',
-  'float64',
-  'double',
-  'int8',
-  'uint8',
-  'int16',
-  'short',
-  'int32',
-  'int',
-  'int64',
-  'long',
-  'bool',
-  'complex64',
-  'complex128',
-]);
+const DTYPES = new Set<string>([...DTYPE_NAMES, ...Object.keys(DTYPE_ALIASES)]);
 const MEMORY_FORMATS = new Set(['contiguous_format', 'preserve_format', 'channels_last', 'channels_last_3d']);
 // c10::ScalarType numbering, for ops that return a dtype.
 const SCALAR_TYPE_NAMES = [

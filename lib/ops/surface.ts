@@ -3,6 +3,7 @@
  * Tensor methods, all built lazily from the schema data on first use.
  */
 import { Tensor } from '../tensor/tensor.js';
+import { camelCase as camel } from '../util/names.js';
 import { METHOD_NAMES } from './methods.generated.js';
 import { Overload, OverloadPacket } from './overload.js';
 import { SCHEMAS } from './schemas.generated.js';
@@ -23,11 +24,6 @@ function overloadOf(spec: OpSpec): Overload {
 function packet(name: string, displayName: string, variant?: number): OverloadPacket {
   const specs = specsOf(name).filter((spec) => variant === undefined || spec[4] & variant);
   return new OverloadPacket(displayName, specs.map(overloadOf));
-}
-
-function camel(name: string): string {
-  const trailing = name.endsWith('_') ? '_' : '';
-  return (trailing ? name.slice(0, -1) : name).replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) + trailing;
 }
 
 /** `torch.<camelName>`: the function overloads of ATen's `name`. */

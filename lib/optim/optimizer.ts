@@ -4,6 +4,7 @@
  */
 import { native, type NativeOptimizer } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { camelCase as camel, snakeCase as snake } from '../util/names.js';
 import { describeValue } from '../util/validate.js';
 
 /** Kinds of native optimizer. */
@@ -33,9 +34,6 @@ function toNative(options: Record<string, OptionValue>): Record<string, number |
   }
   return out;
 }
-
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * A parameter group: `params`, and each option as a property (`group.lr = 0.01` changes the native

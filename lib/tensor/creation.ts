@@ -1,5 +1,6 @@
 import { markAsUntransferable } from 'node:worker_threads';
 import { native } from '../native.js';
+import { isComplexDType, isFloatingDType } from './dtypes.js';
 import { aten } from './aten.js';
 import { Tensor } from './tensor.js';
 import type { DType, TensorOptions } from './types.js';
@@ -95,7 +96,7 @@ export function tensor(data: NestedData | TypedArray | Tensor, options: TensorOp
   const shape = inferShape(data);
   const { flat, kind } = flatten(data, shape);
   const dtype = options.dtype ?? defaultDtype[kind];
-  const isIntegral = !['float16', 'half', 'bfloat16', 'float32', 'float', 'float64', 'double', 'complex64', 'complex128'].includes(dtype);
+  const isIntegral = !isFloatingDType(dtype) && !isComplexDType(dtype);
   let buffer: TypedArray;
   if (kind === 'bigint') {
     buffer = BigInt64Array.from(flat, (v) => BigInt(v as bigint | number | boolean));

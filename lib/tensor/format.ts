@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isFloatingDType } from './dtypes.js';
 
 /** Everything the formatter needs about one tensor. */
 export interface FormatInput {
@@ -31,7 +32,6 @@ const EDGE_ITEMS = 3;
 const LINE_WIDTH = 80;
 
 const PREFIX = 'tensor(';
-const FLOATING_DTYPES: ReadonlySet<string> = new Set(['float16', 'bfloat16', 'float32', 'float64']);
 /** Dtypes whose name is not printed for non-empty tensors. */
 const DEFAULT_DTYPES: ReadonlySet<string> = new Set(['float32', 'int64', 'bool']);
 const DEFAULT_FLOAT_DTYPE = 'float32';
@@ -183,7 +183,7 @@ function formatVector(layout: Layout, formatter: ElementFormatter, dim: number, 
 }
 
 function createFormatter(dtype: string, values: readonly (number | bigint)[]): ElementFormatter {
-  if (FLOATING_DTYPES.has(dtype)) return createFloatFormatter(values.map(Number));
+  if (isFloatingDType(dtype)) return createFloatFormatter(values.map(Number));
   const toText = dtype === 'bool' ? formatBool : (v: number | bigint): string => String(v);
   const width = values.reduce<number>((w, v) => Math.max(w, toText(v).length), 1);
   return { width, format: (v) => padStart(toText(v), width) };

@@ -1,6 +1,7 @@
 import { native, type DTypeName, type ElementArray } from '../native.js';
 import { aten } from './aten.js';
 import { TorchError } from './errors.js';
+import { isDevice } from './dtypes.js';
 import { formatTensor } from './format.js';
 import { HANDLE, TOKEN } from './handle.js';
 import { record } from './scope.js';
@@ -596,10 +597,6 @@ class TensorImpl {
   [inspectSymbol](): string {
     return this.toString();
   }
-}
-
-function isDevice(value: string): value is Device {
-  return value === 'cpu' || value === 'meta' || value.startsWith('cuda');
 }
 
 /** A tensor: the fields and methods above, and the generated ATen methods (lib/ops/surface.ts). */
