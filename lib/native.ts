@@ -83,6 +83,10 @@ export interface NativeOptimizer {
   groupOptions(group: number): Record<string, number>;
   setGroupOption(group: number, name: string, value: number | boolean): void;
   paramState(param: unknown): { step?: number; buffers: Record<string, unknown> } | null;
+  /** Frees the optimizer and its state now; later calls throw a TorchError. */
+  dispose(): void;
+  /** Bytes of the state buffers, as reported to V8. */
+  stateBytes(): number;
   setParamState(param: unknown, state: { step?: number; buffers: Record<string, unknown> }): void;
 }
 /** A parameter group as the native optimizer takes it. */
@@ -102,6 +106,8 @@ export interface NativeScriptModule {
   methodNames(): string[];
   save(path: string): void;
   to(target: string): void;
+  /** Frees this wrapper's module now (async calls still running keep theirs); later calls throw a TorchError. */
+  dispose(): void;
 }
 
 /** The raw binding (native/binding/*.cpp). */

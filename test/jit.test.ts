@@ -68,4 +68,18 @@ test('bad TorchScript input is a clear error', async () => {
   assert.throws(() => module.forward('text' as never), { name: 'TorchError' });
 });
 
+test('a TorchScript module can be disposed; using it afterwards is a clear error', async () => {
+  const module = await torch.jit.load(file);
+  const input = torch.randn([2, 1, 8, 8]);
+  const pending = module.forwardAsync(input);
+  module.dispose();
+  assert.equal(((await pending) as torch.Tensor).shape[0], 2, 'a call already running keeps its module');
+  assert.throws(() => module.forward(input), {
+    name: 'TorchError',
+    message: 'this TorchScript module has been disposed and can no longer be used',
+  });
+  await assert.rejects(module.forwardAsync(input), { name: 'TorchError', message: /disposed/ });
+  module.dispose(); // idempotent
+});
+
 test.run();

@@ -157,4 +157,27 @@ test('bad optimizer options are clear errors', () => {
   assert.throws(() => opt.loadStateDict({ state: {}, param_groups: [] }), /has 0 parameter groups, the optimizer 1/);
 });
 
+test('optimizers report their state to V8 and can be disposed', () => {
+  const p = torch.ones([1000], { requiresGrad: true });
+  const opt = new torch.optim.Adam([p]);
+  assert.equal(opt.stateBytes, 0, 'no state before the first step');
+  p.sum().backward();
+  opt.step();
+  assert.equal(opt.stateBytes, 2 * 4000, 'exp_avg and exp_avg_sq');
+  opt.dispose();
+  opt.dispose(); // idempotent
+  assert.equal(opt.isDisposed, true);
+  assert.equal(opt.stateBytes, 0);
+  assert.throws(() => opt.step(), { name: 'TorchError', message: 'this optimizer has been disposed and can no longer be used' });
+  assert.throws(() => opt.stateDict(), { name: 'TorchError', message: /disposed/ });
+  assert.throws(() => (opt.paramGroups[0]!.lr = 0.5), { name: 'TorchError', message: /disposed/ });
+  {
+    using scoped = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+    scoped.step();
+    assert.equal(scoped.stateBytes, 4000, 'the momentum buffer');
+    var kept = scoped; // eslint-disable-line no-var -- read after the block
+  }
+  assert.equal(kept.isDisposed, true, 'using disposed it');
+});
+
 test.run();

@@ -23,12 +23,19 @@ export class ScriptModule {
     return this.module.runMethod('forward', ...inputs);
   }
   /** `forward` on the libuv thread pool, leaving the event loop free. */
-  forwardAsync(...inputs: unknown[]): Promise<unknown> {
+  async forwardAsync(...inputs: unknown[]): Promise<unknown> {
     return this.module.runMethodAsync('forward', ...inputs);
   }
   /** Runs another exported method by name. */
   runMethod(name: string, ...inputs: unknown[]): unknown {
     return this.module.runMethod(name, ...inputs);
+  }
+  /** Frees the module now rather than when the collector finds this object; later calls throw. */
+  dispose(): void {
+    this.module.dispose();
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
   }
   /** Names of the module's methods (forward included). */
   methodNames(): string[] {

@@ -83,6 +83,7 @@ export abstract class Optimizer {
   /** The options every group starts from. */
   readonly defaults: Record<string, OptionValue>;
   private readonly native: NativeOptimizer;
+  private disposed = false;
 
   protected constructor(
     readonly kind: OptimizerKind,
@@ -104,6 +105,26 @@ export abstract class Optimizer {
       resolved.map((g) => ({ params: g.params, options: toNative(g.options) })),
     );
     resolved.forEach((g, i) => this.paramGroups.push(new ParamGroup(g.params, g.options, this, i)));
+  }
+
+  /**
+   * Frees the native optimizer and its state (Adam's is twice the parameters) now rather than when
+   * the collector finds this object; using the optimizer afterwards throws. `using` calls it too.
+   */
+  dispose(): void {
+    this.native.dispose();
+    this.disposed = true;
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  /** Whether `dispose()` has been called. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+  /** Bytes of native state (momentum and moment buffers), as told to the garbage collector. */
+  get stateBytes(): number {
+    return this.native.stateBytes();
   }
 
   /** Applies one update to every parameter from its `.grad` (parameters without one are skipped). */

@@ -5,6 +5,7 @@
 
 #include <torch/nn/utils/clip_grad.h>
 
+#include "binding/addon_state.h"
 #include "binding/errors.h"
 #include "binding/js_convert.h"
 #include "binding/tensor_wrap.h"
@@ -49,7 +50,41 @@ void OptimizerWrap::Init(Napi::Env env, Napi::Object exports) {
                                                  InstanceMethod<&OptimizerWrap::setGroupOption>("setGroupOption"),
                                                  InstanceMethod<&OptimizerWrap::paramState>("paramState"),
                                                  InstanceMethod<&OptimizerWrap::setParamState>("setParamState"),
+                                                 InstanceMethod<&OptimizerWrap::dispose>("dispose"),
+                                                 InstanceMethod<&OptimizerWrap::stateBytes>("stateBytes"),
                                              }));
+}
+
+OptimizerWrap::~OptimizerWrap() {
+  // Possibly from a finalizer: only record the change (the next JS call reports it).
+  if (reportedBytes_ == 0) return;
+  if (auto* state = Env().GetInstanceData<AddonState>()) state->recordExternal(-reportedBytes_);
+}
+
+torch::optim::Optimizer& OptimizerWrap::live(Napi::Env env) {
+  if (!optimizer_) throw torchError(env, "this optimizer has been disposed and can no longer be used");
+  return *optimizer_;
+}
+
+void OptimizerWrap::reportState(Napi::Env env, bool force) {
+  size_t entries = optimizer_->state().size();
+  if (!force && entries == stateEntries_) return;
+  stateEntries_ = entries;
+  int64_t bytes = nodetorch::stateBytes(*optimizer_, kind_);
+  AddonState::of(env).reportExternal(env, bytes - reportedBytes_);
+  reportedBytes_ = bytes;
+}
+
+Napi::Value OptimizerWrap::dispose(const Napi::CallbackInfo& info) {
+  if (!optimizer_) return info.Env().Undefined();
+  AddonState::of(info.Env()).reportExternal(info.Env(), -reportedBytes_);
+  reportedBytes_ = 0;
+  optimizer_.reset();
+  return info.Env().Undefined();
+}
+
+Napi::Value OptimizerWrap::stateBytes(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(reportedBytes_));
 }
 
 // new NativeOptimizer(kind, groups)
@@ -66,14 +101,17 @@ OptimizerWrap::OptimizerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
 
 torch::optim::OptimizerParamGroup& OptimizerWrap::group(const Napi::Value& index) {
   int64_t i = toInt(index, "group");
-  auto& groups = optimizer_->param_groups();
+  auto& groups = live(index.Env()).param_groups();
   if (i < 0 || i >= static_cast<int64_t>(groups.size()))
     throw torchError(index.Env(), "no parameter group " + std::to_string(i));
   return groups[static_cast<size_t>(i)];
 }
 
 Napi::Value OptimizerWrap::step(const Napi::CallbackInfo& info) {
-  NT_GUARD(info, { optimizer_->step(); });
+  NT_GUARD(info, {
+    live(info.Env()).step();
+    reportState(info.Env());
+  });
   return info.Env().Undefined();
 }
 
@@ -81,7 +119,7 @@ Napi::Value OptimizerWrap::step(const Napi::CallbackInfo& info) {
 Napi::Value OptimizerWrap::zeroGrad(const Napi::CallbackInfo& info) {
   bool setToNone = info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
   NT_GUARD(info, {
-    for (auto& group : optimizer_->param_groups()) {
+    for (auto& group : live(info.Env()).param_groups()) {
       for (auto& p : group.params()) {
         if (!p.grad().defined()) continue;
         if (setToNone) {
@@ -97,7 +135,7 @@ Napi::Value OptimizerWrap::zeroGrad(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value OptimizerWrap::addParamGroup(const Napi::CallbackInfo& info) {
-  NT_GUARD(info, { nodetorch::addParamGroup(*optimizer_, kind_, groupSpec(info[0])); });
+  NT_GUARD(info, { nodetorch::addParamGroup(live(info.Env()), kind_, groupSpec(info[0])); });
   return info.Env().Undefined();
 }
 
@@ -124,7 +162,7 @@ const at::Tensor& OptimizerWrap::param(const Napi::CallbackInfo& info) { return 
 // paramState(param) -> { step?, buffers: { name: Tensor } } | null
 Napi::Value OptimizerWrap::paramState(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
-    auto state = nodetorch::paramState(*optimizer_, kind_, param(info));
+    auto state = nodetorch::paramState(live(info.Env()), kind_, param(info));
     if (!state) return info.Env().Null();
     Napi::Object out = Napi::Object::New(info.Env());
     if (state->step) out.Set("step", static_cast<double>(*state->step));
@@ -147,7 +185,8 @@ Napi::Value OptimizerWrap::setParamState(const Napi::CallbackInfo& info) {
       std::string name = names.Get(i).ToString();
       state.buffers[name] = TensorWrap::unwrap(buffers.Get(name), name);
     }
-    nodetorch::setParamState(*optimizer_, kind_, param(info), state);
+    nodetorch::setParamState(live(info.Env()), kind_, param(info), state);
+    reportState(info.Env(), true);
   });
   return info.Env().Undefined();
 }

@@ -13,6 +13,7 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
   explicit OptimizerWrap(const Napi::CallbackInfo& info);
+  ~OptimizerWrap() override;
 
  private:
   Napi::Value step(const Napi::CallbackInfo& info);
@@ -22,12 +23,24 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
   Napi::Value setGroupOption(const Napi::CallbackInfo& info);
   Napi::Value paramState(const Napi::CallbackInfo& info);
   Napi::Value setParamState(const Napi::CallbackInfo& info);
+  /** Frees the native optimizer and its state now; later calls throw. */
+  Napi::Value dispose(const Napi::CallbackInfo& info);
+  Napi::Value stateBytes(const Napi::CallbackInfo& info);
 
+  /** The optimizer; a TorchError once disposed. */
+  torch::optim::Optimizer& live(Napi::Env env);
+  /**
+   * Tells V8 how many bytes the state buffers take when they may have changed (the state map grew,
+   * or `force`): Adam's state is twice the parameters, and a sweep makes many optimizers.
+   */
+  void reportState(Napi::Env env, bool force = false);
   torch::optim::OptimizerParamGroup& group(const Napi::Value& index);
   const at::Tensor& param(const Napi::CallbackInfo& info);
 
   std::string kind_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  size_t stateEntries_ = 0;
+  int64_t reportedBytes_ = 0;
 };
 
 /** Registers clipGradNorm(params, maxNorm, normType, errorIfNonfinite) and clipGradValue(params, value). */

@@ -2,6 +2,8 @@
 
 #include <torch/csrc/jit/serialization/import.h>
 
+#include <unordered_set>
+
 #include "binding/addon_state.h"
 #include "binding/async_claim.h"
 #include "binding/errors.h"
@@ -79,6 +81,18 @@ Napi::Value jitLoad(const Napi::CallbackInfo& info) {
   });
 }
 
+// The bytes of a module's parameters and buffers, each storage once.
+int64_t moduleBytes(const torch::jit::Module& module) {
+  std::unordered_set<const void*> seen;
+  int64_t bytes = 0;
+  auto count = [&](const at::Tensor& t) {
+    if (t.has_storage() && seen.insert(t.storage().unsafeGetStorageImpl()).second) bytes += static_cast<int64_t>(t.storage().nbytes());
+  };
+  for (const auto& parameter : module.named_parameters()) count(parameter.value);
+  for (const auto& buffer : module.named_buffers()) count(buffer.value);
+  return bytes;
+}
+
 template <typename List>
 Napi::Value namedTensors(Napi::Env env, const List& list) {
   Napi::Array out = Napi::Array::New(env);
@@ -106,6 +120,7 @@ void ScriptModuleWrap::Init(Napi::Env env, Napi::Object exports) {
                                        InstanceMethod<&ScriptModuleWrap::methodNames>("methodNames"),
                                        InstanceMethod<&ScriptModuleWrap::save>("save"),
                                        InstanceMethod<&ScriptModuleWrap::to>("to"),
+                                       InstanceMethod<&ScriptModuleWrap::dispose>("dispose"),
                                    });
   AddonState::of(env).scriptModuleClass = Napi::Persistent(cls);
   exports.Set("jitLoad", Napi::Function::New<jitLoad>(env, "jitLoad"));
@@ -120,13 +135,15 @@ Napi::Object ScriptModuleWrap::wrap(Napi::Env env, torch::jit::Module module) {
 ScriptModuleWrap::ScriptModuleWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ScriptModuleWrap>(info) {
   if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "script modules come from torch.jit.load()");
   module_ = *info[0].As<Napi::External<torch::jit::Module>>().Data();
+  reportedBytes_ = moduleBytes(*module_);
+  AddonState::of(info.Env()).reportExternal(info.Env(), reportedBytes_);
 }
 
 // runMethod(name, ...inputs)
 Napi::Value ScriptModuleWrap::runMethod(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     std::string name = info[0].ToString();
-    auto method = module_.find_method(name);
+    auto method = live(info.Env()).find_method(name);
     if (!method) throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
     return fromIValue(info.Env(), (*method)(methodInputs(info, 1)));
   });
@@ -135,18 +152,38 @@ Napi::Value ScriptModuleWrap::runMethod(const Napi::CallbackInfo& info) {
 Napi::Value ScriptModuleWrap::runMethodAsync(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     std::string name = info[0].ToString();
-    if (!module_.find_method(name))
+    if (!live(info.Env()).find_method(name))
       throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
-    return PromiseWorker::start(new MethodWorker(info.Env(), module_, running_, name, methodInputs(info, 1)));
+    return PromiseWorker::start(new MethodWorker(info.Env(), live(info.Env()), running_, name, methodInputs(info, 1)));
   });
 }
 
 Napi::Value ScriptModuleWrap::namedParameters(const Napi::CallbackInfo& info) {
-  return NT_GUARD(info, { return namedTensors(info.Env(), module_.named_parameters()); });
+  return NT_GUARD(info, { return namedTensors(info.Env(), live(info.Env()).named_parameters()); });
 }
 
 Napi::Value ScriptModuleWrap::namedBuffers(const Napi::CallbackInfo& info) {
-  return NT_GUARD(info, { return namedTensors(info.Env(), module_.named_buffers()); });
+  return NT_GUARD(info, { return namedTensors(info.Env(), live(info.Env()).named_buffers()); });
+}
+
+ScriptModuleWrap::~ScriptModuleWrap() {
+  // Possibly from a finalizer: only record the change (the next JS call reports it).
+  if (reportedBytes_ == 0) return;
+  if (auto* state = Env().GetInstanceData<AddonState>()) state->recordExternal(-reportedBytes_);
+}
+
+torch::jit::Module& ScriptModuleWrap::live(Napi::Env env) {
+  if (!module_) throw torchError(env, "this TorchScript module has been disposed and can no longer be used");
+  return *module_;
+}
+
+// dispose(): drops this wrapper's module (running async calls keep their own reference).
+Napi::Value ScriptModuleWrap::dispose(const Napi::CallbackInfo& info) {
+  if (!module_) return info.Env().Undefined();
+  AddonState::of(info.Env()).reportExternal(info.Env(), -reportedBytes_);
+  reportedBytes_ = 0;
+  module_.reset();
+  return info.Env().Undefined();
 }
 
 void ScriptModuleWrap::requireIdle(Napi::Env env, const char* what) const {
@@ -159,25 +196,25 @@ void ScriptModuleWrap::requireIdle(Napi::Env env, const char* what) const {
 Napi::Value ScriptModuleWrap::train(const Napi::CallbackInfo& info) {
   NT_GUARD(info, {
     requireIdle(info.Env(), "change the training mode of");
-    module_.train(info[0].ToBoolean().Value());
+    live(info.Env()).train(info[0].ToBoolean().Value());
   });
   return info.Env().Undefined();
 }
 
 Napi::Value ScriptModuleWrap::isTraining(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), module_.is_training());
+  return Napi::Boolean::New(info.Env(), live(info.Env()).is_training());
 }
 
 Napi::Value ScriptModuleWrap::methodNames(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(info.Env());
   uint32_t i = 0;
-  for (const auto& method : module_.get_methods()) out.Set(i++, method.name());
+  for (const auto& method : live(info.Env()).get_methods()) out.Set(i++, method.name());
   return out;
 }
 
 // save(path): PyTorch's TorchScript archive, loadable by torch.jit.load in Python.
 Napi::Value ScriptModuleWrap::save(const Napi::CallbackInfo& info) {
-  NT_GUARD(info, { module_.save(info[0].ToString().Utf8Value()); });
+  NT_GUARD(info, { live(info.Env()).save(info[0].ToString().Utf8Value()); });
   return info.Env().Undefined();
 }
 
@@ -187,9 +224,9 @@ Napi::Value ScriptModuleWrap::to(const Napi::CallbackInfo& info) {
     requireIdle(info.Env(), "move");
     std::string target = info[0].ToString();
     if (target.rfind("cpu", 0) == 0 || target.rfind("cuda", 0) == 0) {
-      module_.to(parseDevice(target));
+      live(info.Env()).to(parseDevice(target));
     } else {
-      module_.to(parseDtype(target));
+      live(info.Env()).to(parseDtype(target));
     }
   });
   return info.Env().Undefined();

@@ -3,6 +3,7 @@
 #include <torch/csrc/jit/api/module.h>
 
 #include <memory>
+#include <optional>
 
 #include "binding/node_api.h"
 
@@ -13,6 +14,7 @@ class ScriptModuleWrap : public Napi::ObjectWrap<ScriptModuleWrap> {
   static void Init(Napi::Env env, Napi::Object exports);
   static Napi::Object wrap(Napi::Env env, torch::jit::Module module);
   explicit ScriptModuleWrap(const Napi::CallbackInfo& info);
+  ~ScriptModuleWrap() override;
 
  private:
   Napi::Value runMethod(const Napi::CallbackInfo& info);
@@ -24,10 +26,15 @@ class ScriptModuleWrap : public Napi::ObjectWrap<ScriptModuleWrap> {
   Napi::Value methodNames(const Napi::CallbackInfo& info);
   Napi::Value save(const Napi::CallbackInfo& info);
   Napi::Value to(const Napi::CallbackInfo& info);
+  Napi::Value dispose(const Napi::CallbackInfo& info);
+  /** The module; a TorchError once disposed. */
+  torch::jit::Module& live(Napi::Env env);
   /** Throws a TorchError naming `what` while an async method call runs. */
   void requireIdle(Napi::Env env, const char* what) const;
 
-  torch::jit::Module module_;
+  std::optional<torch::jit::Module> module_;
+  /** The parameter and buffer bytes told to V8. */
+  int64_t reportedBytes_ = 0;
   /** Async method calls running now (changed on the JS thread only). */
   std::shared_ptr<int> running_ = std::make_shared<int>(0);
 };

@@ -275,4 +275,18 @@ void setParamState(torch::optim::Optimizer& optimizer, const std::string& kind, 
   });
 }
 
+int64_t stateBytes(torch::optim::Optimizer& optimizer, const std::string& kind) {
+  int64_t bytes = 0;
+  for (auto& group : optimizer.param_groups()) {
+    for (const at::Tensor& param : group.params()) {
+      auto state = paramState(optimizer, kind, param);
+      if (!state) continue;
+      for (const auto& entry : state->buffers) {
+        if (entry.second.has_storage()) bytes += static_cast<int64_t>(entry.second.storage().nbytes());
+      }
+    }
+  }
+  return bytes;
+}
+
 }  // namespace nodetorch

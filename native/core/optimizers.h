@@ -39,5 +39,7 @@ std::optional<ParamState> paramState(torch::optim::Optimizer& optimizer, const s
                                      const at::Tensor& param);
 void setParamState(torch::optim::Optimizer& optimizer, const std::string& kind, const at::Tensor& param,
                    const ParamState& state);
+/** Bytes of every parameter's state buffers (Adam's exp_avg and exp_avg_sq, SGD's momentum, ...). */
+int64_t stateBytes(torch::optim::Optimizer& optimizer, const std::string& kind);
 
 }  // namespace nodetorch
