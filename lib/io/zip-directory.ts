@@ -4,7 +4,7 @@
  * not survive every corrupt archive, so nodetorch checks the directory and the checksums first.
  * @module
  */
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 
 /** One entry of the central directory. */
 interface Entry {
@@ -82,21 +82,44 @@ function readDirectory(bytes: Uint8Array, what: string): Entry[] {
   return entries;
 }
 
+// Deflate cannot compress better than about 1032:1; an entry claiming more is corrupt.
+const DEFLATE_MAX_RATIO = 1032;
+
+/** The entry's content: stored bytes as they are, deflated ones inflated (bounded by the declared size). */
+function contentOf(bytes: Uint8Array, view: DataView, entry: Entry, what: string): Uint8Array {
+  const local = entry.localOffset;
+  if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50)
+    throw new Error(`${what}: the local header of ${entry.name} is corrupt`);
+  const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+  if (start + entry.compressedSize > bytes.length) throw new Error(`${what}: ${entry.name} lies past the end of the file`);
+  const raw = bytes.subarray(start, start + entry.compressedSize);
+  if (entry.method === 0) {
+    if (entry.compressedSize !== entry.size) throw new Error(`${what}: ${entry.name} is stored with two different sizes`);
+    return raw;
+  }
+  if (entry.size > entry.compressedSize * DEFLATE_MAX_RATIO + 1024)
+    throw new Error(`${what}: ${entry.name} claims a size deflate cannot reach`);
+  let inflated: Uint8Array;
+  try {
+    inflated = inflateRawSync(raw, { maxOutputLength: Math.max(entry.size, 1) });
+  } catch (error) {
+    throw new Error(`${what}: ${entry.name} is corrupt (${(error as Error).message})`, { cause: error });
+  }
+  if (inflated.length !== entry.size) throw new Error(`${what}: ${entry.name} inflates to ${inflated.length} bytes, not ${entry.size}`);
+  return inflated;
+}
+
 /**
- * Checks the directory of a zip archive and the CRC-32 of every stored entry (zip64 entries, over
- * 4 GiB, are not checked); throws naming the first problem.
+ * Checks the directory of a zip archive and the CRC-32 of every entry, stored or deflated (zip64
+ * entries, over 4 GiB, are not checked); throws naming the first problem.
  */
 export function verifyZipArchive(bytes: Uint8Array, what: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const entry of readDirectory(bytes, what)) {
-    if (entry.method !== 0 || entry.size === 0xffffffff || entry.localOffset === 0xffffffff) continue;
-    const local = entry.localOffset;
-    if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50)
-      throw new Error(`${what}: the local header of ${entry.name} is corrupt`);
-    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    if (entry.compressedSize !== entry.size || start + entry.size > bytes.length)
-      throw new Error(`${what}: ${entry.name} lies past the end of the file`);
-    if (crc32(bytes.subarray(start, start + entry.size)) !== entry.crc)
+    if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff || entry.localOffset === 0xffffffff) continue;
+    if (entry.method !== 0 && entry.method !== 8)
+      throw new Error(`${what}: ${entry.name} uses an unsupported compression method (${entry.method})`);
+    if (crc32(contentOf(bytes, view, entry, what)) !== entry.crc)
       throw new Error(`${what}: ${entry.name} is corrupt (its CRC-32 does not match)`);
   }
 }

@@ -485,6 +485,7 @@ const std::unordered_map<std::string, OpGuard>& guards() {
         {"_transform_bias_rescale_qkv", attentionHeads},
         {"_adaptive_avg_pool2d_backward", poolBackward},
         {"_adaptive_avg_pool3d_backward", poolBackward},
+        {"adaptive_avg_pool3d_backward", poolBackward},
         {"adaptive_max_pool2d_backward", poolBackward},
         {"adaptive_max_pool3d_backward", poolBackward},
         {"thnn_conv2d", slowConv2d},
