@@ -17,7 +17,7 @@ import {
   type OptimizerLike,
   type ParamGroupLike,
   type SchedulerState,
-} from '../lib/optim/lr-scheduler.ts';
+} from '../lib/optim/lr-scheduler/index.ts';
 
 interface SchedulerSpec {
   type: string;
