@@ -102,7 +102,8 @@ test('the DataLoader rejects pending batches when a reply cannot be deserialized
     const iterator = loader[Symbol.asyncIterator]();
     await iterator.next();
     // Node emits 'messageerror' when it cannot rebuild a message; simulate that on the worker.
-    const [link] = (loader as unknown as { persistent: { worker: { emit(e: string, v: unknown): void } }[] }).persistent;
+    const pool = (loader as unknown as { pool: { keptWorkers: { worker: { emit(e: string, v: unknown): void } }[] } }).pool;
+    const [link] = pool.keptWorkers;
     link!.worker.emit('messageerror', new Error('could not rebuild the object'));
     await assert.rejects(iterator.next(), {
       name: 'DataLoaderWorkerError',

@@ -46,6 +46,7 @@ import { BatchSampler, RandomSampler, SequentialSampler } from './sampler.js';
 import { unpackValue } from './transfer.js';
 import type { WorkerInfo } from './worker-info.js';
 import { WorkerLink, type TaskResult } from './worker-link.js';
+import { WorkerPool } from './worker-pool.js';
 
 /** Options of {@link DataLoader}, with PyTorch's defaults. */
 export interface DataLoaderOptions<T, B> {
@@ -80,9 +81,6 @@ export interface DataLoaderOptions<T, B> {
   /** Keep the worker threads between epochs (needs numWorkers > 0; end them with `close()`); default false. */
   persistentWorkers?: boolean;
 }
-
-// How long a worker may take to finish its prefetched batches when an iteration ends before it is terminated.
-const WORKER_GRACE_MS = 2000;
 
 /** More worker threads than this is a mistake, not a setting (each is a V8 isolate with its own heap). */
 const MAX_WORKERS = 256;
@@ -126,13 +124,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, expired: () => string):
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function closeAll(workers: WorkerLink[]): Promise<void> {
-  return Promise.all(workers.map((worker) => worker.close(WORKER_GRACE_MS))).then(() => undefined);
-}
-
-// Ends the persistent workers of a DataLoader that was dropped without close().
-const abandonedLoaders = new FinalizationRegistry<WorkerLink[]>((workers) => void closeAll(workers));
-
 /**
  * Iterates over a dataset in batches: `for await (const batch of loader)`. Map-style datasets are
  * visited in sampler order (sequential, shuffled, or any sampler), iterable datasets in stream order.
@@ -155,10 +146,8 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   readonly collateFn: (data: never) => unknown;
   private readonly workerInit: ((info: WorkerInfo) => unknown) | WorkerRecipe | undefined;
   private readonly workerDataset: WorkerRecipe | undefined;
-  /** The threads kept between epochs (persistentWorkers), once the first epoch has started them. */
-  private persistent: WorkerLink[] | undefined;
-  /** An epoch is using the persistent workers (a second, concurrent one gets threads of its own). */
-  private persistentInUse = false;
+  /** The worker threads of each epoch (and, with persistentWorkers, between epochs). */
+  private readonly pool: WorkerPool;
 
   constructor(dataset: Dataset<T> | IterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     this.dataset = dataset;
@@ -173,6 +162,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     this.pinMemory = options.pinMemory ?? false;
     this.persistentWorkers = options.persistentWorkers ?? false;
     if (this.persistentWorkers && this.numWorkers === 0) throw new TypeError('DataLoader: persistentWorkers needs numWorkers > 0');
+    this.pool = new WorkerPool(this, this.persistentWorkers, () => this.startWorkers());
     this.generator = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : undefined);
     this.workerInit = options.workerInit;
     this.workerDataset = options.workerDataset;
@@ -268,12 +258,8 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   }
 
   /** Ends the worker threads kept by `persistentWorkers` (the next epoch starts new ones). */
-  async close(): Promise<void> {
-    const workers = this.persistent;
-    this.persistent = undefined;
-    if (!workers) return;
-    abandonedLoaders.unregister(this);
-    await closeAll(workers);
+  close(): Promise<void> {
+    return this.pool.close();
   }
 
   /** `await using loader = new DataLoader(...)` closes persistent workers at the end of the block. */
@@ -301,48 +287,11 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     );
   }
 
-  /**
-   * This epoch's workers: the persistent ones, told that another epoch begins (new ones when there
-   * are none yet, or one of them has failed), or threads for this epoch alone (without
-   * persistentWorkers, or while another epoch is using the persistent ones).
-   */
-  private workersFor(): WorkerLink[] {
-    if (!this.persistentWorkers || (this.persistent && this.persistentInUse)) return this.startWorkers();
-    if (this.persistent?.some((worker) => worker.failed)) {
-      void closeAll(this.persistent);
-      abandonedLoaders.unregister(this);
-      this.persistent = undefined;
-    }
-    if (this.persistent) {
-      for (const worker of this.persistent) worker.startEpoch();
-    } else {
-      this.persistent = this.startWorkers();
-      // Dropped without close(), the loader still ends its threads once it is collected.
-      abandonedLoaders.register(this, this.persistent, this);
-    }
-    this.persistentInUse = true;
-    return this.persistent;
-  }
-
-  /** After an epoch: keeps persistent workers for the next one (unless `broken`), or stops them. */
-  private async releaseWorkers(workers: WorkerLink[], broken: boolean): Promise<void> {
-    if (workers === this.persistent) {
-      this.persistentInUse = false;
-      if (!broken && !workers.some((worker) => worker.failed)) {
-        for (const worker of workers) worker.abandon();
-        return;
-      }
-      abandonedLoaders.unregister(this);
-      this.persistent = undefined;
-    }
-    await closeAll(workers);
-  }
-
   private async *iterateInWorkers(): AsyncGenerator<B, void, undefined> {
     const iterable = isIterableDataset(this.dataset);
     // A collate function that cannot travel runs here, on the samples the workers send.
     const collateHere = isPortable(this.collateFn) ? null : (this.collateFn as (data: unknown) => unknown);
-    const workers = this.workersFor();
+    const workers = this.pool.acquire();
     // A worker that timed out may be stuck: persistent workers are then not kept.
     let timedOut = false;
     try {
@@ -390,7 +339,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
         yield this.finish(collateHere ? tidy(() => collateHere(unpackValue(result.data))) : unpackValue(result.data));
       }
     } finally {
-      await this.releaseWorkers(workers, timedOut);
+      await this.pool.release(workers, timedOut);
     }
   }
 }
