@@ -48,7 +48,7 @@ std::function<void(void*)> keepAlive(Napi::Env env, Napi::Value buffer) {
   return [channel, ref](void*) {
     std::lock_guard<std::mutex> lock(channel->mutex);
     if (!channel->open) return;  // the environment is gone, and its references with it
-    if (std::this_thread::get_id() == channel->jsThread && !InsideCollector::active()) {
+    if (std::this_thread::get_id() == channel->jsThread) {
       napi_delete_reference(channel->env, ref);
     } else {
       napi_call_threadsafe_function(channel->toJsThread, ref, napi_tsfn_nonblocking);

@@ -9,25 +9,6 @@
 
 namespace nodetorch {
 
-/**
- * Marks the current thread as running a finalizer inside the garbage collector while it lives: a
- * buffer released then goes back through the event loop, since no N-API call may run in the collector.
- */
-class InsideCollector {
- public:
-  InsideCollector() { ++depth(); }
-  ~InsideCollector() { --depth(); }
-  InsideCollector(const InsideCollector&) = delete;
-  InsideCollector& operator=(const InsideCollector&) = delete;
-  static bool active() { return depth() > 0; }
-
- private:
-  static int& depth() {
-    thread_local int value = 0;
-    return value;
-  }
-};
-
 /** Call once per environment, at addon init. */
 void initBufferKeepAlive(Napi::Env env);
 

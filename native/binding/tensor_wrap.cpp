@@ -9,7 +9,6 @@
 
 #include "binding/addon_state.h"
 #include "binding/async_claim.h"
-#include "binding/buffer_keepalive.h"
 #include "binding/errors.h"
 #include "binding/js_convert.h"
 #include "core/dtype.h"
@@ -29,16 +28,15 @@ void forget(Napi::Env env, AddonState& state, TensorTable::Key key) {
 }
 
 // Runs inside the garbage collector (a "basic" finalizer), so memory is freed without yielding.
-// Nothing here may call into V8: the byte count is only recorded (the next JS call reports it),
-// and a borrowed JS buffer the tensor frees is released later (binding/buffer_keepalive.cpp).
+// Only N-API calls made for basic finalizers may run here: the byte count is only recorded (the
+// next JS call reports it, since AdjustExternalMemory may start a collection and abort V8), and a
+// borrowed JS buffer is released with napi_delete_reference, which basic finalizers may call.
 void finalizeTensor(node_api_basic_env env, void* data, void* /*hint*/) {
   auto* state = Napi::BasicEnv(env).GetInstanceData<AddonState>();
   if (!state) return;
-  InsideCollector inside;
   auto [tensor, storage] = state->table.release(unpackKey(data));
   if (!tensor.defined()) return;
   state->recordExternal(-state->accounting.release(storage));
-  tensor.reset();  // while `inside` holds
 }
 
 // Stores `tensor` in the table, counting its bytes.

@@ -11,12 +11,17 @@ export interface FuzzCase {
 /** Thrown by a case whose call returned a wrong result (or succeeded where it must throw). */
 export class FuzzMismatch extends Error {}
 
+/** Quick (the test suite's, bounded) or long (on demand). */
+export type FuzzMode = 'quick' | 'long';
+
 /** A family of cases. */
 export interface FuzzCategory {
   name: string;
   /** Cases per run: quick (CI) and long (on demand). */
   counts: { quick: number; long: number };
-  make(seed: number, index: number): FuzzCase;
+  /** How long one case may run before it counts as hung (default 30 s). */
+  caseTimeoutMs?: { quick: number; long: number };
+  make(seed: number, index: number, mode: FuzzMode): FuzzCase;
 }
 
 /** What a reproducer starts with: the package and the helpers the cases' code uses. */

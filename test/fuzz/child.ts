@@ -14,6 +14,7 @@ if (!category) throw new Error(`unknown fuzz category ${name}`);
 const seed = Number(seedText);
 const first = Number(firstText);
 const count = Number(countText);
+const mode = process.env.NODETORCH_FUZZ_MODE === 'long' ? 'long' : 'quick';
 
 // A case may leave rejected promises or warnings behind; neither is a crash.
 process.on('unhandledRejection', () => {});
@@ -21,7 +22,7 @@ process.removeAllListeners('warning');
 
 for (let index = first; index < first + count; index++) {
   writeSync(2, `case ${index}\n`);
-  const fuzzCase = category.make(seed, index);
+  const fuzzCase = category.make(seed, index, mode);
   try {
     await fuzzCase.run();
   } catch (error) {

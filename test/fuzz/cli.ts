@@ -16,7 +16,7 @@ const chosen = names.length ? categories.filter((c) => names.includes(c.name)) :
 
 if (caseAt >= 0) {
   const index = Number(args[caseAt + 1]);
-  const fuzzCase = chosen[0]!.make(seed, index);
+  const fuzzCase = chosen[0]!.make(seed, index, mode);
   console.log(`${chosen[0]!.name} case ${index} (seed ${seed}): ${fuzzCase.title}\n${fuzzCase.code}`);
   try {
     await fuzzCase.run();

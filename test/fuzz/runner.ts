@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FuzzCategory } from './case.ts';
+import type { FuzzCategory, FuzzMode } from './case.ts';
 import { PRELUDE } from './case.ts';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child.ts');
@@ -38,12 +38,12 @@ export interface FuzzFailure {
 
 export interface RunOptions {
   seed: number;
-  mode: 'quick' | 'long';
+  mode: FuzzMode;
   /** Cases per child process. */
   batch?: number;
   /** Child processes at once. */
   concurrency?: number;
-  /** A case running longer than this counts as hung. */
+  /** A case running longer than this counts as hung (default: the category's, else 30 s). */
   caseTimeoutMs?: number;
 }
 
@@ -102,8 +102,8 @@ function runBatch(category: string, seed: number, first: number, count: number, 
   });
 }
 
-function reproducer(category: FuzzCategory, seed: number, index: number): { title: string; code: string } {
-  const fuzzCase = category.make(seed, index);
+function reproducer(category: FuzzCategory, seed: number, index: number, mode: FuzzMode): { title: string; code: string } {
+  const fuzzCase = category.make(seed, index, mode);
   return { title: fuzzCase.title, code: `${PRELUDE}${fuzzCase.code};\nconsole.log('no crash');\n` };
 }
 
@@ -131,12 +131,12 @@ async function findCulprit(category: string, options: RunOptions, first: number,
 export async function runCategory(category: FuzzCategory, options: RunOptions): Promise<FuzzFailure[]> {
   const total = category.counts[options.mode];
   const batch = options.batch ?? 250;
-  const caseTimeoutMs = options.caseTimeoutMs ?? 30_000;
+  const caseTimeoutMs = options.caseTimeoutMs ?? category.caseTimeoutMs?.[options.mode] ?? 30_000;
   const failures: FuzzFailure[] = [];
   const queue: [number, number][] = [];
   for (let first = 0; first < total; first += batch) queue.push([first, Math.min(batch, total - first)]);
   const fail = (index: number, outcome: string, output: string) => {
-    const { title, code } = reproducer(category, options.seed, index);
+    const { title, code } = reproducer(category, options.seed, index, options.mode);
     failures.push({ category: category.name, seed: options.seed, index, outcome, title, reproducer: code, output });
   };
   const worker = async () => {
