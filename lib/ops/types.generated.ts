@@ -7799,6 +7799,18 @@ export interface TorchFunctions {
     /** `aten::any.all_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)` */
     all_out: (self: Tensor, options: { out: TensorLike }) => Tensor;
   }>;
+  arange: Overloads<{
+    /** `aten::arange(Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::arange.start(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    start: (start: Scalar, end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    start_step: ((start: Scalar, end: Scalar, step?: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor) & ((start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor);
+    /** `aten::arange.out(Scalar end, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (end: Scalar, options: { out: TensorLike }) => Tensor;
+    /** `aten::arange.start_out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)` */
+    start_out: (start: Scalar, end: Scalar, step: Scalar, options: { step?: Scalar; out: TensorLike }) => Tensor;
+  }>;
   argmax: Overloads<{
     /** `aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor` */
     default: ((self: Tensor, dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor) & ((self: Tensor, options?: { dim?: number | null; keepdim?: boolean }) => Tensor);
@@ -8048,6 +8060,12 @@ export interface TorchFunctions {
   broadcastTo: Overloads<{
     /** `aten::broadcast_to(Tensor(a) self, int[] size) -> Tensor(a)` */
     default: ((self: Tensor, size: readonly number[]) => Tensor) & ((self: Tensor, ...size: number[]) => Tensor);
+  }>;
+  cat: Overloads<{
+    /** `aten::cat(Tensor[] tensors, int dim=0) -> Tensor` */
+    default: ((tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor) & ((tensors: readonly Tensor[], options?: { dim?: number }) => Tensor);
+    /** `aten::cat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (tensors: readonly Tensor[], dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
   }>;
   concat: Overloads<{
     /** `aten::concat(Tensor[] tensors, int dim=0) -> Tensor` */
@@ -8491,9 +8509,19 @@ export interface TorchFunctions {
     /** `aten::embedding_bag.padding_idx(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int mode, bool sparse, Tensor? per_sample_weights, bool include_last_offset, int? padding_idx) -> (Tensor, Tensor, Tensor, Tensor)` */
     padding_idx: (weight: Tensor, indices: TensorLike, offsets: TensorLike, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: TensorLike | null, includeLastOffset: boolean, paddingIdx: number | null) => [Tensor, Tensor, Tensor, Tensor];
   }>;
+  empty: Overloads<{
+    /** `aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
+    memory_format: (size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
+    /** `aten::empty.out(SymInt[] size, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)` */
+    out: (size: readonly number[], options: { memoryFormat?: MemoryFormat | null; out: TensorLike }) => Tensor;
+  }>;
   emptyQuantized: Overloads<{
     /** `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
     default: (size: readonly number[], qtensor: TensorLike, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
+  }>;
+  emptyLike: Overloads<{
+    /** `aten::empty_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
+    default: (self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
   }>;
   emptyStrided: Overloads<{
     /** `aten::empty_strided(SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
@@ -8549,6 +8577,16 @@ export interface TorchFunctions {
     /** `aten::expm1_(Tensor(a!) self) -> Tensor(a!)` */
     default: (self: Tensor) => Tensor;
   }>;
+  eye: Overloads<{
+    /** `aten::eye(int n, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (n: number, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::eye.m(int n, int m, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    m: (n: number, m: number, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::eye.out(int n, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (n: number, options: { out: TensorLike }) => Tensor;
+    /** `aten::eye.m_out(int n, int m, *, Tensor(a!) out) -> Tensor(a!)` */
+    m_out: (n: number, m: number, options: { out: TensorLike }) => Tensor;
+  }>;
   flatten: Overloads<{
     /** `aten::flatten.using_ints(Tensor(a) self, int start_dim=0, int end_dim=-1) -> Tensor(a)` */
     using_ints: ((self: Tensor, startDim?: number, endDim?: number, options?: { startDim?: number; endDim?: number }) => Tensor) & ((self: Tensor, options?: { startDim?: number; endDim?: number }) => Tensor);
@@ -8596,6 +8634,16 @@ export interface TorchFunctions {
   frac_: Overloads<{
     /** `aten::frac_(Tensor(a!) self) -> Tensor(a!)` */
     default: (self: Tensor) => Tensor;
+  }>;
+  full: Overloads<{
+    /** `aten::full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (size: readonly number[], fillValue: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::full.out(SymInt[] size, Scalar fill_value, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (size: readonly number[], fillValue: Scalar, options: { out: TensorLike }) => Tensor;
+  }>;
+  fullLike: Overloads<{
+    /** `aten::full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
+    default: (self: Tensor, fillValue: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
   }>;
   fromFile: Overloads<{
     /** `aten::from_file(str filename, bool? shared=None, int? size=0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
@@ -8870,6 +8918,12 @@ export interface TorchFunctions {
   ldexp_: Overloads<{
     /** `aten::ldexp_(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
     default: (self: Tensor, other: TensorLike) => Tensor;
+  }>;
+  linspace: Overloads<{
+    /** `aten::linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (start: Scalar, end: Scalar, steps: number, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::linspace.out(Scalar start, Scalar end, int steps, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (start: Scalar, end: Scalar, steps: number, options: { out: TensorLike }) => Tensor;
   }>;
   log: Overloads<{
     /** `aten::log(Tensor self) -> Tensor` */
@@ -9255,6 +9309,16 @@ export interface TorchFunctions {
     /** `aten::is_vulkan_available() -> bool` */
     default: () => boolean;
   }>;
+  ones: Overloads<{
+    /** `aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::ones.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (size: readonly number[], options: { out: TensorLike }) => Tensor;
+  }>;
+  onesLike: Overloads<{
+    /** `aten::ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
+    default: (self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
+  }>;
   pairwiseDistance: Overloads<{
     /** `aten::pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor` */
     default: ((x1: Tensor, x2: TensorLike, p?: number, eps?: number, keepdim?: boolean, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor) & ((x1: Tensor, x2: TensorLike, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor);
@@ -9338,6 +9402,68 @@ export interface TorchFunctions {
   scalarTensor: Overloads<{
     /** `aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
     default: (s: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+  }>;
+  rand: Overloads<{
+    /** `aten::rand(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::rand.generator(int[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    generator: (size: readonly number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::rand.out(int[] size, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (size: readonly number[], options: { out: TensorLike }) => Tensor;
+    /** `aten::rand.generator_out(int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)` */
+    generator_out: (size: readonly number[], options: { generator?: null; out: TensorLike }) => Tensor;
+  }>;
+  randLike: Overloads<{
+    /** `aten::rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
+    default: (self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
+  }>;
+  randint: Overloads<{
+    /** `aten::randint(int high, int[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (high: number, size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::randint.generator(int high, int[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    generator: (high: number, size: readonly number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::randint.low(int low, int high, int[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    low: (low: number, high: number, size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::randint.low_generator(int low, int high, int[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    low_generator: (low: number, high: number, size: readonly number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::randint.out(int high, int[] size, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (high: number, size: readonly number[], options: { out: TensorLike }) => Tensor;
+    /** `aten::randint.generator_out(int high, int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)` */
+    generator_out: (high: number, size: readonly number[], options: { generator?: null; out: TensorLike }) => Tensor;
+    /** `aten::randint.low_out(int low, int high, int[] size, *, Tensor(a!) out) -> Tensor(a!)` */
+    low_out: (low: number, high: number, size: readonly number[], options: { out: TensorLike }) => Tensor;
+    /** `aten::randint.low_generator_out(int low, int high, int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)` */
+    low_generator_out: (low: number, high: number, size: readonly number[], options: { generator?: null; out: TensorLike }) => Tensor;
+  }>;
+  randintLike: Overloads<{
+    /** `aten::randint_like(Tensor self, int high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
+    default: (self: Tensor, high: number, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
+    /** `aten::randint_like.low_dtype(Tensor self, int low, int high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
+    low_dtype: (self: Tensor, low: number, high: number, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
+  }>;
+  randn: Overloads<{
+    /** `aten::randn(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::randn.generator(int[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    generator: (size: readonly number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::randn.out(int[] size, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (size: readonly number[], options: { out: TensorLike }) => Tensor;
+    /** `aten::randn.generator_out(int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)` */
+    generator_out: (size: readonly number[], options: { generator?: null; out: TensorLike }) => Tensor;
+  }>;
+  randnLike: Overloads<{
+    /** `aten::randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
+    default: (self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
+  }>;
+  randperm: Overloads<{
+    /** `aten::randperm(int n, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (n: number, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::randperm.generator(int n, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    generator: (n: number, options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::randperm.out(int n, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (n: number, options: { out: TensorLike }) => Tensor;
+    /** `aten::randperm.generator_out(int n, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)` */
+    generator_out: (n: number, options: { generator?: null; out: TensorLike }) => Tensor;
   }>;
   range: Overloads<{
     /** `aten::range.step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
@@ -9601,6 +9727,10 @@ export interface TorchFunctions {
     /** `aten::size.int(Tensor self, int dim) -> int` */
     int: (self: Tensor, dim: number) => number;
   }>;
+  slice: Overloads<{
+    /** `aten::slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)` */
+    Tensor: ((self: Tensor, dim?: number, start?: number | null, end?: number | null, step?: number, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor) & ((self: Tensor, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }) => Tensor);
+  }>;
   sliceBackward: Overloads<{
     /** `aten::slice_backward(Tensor grad_output, SymInt[] input_sizes, int dim, SymInt start, SymInt end, SymInt step) -> Tensor` */
     default: (gradOutput: Tensor, inputSizes: readonly number[], dim: number, start: number, end: number, step: number) => Tensor;
@@ -9678,6 +9808,12 @@ export interface TorchFunctions {
     default: (self: Tensor, mat1: TensorLike, mat2: TensorLike, options?: { beta?: Scalar; alpha?: Scalar }) => Tensor;
     /** `aten::sspaddmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)` */
     out: (self: Tensor, mat1: TensorLike, mat2: TensorLike, options: { beta?: Scalar; alpha?: Scalar; out: TensorLike }) => Tensor;
+  }>;
+  stack: Overloads<{
+    /** `aten::stack(Tensor[] tensors, int dim=0) -> Tensor` */
+    default: ((tensors: readonly Tensor[], dim?: number, options?: { dim?: number }) => Tensor) & ((tensors: readonly Tensor[], options?: { dim?: number }) => Tensor);
+    /** `aten::stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (tensors: readonly Tensor[], dim: number, options: { dim?: number; out: TensorLike }) => Tensor;
   }>;
   hstack: Overloads<{
     /** `aten::hstack(Tensor[] tensors) -> Tensor` */
@@ -9796,6 +9932,12 @@ export interface TorchFunctions {
   tanh_: Overloads<{
     /** `aten::tanh_(Tensor(a!) self) -> Tensor(a!)` */
     default: (self: Tensor) => Tensor;
+  }>;
+  tensordot: Overloads<{
+    /** `aten::tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other) -> Tensor` */
+    default: (self: Tensor, other: TensorLike, dimsSelf: readonly number[], dimsOther: readonly number[]) => Tensor;
+    /** `aten::tensordot.out(Tensor self, Tensor other, int[] dims_self, int[] dims_other, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (self: Tensor, other: TensorLike, dimsSelf: readonly number[], dimsOther: readonly number[], options: { out: TensorLike }) => Tensor;
   }>;
   threshold: Overloads<{
     /** `aten::threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor` */
@@ -9938,6 +10080,16 @@ export interface TorchFunctions {
   normExceptDim: Overloads<{
     /** `aten::norm_except_dim(Tensor v, int pow=2, int dim=0) -> Tensor` */
     default: ((v: Tensor, pow?: number, dim?: number, options?: { pow?: number; dim?: number }) => Tensor) & ((v: Tensor, options?: { pow?: number; dim?: number }) => Tensor);
+  }>;
+  zeros: Overloads<{
+    /** `aten::zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor` */
+    default: (size: readonly number[], options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null }) => Tensor;
+    /** `aten::zeros.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)` */
+    out: (size: readonly number[], options: { out: TensorLike }) => Tensor;
+  }>;
+  zerosLike: Overloads<{
+    /** `aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor` */
+    default: (self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }) => Tensor;
   }>;
   poisson: Overloads<{
     /** `aten::poisson(Tensor self, Generator? generator=None) -> Tensor` */
@@ -12803,15 +12955,31 @@ export interface TorchFunctions {
   }>;
 }
 
-/** Generated Tensor methods (names in camelCase); the hand-written ones in tensor.ts take precedence. */
+/** Generated Tensor methods (names in camelCase); the hand-written ones in lib/tensor take precedence. */
 export interface TensorMethods {
   setData: Overloads<{
     /** `aten::set_data(Tensor(a!) self, Tensor new_data) -> ()` */
     default: (newData: TensorLike) => void;
   }>;
+  data: Overloads<{
+    /** `aten::data(Tensor self) -> Tensor` */
+    default: () => Tensor;
+  }>;
+  isLeaf: Overloads<{
+    /** `aten::is_leaf(Tensor self) -> bool` */
+    default: () => boolean;
+  }>;
   outputNr: Overloads<{
     /** `aten::output_nr(Tensor self) -> int` */
     default: () => number;
+  }>;
+  requiresGrad_: Overloads<{
+    /** `aten::requires_grad_(Tensor(a!) self, bool requires_grad=True) -> Tensor(a!)` */
+    default: ((requiresGrad?: boolean, options?: { requiresGrad?: boolean }) => Tensor) & ((options?: { requiresGrad?: boolean }) => Tensor);
+  }>;
+  retainGrad: Overloads<{
+    /** `aten::retain_grad(Tensor(a!) self) -> ()` */
+    default: () => void;
   }>;
   retainsGrad: Overloads<{
     /** `aten::retains_grad(Tensor self) -> bool` */
@@ -12820,6 +12988,10 @@ export interface TensorMethods {
   alignAs: Overloads<{
     /** `aten::align_as(Tensor self, Tensor other) -> Tensor` */
     default: (other: TensorLike) => Tensor;
+  }>;
+  abs: Overloads<{
+    /** `aten::abs(Tensor self) -> Tensor` */
+    default: () => Tensor;
   }>;
   abs_: Overloads<{
     /** `aten::abs_(Tensor(a!) self) -> Tensor(a!)` */
@@ -12885,6 +13057,18 @@ export interface TensorMethods {
     /** `aten::arccos_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
   }>;
+  add: Overloads<{
+    /** `aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
+    Tensor: (other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
+    /** `aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
+    Scalar: ((other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((other: Scalar, options?: { alpha?: Scalar }) => Tensor);
+  }>;
+  add_: Overloads<{
+    /** `aten::add_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)` */
+    Tensor: (other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
+    /** `aten::add_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)` */
+    Scalar: ((other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((other: Scalar, options?: { alpha?: Scalar }) => Tensor);
+  }>;
   addmv: Overloads<{
     /** `aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor` */
     default: (mat: TensorLike, vec: TensorLike, options?: { beta?: Scalar; alpha?: Scalar }) => Tensor;
@@ -12901,9 +13085,29 @@ export interface TensorMethods {
     /** `aten::addr_(Tensor(a!) self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)` */
     default: (vec1: TensorLike, vec2: TensorLike, options?: { beta?: Scalar; alpha?: Scalar }) => Tensor;
   }>;
+  all: Overloads<{
+    /** `aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor` */
+    dim: ((dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((dim: number, options?: { keepdim?: boolean }) => Tensor);
+    /** `aten::all(Tensor self) -> Tensor` */
+    default: () => Tensor;
+  }>;
   allclose: Overloads<{
     /** `aten::allclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> bool` */
     default: ((other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean) & ((other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }) => boolean);
+  }>;
+  any: Overloads<{
+    /** `aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor` */
+    dim: ((dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((dim: number, options?: { keepdim?: boolean }) => Tensor);
+    /** `aten::any(Tensor self) -> Tensor` */
+    default: () => Tensor;
+  }>;
+  argmax: Overloads<{
+    /** `aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor` */
+    default: ((dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor) & ((options?: { dim?: number | null; keepdim?: boolean }) => Tensor);
+  }>;
+  argmin: Overloads<{
+    /** `aten::argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor` */
+    default: ((dim?: number | null, keepdim?: boolean, options?: { dim?: number | null; keepdim?: boolean }) => Tensor) & ((options?: { dim?: number | null; keepdim?: boolean }) => Tensor);
   }>;
   acosh: Overloads<{
     /** `aten::acosh(Tensor self) -> Tensor` */
@@ -13037,6 +13241,10 @@ export interface TensorMethods {
     /** `aten::copysign_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
     Scalar: (other: Scalar) => Tensor;
   }>;
+  logicalNot: Overloads<{
+    /** `aten::logical_not(Tensor self) -> Tensor` */
+    default: () => Tensor;
+  }>;
   logicalNot_: Overloads<{
     /** `aten::logical_not_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
@@ -13065,6 +13273,10 @@ export interface TensorMethods {
     /** `aten::logical_or_(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
     default: (other: TensorLike) => Tensor;
   }>;
+  bmm: Overloads<{
+    /** `aten::bmm(Tensor self, Tensor mat2) -> Tensor` */
+    default: (mat2: TensorLike) => Tensor;
+  }>;
   broadcastTo: Overloads<{
     /** `aten::broadcast_to(Tensor(a) self, int[] size) -> Tensor(a)` */
     default: ((size: readonly number[]) => Tensor) & ((...size: number[]) => Tensor);
@@ -13081,6 +13293,10 @@ export interface TensorMethods {
     /** `aten::unsafe_chunk(Tensor self, int chunks, int dim=0) -> Tensor[]` */
     default: ((chunks: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((chunks: number, options?: { dim?: number }) => Tensor[]);
   }>;
+  chunk: Overloads<{
+    /** `aten::chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[]` */
+    default: ((chunks: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((chunks: number, options?: { dim?: number }) => Tensor[]);
+  }>;
   tensorSplit: Overloads<{
     /** `aten::tensor_split.sections(Tensor(a -> *) self, int sections, int dim=0) -> Tensor(a)[]` */
     sections: ((sections: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((sections: number, options?: { dim?: number }) => Tensor[]);
@@ -13088,6 +13304,18 @@ export interface TensorMethods {
     indices: ((indices: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((indices: readonly number[], options?: { dim?: number }) => Tensor[]);
     /** `aten::tensor_split.tensor_indices_or_sections(Tensor(a -> *) self, Tensor tensor_indices_or_sections, int dim=0) -> Tensor(a)[]` */
     tensor_indices_or_sections: ((tensorIndicesOrSections: TensorLike, dim?: number, options?: { dim?: number }) => Tensor[]) & ((tensorIndicesOrSections: TensorLike, options?: { dim?: number }) => Tensor[]);
+  }>;
+  clamp: Overloads<{
+    /** `aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor` */
+    default: ((min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
+    /** `aten::clamp.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor` */
+    Tensor: ((min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
+  }>;
+  clamp_: Overloads<{
+    /** `aten::clamp_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!)` */
+    default: ((min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
+    /** `aten::clamp_.Tensor(Tensor(a!) self, Tensor? min=None, Tensor? max=None) -> Tensor(a!)` */
+    Tensor: ((min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
   }>;
   clampMax: Overloads<{
     /** `aten::clamp_max(Tensor self, Scalar max) -> Tensor` */
@@ -13124,6 +13352,14 @@ export interface TensorMethods {
     default: ((min?: Scalar | null, max?: Scalar | null, options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor) & ((options?: { min?: Scalar | null; max?: Scalar | null }) => Tensor);
     /** `aten::clip_.Tensor(Tensor(a!) self, Tensor? min=None, Tensor? max=None) -> Tensor(a!)` */
     Tensor: ((min?: TensorLike | null, max?: TensorLike | null, options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor) & ((options?: { min?: TensorLike | null; max?: TensorLike | null }) => Tensor);
+  }>;
+  contiguous: Overloads<{
+    /** `aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=contiguous_format) -> Tensor(a)` */
+    default: (options?: { memoryFormat?: MemoryFormat }) => Tensor;
+  }>;
+  copy_: Overloads<{
+    /** `aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)` */
+    default: ((src: TensorLike, nonBlocking?: boolean, options?: { nonBlocking?: boolean }) => Tensor) & ((src: TensorLike, options?: { nonBlocking?: boolean }) => Tensor);
   }>;
   cos: Overloads<{
     /** `aten::cos(Tensor self) -> Tensor` */
@@ -13198,6 +13434,26 @@ export interface TensorMethods {
   diff: Overloads<{
     /** `aten::diff(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor` */
     default: ((n?: number, dim?: number, prepend?: TensorLike | null, append?: TensorLike | null, options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor) & ((options?: { n?: number; dim?: number; prepend?: TensorLike | null; append?: TensorLike | null }) => Tensor);
+  }>;
+  div: Overloads<{
+    /** `aten::div.Tensor(Tensor self, Tensor other) -> Tensor` */
+    Tensor: (other: TensorLike) => Tensor;
+    /** `aten::div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor` */
+    Tensor_mode: (other: TensorLike, options?: { roundingMode?: string | null }) => Tensor;
+    /** `aten::div.Scalar(Tensor self, Scalar other) -> Tensor` */
+    Scalar: (other: Scalar) => Tensor;
+    /** `aten::div.Scalar_mode(Tensor self, Scalar other, *, str? rounding_mode) -> Tensor` */
+    Scalar_mode: (other: Scalar, options?: { roundingMode?: string | null }) => Tensor;
+  }>;
+  div_: Overloads<{
+    /** `aten::div_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
+    Tensor: (other: TensorLike) => Tensor;
+    /** `aten::div_.Tensor_mode(Tensor(a!) self, Tensor other, *, str? rounding_mode) -> Tensor(a!)` */
+    Tensor_mode: (other: TensorLike, options?: { roundingMode?: string | null }) => Tensor;
+    /** `aten::div_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
+    Scalar: (other: Scalar) => Tensor;
+    /** `aten::div_.Scalar_mode(Tensor(a!) self, Scalar other, *, str? rounding_mode) -> Tensor(a!)` */
+    Scalar_mode: (other: Scalar, options?: { roundingMode?: string | null }) => Tensor;
   }>;
   divide: Overloads<{
     /** `aten::divide.Tensor(Tensor self, Tensor other) -> Tensor` */
@@ -13279,6 +13535,14 @@ export interface TensorMethods {
     /** `aten::erfc_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
   }>;
+  exp: Overloads<{
+    /** `aten::exp(Tensor self) -> Tensor` */
+    default: () => Tensor;
+  }>;
+  exp_: Overloads<{
+    /** `aten::exp_(Tensor(a!) self) -> Tensor(a!)` */
+    default: () => Tensor;
+  }>;
   exp2: Overloads<{
     /** `aten::exp2(Tensor self) -> Tensor` */
     default: () => Tensor;
@@ -13295,13 +13559,27 @@ export interface TensorMethods {
     /** `aten::expm1_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
   }>;
+  expand: Overloads<{
+    /** `aten::expand(Tensor(a) self, SymInt[] size, *, bool implicit=False) -> Tensor(a)` */
+    default: ((size: readonly number[], options?: { implicit?: boolean }) => Tensor) & ((...size: number[]) => Tensor);
+  }>;
   expandAs: Overloads<{
     /** `aten::expand_as(Tensor(a) self, Tensor other) -> Tensor(a)` */
     default: (other: TensorLike) => Tensor;
   }>;
+  flatten: Overloads<{
+    /** `aten::flatten.using_ints(Tensor(a) self, int start_dim=0, int end_dim=-1) -> Tensor(a)` */
+    using_ints: ((startDim?: number, endDim?: number, options?: { startDim?: number; endDim?: number }) => Tensor) & ((options?: { startDim?: number; endDim?: number }) => Tensor);
+  }>;
   unflatten: Overloads<{
     /** `aten::unflatten.int(Tensor(a) self, int dim, int[] sizes) -> Tensor(a)` */
     int: (dim: number, sizes: readonly number[]) => Tensor;
+  }>;
+  fill_: Overloads<{
+    /** `aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)` */
+    Scalar: (value: Scalar) => Tensor;
+    /** `aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)` */
+    Tensor: (value: TensorLike) => Tensor;
   }>;
   floor: Overloads<{
     /** `aten::floor(Tensor self) -> Tensor` */
@@ -13347,6 +13625,10 @@ export interface TensorMethods {
     /** `aten::lcm_(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
     default: (other: TensorLike) => Tensor;
   }>;
+  index: Overloads<{
+    /** `aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor` */
+    Tensor: (indices: readonly (Tensor | null)[]) => Tensor;
+  }>;
   indexCopy: Overloads<{
     /** `aten::index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor` */
     default: (dim: number, index: TensorLike, source: TensorLike) => Tensor;
@@ -13354,6 +13636,10 @@ export interface TensorMethods {
   indexCopy_: Overloads<{
     /** `aten::index_copy_(Tensor(a!) self, int dim, Tensor index, Tensor source) -> Tensor(a!)` */
     default: (dim: number, index: TensorLike, source: TensorLike) => Tensor;
+  }>;
+  indexPut_: Overloads<{
+    /** `aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)` */
+    default: ((indices: readonly (Tensor | null)[], values: TensorLike, accumulate?: boolean, options?: { accumulate?: boolean }) => Tensor) & ((indices: readonly (Tensor | null)[], values: TensorLike, options?: { accumulate?: boolean }) => Tensor);
   }>;
   indexPut: Overloads<{
     /** `aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor` */
@@ -13431,6 +13717,10 @@ export interface TensorMethods {
     /** `aten::ldexp_(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
     default: (other: TensorLike) => Tensor;
   }>;
+  log: Overloads<{
+    /** `aten::log(Tensor self) -> Tensor` */
+    default: () => Tensor;
+  }>;
   log_: Overloads<{
     /** `aten::log_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
@@ -13479,6 +13769,10 @@ export interface TensorMethods {
     /** `aten::xlogy_.Scalar_Other(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
     Scalar_Other: (other: Scalar) => Tensor;
   }>;
+  logSoftmax: Overloads<{
+    /** `aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
+    int: ((dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((dim: number, options?: { dtype?: DType | null }) => Tensor);
+  }>;
   logcumsumexp: Overloads<{
     /** `aten::logcumsumexp(Tensor self, int dim) -> Tensor` */
     default: (dim: number) => Tensor;
@@ -13486,6 +13780,10 @@ export interface TensorMethods {
   logsumexp: Overloads<{
     /** `aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor` */
     default: ((dim: number | readonly number[], keepdim?: boolean, options?: { keepdim?: boolean }) => Tensor) & ((dim: number | readonly number[], options?: { keepdim?: boolean }) => Tensor);
+  }>;
+  matmul: Overloads<{
+    /** `aten::matmul(Tensor self, Tensor other) -> Tensor` */
+    default: (other: TensorLike) => Tensor;
   }>;
   matrixPower: Overloads<{
     /** `aten::matrix_power(Tensor self, int n) -> Tensor` */
@@ -13499,9 +13797,23 @@ export interface TensorMethods {
     /** `aten::aminmax(Tensor self, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max)` */
     default: (options?: { dim?: number | null; keepdim?: boolean }) => { min: Tensor; max: Tensor };
   }>;
+  max: Overloads<{
+    /** `aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
+    dim: ((dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
+    /** `aten::max(Tensor self) -> Tensor` */
+    default: () => Tensor;
+    /** `aten::max.other(Tensor self, Tensor other) -> Tensor` */
+    other: (other: TensorLike) => Tensor;
+  }>;
   amax: Overloads<{
     /** `aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor` */
     default: ((dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor) & ((options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor);
+  }>;
+  mean: Overloads<{
+    /** `aten::mean(Tensor self, *, ScalarType? dtype=None) -> Tensor` */
+    default: (options?: { dtype?: DType | null }) => Tensor;
+    /** `aten::mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
+    dim: ((dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
   }>;
   nanmean: Overloads<{
     /** `aten::nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
@@ -13519,13 +13831,37 @@ export interface TensorMethods {
     /** `aten::nanmedian.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
     dim: ((dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
   }>;
+  min: Overloads<{
+    /** `aten::min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)` */
+    dim: ((dim: number, keepdim?: boolean, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((dim: number, options?: { keepdim?: boolean }) => { values: Tensor; indices: Tensor });
+    /** `aten::min(Tensor self) -> Tensor` */
+    default: () => Tensor;
+    /** `aten::min.other(Tensor self, Tensor other) -> Tensor` */
+    other: (other: TensorLike) => Tensor;
+  }>;
   amin: Overloads<{
     /** `aten::amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor` */
     default: ((dim?: number | readonly number[], keepdim?: boolean, options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor) & ((options?: { dim?: number | readonly number[]; keepdim?: boolean }) => Tensor);
   }>;
+  mm: Overloads<{
+    /** `aten::mm(Tensor self, Tensor mat2) -> Tensor` */
+    default: (mat2: TensorLike) => Tensor;
+  }>;
   mode: Overloads<{
     /** `aten::mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)` */
     default: ((dim?: number, keepdim?: boolean, options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor }) & ((options?: { dim?: number; keepdim?: boolean }) => { values: Tensor; indices: Tensor });
+  }>;
+  mul: Overloads<{
+    /** `aten::mul.Tensor(Tensor self, Tensor other) -> Tensor` */
+    Tensor: (other: TensorLike) => Tensor;
+    /** `aten::mul.Scalar(Tensor self, Scalar other) -> Tensor` */
+    Scalar: (other: Scalar) => Tensor;
+  }>;
+  mul_: Overloads<{
+    /** `aten::mul_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
+    Tensor: (other: TensorLike) => Tensor;
+    /** `aten::mul_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
+    Scalar: (other: Scalar) => Tensor;
   }>;
   multiply: Overloads<{
     /** `aten::multiply.Tensor(Tensor self, Tensor other) -> Tensor` */
@@ -13560,6 +13896,10 @@ export interface TensorMethods {
     default: (dim: number, start: number, length: number) => Tensor;
     /** `aten::narrow.Tensor(Tensor(a) self, int dim, Tensor start, int length) -> Tensor(a)` */
     Tensor: (dim: number, start: TensorLike, length: number) => Tensor;
+  }>;
+  permute: Overloads<{
+    /** `aten::permute(Tensor(a) self, int[] dims) -> Tensor(a)` */
+    default: ((dims: readonly number[]) => Tensor) & ((...dims: number[]) => Tensor);
   }>;
   movedim: Overloads<{
     /** `aten::movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)` */
@@ -13633,6 +13973,10 @@ export interface TensorMethods {
     /** `aten::reciprocal_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
   }>;
+  neg: Overloads<{
+    /** `aten::neg(Tensor self) -> Tensor` */
+    default: () => Tensor;
+  }>;
   neg_: Overloads<{
     /** `aten::neg_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
@@ -13655,6 +13999,10 @@ export interface TensorMethods {
     /** `aten::repeat_interleave.self_int(Tensor self, int repeats, int? dim=None, *, int? output_size=None) -> Tensor` */
     self_int: ((repeats: number, dim?: number | null, options?: { dim?: number | null; outputSize?: number | null }) => Tensor) & ((repeats: number, options?: { dim?: number | null; outputSize?: number | null }) => Tensor);
   }>;
+  reshape: Overloads<{
+    /** `aten::reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)` */
+    default: ((shape: readonly number[]) => Tensor) & ((...shape: number[]) => Tensor);
+  }>;
   reshapeAs: Overloads<{
     /** `aten::reshape_as(Tensor(a) self, Tensor other) -> Tensor(a)` */
     default: (other: TensorLike) => Tensor;
@@ -13670,6 +14018,14 @@ export interface TensorMethods {
     default: () => Tensor;
     /** `aten::round_.decimals(Tensor(a!) self, *, int decimals) -> Tensor(a!)` */
     decimals: (options: { decimals: number }) => Tensor;
+  }>;
+  relu: Overloads<{
+    /** `aten::relu(Tensor self) -> Tensor` */
+    default: () => Tensor;
+  }>;
+  relu_: Overloads<{
+    /** `aten::relu_(Tensor(a!) self) -> Tensor(a!)` */
+    default: () => Tensor;
   }>;
   prelu: Overloads<{
     /** `aten::prelu(Tensor self, Tensor weight) -> Tensor` */
@@ -13690,6 +14046,10 @@ export interface TensorMethods {
   select: Overloads<{
     /** `aten::select.int(Tensor(a) self, int dim, int index) -> Tensor(a)` */
     int: (dim: number, index: number) => Tensor;
+  }>;
+  sigmoid: Overloads<{
+    /** `aten::sigmoid(Tensor self) -> Tensor` */
+    default: () => Tensor;
   }>;
   sigmoid_: Overloads<{
     /** `aten::sigmoid_(Tensor(a!) self) -> Tensor(a!)` */
@@ -13727,6 +14087,10 @@ export interface TensorMethods {
     /** `aten::sinh_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
   }>;
+  detach: Overloads<{
+    /** `aten::detach(Tensor(a) self) -> Tensor(a)` */
+    default: () => Tensor;
+  }>;
   detach_: Overloads<{
     /** `aten::detach_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
@@ -13755,9 +14119,19 @@ export interface TensorMethods {
     /** `aten::smm(Tensor self, Tensor mat2) -> Tensor` */
     default: (mat2: TensorLike) => Tensor;
   }>;
+  softmax: Overloads<{
+    /** `aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor` */
+    int: ((dim: number, dtype?: DType | null, options?: { dtype?: DType | null }) => Tensor) & ((dim: number, options?: { dtype?: DType | null }) => Tensor);
+  }>;
   unsafeSplit: Overloads<{
     /** `aten::unsafe_split.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]` */
     Tensor: ((splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((splitSize: number, options?: { dim?: number }) => Tensor[]);
+  }>;
+  split: Overloads<{
+    /** `aten::split.Tensor(Tensor(a -> *) self, int split_size, int dim=0) -> Tensor(a)[]` */
+    Tensor: ((splitSize: number, dim?: number, options?: { dim?: number }) => Tensor[]) & ((splitSize: number, options?: { dim?: number }) => Tensor[]);
+    /** `aten::split.sizes(Tensor(a -> *) self, int[] split_size, int dim=0) -> Tensor(a)[]` */
+    sizes: ((splitSize: readonly number[], dim?: number, options?: { dim?: number }) => Tensor[]) & ((splitSize: readonly number[], options?: { dim?: number }) => Tensor[]);
   }>;
   unsafeSplitWithSizes: Overloads<{
     /** `aten::unsafe_split_with_sizes(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]` */
@@ -13785,6 +14159,12 @@ export interface TensorMethods {
     /** `aten::dsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]` */
     array: ((indices: readonly number[]) => Tensor[]) & ((...indices: number[]) => Tensor[]);
   }>;
+  squeeze: Overloads<{
+    /** `aten::squeeze(Tensor(a) self) -> Tensor(a)` */
+    default: () => Tensor;
+    /** `aten::squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)` */
+    dim: (dim: number) => Tensor;
+  }>;
   squeeze_: Overloads<{
     /** `aten::squeeze_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
@@ -13805,6 +14185,12 @@ export interface TensorMethods {
     /** `aten::istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False) -> Tensor` */
     default: ((nFft: number, hopLength?: number | null, winLength?: number | null, window?: TensorLike | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, returnComplex?: boolean, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor) & ((nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: TensorLike | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }) => Tensor);
   }>;
+  sum: Overloads<{
+    /** `aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor` */
+    default: (options?: { dtype?: DType | null }) => Tensor;
+    /** `aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
+    dim_IntList: ((dim: number | readonly number[] | null, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
+  }>;
   nansum: Overloads<{
     /** `aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
     default: ((dim?: number | readonly number[] | null, keepdim?: boolean, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }) => Tensor);
@@ -13812,6 +14198,10 @@ export interface TensorMethods {
   sumToSize: Overloads<{
     /** `aten::sum_to_size(Tensor self, int[] size) -> Tensor` */
     default: ((size: readonly number[]) => Tensor) & ((...size: number[]) => Tensor);
+  }>;
+  sqrt: Overloads<{
+    /** `aten::sqrt(Tensor self) -> Tensor` */
+    default: () => Tensor;
   }>;
   sqrt_: Overloads<{
     /** `aten::sqrt_(Tensor(a!) self) -> Tensor(a!)` */
@@ -13823,6 +14213,24 @@ export interface TensorMethods {
   }>;
   square_: Overloads<{
     /** `aten::square_(Tensor(a!) self) -> Tensor(a!)` */
+    default: () => Tensor;
+  }>;
+  std: Overloads<{
+    /** `aten::std(Tensor self, bool unbiased=True) -> Tensor` */
+    default: ((unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor) & ((options?: { unbiased?: boolean }) => Tensor);
+    /** `aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor` */
+    dim: ((dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor) & ((dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor);
+    /** `aten::std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor` */
+    correction: ((dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor) & ((...dim: number[]) => Tensor);
+  }>;
+  prod: Overloads<{
+    /** `aten::prod(Tensor self, *, ScalarType? dtype=None) -> Tensor` */
+    default: (options?: { dtype?: DType | null }) => Tensor;
+    /** `aten::prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor` */
+    dim_int: ((dim: number, keepdim?: boolean, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor) & ((dim: number, options?: { keepdim?: boolean; dtype?: DType | null }) => Tensor);
+  }>;
+  t: Overloads<{
+    /** `aten::t(Tensor(a) self) -> Tensor(a)` */
     default: () => Tensor;
   }>;
   t_: Overloads<{
@@ -13837,6 +14245,10 @@ export interface TensorMethods {
     /** `aten::tan_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
   }>;
+  tanh: Overloads<{
+    /** `aten::tanh(Tensor self) -> Tensor` */
+    default: () => Tensor;
+  }>;
   tanh_: Overloads<{
     /** `aten::tanh_(Tensor(a!) self) -> Tensor(a!)` */
     default: () => Tensor;
@@ -13844,6 +14256,10 @@ export interface TensorMethods {
   tile: Overloads<{
     /** `aten::tile(Tensor self, int[] dims) -> Tensor` */
     default: ((dims: readonly number[]) => Tensor) & ((...dims: number[]) => Tensor);
+  }>;
+  transpose: Overloads<{
+    /** `aten::transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a)` */
+    int: (dim0: number, dim1: number) => Tensor;
   }>;
   transpose_: Overloads<{
     /** `aten::transpose_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)` */
@@ -13889,9 +14305,21 @@ export interface TensorMethods {
     /** `aten::type_as(Tensor self, Tensor other) -> Tensor` */
     default: (other: TensorLike) => Tensor;
   }>;
+  unsqueeze: Overloads<{
+    /** `aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)` */
+    default: (dim: number) => Tensor;
+  }>;
   unsqueeze_: Overloads<{
     /** `aten::unsqueeze_(Tensor(a!) self, int dim) -> Tensor(a!)` */
     default: (dim: number) => Tensor;
+  }>;
+  var: Overloads<{
+    /** `aten::var(Tensor self, bool unbiased=True) -> Tensor` */
+    default: ((unbiased?: boolean, options?: { unbiased?: boolean }) => Tensor) & ((options?: { unbiased?: boolean }) => Tensor);
+    /** `aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor` */
+    dim: ((dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor) & ((dim: number | readonly number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }) => Tensor);
+    /** `aten::var.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor` */
+    correction: ((dim: number | readonly number[] | null, options?: { correction?: number | null; keepdim?: boolean }) => Tensor) & ((...dim: number[]) => Tensor);
   }>;
   viewAs: Overloads<{
     /** `aten::view_as(Tensor(a) self, Tensor other) -> Tensor(a)` */
@@ -13911,6 +14339,10 @@ export interface TensorMethods {
     /** `aten::frexp.Tensor(Tensor self) -> (Tensor mantissa, Tensor exponent)` */
     Tensor: () => { mantissa: Tensor; exponent: Tensor };
   }>;
+  clone: Overloads<{
+    /** `aten::clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor` */
+    default: (options?: { memoryFormat?: MemoryFormat | null }) => Tensor;
+  }>;
   positive: Overloads<{
     /** `aten::positive(Tensor(a) self) -> Tensor(a)` */
     default: () => Tensor;
@@ -13922,6 +14354,22 @@ export interface TensorMethods {
   resizeAsSparse_: Overloads<{
     /** `aten::resize_as_sparse_(Tensor(a!) self, Tensor the_template) -> Tensor(a!)` */
     default: (theTemplate: TensorLike) => Tensor;
+  }>;
+  zero_: Overloads<{
+    /** `aten::zero_(Tensor(a!) self) -> Tensor(a!)` */
+    default: () => Tensor;
+  }>;
+  sub: Overloads<{
+    /** `aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
+    Tensor: (other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
+    /** `aten::sub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor` */
+    Scalar: ((other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((other: Scalar, options?: { alpha?: Scalar }) => Tensor);
+  }>;
+  sub_: Overloads<{
+    /** `aten::sub_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)` */
+    Tensor: (other: TensorLike, options?: { alpha?: Scalar }) => Tensor;
+    /** `aten::sub_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)` */
+    Scalar: ((other: Scalar, alpha?: Scalar, options?: { alpha?: Scalar }) => Tensor) & ((other: Scalar, options?: { alpha?: Scalar }) => Tensor);
   }>;
   subtract: Overloads<{
     /** `aten::subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor` */
@@ -14065,6 +14513,20 @@ export interface TensorMethods {
     /** `aten::int_repr(Tensor self) -> Tensor` */
     default: () => Tensor;
   }>;
+  to: Overloads<{
+    /** `aten::to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)` */
+    dtype_layout: (options?: { dtype?: DType | null; layout?: 'strided' | 'sparse_coo' | null; device?: Device | null; pinMemory?: boolean | null; nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor;
+    /** `aten::to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)` */
+    device: ((device: Device, dtype: DType, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor) & ((device: Device, dtype: DType, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor);
+    /** `aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)` */
+    dtype: ((dtype: DType, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor) & ((dtype: DType, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor);
+    /** `aten::to.other(Tensor(a) self, Tensor other, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)` */
+    other: ((other: TensorLike, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor) & ((other: TensorLike, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }) => Tensor);
+  }>;
+  item: Overloads<{
+    /** `aten::item(Tensor self) -> Scalar` */
+    default: () => number;
+  }>;
   set_: Overloads<{
     /** `aten::set_.source_Tensor_storage_offset(Tensor(a!) self, Tensor source, SymInt storage_offset, SymInt[] size, SymInt[] stride=[]) -> Tensor(a!)` */
     source_Tensor_storage_offset: ((source: TensorLike, storageOffset: number, size: readonly number[], stride?: readonly number[], options?: { stride?: readonly number[] }) => Tensor) & ((source: TensorLike, storageOffset: number, size: readonly number[], options?: { stride?: readonly number[] }) => Tensor);
@@ -14096,6 +14558,12 @@ export interface TensorMethods {
   maskedScatter: Overloads<{
     /** `aten::masked_scatter(Tensor self, Tensor mask, Tensor source) -> Tensor` */
     default: (mask: TensorLike, source: TensorLike) => Tensor;
+  }>;
+  view: Overloads<{
+    /** `aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a)` */
+    default: ((size: readonly number[]) => Tensor) & ((...size: number[]) => Tensor);
+    /** `aten::view.dtype(Tensor(a) self, ScalarType dtype) -> Tensor(a)` */
+    dtype: (dtype: DType) => Tensor;
   }>;
   put_: Overloads<{
     /** `aten::put_(Tensor(a!) self, Tensor index, Tensor source, bool accumulate=False) -> Tensor(a!)` */
@@ -14309,6 +14777,12 @@ export interface TensorMethods {
     /** `aten::trace(Tensor self) -> Tensor` */
     default: () => Tensor;
   }>;
+  ne: Overloads<{
+    /** `aten::ne.Scalar(Tensor self, Scalar other) -> Tensor` */
+    Scalar: (other: Scalar) => Tensor;
+    /** `aten::ne.Tensor(Tensor self, Tensor other) -> Tensor` */
+    Tensor: (other: TensorLike) => Tensor;
+  }>;
   ne_: Overloads<{
     /** `aten::ne_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
     Scalar: (other: Scalar) => Tensor;
@@ -14325,6 +14799,18 @@ export interface TensorMethods {
     /** `aten::not_equal_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
     Scalar: (other: Scalar) => Tensor;
     /** `aten::not_equal_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
+    Tensor: (other: TensorLike) => Tensor;
+  }>;
+  eq: Overloads<{
+    /** `aten::eq.Scalar(Tensor self, Scalar other) -> Tensor` */
+    Scalar: (other: Scalar) => Tensor;
+    /** `aten::eq.Tensor(Tensor self, Tensor other) -> Tensor` */
+    Tensor: (other: TensorLike) => Tensor;
+  }>;
+  ge: Overloads<{
+    /** `aten::ge.Scalar(Tensor self, Scalar other) -> Tensor` */
+    Scalar: (other: Scalar) => Tensor;
+    /** `aten::ge.Tensor(Tensor self, Tensor other) -> Tensor` */
     Tensor: (other: TensorLike) => Tensor;
   }>;
   ge_: Overloads<{
@@ -14345,6 +14831,12 @@ export interface TensorMethods {
     /** `aten::greater_equal_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
     Tensor: (other: TensorLike) => Tensor;
   }>;
+  le: Overloads<{
+    /** `aten::le.Scalar(Tensor self, Scalar other) -> Tensor` */
+    Scalar: (other: Scalar) => Tensor;
+    /** `aten::le.Tensor(Tensor self, Tensor other) -> Tensor` */
+    Tensor: (other: TensorLike) => Tensor;
+  }>;
   le_: Overloads<{
     /** `aten::le_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
     Scalar: (other: Scalar) => Tensor;
@@ -14363,6 +14855,12 @@ export interface TensorMethods {
     /** `aten::less_equal_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
     Tensor: (other: TensorLike) => Tensor;
   }>;
+  gt: Overloads<{
+    /** `aten::gt.Scalar(Tensor self, Scalar other) -> Tensor` */
+    Scalar: (other: Scalar) => Tensor;
+    /** `aten::gt.Tensor(Tensor self, Tensor other) -> Tensor` */
+    Tensor: (other: TensorLike) => Tensor;
+  }>;
   gt_: Overloads<{
     /** `aten::gt_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
     Scalar: (other: Scalar) => Tensor;
@@ -14379,6 +14877,12 @@ export interface TensorMethods {
     /** `aten::greater_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
     Scalar: (other: Scalar) => Tensor;
     /** `aten::greater_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
+    Tensor: (other: TensorLike) => Tensor;
+  }>;
+  lt: Overloads<{
+    /** `aten::lt.Scalar(Tensor self, Scalar other) -> Tensor` */
+    Scalar: (other: Scalar) => Tensor;
+    /** `aten::lt.Tensor(Tensor self, Tensor other) -> Tensor` */
     Tensor: (other: TensorLike) => Tensor;
   }>;
   lt_: Overloads<{
@@ -14635,6 +15139,12 @@ export interface TensorMethods {
     /** `aten::nextafter_(Tensor(a!) self, Tensor other) -> Tensor(a!)` */
     default: (other: TensorLike) => Tensor;
   }>;
+  remainder: Overloads<{
+    /** `aten::remainder.Scalar(Tensor self, Scalar other) -> Tensor` */
+    Scalar: (other: Scalar) => Tensor;
+    /** `aten::remainder.Tensor(Tensor self, Tensor other) -> Tensor` */
+    Tensor: (other: TensorLike) => Tensor;
+  }>;
   remainder_: Overloads<{
     /** `aten::remainder_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)` */
     Scalar: (other: Scalar) => Tensor;
@@ -14704,6 +15214,18 @@ export interface TensorMethods {
   equal: Overloads<{
     /** `aten::equal(Tensor self, Tensor other) -> bool` */
     default: (other: TensorLike) => boolean;
+  }>;
+  pow: Overloads<{
+    /** `aten::pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor` */
+    Tensor_Tensor: (exponent: TensorLike) => Tensor;
+    /** `aten::pow.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor` */
+    Tensor_Scalar: (exponent: Scalar) => Tensor;
+  }>;
+  pow_: Overloads<{
+    /** `aten::pow_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)` */
+    Scalar: (exponent: Scalar) => Tensor;
+    /** `aten::pow_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!)` */
+    Tensor: (exponent: TensorLike) => Tensor;
   }>;
   floatPower: Overloads<{
     /** `aten::float_power.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor` */

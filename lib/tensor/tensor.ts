@@ -599,9 +599,9 @@ class TensorImpl {
   }
 }
 
-/** A tensor: the fields and methods above, and the generated ATen methods (lib/ops/surface.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Tensor extends TensorImpl, TensorMethods {}
+/** A tensor: the fields and methods above, and the generated ATen methods they do not define (lib/ops/surface.ts). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the interface only merges its bases
+export interface Tensor extends TensorImpl, Omit<TensorMethods, keyof TensorImpl> {}
 
 /**
  * The Tensor class. `x instanceof Tensor` works; tensors are made by the factories and operations,
