@@ -2,8 +2,9 @@
  * nodetorch: PyTorch for Node.js.
  * @packageDocumentation
  */
-export { Tensor, slice } from './tensor/tensor.js';
-export type { TensorLike, NestedArray, IndexItem, Slice, ToOptions, BackwardOptions } from './tensor/tensor.js';
+export { Tensor } from './tensor/tensor.js';
+export { slice } from './tensor/methods/indexing.js';
+export type { TensorLike, NestedArray, IndexItem, Slice, ToOptions, BackwardOptions, ValuesAndIndices, ReductionOptions } from './tensor/tensor.js';
 export {
   tensor,
   fromTypedArray,
@@ -55,4 +56,7 @@ export type { Scalar, MemoryFormat } from './ops/spec.js';
 export * from './ops/functions.generated.js';
 
 import { installTensorMethods } from './ops/surface.js';
+import { installHandWrittenMethods } from './tensor/methods/index.js';
+// The hand-written methods first: the generated ones leave their names alone.
+installHandWrittenMethods();
 installTensorMethods();

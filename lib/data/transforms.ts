@@ -7,7 +7,8 @@
  */
 import { aten } from '../ops/surface.js';
 import { tensor } from '../tensor/creation.js';
-import { slice, type Tensor } from '../tensor/tensor.js';
+import { slice } from '../tensor/methods/indexing.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { randomFloat, randomInt } from './random.js';
 import { builtinRecipe, isPortable, portable, type WorkerPortable } from './recipe.js';
 

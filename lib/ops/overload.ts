@@ -69,7 +69,8 @@ function fits(value: unknown, kind: ArgKind, n: number | undefined, strict: bool
   }
 }
 
-function isOptions(value: unknown): value is Record<string, unknown> {
+/** Whether `value` is a plain object: the trailing options object that holds keyword arguments. */
+export function isOptions(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Tensor) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;

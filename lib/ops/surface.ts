@@ -34,6 +34,14 @@ export function torchFunction<F>(name: string): F {
   return fn as F;
 }
 
+const methodPackets = new Map<string, OverloadPacket>();
+/** The generated overloads of ATen method `name` (`Tensor.<camelName>`), also where a hand-written method shadows them. */
+export function methodPacket(name: string): OverloadPacket {
+  let found = methodPackets.get(name);
+  if (!found) methodPackets.set(name, (found = packet(name, `Tensor.${camel(name)}`, METHOD)));
+  return found;
+}
+
 /** Adds the generated methods to Tensor.prototype, leaving hand-written ones in place. */
 export function installTensorMethods(): void {
   const proto = Tensor.prototype as unknown as Record<string, unknown>;
@@ -43,7 +51,7 @@ export function installTensorMethods(): void {
     let resolved: OverloadPacket | undefined;
     Object.defineProperty(proto, method, {
       value: function (this: Tensor, ...args: unknown[]) {
-        return (resolved ??= packet(name, `Tensor.${method}`, METHOD)).call([this, ...args]);
+        return (resolved ??= methodPacket(name)).call([this, ...args]);
       },
       writable: true,
       configurable: true,

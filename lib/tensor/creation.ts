@@ -1,7 +1,7 @@
 import { markAsUntransferable } from 'node:worker_threads';
 import { native } from '../native.js';
 import { isComplexDType, isFloatingDType } from './dtypes.js';
-import { aten } from './aten.js';
+import { bound } from './bound-ops.js';
 import { Tensor } from './tensor.js';
 import type { DType, TensorOptions } from './types.js';
 
@@ -146,37 +146,37 @@ export function fromTypedArray(data: TypedArray, shape?: readonly number[], opti
 
 /** Zeros of the given shape, e.g. `zeros([2, 3])`. */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.zeros.call([sizeOf('zeros', shape), ...factoryArgs(options)]) as Tensor, options);
+  return finish(bound.zeros.call([sizeOf('zeros', shape), ...factoryArgs(options)]), options);
 }
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.ones.call([sizeOf('ones', shape), ...factoryArgs(options)]) as Tensor, options);
+  return finish(bound.ones.call([sizeOf('ones', shape), ...factoryArgs(options)]), options);
 }
 /** Uninitialized memory of the given shape. */
 export function empty(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.empty.call([sizeOf('empty', shape), ...factoryArgs(options)]) as Tensor, options);
+  return finish(bound.empty.call([sizeOf('empty', shape), ...factoryArgs(options)]), options);
 }
 /** A tensor filled with `value`; the dtype follows the value (bool, int64 or float32) unless given. */
 export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
-  return finish(aten.full.call([sizeOf('full', shape), value, ...factoryArgs(options)]) as Tensor, options);
+  return finish(bound.full.call([sizeOf('full', shape), value, ...factoryArgs(options)]), options);
 }
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.rand.call([sizeOf('rand', shape), ...factoryArgs(options)]) as Tensor, options);
+  return finish(bound.rand.call([sizeOf('rand', shape), ...factoryArgs(options)]), options);
 }
 /** Standard normal samples. */
 export function randn(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(aten.randn.call([sizeOf('randn', shape), ...factoryArgs(options)]) as Tensor, options);
+  return finish(bound.randn.call([sizeOf('randn', shape), ...factoryArgs(options)]), options);
 }
 /** Integers uniform in [low, high) (int64 unless `dtype` says otherwise). */
 export function randint(low: number, high: number, shape: readonly number[], options: TensorOptions = {}): Tensor {
   return finish(
-    aten.randint.call([low, high, sizeOf('randint', shape), ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor,
+    bound.randint.call([low, high, sizeOf('randint', shape), ...factoryArgs({ dtype: 'int64', ...options })]),
     options,
   );
 }
 /** A random permutation of 0..n-1 (int64 unless `dtype` says otherwise). */
 export function randperm(n: number, options: TensorOptions = {}): Tensor {
-  return finish(aten.randperm.call([n, ...factoryArgs({ dtype: 'int64', ...options })]) as Tensor, options);
+  return finish(bound.randperm.call([n, ...factoryArgs({ dtype: 'int64', ...options })]), options);
 }
 /** `arange(end)`, `arange(start, end)` or `arange(start, end, step)`; int64 when all are integers. */
 export function arange(end: number, options?: TensorOptions): Tensor;
@@ -188,15 +188,15 @@ export function arange(...args: (number | undefined | TensorOptions)[]): Tensor 
   const options = (last !== null && typeof last === 'object' ? args.pop() : {}) as TensorOptions;
   const [start, end, step = 1] = args as [number, number | undefined, number | undefined];
   const [from, to] = end === undefined ? [0, start] : [start, end];
-  return finish(aten.arange.call([from, to, step, ...factoryArgs(options)]) as Tensor, options);
+  return finish(bound.arange.call([from, to, step, ...factoryArgs(options)]), options);
 }
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
-  return finish(aten.linspace.call([start, end, steps, ...factoryArgs(options)]) as Tensor, options);
+  return finish(bound.linspace.call([start, end, steps, ...factoryArgs(options)]), options);
 }
 /** The n x m (default n x n) identity matrix. */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
-  return finish(aten.eye.call([n, m, ...factoryArgs(options)]) as Tensor, options);
+  return finish(bound.eye.call([n, m, ...factoryArgs(options)]), options);
 }
 
 function likeArgs(options: TensorOptions): unknown[] {
@@ -204,25 +204,25 @@ function likeArgs(options: TensorOptions): unknown[] {
 }
 /** Zeros with the shape (and by default dtype and device) of `like`. */
 export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return finish(aten.zerosLike.call([like, ...likeArgs(options)]) as Tensor, options);
+  return finish(bound.zerosLike.call([like, ...likeArgs(options)]), options);
 }
 export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return finish(aten.onesLike.call([like, ...likeArgs(options)]) as Tensor, options);
+  return finish(bound.onesLike.call([like, ...likeArgs(options)]), options);
 }
 export function emptyLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return finish(aten.emptyLike.call([like, ...likeArgs(options)]) as Tensor, options);
+  return finish(bound.emptyLike.call([like, ...likeArgs(options)]), options);
 }
 export function fullLike(like: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor {
-  return finish(aten.fullLike.call([like, value, ...likeArgs(options)]) as Tensor, options);
+  return finish(bound.fullLike.call([like, value, ...likeArgs(options)]), options);
 }
 export function randLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return finish(aten.randLike.call([like, ...likeArgs(options)]) as Tensor, options);
+  return finish(bound.randLike.call([like, ...likeArgs(options)]), options);
 }
 export function randnLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return finish(aten.randnLike.call([like, ...likeArgs(options)]) as Tensor, options);
+  return finish(bound.randnLike.call([like, ...likeArgs(options)]), options);
 }
 export function randintLike(like: Tensor, low: number, high: number, options: TensorOptions = {}): Tensor {
-  return finish(aten.randintLike.call([like, low, high, ...likeArgs(options)]) as Tensor, options);
+  return finish(bound.randintLike.call([like, low, high, ...likeArgs(options)]), options);
 }
 
 /** Seeds every random generator (CPU and CUDA), like `torch.manual_seed`. */
@@ -232,9 +232,9 @@ export function manualSeed(seed: number | bigint): void {
 
 /** Concatenates tensors along an existing dimension. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  return aten.cat.call([tensors, dim]) as Tensor;
+  return bound.cat.call([tensors, dim]);
 }
 /** Stacks tensors along a new dimension. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  return aten.stack.call([tensors, dim]) as Tensor;
+  return bound.stack.call([tensors, dim]);
 }

@@ -58,7 +58,10 @@ export function isComplexDType(name: string): boolean {
   return canonicalDType(name)?.startsWith('complex') === true;
 }
 
-/** Whether `value` names a device: 'cpu', 'meta', 'cuda' or 'cuda:N'. */
+/**
+ * Whether `value` names a device ('cpu', 'meta', 'cuda', 'cuda:N') rather than a dtype; a
+ * malformed 'cuda:...' counts as one, so that LibTorch's error says what is wrong with it.
+ */
 export function isDevice(value: string): value is Device {
-  return value === 'cpu' || value === 'meta' || value === 'cuda' || /^cuda:\d+$/.test(value);
+  return value === 'cpu' || value === 'meta' || value.startsWith('cuda');
 }

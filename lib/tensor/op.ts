@@ -1,7 +1,9 @@
 import { native, type OpHandle } from '../native.js';
 import { specOf } from '../ops/specs.js';
 import { HANDLE } from './handle.js';
-import { emptyResult, filled, Tensor } from './tensor.js';
+import { withCallerStack } from '../util/caller-stack.js';
+import { emptyResult, filled } from './result.js';
+import { Tensor } from './tensor.js';
 
 /** How an op is called, worked out on first use. */
 interface CallPlan {
@@ -18,9 +20,10 @@ interface CallPlan {
  * One ATen operator overload, called through the c10 dispatcher (autograd records through it):
  * unboxed when its schema has a common shape, else boxed by schema. Arguments are positional in
  * schema order, keyword-only ones included; `undefined` takes the schema's default. The handle is
- * looked up on first use.
+ * looked up on first use. `Args` and `Result` type the call for the overloads lib/ binds by hand
+ * (lib/tensor/bound-ops.ts); `new Op(name)` alone takes and returns `unknown`.
  */
-export class Op {
+export class Op<Args extends readonly unknown[] = unknown[], Result = unknown> {
   private handle: OpHandle | undefined;
   private plan: CallPlan | undefined;
 
@@ -30,19 +33,26 @@ export class Op {
   ) {}
 
   /** Calls the operator; throws TorchError/TypeError naming the op and the bad argument. */
-  call(args: unknown[]): unknown {
+  call(args: Args): Result {
     const handle = (this.handle ??= native.opHandle(this.name, this.overload));
     const plan = (this.plan ??= this.makePlan(handle));
-    if (!plan.returnsNewTensor) return native.callOp(handle, ...args);
+    const list = args as unknown as unknown[];
+    if (!plan.returnsNewTensor) return native.callOp(handle, ...list) as Result;
     const out = emptyResult();
     const mask = plan.typedTensors;
-    if (mask >= 0 && allTensors(args, mask)) return filled(out, callTyped(handle, out, args, mask));
-    return filled(out, native.callOpInto(handle, out, ...args));
+    if (mask >= 0 && allTensors(list, mask)) return filled(out, callTyped(handle, out, list, mask)) as Result;
+    return filled(out, native.callOpInto(handle, out, ...list)) as Result;
   }
 
-  /** Calls the operator on the libuv thread pool; the current grad mode goes with it. Bad arguments reject. */
-  async callAsync(args: unknown[]): Promise<unknown> {
-    return native.callOpAsync((this.handle ??= native.opHandle(this.name, this.overload)), ...args);
+  /**
+   * Calls the operator on the libuv thread pool; the current grad mode goes with it. Bad arguments
+   * reject too, and a rejection carries the caller's stack.
+   */
+  callAsync(args: Args): Promise<Result> {
+    return withCallerStack(this.callAsync, async () => {
+      const handle = (this.handle ??= native.opHandle(this.name, this.overload));
+      return (await native.callOpAsync(handle, ...(args as unknown as unknown[]))) as Result;
+    });
   }
 
   /** The schema string, e.g. `aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`. */

@@ -1,12 +1,17 @@
 /**
- * The ATen overloads behind the hand-written Tensor methods and factories. (The full generated
- * surface, torch.ops.aten.*, builds on the same Op class.)
+ * The ATen overloads behind the hand-written Tensor methods and factories, each typed by what it
+ * returns. (The generated surface, torch.ops.aten.*, builds on the same Op class.)
  */
 import { Op } from './op.js';
+import type { Tensor } from './tensor.js';
 
-const op = (name: string, overload = '') => new Op(name, overload);
+/** An overload returning one Tensor. */
+const op = (name: string, overload = '') => new Op<unknown[], Tensor>(name, overload);
+/** An overload returning several tensors (a tuple or a list). */
+const ops = (name: string, overload = '') => new Op<unknown[], Tensor[]>(name, overload);
 
-export const aten = {
+/** The bound overloads, by the name lib/ uses for them. */
+export const bound = {
   add: op('add', 'Tensor'),
   add_: op('add_', 'Tensor'),
   sub: op('sub', 'Tensor'),
@@ -34,9 +39,9 @@ export const aten = {
   meanDim: op('mean', 'dim'),
   prodAll: op('prod'),
   maxAll: op('max'),
-  maxDim: op('max', 'dim'),
+  maxDim: ops('max', 'dim'),
   minAll: op('min'),
-  minDim: op('min', 'dim'),
+  minDim: ops('min', 'dim'),
   maximum: op('maximum'),
   minimum: op('minimum'),
   argmax: op('argmax'),
@@ -74,9 +79,9 @@ export const aten = {
   expand: op('expand'),
   cat: op('cat'),
   stack: op('stack'),
-  splitSize: op('split', 'Tensor'),
-  splitSizes: op('split_with_sizes'),
-  chunk: op('chunk'),
+  splitSize: ops('split', 'Tensor'),
+  splitSizes: ops('split_with_sizes'),
+  chunk: ops('chunk'),
   to: op('to', 'dtype_layout'),
   clone: op('clone'),
   detach: op('detach'),
