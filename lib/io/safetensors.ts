@@ -17,6 +17,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Device } from '../tensor/types.js';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 import { openRegularFile, openRegularFileSync } from './regular-file.js';
+import { withCallerStack } from '../util/caller-stack.js';
 import {
   SafetensorsError,
   decodeHeader,
@@ -135,8 +136,10 @@ export async function saveSafetensors(
   path: string,
   options: SaveSafetensorsOptions = {},
 ): Promise<void> {
-  const { header, order } = prepare(tensors, options);
-  await writeFileAtomic(path, chunks(header, order));
+  return withCallerStack(saveSafetensors, async () => {
+    const { header, order } = prepare(tensors, options);
+    await writeFileAtomic(path, chunks(header, order));
+  });
 }
 
 /** The synchronous form of {@link saveSafetensors}. */
@@ -294,9 +297,11 @@ function loadSync(path: string, withData: boolean): Loaded {
  * once and the CPU tensors are views over that one buffer (see the module note). With
  * `device`, each tensor is copied there and the buffer is released when they are.
  */
-export async function loadSafetensors(path: string, options: LoadSafetensorsOptions = {}): Promise<Record<string, Tensor>> {
-  const { header, data } = await loadAsync(path, true);
-  return buildTensors(header, data!, path, options.device);
+export function loadSafetensors(path: string, options: LoadSafetensorsOptions = {}): Promise<Record<string, Tensor>> {
+  return withCallerStack(loadSafetensors, async () => {
+    const { header, data } = await loadAsync(path, true);
+    return buildTensors(header, data!, path, options.device);
+  });
 }
 
 /** The synchronous form of {@link loadSafetensors}. */
@@ -309,8 +314,8 @@ export function loadSafetensorsSync(path: string, options: LoadSafetensorsOption
  * A safetensors file's header, reading only its first 8 + header-size bytes: the "__metadata__"
  * strings and each tensor's dtype, shape and data offsets (validated against the file's size).
  */
-export async function safetensorsMetadata(path: string): Promise<SafetensorsHeader> {
-  return (await loadAsync(path, false)).header;
+export function safetensorsMetadata(path: string): Promise<SafetensorsHeader> {
+  return withCallerStack(safetensorsMetadata, async () => (await loadAsync(path, false)).header);
 }
 
 /** The synchronous form of {@link safetensorsMetadata}. */

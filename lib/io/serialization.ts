@@ -7,6 +7,7 @@ import { writePyTorchFile } from './pytorch-writer.js';
 import { writeFileAtomic } from './atomic.js';
 import { readRegularFile } from './regular-file.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { withCallerStack } from '../util/caller-stack.js';
 
 /** What can be saved: tensors, numbers, strings, booleans, null, and arrays/objects of these. */
 export type Saveable = Tensor | number | boolean | string | null | readonly Saveable[] | { readonly [key: string]: Saveable };
@@ -17,8 +18,8 @@ export type Saveable = Tensor | number | boolean | string | null | readonly Save
  * lists; whole numbers become ints). PyTorch 2.6+ loads the files with its default
  * `weights_only=True`. The file is replaced atomically, so a failure leaves any previous file intact.
  */
-export async function save(value: Saveable, path: string): Promise<void> {
-  await writeFileAtomic(path, writePyTorchFile(value));
+export function save(value: Saveable, path: string): Promise<void> {
+  return withCallerStack(save, () => writeFileAtomic(path, writePyTorchFile(value)));
 }
 
 /** Options of `load`. */
@@ -35,7 +36,11 @@ export interface LoadOptions extends ReadOptions {
  * error naming it; only regular files are read, and compressed entries inflate to at most
  * `maxInflatedBytes`.
  */
-export async function load<T = unknown>(path: string, options: LoadOptions = {}): Promise<T> {
+export function load<T = unknown>(path: string, options: LoadOptions = {}): Promise<T> {
+  return withCallerStack(load, () => loadFile<T>(path, options));
+}
+
+async function loadFile<T>(path: string, options: LoadOptions): Promise<T> {
   let bytes: Buffer;
   try {
     bytes = await readRegularFile(path, 'torch.load');

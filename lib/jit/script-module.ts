@@ -9,6 +9,7 @@ import { verifyZipArchive } from '../io/zip-directory.js';
 import { native, type NativeScriptModule } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Device, DType } from '../tensor/types.js';
+import { withCallerStack } from '../util/caller-stack.js';
 
 /**
  * A loaded TorchScript module. Its parameters are the module's own tensors: an optimizer over
@@ -23,12 +24,16 @@ export class ScriptModule {
     return this.module.runMethod('forward', ...inputs);
   }
   /** `forward` on the libuv thread pool, leaving the event loop free. */
-  async forwardAsync(...inputs: unknown[]): Promise<unknown> {
-    return this.module.runMethodAsync('forward', ...inputs);
+  forwardAsync(...inputs: unknown[]): Promise<unknown> {
+    return withCallerStack(this.forwardAsync, () => this.module.runMethodAsync('forward', ...inputs));
   }
   /** Runs another exported method by name. */
   runMethod(name: string, ...inputs: unknown[]): unknown {
     return this.module.runMethod(name, ...inputs);
+  }
+  /** {@link runMethod} on the libuv thread pool. */
+  runMethodAsync(name: string, ...inputs: unknown[]): Promise<unknown> {
+    return withCallerStack(this.runMethodAsync, () => this.module.runMethodAsync(name, ...inputs));
   }
   /** Frees the module now rather than when the collector finds this object; later calls throw. */
   dispose(): void {
@@ -73,7 +78,11 @@ export class ScriptModule {
   }
 
   /** Saves the module (with its current weights) as a TorchScript archive, atomically. */
-  async save(file: string): Promise<void> {
+  save(file: string): Promise<void> {
+    return withCallerStack(this.save, () => this.saveAtomically(file));
+  }
+
+  private async saveAtomically(file: string): Promise<void> {
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
     try {
       this.module.save(temp);
@@ -90,7 +99,11 @@ export class ScriptModule {
  * The archive's directory and checksums are verified first: LibTorch's reader does not survive
  * every corrupt file. A TorchScript file is code, like a pickle: load only files you trust.
  */
-export async function load(file: string, options: { mapLocation?: Device } = {}): Promise<ScriptModule> {
+export function load(file: string, options: { mapLocation?: Device } = {}): Promise<ScriptModule> {
+  return withCallerStack(load, () => loadFile(file, options));
+}
+
+async function loadFile(file: string, options: { mapLocation?: Device }): Promise<ScriptModule> {
   try {
     verifyZipArchive(await readRegularFile(file, 'torch.jit.load'), 'the archive');
     return new ScriptModule(await native.jitLoad(file, options.mapLocation));

@@ -6,6 +6,7 @@
  */
 import { native } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { withCallerStack } from '../util/caller-stack.js';
 
 /** Fields every step has: its kind and the layer's class name (for error messages). */
 interface StepBase<Kind extends string> {
@@ -47,4 +48,4 @@ export type PlanStep =
 export const runPlan = (steps: readonly PlanStep[], input: Tensor): Tensor => native.runSequential(steps, input) as Tensor;
 /** Runs `steps` on the libuv thread pool (with the caller's grad mode); JS may not change their tensors until it settles. */
 export const runPlanAsync = (steps: readonly PlanStep[], input: Tensor): Promise<Tensor> =>
-  native.runSequentialAsync(steps, input) as Promise<Tensor>;
+  withCallerStack(runPlanAsync, () => native.runSequentialAsync(steps, input) as Promise<Tensor>);
