@@ -5,7 +5,9 @@ export default defineConfig({
   // data-worker: the DataLoader's worker-thread entry, found beside index.js (lib/data/worker-link.ts).
   entry: { index: 'lib/index.ts', 'data-worker': 'lib/data/worker.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  // The declarations name Symbol.dispose (Tensor, Optimizer, ...): a consumer whose `lib` stops at
+  // ES2022 still gets it, without @types/node.
+  dts: { banner: '/// <reference lib="esnext.disposable" />' },
   shims: true, // import.meta.url in the CommonJS build (lib/native.ts finds the addon with it)
   target: 'node20',
   sourcemap: true,

@@ -179,6 +179,20 @@ function packageRoot(): string {
   }
 }
 
+/** How to build the addon: from a checkout, the setup script; as a dependency, npm's install script. */
+function buildAdvice(root = packageRoot()): string {
+  if (existsSync(path.join(root, 'scripts', 'setup.sh')))
+    return 'Fix: run `bash scripts/setup.sh` (installs LibTorch on Debian/Ubuntu and builds), or `npm run build:native`.';
+  return [
+    'Fix: nodetorch\'s install script builds the addon; it did not run (npm 11 can skip dependency install',
+    'scripts not listed in allowScripts) or found no LibTorch. Install LibTorch, CMake and a C++17 compiler',
+    '(Debian/Ubuntu: `sudo apt-get install libtorch-dev libopenblas0-pthread cmake g++ make`; or an unpacked',
+    'LibTorch from pytorch.org with `export LIBTORCH=/path/to/libtorch`), then run in your project:',
+    '  npm install-scripts approve nodetorch   (npm >= 11; or install with --allow-scripts=nodetorch)',
+    '  npm rebuild nodetorch',
+  ].join('\n');
+}
+
 function explain(file: string, error: Error): string {
   const message = error.message;
   if (/lib(torch|c10|torch_cpu)[^:]*\.so/.test(message)) {
@@ -189,7 +203,7 @@ function explain(file: string, error: Error): string {
     );
   }
   if (/NODE_MODULE_VERSION|napi|undefined symbol/i.test(message)) {
-    return `the addon ${file} does not match this Node or LibTorch: ${message}\nFix: rebuild it with \`npm run build:native\`.`;
+    return `the addon ${file} does not match this Node or LibTorch: ${message}\n${buildAdvice()}`;
   }
   return `the addon ${file} failed to load: ${message}`;
 }
@@ -207,7 +221,8 @@ function load(): { binding: NativeBinding; file: string } {
     throw new Error(
       'nodetorch: the native addon is not built. Looked for:\n' +
         candidates.map((file) => `  - ${file}`).join('\n') +
-        '\nFix: run `bash scripts/setup.sh` (installs LibTorch on Debian/Ubuntu and builds), or `npm run build:native`.',
+        '\n' +
+        buildAdvice(),
     );
   }
   try {

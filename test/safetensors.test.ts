@@ -22,6 +22,13 @@ import {
   serializeSafetensors,
 } from '../lib/io/safetensors.ts';
 
+// serializeSafetensors is typed Uint8Array (no @types/node needed); in Node it is a Buffer, viewed as one here.
+const serialized = (...args: Parameters<typeof serializeSafetensors>): Buffer => {
+  const bytes = serializeSafetensors(...args);
+  assert.ok(Buffer.isBuffer(bytes), 'serializeSafetensors returns a Buffer in Node');
+  return bytes as Buffer;
+};
+
 const FIXTURES = fileURLToPath(new URL('./fixtures/safetensors/', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../scripts/golden/safetensors_cases.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -102,7 +109,7 @@ test("safetensors: our bytes are identical to the Python writer's for the same t
     const bytes = fs.readFileSync(fixture);
     const tensors = loadSafetensorsSync(fixture);
     const options = file.metadata ? { metadata: file.metadata } : {};
-    const ours = serializeSafetensors(tensors, options);
+    const ours = serialized(tensors, options);
     if (file.referenceOrder) {
       assert.ok(ours.equals(bytes), `${name}: serializeSafetensors differs from the Python writer`);
       const saved = scratchFile();
@@ -133,7 +140,7 @@ test('safetensors: loaded CPU tensors share one buffer where aligned; misaligned
   assert.deepEqual(tensors['b_f32']!.toArray(), [0.25, -8]);
 
   // In the reference layout everything is aligned, so every tensor is a view of the buffer.
-  const fresh = serializeSafetensors({ w: torch.tensor([1, 2], { dtype: 'float64' }), b: torch.tensor([true, false]) });
+  const fresh = serialized({ w: torch.tensor([1, 2], { dtype: 'float64' }), b: torch.tensor([true, false]) });
   const shared = parseSafetensors(fresh);
   const start = 8 + Number(fresh.readBigUInt64LE(0));
   fresh.writeDoubleLE(-5, start);
@@ -168,7 +175,7 @@ test('safetensors: every dtype round-trips through save and load (0-d, empty, no
   await saveSafetensors(tensors, asyncFile, { metadata });
   saveSafetensorsSync(tensors, syncFile, { metadata });
   assert.ok(fs.readFileSync(asyncFile).equals(fs.readFileSync(syncFile)));
-  assert.ok(fs.readFileSync(asyncFile).equals(serializeSafetensors(tensors, { metadata })));
+  assert.ok(fs.readFileSync(asyncFile).equals(serialized(tensors, { metadata })));
   for (const loaded of [await loadSafetensors(asyncFile), loadSafetensorsSync(syncFile)]) {
     assert.deepEqual(Object.keys(loaded).sort(), Object.keys(tensors).sort());
     for (const [name, original] of Object.entries(tensors)) {
@@ -181,7 +188,7 @@ test('safetensors: every dtype round-trips through save and load (0-d, empty, no
   }
   assert.deepEqual({ ...(await safetensorsMetadata(asyncFile)).metadata }, metadata);
   // An empty record is a valid (16-byte) file.
-  const empty = serializeSafetensors({});
+  const empty = serialized({});
   assert.equal(empty.toString('latin1'), '\x08\0\0\0\0\0\0\0{}      ');
   assert.deepEqual(Object.keys(parseSafetensors(empty)), []);
 });
@@ -229,7 +236,7 @@ function craft(header: unknown, data: number | Uint8Array = 0, size?: bigint): B
   return Buffer.concat([prefix, json, typeof data === 'number' ? Buffer.alloc(data) : data]);
 }
 const f32 = (shape: number[], offsets: number[]) => ({ dtype: 'F32', shape, data_offsets: offsets });
-const valid = serializeSafetensors({ a: torch.tensor([1, 2, 3], { dtype: 'float32' }) });
+const valid = serialized({ a: torch.tensor([1, 2, 3], { dtype: 'float32' }) });
 
 const BAD: [string, Buffer, RegExp, { headerOk?: boolean }?][] = [
   ['shorter than the size field', Buffer.from([1, 2, 3]), /file is 3 bytes, too short for the 8-byte header size/],

@@ -20,7 +20,7 @@ export { DataLoaderWorkerError } from './worker-link.js';
 export { getWorkerInfo } from './worker-info.js';
 export type { WorkerInfo } from './worker-info.js';
 export { portable, isPortable, BUILTIN_MODULE } from './recipe.js';
-export type { WorkerRecipe, WorkerPortable } from './recipe.js';
+export type { ModuleURL, WorkerRecipe, WorkerPortable } from './recipe.js';
 export { randomFloat, randomUniform, randomInt, drawSeed } from './random.js';
 export { compose, normalize, randomHorizontalFlip, randomCrop } from './transforms.js';
 export type { Transform, RandomCropOptions } from './transforms.js';

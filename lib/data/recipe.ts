@@ -21,10 +21,19 @@ export const BUILTIN_MODULE = 'nodetorch:data';
  * values that are themselves {@link WorkerPortable} (rebuilt recursively).
  */
 export interface WorkerRecipe {
-  module: string | URL;
+  /** A specifier string, or a URL (`new URL('./dataset.js', import.meta.url)`: anything with an `href`). */
+  module: string | ModuleURL;
   export: string;
   args?: readonly unknown[];
 }
+
+/** A URL object, typed by its `href` alone so that the declarations need neither DOM nor @types/node. */
+export interface ModuleURL {
+  readonly href: string;
+}
+
+const isModuleURL = (value: unknown): value is ModuleURL =>
+  typeof value === 'object' && value !== null && typeof (value as { href?: unknown }).href === 'string';
 
 /** A value that can be rebuilt in a worker thread from its recipe. */
 export interface WorkerPortable {
@@ -44,7 +53,7 @@ export function isPortable(value: unknown): value is WorkerPortable {
 export function isRecipe(value: unknown): value is WorkerRecipe {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<WorkerRecipe>;
-  return (typeof candidate.module === 'string' || candidate.module instanceof URL) && typeof candidate.export === 'string';
+  return (typeof candidate.module === 'string' || isModuleURL(candidate.module)) && typeof candidate.export === 'string';
 }
 
 /**
@@ -74,7 +83,7 @@ export interface EncodedRecipe {
 
 /** Encodes a recipe for `postMessage`; `path` names the value in error messages. */
 export function encodeRecipe(recipe: WorkerRecipe, path: string): EncodedRecipe {
-  const module = recipe.module instanceof URL ? recipe.module.href : recipe.module;
+  const module = typeof recipe.module === 'string' ? recipe.module : recipe.module.href;
   if (recipe.args === undefined) return { module, export: recipe.export };
   return { module, export: recipe.export, args: recipe.args.map((arg, i) => encodeValue(arg, `${path}.args[${i}]`)) };
 }

@@ -113,7 +113,7 @@ function* chunks(header: Buffer, order: readonly Entry[]): Generator<Uint8Array>
  * more, the reference's key order is a hash map's; ours is sorted). Tensors are laid out by
  * dtype (widest first), then by name; any device, layout or requiresGrad is accepted.
  */
-export function serializeSafetensors(tensors: Readonly<Record<string, Tensor>>, options: SaveSafetensorsOptions = {}): Buffer {
+export function serializeSafetensors(tensors: Readonly<Record<string, Tensor>>, options: SaveSafetensorsOptions = {}): Uint8Array {
   const { header, dataSize, order } = prepare(tensors, options);
   const out = Buffer.allocUnsafe(header.length + dataSize);
   let offset = header.copy(out, 0);

@@ -57,8 +57,12 @@ export abstract class Module {
     });
   }
 
-  /** The computation; takes and returns whatever the module works on. */
-  abstract forward(...inputs: never[]): unknown;
+  /**
+   * The computation; takes and returns whatever the module works on. Subclasses declare their own
+   * signature (built-in layers take and return tensors); through the base type it takes any inputs.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any[] so that subclasses narrow the inputs and a base-typed module stays callable
+  abstract forward(...inputs: any[]): unknown;
 
   // ---- registration ------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ export class Sequential extends Module {
    */
   async forwardAsync(input: Tensor): Promise<Tensor> {
     const plan = this.nativePlan();
-    return plan ? runPlanAsync(plan, input) : (this.forward(input) as Tensor);
+    return plan ? runPlanAsync(plan, input) : this.forward(input);
   }
 
   /** Whether forward currently runs natively in one call (every layer built in, no hooks on them). */
@@ -59,7 +59,13 @@ export class Sequential extends Module {
     return steps;
   }
 
-  /** Built-in layers only, no hooks: the whole forward runs in C++ (one call); otherwise layer by layer. */
+  /**
+   * Each layer's output is the next one's input. Built-in layers only, no hooks: the whole forward
+   * runs in C++ (one call); otherwise layer by layer. A tensor in gives a tensor out (the layers
+   * of a Sequential map tensors to tensors); other inputs give what the last layer returns.
+   */
+  forward(input: Tensor): Tensor;
+  forward(input: unknown): unknown;
   forward(input: unknown): unknown {
     const plan = input instanceof Tensor ? this.nativePlan() : null;
     if (plan) return runPlan(plan, input as Tensor);
