@@ -47,7 +47,14 @@ async function epoch(loader) {
 }
 
 const rows = [];
-const configs = workerCounts.flatMap((numWorkers) => (numWorkers === 0 ? [[0, false]] : [[numWorkers, false], [numWorkers, true]]));
+const configs = workerCounts.flatMap((numWorkers) =>
+  numWorkers === 0
+    ? [[0, false]]
+    : [
+        [numWorkers, false],
+        [numWorkers, true],
+      ],
+);
 for (const [numWorkers, persistentWorkers] of configs) {
   const loader = new data.DataLoader(dataset, { batchSize, shuffle: true, numWorkers, persistentWorkers, seed: 0 });
   const runs = [];
@@ -63,7 +70,9 @@ const base = rows.find((row) => row.numWorkers === 0)?.rate ?? rows[0].rate;
 console.log(
   `nodetorch ${torch.config().torchVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), EmbeddedMNIST train, batch ${batchSize}, ${epochs} epochs\n`,
 );
-console.log('| numWorkers | persistentWorkers | batches/epoch | startup, epoch 1 (s) | startup, later epochs (s) | batches/s | images/s | vs numWorkers 0 |');
+console.log(
+  '| numWorkers | persistentWorkers | batches/epoch | startup, epoch 1 (s) | startup, later epochs (s) | batches/s | images/s | vs numWorkers 0 |',
+);
 console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   console.log(

@@ -58,7 +58,9 @@ for (const [name, spec] of Object.entries(models)) {
   try {
     const script = `import time, torch\nfrom torch import nn\ntorch.set_num_threads(1)\nm = ${spec.py}.eval()\nx = torch.randn(${spec.input.join(', ')})\nr = []\nwith torch.no_grad():\n  for _ in range(6):\n    t = time.perf_counter()\n    for _ in range(${iterations}): m(x)\n    r.append((time.perf_counter() - t) / ${iterations} * 1e6)\nprint(sorted(r[1:])[2])`;
     pyUs = Number(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', env: pythonEnv }));
-  } catch {}
+  } catch {
+    // no Python torch here: the row shows only nodetorch
+  }
   console.log(
     `| ${name}, input [${spec.input.join(', ')}] | ${nativeUs.toFixed(1)} | ${jsUs.toFixed(1)} | ${Number.isNaN(pyUs) ? 'n/a' : pyUs.toFixed(1)} |`,
   );

@@ -4,7 +4,17 @@
  */
 export { Tensor } from './tensor/tensor.js';
 export { slice } from './tensor/methods/indexing.js';
-export type { TensorLike, NestedArray, IndexItem, Slice, ToOptions, BackwardOptions, ValuesAndIndices, ReductionOptions } from './tensor/tensor.js';
+export type {
+  TensorLike,
+  NestedArray,
+  IndexItem,
+  Slice,
+  ToOptions,
+  BackwardOptions,
+  ValuesAndIndices,
+  ReductionOptions,
+  TensorConstructor,
+} from './tensor/tensor.js';
 export {
   tensor,
   fromTypedArray,
@@ -32,8 +42,10 @@ export {
 } from './tensor/creation.js';
 export type { NestedData, TypedArray } from './tensor/creation.js';
 export type { DType, Device, TensorOptions } from './tensor/types.js';
+export type { DTypeName, ElementArray, NativeMemory } from './native.js';
 export { TorchError } from './tensor/errors.js';
 export { tidy, keep, dispose } from './tensor/scope.js';
+export type { Disposable } from './tensor/scope.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, autograd } from './tensor/autograd.js';
 export type { GradOptions } from './tensor/autograd.js';
 export { config, setNumThreads, getNumThreads, memory, emptyCache, cuda } from './tensor/runtime.js';
@@ -41,18 +53,23 @@ export type { Config } from './tensor/runtime.js';
 export { Op } from './tensor/op.js';
 export { ops } from './ops/surface.js';
 export { tensordot } from './tensor/functional.js';
+export type { Dims as TensordotDims } from './tensor/functional.js';
 export { save, load } from './io/serialization.js';
 export type { Saveable, LoadOptions } from './io/serialization.js';
 export { saveSafetensors, loadSafetensors, safetensorsMetadata, serializeSafetensors, parseSafetensors } from './io/safetensors.js';
+export type { SaveSafetensorsOptions, LoadSafetensorsOptions } from './io/safetensors.js';
+export { SafetensorsError } from './io/safetensors-header.js';
+export type { SafetensorsHeader, SafetensorsTensorInfo, SafetensorsDtype } from './io/safetensors-header.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as jit from './jit/index.js';
 export * as data from './data/index.js';
+export * as metrics from './metrics/index.js';
 import * as data from './data/index.js';
 /** torch.utils.data, as in PyTorch (the same module as torch.data). */
 export const utils = { data };
 export type { AtenOps, TorchFunctions, TensorMethods } from './ops/types.generated.js';
-export type { Scalar, MemoryFormat } from './ops/spec.js';
+export type { Scalar, MemoryFormat, Overloads, UnionToIntersection } from './ops/spec.js';
 export * from './ops/functions.generated.js';
 
 import { installTensorMethods } from './ops/surface.js';

@@ -117,7 +117,12 @@ export interface NativeBinding {
    * Registers what the addon needs to make tensors: the Tensor class (constructed as
    * `new Tensor(token, handle)`), TorchError, the symbol tensors keep their handle under, and the token.
    */
-  setClasses(tensorClass: Function, errorClass: Function, handleKey: symbol, token: object): void;
+  setClasses(
+    tensorClass: abstract new (...args: never[]) => unknown,
+    errorClass: new (...args: never[]) => Error,
+    handleKey: symbol,
+    token: object,
+  ): void;
   opHandle(name: string, overload: string): OpHandle;
   opSchema(handle: OpHandle): string;
   /** Arguments in schema order; undefined takes the schema default. */
@@ -172,7 +177,7 @@ function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'nodetorch') return dir;
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'nodetorch') return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error('nodetorch: cannot find the package root above ' + import.meta.url);
     dir = parent;
@@ -184,7 +189,7 @@ function buildAdvice(root = packageRoot()): string {
   if (existsSync(path.join(root, 'scripts', 'setup.sh')))
     return 'Fix: run `bash scripts/setup.sh` (installs LibTorch on Debian/Ubuntu and builds), or `npm run build:native`.';
   return [
-    'Fix: nodetorch\'s install script builds the addon; it did not run (npm 11 can skip dependency install',
+    "Fix: nodetorch's install script builds the addon; it did not run (npm 11 can skip dependency install",
     'scripts not listed in allowScripts) or found no LibTorch. Install LibTorch, CMake and a C++17 compiler',
     '(Debian/Ubuntu: `sudo apt-get install libtorch-dev libopenblas0-pthread cmake g++ make`; or an unpacked',
     'LibTorch from pytorch.org with `export LIBTORCH=/path/to/libtorch`), then run in your project:',
@@ -219,10 +224,7 @@ function load(): { binding: NativeBinding; file: string } {
   const found = candidates.find((file) => existsSync(file));
   if (!found) {
     throw new Error(
-      'nodetorch: the native addon is not built. Looked for:\n' +
-        candidates.map((file) => `  - ${file}`).join('\n') +
-        '\n' +
-        buildAdvice(),
+      'nodetorch: the native addon is not built. Looked for:\n' + candidates.map((file) => `  - ${file}`).join('\n') + '\n' + buildAdvice(),
     );
   }
   try {

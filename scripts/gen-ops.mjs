@@ -224,7 +224,7 @@ function tsReturnType(schema) {
   const one = (r) => ({ T: 'Tensor', TL: 'Tensor[]', N: 'number', NL: 'number[]', B: 'boolean', DT: 'DType', STR: 'string' })[r.kind];
   if (returns.length === 0) return 'void';
   if (returns.length === 1) return one(returns[0]);
-  if (returns.every((r) => r.name)) return `{ ${returns.map((r) => `${r.name}: ${one(r)}`).join('; ')} }`;
+  if (returns.every((r) => r.name)) return `{ ${returns.map((r) => `/** The \`${r.name}\` output. */ ${r.name}: ${one(r)}`).join('; ')} }`;
   return `[${returns.map(one).join(', ')}]`;
 }
 
@@ -267,6 +267,12 @@ function tsSignature(schema, dropSelf) {
     forms.push(`(${dropSelf ? '' : 'self: Tensor, '}...${camel(positional[1].name)}: number[]) => ${tsReturnType(schema)}`);
   }
   return forms.length === 1 ? forms[0] : forms.map((f) => `(${f})`).join(' & ');
+}
+
+/** The TSDoc line of an overload packet: what it is and which overloads it picks from. */
+function packetDoc(what, name, schemas) {
+  const overloads = schemas.map((s) => s.overload || 'default').join(', ');
+  return `/** ${what}: ATen's \`${name}\` (overload${schemas.length > 1 ? 's' : ''} ${overloads}), picked by the arguments. */`;
 }
 
 function docLine(func) {
@@ -329,7 +335,7 @@ typesTs +=
   '/** `torch.ops.aten`: every supported ATen overload, by its exact name; calling the packet picks the overload. */\nexport interface AtenOps {\n';
 for (const [name, schemas] of byName) {
   const members = schemas.map((s) => `    ${docLine(s.func)}\n    ${s.overload || 'default'}: ${tsSignature(s, false)};`).join('\n');
-  typesTs += `  ${name}: Overloads<{\n${members}\n  }>;\n`;
+  typesTs += `  ${packetDoc(`\`aten::${name}\``, name, schemas)}\n  ${name}: Overloads<{\n${members}\n  }>;\n`;
 }
 typesTs += '}\n\n';
 
@@ -341,7 +347,7 @@ for (const [name, schemas] of byName) {
   const fn = schemas.filter((s) => s.variants.includes('function'));
   if (!fn.length || !isPublic(name)) continue;
   functionNames.push(name);
-  typesTs += `  ${camel(name)}: Overloads<{\n${fn.map((s) => `    ${docLine(s.func)}\n    ${s.overload || 'default'}: ${tsSignature(s, false)};`).join('\n')}\n  }>;\n`;
+  typesTs += `  ${packetDoc(`\`torch.${camel(name)}\``, name, fn)}\n  ${camel(name)}: Overloads<{\n${fn.map((s) => `    ${docLine(s.func)}\n    ${s.overload || 'default'}: ${tsSignature(s, false)};`).join('\n')}\n  }>;\n`;
 }
 typesTs +=
   '}\n\n/** Generated Tensor methods (names in camelCase); the hand-written ones in lib/tensor take precedence. */\nexport interface TensorMethods {\n';
@@ -349,7 +355,7 @@ for (const [name, schemas] of byName) {
   const methods = schemas.filter((s) => s.variants.includes('method') && s.args[0]?.kind === 'T' && s.args[0].name === 'self');
   if (!methods.length || !isPublic(name)) continue;
   methodNames.push(name);
-  typesTs += `  ${camel(name)}: Overloads<{\n${methods.map((s) => `    ${docLine(s.func)}\n    ${s.overload || 'default'}: ${tsSignature(s, true)};`).join('\n')}\n  }>;\n`;
+  typesTs += `  ${packetDoc(`\`Tensor.${camel(name)}\``, name, methods)}\n  ${camel(name)}: Overloads<{\n${methods.map((s) => `    ${docLine(s.func)}\n    ${s.overload || 'default'}: ${tsSignature(s, true)};`).join('\n')}\n  }>;\n`;
 }
 typesTs += '}\n';
 
@@ -357,6 +363,7 @@ let functionsTs = HEADER + `import { torchFunction } from './surface.js';\nimpor
 for (const name of functionNames) {
   const js = camel(name);
   // A reserved word (torch.var) cannot be a binding, but can be an export name.
+  functionsTs += `/** \`torch.${js}\` (PyTorch's \`torch.${name}\`): ATen's \`${name}\` overloads, picked by the arguments. */\n`;
   if (RESERVED.has(js)) functionsTs += `const ${js}_: TorchFunctions['${js}'] = torchFunction('${name}');\nexport { ${js}_ as ${js} };\n`;
   else functionsTs += `export const ${js}: TorchFunctions['${js}'] = torchFunction('${name}');\n`;
 }

@@ -65,7 +65,10 @@ test('files: jit.load, torch.load, torch.save, safetensors', async () => {
   writeFileSync(corrupt, Buffer.from([1, 2, 3]));
   assertCallerStack(await rejection(() => torch.loadSafetensors(corrupt)), /corrupt\.safetensors/);
   assertCallerStack(await rejection(() => torch.safetensorsMetadata(corrupt)), /corrupt\.safetensors/);
-  assertCallerStack(await rejection(() => torch.saveSafetensors({ w: torch.ones([1]) }, path.join(dir, 'no', 'x.safetensors'))), /ENOENT|no such/i);
+  assertCallerStack(
+    await rejection(() => torch.saveSafetensors({ w: torch.ones([1]) }, path.join(dir, 'no', 'x.safetensors'))),
+    /ENOENT|no such/i,
+  );
 });
 
 test.run();

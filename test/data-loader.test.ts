@@ -156,8 +156,8 @@ const rows = (t: torch.Tensor) => t.toArray();
 
   it('validates options like PyTorch', () => {
     const ds = new data.TensorDataset(ys);
-    assert.throws(() => new data.DataLoader(ds, { sampler: [0], shuffle: true } as never), /mutually exclusive with shuffle/);
-    assert.throws(() => new data.DataLoader(ds, { batchSampler: [[0]], batchSize: 2 } as never), /mutually exclusive/);
+    assert.throws(() => new data.DataLoader(ds, { sampler: [0], shuffle: true }), /mutually exclusive with shuffle/);
+    assert.throws(() => new data.DataLoader(ds, { batchSampler: [[0]], batchSize: 2 }), /mutually exclusive/);
     assert.throws(() => new data.DataLoader(ds, { batchSize: 0 }), /positive integer/);
     assert.throws(() => new data.DataLoader(ds, { batchSize: null, dropLast: true }), /mutually exclusive with dropLast/);
     assert.throws(() => new data.DataLoader(ds, { numWorkers: -1 }), /non-negative/);

@@ -23,8 +23,6 @@ import {
   WhoReadsDataset,
 } from './data-fixtures.ts';
 
-const TIMEOUT = { timeout: 120_000 };
-
 /** Every batch of an epoch as plain arrays (tensors as [dtype, shape, values]). */
 async function epoch(loader: AsyncIterable<unknown>): Promise<unknown[]> {
   const plain = (value: unknown): unknown => {

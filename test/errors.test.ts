@@ -214,7 +214,7 @@ test('TorchError keeps the caller JS stack', () => {
     assert.fail('should throw');
   } catch (error) {
     assert.ok(error instanceof torch.TorchError);
-    assert.match((error as Error).stack!, /callerFunctionName/);
+    assert.match(error.stack!, /callerFunctionName/);
   }
 });
 

@@ -16,12 +16,32 @@ interface Forms {
   keywords?: unknown[];
 }
 
-const matrix: Input = () => torch.tensor([[1.5, -2, 3], [4, 0.5, -6]]);
-const positive: Input = () => torch.tensor([[1.5, 2, 3], [4, 0.5, 6]]);
-const square: Input = () => torch.tensor([[1, 2], [3, 4]]);
+const matrix: Input = () =>
+  torch.tensor([
+    [1.5, -2, 3],
+    [4, 0.5, -6],
+  ]);
+const positive: Input = () =>
+  torch.tensor([
+    [1.5, 2, 3],
+    [4, 0.5, 6],
+  ]);
+const square: Input = () =>
+  torch.tensor([
+    [1, 2],
+    [3, 4],
+  ]);
 const batch: Input = () => torch.arange(8, { dtype: 'float32' }).reshape([2, 2, 2]);
-const flags: Input = () => torch.tensor([[true, false, true], [false, false, true]]);
-const other = () => torch.tensor([[2, 2, 2], [1, -1, 3]]);
+const flags: Input = () =>
+  torch.tensor([
+    [true, false, true],
+    [false, false, true],
+  ]);
+const other = () =>
+  torch.tensor([
+    [2, 2, 2],
+    [1, -1, 3],
+  ]);
 
 const none = (input: Input): Forms => ({ input, positional: [] });
 

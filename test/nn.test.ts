@@ -83,7 +83,7 @@ for (const c of golden.forward) {
     assert.deepEqual(module.loadStateDict(state), { missingKeys: [], unexpectedKeys: [] });
     const inputs = c.inputs.map((e) => decode({ ...e, requiresGrad: e.dtype === 'float64' && Boolean(c.grads) }));
     const masks = Object.fromEntries(Object.entries(c.masks ?? {}).map(([k, v]) => [k, decode(v)]));
-    const forward = module.forward as (...a: unknown[]) => unknown;
+    const forward = module.forward.bind(module) as (...a: unknown[]) => unknown;
     const result =
       c.ts.type === 'MultiheadAttention'
         ? inputs.length === 1
@@ -108,7 +108,7 @@ for (const c of golden.forward) {
 
 for (const c of golden.losses) {
   test(`loss module: ${c.name}`, () => {
-    const loss = build(c.ts) as torch.nn.Module as torch.nn.MSELoss; // every loss module takes (input, target)
+    const loss = build(c.ts) as torch.nn.MSELoss; // every loss module takes (input, target)
     assertTensorClose(loss.forward(decode(c.input), decode(c.target)), c.output, 1e-10, c.name);
   });
 }
@@ -165,7 +165,7 @@ test('Module: stateDict excludes non-persistent buffers; loadStateDict reports a
   assert.deepEqual(other.fc1.weight.toArray(), net.fc1.weight.toArray());
   const partial = net.stateDict();
   delete (partial as Record<string, unknown>)['fc2.bias'];
-  (partial as Record<string, torch.Tensor>).extra = torch.ones([1]);
+  partial.extra = torch.ones([1]);
   assert.throws(() => other.loadStateDict(partial), /missing keys: "fc2.bias"; unexpected keys: "extra"/);
   assert.deepEqual(other.loadStateDict(partial, { strict: false }), { missingKeys: ['fc2.bias'], unexpectedKeys: ['extra'] });
   const wrong = { ...net.stateDict(), 'fc1.bias': torch.zeros([3]) };
@@ -200,7 +200,7 @@ test('Module: to() keeps tensor identity so optimizers stay valid; zeroGrad', ()
   assert.ok(weight.grad);
   net.zeroGrad();
   assert.equal(weight.grad, null);
-  assert.throws(() => net.to('int32' as never), /only floating dtypes/);
+  assert.throws(() => net.to('int32'), /only floating dtypes/);
 });
 
 test('Module: forward hooks and pre-hooks see and may replace values', () => {
@@ -224,7 +224,7 @@ test('containers: Sequential, ModuleList, ModuleDict', () => {
   seq.append(new nn.Linear(3, 1));
   assert.equal(seq.length, 3);
   assert.ok(seq.at(-1) instanceof nn.Linear);
-  assert.deepEqual((seq.forward(torch.ones([4, 2])) as torch.Tensor).shape, [4, 1]);
+  assert.deepEqual(seq.forward(torch.ones([4, 2])).shape, [4, 1]);
   const list = new nn.ModuleList([new nn.Linear(1, 1), new nn.Linear(1, 1)]);
   assert.equal([...list.parameters()].length, 4);
   assert.throws(() => list.forward(), /ModuleList has no forward/);
@@ -268,7 +268,7 @@ test('a Sequential of built-in layers runs natively, with the same results as la
   const layerByLayer = (input: torch.Tensor) =>
     [...model].reduce((acc, layer) => (layer.forward as (t: torch.Tensor) => torch.Tensor)(acc), input);
   model.eval();
-  const native = model.forward(x) as torch.Tensor;
+  const native = model.forward(x);
   const reference = layerByLayer(x);
   assert.deepEqual(native.toArray(), reference.toArray());
   // Training mode: batch norm updates its statistics and counts batches in the native path too.
@@ -278,7 +278,7 @@ test('a Sequential of built-in layers runs natively, with the same results as la
   assert.equal(bn.numBatchesTracked!.item(), 1);
   assert.notDeepEqual(bn.runningMean!.toArray(), [0, 0, 0, 0]);
   // Gradients flow through the native forward.
-  (model.forward(x) as torch.Tensor).sum().backward();
+  model.forward(x).sum().backward();
   assert.ok((model.at(0) as torch.nn.Conv2d).weight.grad);
   // A hook or a custom layer sends it back to layer-by-layer.
   const handle = model.at(2).registerForwardHook(() => undefined);
@@ -297,7 +297,7 @@ test('a Sequential of built-in layers runs natively, with the same results as la
 test('Sequential.forwardAsync runs the native plan off the event loop with the same result', async () => {
   const model = new nn.Sequential(new nn.Linear(64, 256), new nn.ReLU(), new nn.Linear(256, 8)).eval();
   const x = torch.randn([512, 64]);
-  const sync = model.forward(x) as torch.Tensor;
+  const sync = model.forward(x);
   const viaWorker = await model.forwardAsync(x);
   assert.deepEqual(viaWorker.toArray(), sync.toArray());
   const y = await new nn.Sequential(new nn.Linear(2, 2)).forwardAsync(torch.ones([1, 2], { requiresGrad: true }));

@@ -130,11 +130,11 @@ test('clipGradNorm_ and clipGradValue_ match PyTorch semantics', () => {
   b.grad = torch.tensor([4], { dtype: 'float32' });
   const norm = torch.nn.utils.clipGradNorm_([a, b], 1);
   assert.ok(Math.abs(norm - 5) < 1e-6);
-  const scaled = [...(a.grad!.toArray() as number[]), ...(b.grad!.toArray() as number[])];
+  const scaled = [...(a.grad.toArray() as number[]), ...(b.grad.toArray() as number[])];
   [0.6, 0, 0.8].forEach((v, i) => assert.ok(Math.abs(scaled[i]! - v) < 1e-5));
   b.grad = torch.tensor([-3], { dtype: 'float32' });
   torch.nn.utils.clipGradValue_([b], 0.5);
-  assert.deepEqual(b.grad!.toArray(), [-0.5]);
+  assert.deepEqual(b.grad.toArray(), [-0.5]);
 });
 
 test('bad optimizer options are clear errors', () => {

@@ -20,7 +20,10 @@ const addon = path.join(installed, 'build', 'Release', 'nodetorch.node');
 const bin = (pkg: string, file: string) => path.join(root, 'node_modules', pkg, file);
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  // The consumer builds and loads its own addon, whatever addon this run was given (npm run coverage gives one).
+  const inherited = { ...process.env };
+  delete inherited.NODETORCH_ADDON;
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...inherited, ...env }, maxBuffer: 64 << 20 });
   if (result.error) throw result.error;
   return result;
 }
@@ -35,7 +38,18 @@ testOrSkip(test, 'npm pack ships the built package, the native sources and the i
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   tarball = path.join(work, info!.filename);
   const files = info!.files.map((file) => file.path);
-  for (const needed of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/data-worker.js', 'scripts/install.cjs', 'scripts/find-libtorch.cjs', 'CMakeLists.txt', 'native/pch.h', 'package.json'])
+  for (const needed of [
+    'dist/index.js',
+    'dist/index.cjs',
+    'dist/index.d.ts',
+    'dist/index.d.cts',
+    'dist/data-worker.js',
+    'scripts/install.cjs',
+    'scripts/find-libtorch.cjs',
+    'CMakeLists.txt',
+    'native/pch.h',
+    'package.json',
+  ])
     assert.ok(files.includes(needed), `the package holds ${needed}`);
   for (const file of files) assert.doesNotMatch(file, /^(test|build|node_modules|bench|examples|coverage)\//, `${file} is not shipped`);
 });
@@ -43,7 +57,10 @@ testOrSkip(test, 'npm pack ships the built package, the native sources and the i
 testOrSkip(test, 'npm install into a fresh project builds the addon with the install script', skip, () => {
   mkdirSync(project);
   // npm 11 runs a dependency's install script only once the project allows it.
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, allowScripts: { nodetorch: true } }));
+  writeFileSync(
+    path.join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, allowScripts: { nodetorch: true } }),
+  );
   const install = run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], project);
   assert.equal(install.status, 0, output(install));
   assert.match(output(install), /nodetorch: building the addon against LibTorch/);
@@ -126,7 +143,10 @@ export function sizes(): number[] {
   const clean = node([tsc, '-p', '.']);
   assert.equal(clean.status, 0, output(clean));
   // The check can fail: a forward result is a Tensor, not anything.
-  writeFileSync(path.join(project, 'wrong.mts'), "import * as torch from 'nodetorch';\nexport const n: number = new torch.nn.Linear(1, 1).forward(torch.ones([1]));\n");
+  writeFileSync(
+    path.join(project, 'wrong.mts'),
+    "import * as torch from 'nodetorch';\nexport const n: number = new torch.nn.Linear(1, 1).forward(torch.ones([1]));\n",
+  );
   const wrong = node([tsc, '-p', '.']);
   assert.notEqual(wrong.status, 0);
   assert.match(output(wrong), /wrong\.mts.*TS2322: Type 'Tensor' is not assignable to type 'number'/);

@@ -52,7 +52,7 @@ test('find-libtorch reports the order it searched', () => {
       encoding: 'utf8',
       env: { ...process.env, LIBTORCH: '/nonexistent' },
     }),
-  );
+  ) as { source: string; includeDirs: string[] };
   assert.ok(['LIBTORCH', 'Torch_DIR', 'python', 'system'].includes(found.source));
   assert.notEqual(found.source, 'LIBTORCH', 'an invalid LIBTORCH is skipped');
   assert.ok(found.includeDirs.length > 0);

@@ -26,7 +26,7 @@ import {
 const serialized = (...args: Parameters<typeof serializeSafetensors>): Buffer => {
   const bytes = serializeSafetensors(...args);
   assert.ok(Buffer.isBuffer(bytes), 'serializeSafetensors returns a Buffer in Node');
-  return bytes as Buffer;
+  return bytes;
 };
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/safetensors/', import.meta.url));
@@ -166,7 +166,7 @@ function samples(dtype: torch.DType): Record<string, torch.Tensor> {
 }
 
 test('safetensors: every dtype round-trips through save and load (0-d, empty, non-contiguous, requiresGrad)', async () => {
-  const tensors: Record<string, torch.Tensor> = Object.assign({}, ...DTYPES.map(samples));
+  const tensors = Object.assign({}, ...DTYPES.map(samples)) as Record<string, torch.Tensor>;
   tensors['grad'] = torch.randn([2, 2]).requiresGrad_();
   tensors['int64.extremes'] = torch.tensor([-(2n ** 63n), 2n ** 63n - 1n]);
   const metadata = { format: 'pt', über: 'ünïcode\n"quoted"' };
@@ -202,7 +202,7 @@ const pythonSkip = (() => {
 })();
 
 testOrSkip(test, 'safetensors: Python reads our files back exactly (scripts/golden/safetensors_cases.py --check)', pythonSkip, async () => {
-  const tensors: Record<string, torch.Tensor> = Object.assign({}, ...DTYPES.map(samples));
+  const tensors = Object.assign({}, ...DTYPES.map(samples)) as Record<string, torch.Tensor>;
   tensors['\u{1F600}'] = torch.tensor([1.5]);
   tensors['\uE000'] = torch.tensor([2.5]);
   tensors['0'] = torch.tensor([NaN, Infinity, -Infinity, -0]);

@@ -120,11 +120,11 @@ test('a Sequential runs with its layers as they are now, and never with disposed
   const model = new nn.Sequential(layer, slope);
   const x = torch.randn([2, 4]);
   const stepwise = () => slope.forward(layer.forward(x)).toArray();
-  assert.deepEqual((model.forward(x) as torch.Tensor).toArray(), stepwise());
+  assert.deepEqual(model.forward(x).toArray(), stepwise());
   (layer as unknown as { weight: torch.Tensor }).weight = torch.randn([3, 4]);
   (slope as unknown as { negativeSlope: number }).negativeSlope = 0.5;
   assert.ok(model.runsNatively);
-  assert.deepEqual((model.forward(x) as torch.Tensor).toArray(), stepwise(), 'the new weight and slope are used');
+  assert.deepEqual(model.forward(x).toArray(), stepwise(), 'the new weight and slope are used');
   const before = torch.memory();
   layer.weight.dispose();
   assert.ok(torch.memory().bytes < before.bytes, 'the plan keeps no copy of the weight alive');

@@ -108,7 +108,9 @@ testOrSkip(test, 'Python torch.load reads what torch.save wrote', hasPythonTorch
     { 'fc.weight': torch.tensor([[1.5, -2]]), 'fc.bias': torch.tensor([0.25]), step: 10, half: torch.tensor([1, 2], { dtype: 'float16' }) },
     file,
   );
-  const seen = JSON.parse(execFileSync(python, ['scripts/golden/serialization_cases.py', '--check', file], { encoding: 'utf8' }));
+  const seen = JSON.parse(execFileSync(python, ['scripts/golden/serialization_cases.py', '--check', file], { encoding: 'utf8' })) as {
+    dict: Record<string, unknown>;
+  };
   assert.deepEqual(seen.dict['fc.weight'], { tensor: [1.5, -2], shape: [1, 2], dtype: 'float32' });
   assert.deepEqual(seen.dict['fc.bias'], { tensor: [0.25], shape: [1], dtype: 'float32' });
   assert.equal(seen.dict.step, 10);
@@ -133,7 +135,9 @@ test('tensors viewing one storage are saved once and load as views of it, here a
   assert.deepEqual(loaded.base!.toArray(), [0, 1, -1, -1, -1, 5, 6, 7]);
 
   if (hasPythonTorch) {
-    const seen = JSON.parse(execFileSync(python, ['scripts/golden/serialization_cases.py', '--check-views', file], { encoding: 'utf8' }));
+    const seen: unknown = JSON.parse(
+      execFileSync(python, ['scripts/golden/serialization_cases.py', '--check-views', file], { encoding: 'utf8' }),
+    );
     assert.deepEqual(seen, { base: [0, 1, -1, -1, -1, 5, 6, 7], tied: true, view_offset: 2 });
   }
 });

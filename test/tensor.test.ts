@@ -92,6 +92,7 @@ test('a borrowed buffer stays alive after its JS array is dropped', () => {
   let t: torch.Tensor | undefined = torch.fromTypedArray(new Float64Array([7, 8, 9]));
   for (let i = 0; i < 3; i++) (globalThis as { gc?: () => void }).gc?.();
   assert.deepEqual(t.toArray(), [7, 8, 9]);
+  // eslint-disable-next-line no-useless-assignment -- drops the last reference to the tensor (the buffer's owner)
   t = undefined;
 });
 
@@ -326,6 +327,7 @@ test('printing matches PyTorch', () => {
   );
   assert.equal(x.toString(), 'tensor([[1., 2.],\n        [3., 4.]], requires_grad=True)');
   assert.equal(inspect(x.mul(x).sum()), 'tensor(30., grad_fn=<SumBackward0>)');
+  // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- what this test checks: a tensor in a template literal
   assert.equal(`${torch.tensor([1, 2])}`, 'tensor([1, 2])');
   assert.equal(String(torch.tensor([0.5], { dtype: 'float64' })), 'tensor([0.5000], dtype=torch.float64)');
   const disposed = torch.zeros([1]);

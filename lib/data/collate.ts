@@ -5,6 +5,7 @@
 import { fromTypedArray, stack, tensor, type TypedArray } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { builtinRecipe, portable } from './recipe.js';
+import { isPlainObject } from '../util/validate.js';
 
 /**
  * The batch type `defaultCollate` makes from samples of type `T`: tensors, numbers, booleans,
@@ -27,12 +28,6 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return value.constructor?.name ?? 'object';
   return typeof value;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function requireSame(batch: readonly unknown[], check: (value: unknown) => boolean, kind: string): void {

@@ -143,12 +143,14 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   readonly sampler: (Iterable<number> & { readonly length?: number }) | null;
   /** The batches of indices (map-style datasets with automatic batching). */
   readonly batchSampler: (Iterable<number[]> & { readonly length?: number }) | null;
+  /** Turns a list of samples into a batch (`defaultCollate` when batching, `defaultConvert` otherwise, unless given). */
   readonly collateFn: (data: never) => unknown;
   private readonly workerInit: ((info: WorkerInfo) => unknown) | WorkerRecipe | undefined;
   private readonly workerDataset: WorkerRecipe | undefined;
   /** The worker threads of each epoch (and, with persistentWorkers, between epochs). */
   private readonly pool: WorkerPool;
 
+  /** Batches of `dataset` as `options` say (batchSize 1, no shuffle, no workers by default), checked like PyTorch. */
   constructor(dataset: Dataset<T> | IterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     this.dataset = dataset;
     if (!isIterableDataset(dataset) || dataset.length !== undefined) lengthOf(dataset, 'DataLoader');
@@ -198,7 +200,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
       this.batchSampler = options.batchSampler ?? (batchSize !== null ? new BatchSampler(this.sampler, batchSize, dropLast) : null);
     }
     const autoCollation = this.batchSampler !== null || (isIterableDataset(dataset) && batchSize !== null);
-    this.collateFn = (options.collateFn ?? (autoCollation ? defaultCollate : defaultConvert)) as (data: never) => unknown;
+    this.collateFn = options.collateFn ?? (autoCollation ? defaultCollate : defaultConvert);
   }
 
   /** Batches per epoch (for an iterable dataset, computed from its `length`, which it must have). */
@@ -234,7 +236,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     if (!isIterableDataset(this.dataset)) {
       const dataset = this.dataset;
       for (const indices of this.batchSampler ?? this.sampler!) {
-        yield this.finish(tidy(() => fetchBatch(dataset, indices as number[] | number, collate)));
+        yield this.finish(tidy(() => fetchBatch(dataset, indices, collate)));
       }
       return;
     }
@@ -308,7 +310,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
           if (order) {
             const next = order.next();
             if (next.done) return;
-            indices = next.value as number[] | number;
+            indices = next.value;
           }
           const worker = active[cursor++ % active.length]!;
           results.set(sent, { worker, result: workers[worker]!.request(sent++, indices) });

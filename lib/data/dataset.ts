@@ -12,6 +12,7 @@ import { invalidOption } from '../util/validate.js';
  */
 export interface Dataset<T> {
   readonly length: number;
+  /** The sample at `index` (PyTorch's `__getitem__`). */
   get(index: number): T;
 }
 
@@ -50,6 +51,7 @@ function checkIndex(index: number, length: number, what: string): number {
 export class Subset<T> implements Dataset<T> {
   readonly indices: readonly number[];
 
+  /** The samples of `dataset` at a copy of `indices`. */
   constructor(
     readonly dataset: Dataset<T>,
     indices: readonly number[],
@@ -57,10 +59,12 @@ export class Subset<T> implements Dataset<T> {
     this.indices = [...indices];
   }
 
+  /** How many indices it was given. */
   get length(): number {
     return this.indices.length;
   }
 
+  /** The sample of the wrapped dataset at `indices[index]` (negative `index` counts from the end). */
   get(index: number): T {
     return this.dataset.get(this.indices[checkIndex(index, this.indices.length, 'Subset.get')]!);
   }
@@ -77,6 +81,7 @@ export class ConcatDataset<T> implements Dataset<T> {
   /** Running totals of the lengths: `cumulativeSizes[i]` is the length of datasets 0..i together. */
   readonly cumulativeSizes: readonly number[];
 
+  /** Concatenates a non-empty list of map-style datasets. */
   constructor(datasets: readonly Dataset<T>[]) {
     if (datasets.length === 0) throw new RangeError('ConcatDataset: datasets should not be an empty list');
     for (const dataset of datasets) {
@@ -88,10 +93,12 @@ export class ConcatDataset<T> implements Dataset<T> {
     this.cumulativeSizes = this.datasets.map((dataset) => (total += dataset.length));
   }
 
+  /** The sum of the datasets' lengths. */
   get length(): number {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1]!;
   }
 
+  /** The sample at `index` counted across the datasets in order (negative counts from the end). */
   get(index: number): T {
     const resolved = checkIndex(index, this.length, 'ConcatDataset.get');
     // The first dataset whose running total exceeds the index (bisect_right).

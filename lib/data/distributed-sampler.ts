@@ -46,6 +46,7 @@ export class DistributedSampler implements Sampler<number> {
   readonly totalSize: number;
   epoch = 0;
 
+  /** Samples this rank's share of `dataset`; numReplicas and rank default to the WORLD_SIZE and RANK environment variables. */
   constructor(
     readonly dataset: { readonly length: number },
     options: DistributedSamplerOptions = {},
@@ -65,6 +66,7 @@ export class DistributedSampler implements Sampler<number> {
     this.totalSize = this.numSamples * this.numReplicas;
   }
 
+  /** Indices per rank (`numSamples`). */
   get length(): number {
     return this.numSamples;
   }
@@ -74,6 +76,7 @@ export class DistributedSampler implements Sampler<number> {
     this.epoch = epoch;
   }
 
+  /** Yields this rank's indices for the current epoch. */
   *[Symbol.iterator](): Iterator<number> {
     const n = lengthOf(this.dataset, 'DistributedSampler');
     let indices = this.shuffle ? new Generator(this.seed + this.epoch).randperm(n) : Array.from({ length: n }, (_, i) => i);

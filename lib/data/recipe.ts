@@ -6,6 +6,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { packTensor, TENSOR_KEY, type PackedTensor } from './transfer.js';
+import { isPlainObject } from '../util/validate.js';
 
 /** The `module` of a recipe that names an export of nodetorch's own `torch.data` (`lib/data/index.ts`). */
 export const BUILTIN_MODULE = 'nodetorch:data';
@@ -37,6 +38,7 @@ const isModuleURL = (value: unknown): value is ModuleURL =>
 
 /** A value that can be rebuilt in a worker thread from its recipe. */
 export interface WorkerPortable {
+  /** How a DataLoader worker rebuilds this value (see {@link WorkerRecipe}). */
   workerRecipe(): WorkerRecipe;
 }
 
@@ -99,11 +101,6 @@ export function encodePortable(value: unknown, path: string): EncodedRecipe {
   );
 }
 
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 function encodeValue(value: unknown, path: string): unknown {
   if (value instanceof Tensor) return { [TENSOR_KEY]: packTensor(value) };
   if (isPortable(value)) return { [RECIPE_KEY]: encodeRecipe(value.workerRecipe(), path) };
@@ -140,7 +137,7 @@ export async function reviveRecipe(recipe: EncodedRecipe, load: ModuleLoader, un
 async function reviveValue(value: unknown, load: ModuleLoader, unpack: (packed: PackedTensor) => unknown): Promise<unknown> {
   if (Array.isArray(value)) return Promise.all(value.map((item) => reviveValue(item, load, unpack)));
   if (typeof value !== 'object' || value === null || !isPlainObject(value)) return value;
-  const record = value as Record<string, unknown>;
+  const record = value;
   if (TENSOR_KEY in record) return unpack(record[TENSOR_KEY] as PackedTensor);
   if (RECIPE_KEY in record) return reviveRecipe(record[RECIPE_KEY] as EncodedRecipe, load, unpack);
   const entries = await Promise.all(
@@ -149,7 +146,7 @@ async function reviveValue(value: unknown, load: ModuleLoader, unpack: (packed: 
   return Object.fromEntries(entries);
 }
 
-function isClass(fn: Function): boolean {
+function isClass(fn: object): boolean {
   return /^class\b/.test(Function.prototype.toString.call(fn));
 }
 
@@ -158,7 +155,7 @@ export function modulesOf(value: unknown, found: Set<string> = new Set()): Set<s
   if (Array.isArray(value)) {
     for (const item of value) modulesOf(item, found);
   } else if (typeof value === 'object' && value !== null && isPlainObject(value)) {
-    const record = value as Record<string, unknown>;
+    const record = value;
     if (typeof record.module === 'string' && typeof record.export === 'string') found.add(record.module);
     for (const item of Object.values(record)) modulesOf(item, found);
   }

@@ -32,12 +32,15 @@ function positiveInteger(value: number, what: string): number {
 
 /** 0, 1, ..., length - 1 (torch.utils.data.SequentialSampler). */
 export class SequentialSampler implements Sampler<number> {
+  /** Samples the indices of `dataSource` (anything with a length, usually a dataset). */
   constructor(readonly dataSource: { readonly length: number }) {}
 
+  /** The dataset's length. */
   get length(): number {
     return lengthOf(this.dataSource, 'SequentialSampler');
   }
 
+  /** Yields 0, 1, ..., length - 1. */
   *[Symbol.iterator](): Iterator<number> {
     const n = this.length;
     for (let i = 0; i < n; i++) yield i;
@@ -62,6 +65,7 @@ export class RandomSampler implements Sampler<number> {
   readonly generator: Generator | undefined;
   private readonly requested: number | undefined;
 
+  /** Samples indices of `dataSource`; options: `replacement` (false), `numSamples` (its length), `generator` or `seed`. */
   constructor(
     readonly dataSource: { readonly length: number },
     options: RandomSamplerOptions = {},
@@ -77,6 +81,7 @@ export class RandomSampler implements Sampler<number> {
     return this.requested ?? lengthOf(this.dataSource, 'RandomSampler');
   }
 
+  /** Yields one epoch of indices: a fresh permutation (or draws) each time it is iterated. */
   *[Symbol.iterator](): Iterator<number> {
     const n = lengthOf(this.dataSource, 'RandomSampler');
     const generator = this.generator ?? new Generator(drawSeed());
@@ -96,15 +101,18 @@ export class SubsetRandomSampler implements Sampler<number> {
   readonly indices: readonly number[];
   readonly generator: Generator | undefined;
 
+  /** Samples from a copy of `indices`, drawing from `generator` or `seed` when given. */
   constructor(indices: readonly number[], options: SamplerRandomOptions = {}) {
     this.indices = [...indices];
     this.generator = generatorOf(options);
   }
 
+  /** How many indices it was given. */
   get length(): number {
     return this.indices.length;
   }
 
+  /** Yields the indices in a fresh random order each time it is iterated. */
   *[Symbol.iterator](): Iterator<number> {
     const order = this.generator ? this.generator.randperm(this.indices.length) : globalPermutation(this.indices.length);
     for (const i of order) yield this.indices[i]!;
@@ -138,6 +146,7 @@ export class WeightedRandomSampler implements Sampler<number> {
   readonly replacement: boolean;
   readonly generator: Generator | undefined;
 
+  /** Draws `numSamples` indices in [0, weights.length) with probabilities proportional to `weights` (finite, non-negative). */
   constructor(weights: ArrayLike<number>, numSamples: number, options: WeightedRandomSamplerOptions = {}) {
     this.numSamples = positiveInteger(numSamples, 'numSamples');
     this.weights = Float64Array.from(weights);
@@ -153,10 +162,12 @@ export class WeightedRandomSampler implements Sampler<number> {
       );
   }
 
+  /** `numSamples`. */
   get length(): number {
     return this.numSamples;
   }
 
+  /** Yields `numSamples` fresh draws each time it is iterated. */
   *[Symbol.iterator](): Iterator<number> {
     if (!this.generator) {
       yield* this.nativeDraw();
@@ -212,6 +223,7 @@ export class WeightedRandomSampler implements Sampler<number> {
  * last, shorter list is dropped when `dropLast`.
  */
 export class BatchSampler implements Sampler<number[]> {
+  /** Batches the indices of `sampler` into lists of `batchSize` (a positive integer), dropping a short last list when `dropLast`. */
   constructor(
     readonly sampler: Iterable<number> & { readonly length?: number },
     readonly batchSize: number,
@@ -220,12 +232,14 @@ export class BatchSampler implements Sampler<number[]> {
     positiveInteger(batchSize, 'batchSize');
   }
 
+  /** How many batches it yields (throws if the wrapped sampler has no length). */
   get length(): number {
     const total = this.sampler.length;
     if (total === undefined) throw new TypeError('BatchSampler: the wrapped sampler has no length');
     return this.dropLast ? Math.floor(total / this.batchSize) : Math.ceil(total / this.batchSize);
   }
 
+  /** Yields the batches, each a list of indices. */
   *[Symbol.iterator](): Iterator<number[]> {
     let batch: number[] = [];
     for (const index of this.sampler) {

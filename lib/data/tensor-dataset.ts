@@ -10,6 +10,7 @@ import { builtinRecipe, type WorkerRecipe } from './recipe.js';
 export class TensorDataset implements Dataset<Tensor[]> {
   readonly tensors: readonly Tensor[];
 
+  /** Wraps one or more tensors (at least 1-D) with the same size in dimension 0. */
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new TypeError('TensorDataset: give at least one tensor');
     tensors.forEach((t, i) => {
@@ -26,16 +27,19 @@ export class TensorDataset implements Dataset<Tensor[]> {
     this.tensors = tensors;
   }
 
+  /** The size of the tensors' first dimension. */
   get length(): number {
     return this.tensors[0]!.shape[0]!;
   }
 
+  /** Row `index` (negative counts from the end) of each tensor, as views. */
   get(index: number): Tensor[] {
     if (!Number.isInteger(index) || index < -this.length || index >= this.length)
       throw new RangeError(`TensorDataset.get: index ${index} is out of range for length ${this.length}`);
     return this.tensors.map((t) => t.index(index));
   }
 
+  /** Rebuilds the dataset in a worker from copies of its tensors. */
   workerRecipe(): WorkerRecipe {
     return builtinRecipe('TensorDataset', this.tensors);
   }

@@ -6,6 +6,7 @@
 import { fromTypedArray, type TypedArray } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/types.js';
+import { isPlainObject } from '../util/validate.js';
 
 /** Key that marks a packed tensor inside a packed value. */
 export const TENSOR_KEY = '__nodetorchTensor__';
@@ -21,17 +22,12 @@ export interface PackedTensor {
 export function packTensor(tensor: Tensor): PackedTensor {
   if (tensor.dtype === 'complex64' || tensor.dtype === 'complex128')
     throw new TypeError(`DataLoader workers cannot send ${tensor.dtype} tensors; return real tensors (torch.viewAsReal) from the dataset`);
-  return { data: tensor.toTypedArray() as TypedArray, shape: [...tensor.shape], dtype: tensor.dtype };
+  return { data: tensor.toTypedArray(), shape: [...tensor.shape], dtype: tensor.dtype };
 }
 
 /** Rebuilds a packed tensor over the received memory (zero-copy when the array's type matches the dtype). */
 export function unpackTensor(packed: PackedTensor): Tensor {
   return fromTypedArray(packed.data, packed.shape, { dtype: packed.dtype });
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /**
@@ -57,7 +53,7 @@ export function unpackValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unpackValue);
   if (value instanceof Map) return new Map([...value].map(([key, item]) => [key, unpackValue(item)]));
   if (typeof value === 'object' && value !== null && isPlainObject(value)) {
-    const record = value as Record<string, unknown>;
+    const record = value;
     if (TENSOR_KEY in record) return unpackTensor(record[TENSOR_KEY] as PackedTensor);
     return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, unpackValue(item)]));
   }

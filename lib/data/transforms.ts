@@ -97,7 +97,7 @@ function padOrder(padding: NonNullable<RandomCropOptions['padding']>): [number, 
  */
 export function randomCrop(size: number | readonly [number, number], options: RandomCropOptions = {}): Transform & WorkerPortable {
   const [cropHeight, cropWidth] = typeof size === 'number' ? [size, size] : size;
-  if (!(cropHeight! > 0 && cropWidth! > 0)) throw new RangeError(`randomCrop: size must be positive, got ${JSON.stringify(size)}`);
+  if (!(cropHeight > 0 && cropWidth > 0)) throw new RangeError(`randomCrop: size must be positive, got ${JSON.stringify(size)}`);
   const fill = options.fill ?? 0;
   const transform = (input: Tensor): Tensor => {
     requireImage(input, 'randomCrop', false);
@@ -107,15 +107,15 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
     };
     if (options.padding !== undefined) pad(padOrder(options.padding));
     const [height, width] = image.shape.slice(-2) as [number, number];
-    if (options.padIfNeeded && width < cropWidth!) pad([cropWidth! - width, cropWidth! - width, 0, 0]);
-    if (options.padIfNeeded && height < cropHeight!) pad([0, 0, cropHeight! - height, cropHeight! - height]);
+    if (options.padIfNeeded && width < cropWidth) pad([cropWidth - width, cropWidth - width, 0, 0]);
+    if (options.padIfNeeded && height < cropHeight) pad([0, 0, cropHeight - height, cropHeight - height]);
     const [h, w] = image.shape.slice(-2) as [number, number];
-    if (h < cropHeight! || w < cropWidth!)
+    if (h < cropHeight || w < cropWidth)
       throw new RangeError(`randomCrop: required crop size (${cropHeight}, ${cropWidth}) is larger than input image size (${h}, ${w})`);
     if (h === cropHeight && w === cropWidth) return image;
-    const top = randomInt(0, h - cropHeight! + 1);
-    const left = randomInt(0, w - cropWidth! + 1);
-    return image.index('...', slice(top, top + cropHeight!), slice(left, left + cropWidth!));
+    const top = randomInt(0, h - cropHeight + 1);
+    const left = randomInt(0, w - cropWidth + 1);
+    return image.index('...', slice(top, top + cropHeight), slice(left, left + cropWidth));
   };
   return portable(transform, builtinRecipe('randomCrop', [size, options]));
 }

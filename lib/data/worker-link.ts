@@ -15,6 +15,7 @@ export type TaskResult = { end: false; data: unknown } | { end: true };
 
 /** An error raised inside a DataLoader worker, or the worker failing; the message keeps the original one. */
 export class DataLoaderWorkerError extends Error {
+  /** The error's message, the failing worker, the batch it was making, and the original error as `cause`. */
   constructor(
     message: string,
     /** The worker that failed. */

@@ -36,10 +36,10 @@ interface WorkerState {
 }
 
 const port = parentPort!;
-const setup = workerData.setup as WorkerSetup;
+const setup = (workerData as { setup: WorkerSetup }).setup;
 
 const load: ModuleLoader = async (specifier) => {
-  if (specifier === BUILTIN_MODULE) return builtins as unknown as Record<string, unknown>;
+  if (specifier === BUILTIN_MODULE) return builtins;
   return (await import(path.isAbsolute(specifier) ? pathToFileURL(specifier).href : specifier)) as Record<string, unknown>;
 };
 
@@ -57,7 +57,7 @@ async function start(): Promise<WorkerState> {
     const init = await revive(setup.init);
     if (typeof init !== 'function')
       throw new TypeError(`workerInit: export '${setup.init.export}' of ${setup.init.module} is not a function`);
-    await init(info);
+    await (init as (info: unknown) => unknown)(info);
   }
   return { dataset, collate, exhausted: false };
 }

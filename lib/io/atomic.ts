@@ -167,10 +167,14 @@ export function writeFileAtomicSync(file: string, data: AtomicChunk | Iterable<A
     // Cleanup is best effort: the write's error is the one to report.
     try {
       if (fd !== undefined) fs.closeSync(fd);
-    } catch {}
+    } catch {
+      // already closed or never opened
+    }
     try {
       fs.rmSync(temp, { force: true });
-    } catch {}
+    } catch {
+      // the temporary file may be gone already
+    }
     throw error;
   }
   if (durable) syncDirectorySync(path.dirname(target));

@@ -98,9 +98,10 @@ function readArchive(bytes: Uint8Array, file: string, maxInflated: number): Reco
       },
     });
   } catch (error) {
-    if (error instanceof ArchiveRefused) throw new Error(error.message);
+    if (error instanceof ArchiveRefused) throw new Error(error.message, { cause: error });
     throw new Error(
       `${file} is not a PyTorch file in the zip format torch.save has written since PyTorch 1.6: ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }
@@ -116,34 +117,32 @@ export function readPyTorchFile(bytes: Uint8Array, file: string, options: ReadOp
   const globals = new Map<string, Builder>();
   const allow = (module: string, name: string, build: Builder) => globals.set(`${module}.${name}`, build);
   allow('collections', 'OrderedDict', orderedDict);
-  allow('torch._utils', '_rebuild_tensor_v2', ((
-    storage: Tensor,
-    offset: number,
-    size: number[],
-    stride: number[],
-    requiresGrad: boolean,
-  ) => {
-    // A view of the storage, as in Python: tensors saved as views of one storage still share it.
-    const view = aten.as_strided.default(storage, size, stride, offset);
-    if (requiresGrad) view.requiresGrad = true;
-    return view;
-  }) as Builder);
-  allow('torch._utils', '_rebuild_parameter', ((data: Tensor, requiresGrad: boolean) => {
+  allow(
+    'torch._utils',
+    '_rebuild_tensor_v2',
+    (storage: Tensor, offset: number, size: number[], stride: number[], requiresGrad: boolean) => {
+      // A view of the storage, as in Python: tensors saved as views of one storage still share it.
+      const view = aten.as_strided.default(storage, size, stride, offset);
+      if (requiresGrad) view.requiresGrad = true;
+      return view;
+    },
+  );
+  allow('torch._utils', '_rebuild_parameter', (data: Tensor, requiresGrad: boolean) => {
     data.requiresGrad = requiresGrad;
     return data;
-  }) as Builder);
-  allow('torch', 'device', ((name: string) => name) as Builder);
-  allow('torch', 'Size', ((dims: number[]) => [...dims]) as Builder);
+  });
+  allow('torch', 'device', (name: string) => name);
+  allow('torch', 'Size', (dims: number[]) => [...dims]);
   // torch.float64 & co. are pickled as bare globals (no call): the global is the value.
   for (const dtype of Object.keys(ELEMENT_BYTES)) globals.set(`torch.${dtype}`, dtype as unknown as Builder);
   for (const module of ['builtins', '__builtin__']) {
-    allow(module, 'set', ((items: unknown[] = []) => new Set(items)) as Builder);
-    allow(module, 'frozenset', ((items: unknown[] = []) => new Set(items)) as Builder);
+    allow(module, 'set', (items: unknown[] = []) => new Set(items));
+    allow(module, 'frozenset', (items: unknown[] = []) => new Set(items));
   }
   // LibTorch's pickler tags containers with their TorchScript types.
-  allow('torch.jit._pickle', 'restore_type_tag', ((value: unknown) => value) as Builder);
+  allow('torch.jit._pickle', 'restore_type_tag', (value: unknown) => value);
   for (const list of ['build_intlist', 'build_doublelist', 'build_boollist', 'build_tensorlist'])
-    allow('torch.jit._pickle', list, ((items: unknown[]) => items) as Builder);
+    allow('torch.jit._pickle', list, (items: unknown[]) => items);
   // torch.FloatStorage & co. appear only as names inside storage references; each stands for its dtype.
   const storageTypes = new Map<unknown, DType>();
   for (const [name, dtype] of Object.entries(STORAGE_DTYPE)) {

@@ -77,6 +77,7 @@ export interface SafetensorsHeader {
 
 /** A malformed or unsupported safetensors file; the message names the file and the problem. */
 export class SafetensorsError extends Error {
+  /** The error for `source`, with the message `safetensors <source>: <problem>`. */
   constructor(
     /** The file (or 'buffer') that was being read. */
     readonly source: string,
@@ -202,7 +203,7 @@ function parseEntry(name: string, raw: unknown, source: string): SafetensorsTens
   if (!Number.isSafeInteger(bytes)) return fail(`shape ${JSON.stringify(shape)} is too large`);
   if (bytes !== end - begin)
     return fail(`shape ${JSON.stringify(shape)} of ${code} needs ${bytes} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}`);
-  return { dtype: info.dtype, code: code as SafetensorsDtype, shape: shape as number[], dataOffsets: [begin, end] };
+  return { dtype: info.dtype, code: code as SafetensorsDtype, shape: shape, dataOffsets: [begin, end] };
 }
 
 function parseMetadata(raw: unknown, source: string): Record<string, string> {

@@ -136,7 +136,7 @@ export async function saveSafetensors(
   path: string,
   options: SaveSafetensorsOptions = {},
 ): Promise<void> {
-  return withCallerStack(saveSafetensors, async () => {
+  return withCallerStack(async () => {
     const { header, order } = prepare(tensors, options);
     await writeFileAtomic(path, chunks(header, order));
   });
@@ -298,7 +298,7 @@ function loadSync(path: string, withData: boolean): Loaded {
  * `device`, each tensor is copied there and the buffer is released when they are.
  */
 export function loadSafetensors(path: string, options: LoadSafetensorsOptions = {}): Promise<Record<string, Tensor>> {
-  return withCallerStack(loadSafetensors, async () => {
+  return withCallerStack(async () => {
     const { header, data } = await loadAsync(path, true);
     return buildTensors(header, data!, path, options.device);
   });
@@ -315,7 +315,7 @@ export function loadSafetensorsSync(path: string, options: LoadSafetensorsOption
  * strings and each tensor's dtype, shape and data offsets (validated against the file's size).
  */
 export function safetensorsMetadata(path: string): Promise<SafetensorsHeader> {
-  return withCallerStack(safetensorsMetadata, async () => (await loadAsync(path, false)).header);
+  return withCallerStack(async () => (await loadAsync(path, false)).header);
 }
 
 /** The synchronous form of {@link safetensorsMetadata}. */

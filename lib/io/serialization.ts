@@ -19,7 +19,7 @@ export type Saveable = Tensor | number | boolean | string | null | readonly Save
  * `weights_only=True`. The file is replaced atomically, so a failure leaves any previous file intact.
  */
 export function save(value: Saveable, path: string): Promise<void> {
-  return withCallerStack(save, () => writeFileAtomic(path, writePyTorchFile(value)));
+  return withCallerStack(() => writeFileAtomic(path, writePyTorchFile(value)));
 }
 
 /** Options of `load`. */
@@ -37,7 +37,7 @@ export interface LoadOptions extends ReadOptions {
  * `maxInflatedBytes`.
  */
 export function load<T = unknown>(path: string, options: LoadOptions = {}): Promise<T> {
-  return withCallerStack(load, () => loadFile<T>(path, options));
+  return withCallerStack(() => loadFile<T>(path, options));
 }
 
 async function loadFile<T>(path: string, options: LoadOptions): Promise<T> {

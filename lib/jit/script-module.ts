@@ -25,7 +25,7 @@ export class ScriptModule {
   }
   /** `forward` on the libuv thread pool, leaving the event loop free. */
   forwardAsync(...inputs: unknown[]): Promise<unknown> {
-    return withCallerStack(this.forwardAsync, () => this.module.runMethodAsync('forward', ...inputs));
+    return withCallerStack(() => this.module.runMethodAsync('forward', ...inputs));
   }
   /** Runs another exported method by name. */
   runMethod(name: string, ...inputs: unknown[]): unknown {
@@ -33,12 +33,13 @@ export class ScriptModule {
   }
   /** {@link runMethod} on the libuv thread pool. */
   runMethodAsync(name: string, ...inputs: unknown[]): Promise<unknown> {
-    return withCallerStack(this.runMethodAsync, () => this.module.runMethodAsync(name, ...inputs));
+    return withCallerStack(() => this.module.runMethodAsync(name, ...inputs));
   }
   /** Frees the module now rather than when the collector finds this object; later calls throw. */
   dispose(): void {
     this.module.dispose();
   }
+  /** `dispose()`, for `using`. */
   [Symbol.dispose](): void {
     this.dispose();
   }
@@ -47,12 +48,15 @@ export class ScriptModule {
     return this.module.methodNames();
   }
 
+  /** Parameters of the module and its submodules, with dotted names (sharing memory with the module). */
   *namedParameters(): IterableIterator<[string, Tensor]> {
     yield* this.module.namedParameters() as [string, Tensor][];
   }
+  /** Parameters of the module and its submodules: what an optimizer trains. */
   *parameters(): IterableIterator<Tensor> {
     for (const [, p] of this.module.namedParameters()) yield p as Tensor;
   }
+  /** Buffers of the module and its submodules, with dotted names. */
   *namedBuffers(): IterableIterator<[string, Tensor]> {
     yield* this.module.namedBuffers() as [string, Tensor][];
   }
@@ -61,13 +65,16 @@ export class ScriptModule {
     return Object.fromEntries([...this.module.namedParameters(), ...this.module.namedBuffers()]) as Record<string, Tensor>;
   }
 
+  /** Whether the module is in training mode. */
   get training(): boolean {
     return this.module.isTraining();
   }
+  /** Sets training mode on the module and its submodules; returns this. */
   train(mode = true): this {
     this.module.train(mode);
     return this;
   }
+  /** Evaluation mode: `train(false)`. */
   eval(): this {
     return this.train(false);
   }
@@ -79,7 +86,7 @@ export class ScriptModule {
 
   /** Saves the module (with its current weights) as a TorchScript archive, atomically. */
   save(file: string): Promise<void> {
-    return withCallerStack(this.save, () => this.saveAtomically(file));
+    return withCallerStack(() => this.saveAtomically(file));
   }
 
   private async saveAtomically(file: string): Promise<void> {
@@ -100,7 +107,7 @@ export class ScriptModule {
  * every corrupt file. A TorchScript file is code, like a pickle: load only files you trust.
  */
 export function load(file: string, options: { mapLocation?: Device } = {}): Promise<ScriptModule> {
-  return withCallerStack(load, () => loadFile(file, options));
+  return withCallerStack(() => loadFile(file, options));
 }
 
 async function loadFile(file: string, options: { mapLocation?: Device }): Promise<ScriptModule> {

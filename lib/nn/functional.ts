@@ -9,7 +9,8 @@ import type { DType } from '../tensor/types.js';
 
 /** How a loss reduces over the batch. */
 export type Reduction = 'none' | 'mean' | 'sum';
-type Size = number | readonly number[];
+/** A size per spatial dimension, or one number for all of them (kernel sizes, strides, padding, dilation). */
+export type Size = number | readonly number[];
 
 const REDUCTIONS: Record<Reduction, number> = { none: 0, mean: 1, sum: 2 };
 
@@ -27,9 +28,11 @@ function oneOf<T extends string>(value: T | undefined, allowed: readonly T[], fa
 
 // ---- activations -------------------------------------------------------------------------------
 
+/** max(0, x), like F.relu; `inplace` overwrites the input. */
 export function relu(input: Tensor, options: { inplace?: boolean } = {}): Tensor {
   return options.inplace ? aten.relu_.default(input) : aten.relu.default(input);
 }
+/** x for x >= 0, else negativeSlope * x (default 0.01), like F.leaky_relu. */
 export function leakyRelu(input: Tensor, options: { negativeSlope?: number; inplace?: boolean } = {}): Tensor {
   const slope = options.negativeSlope ?? 0.01;
   return options.inplace ? aten.leaky_relu_.default(input, slope) : aten.leaky_relu.default(input, slope);
@@ -38,19 +41,24 @@ export function leakyRelu(input: Tensor, options: { negativeSlope?: number; inpl
 export function gelu(input: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   return aten.gelu.default(input, { approximate: oneOf(options.approximate, ['none', 'tanh'], 'none', 'gelu: approximate') });
 }
+/** x * sigmoid(x) (swish), like F.silu. */
 export function silu(input: Tensor, options: { inplace?: boolean } = {}): Tensor {
   return options.inplace ? aten.silu_.default(input) : aten.silu.default(input);
 }
+/** x for x > 0, else alpha * (exp(x) - 1) (alpha default 1), like F.elu. */
 export function elu(input: Tensor, options: { alpha?: number; inplace?: boolean } = {}): Tensor {
   const alpha = options.alpha ?? 1;
   return options.inplace ? aten.elu_.default(input, alpha) : aten.elu.default(input, alpha);
 }
+/** log(1 + exp(beta * x)) / beta (beta 1), just x where beta * x > `threshold` (20), like F.softplus. */
 export function softplus(input: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
   return aten.softplus.default(input, options.beta ?? 1, options.threshold ?? 20);
 }
+/** Softmax along `dim`, optionally computed in `dtype`, like F.softmax. */
 export function softmax(input: Tensor, dim: number, options: { dtype?: DType } = {}): Tensor {
   return aten.softmax.int(input, dim, options.dtype ?? null);
 }
+/** log(softmax(x)) along `dim`, computed stably, optionally in `dtype`, like F.log_softmax. */
 export function logSoftmax(input: Tensor, dim: number, options: { dtype?: DType } = {}): Tensor {
   return aten.log_softmax.int(input, dim, options.dtype ?? null);
 }
@@ -87,12 +95,15 @@ export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions
     options.ignoreIndex ?? -100,
   );
 }
+/** Mean squared error (squared L2), like F.mse_loss; reduction defaults to 'mean'. */
 export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   return aten.mse_loss.default(input, target, reductionCode(options.reduction, 'mseLoss'));
 }
+/** Mean absolute error, like F.l1_loss; reduction defaults to 'mean'. */
 export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   return aten.l1_loss.default(input, target, reductionCode(options.reduction, 'l1Loss'));
 }
+/** Huber-like loss: squared below `beta` (default 1), absolute above, like F.smooth_l1_loss. */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction; beta?: number } = {}): Tensor {
   return aten.smooth_l1_loss.default(input, target, reductionCode(options.reduction, 'smoothL1Loss'), options.beta ?? 1);
 }
@@ -150,8 +161,11 @@ function conv(which: 'conv1d' | 'conv2d' | 'conv3d', input: Tensor, weight: Tens
   }
   return aten[which].default(input, weight, bias, stride, padding, dilation, groups);
 }
+/** 1-D convolution of (N, C, L) input with a (out, C / groups, k) weight, like F.conv1d. */
 export const conv1d = (input: Tensor, weight: Tensor, options: ConvOptions = {}): Tensor => conv('conv1d', input, weight, options);
+/** 2-D convolution of (N, C, H, W) input with a (out, C / groups, kH, kW) weight, like F.conv2d. */
 export const conv2d = (input: Tensor, weight: Tensor, options: ConvOptions = {}): Tensor => conv('conv2d', input, weight, options);
+/** 3-D convolution of (N, C, D, H, W) input, like F.conv3d. */
 export const conv3d = (input: Tensor, weight: Tensor, options: ConvOptions = {}): Tensor => conv('conv3d', input, weight, options);
 
 /** Options of convTranspose1d/2d. */
@@ -163,10 +177,12 @@ export interface ConvTransposeOptions {
   groups?: number;
   dilation?: Size;
 }
+/** 1-D transposed convolution ("deconvolution") with an (in, out / groups, k) weight, like F.conv_transpose1d. */
 export function convTranspose1d(input: Tensor, weight: Tensor, options: ConvTransposeOptions = {}): Tensor {
   const { bias = null, stride = 1, padding = 0, outputPadding = 0, groups = 1, dilation = 1 } = options;
   return aten.conv_transpose1d.default(input, weight, bias, stride, padding, outputPadding, groups, dilation);
 }
+/** 2-D transposed convolution with an (in, out / groups, kH, kW) weight, like F.conv_transpose2d. */
 export function convTranspose2d(input: Tensor, weight: Tensor, options: ConvTransposeOptions = {}): Tensor {
   const { bias = null, stride = 1, padding = 0, outputPadding = 0, groups = 1, dilation = 1 } = options;
   return aten.conv_transpose2d.input(input, weight, bias, stride, padding, outputPadding, groups, dilation);
@@ -190,7 +206,9 @@ function maxPool(
   if (dims === 1) return options.returnIndices ? aten.max_pool1d_with_indices.default(...args) : aten.max_pool1d.default(...args);
   return options.returnIndices ? aten.max_pool2d_with_indices.default(...args) : aten.max_pool2d.default(...args);
 }
+/** 1-D max pooling over (N, C, L) or (C, L) input, like F.max_pool1d. */
 export function maxPool1d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+/** 1-D max pooling that also returns the argmax indices: [output, indices]. */
 export function maxPool1d(input: Tensor, kernelSize: Size, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool1d(
   input: Tensor,
@@ -199,7 +217,9 @@ export function maxPool1d(
 ): Tensor | [Tensor, Tensor] {
   return maxPool(1, input, kernelSize, options);
 }
+/** 2-D max pooling over (N, C, H, W) or (C, H, W) input, like F.max_pool2d. */
 export function maxPool2d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+/** 2-D max pooling that also returns the argmax indices: [output, indices]. */
 export function maxPool2d(input: Tensor, kernelSize: Size, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(
   input: Tensor,
@@ -216,17 +236,21 @@ export interface AvgPoolOptions {
   ceilMode?: boolean;
   countIncludePad?: boolean;
 }
+/** 1-D average pooling, like F.avg_pool1d (padding counted unless `countIncludePad: false`). */
 export function avgPool1d(input: Tensor, kernelSize: Size, options: AvgPoolOptions = {}): Tensor {
   const { stride = null, padding = 0, ceilMode = false, countIncludePad = true } = options;
   return aten.avg_pool1d.default(input, kernelSize, stride ?? kernelSize, padding, ceilMode, countIncludePad);
 }
+/** 2-D average pooling, like F.avg_pool2d; `divisorOverride` replaces the pool size as divisor. */
 export function avgPool2d(input: Tensor, kernelSize: Size, options: AvgPoolOptions & { divisorOverride?: number | null } = {}): Tensor {
   const { stride = null, padding = 0, ceilMode = false, countIncludePad = true, divisorOverride = null } = options;
   return aten.avg_pool2d.default(input, kernelSize, stride ?? kernelSize, padding, ceilMode, countIncludePad, divisorOverride);
 }
+/** Average pooling to a fixed output length, like F.adaptive_avg_pool1d. */
 export function adaptiveAvgPool1d(input: Tensor, outputSize: Size): Tensor {
   return aten.adaptive_avg_pool1d.default(input, outputSize);
 }
+/** Average pooling to a fixed (H, W) output size, like F.adaptive_avg_pool2d. */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: Size): Tensor {
   return aten.adaptive_avg_pool2d.default(input, outputSize);
 }
@@ -243,6 +267,7 @@ export function batchNorm(
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
   return aten.batch_norm.default(input, weight, bias, runningMean, runningVar, training, momentum, eps, true);
 }
+/** Normalizes over the trailing `normalizedShape` dims, then applies weight and bias, like F.layer_norm (eps 1e-5). */
 export function layerNorm(
   input: Tensor,
   normalizedShape: readonly number[],
@@ -250,6 +275,7 @@ export function layerNorm(
 ): Tensor {
   return aten.layer_norm.default(input, normalizedShape, options.weight ?? null, options.bias ?? null, options.eps ?? 1e-5, true);
 }
+/** Normalizes each of `numGroups` channel groups per sample, like F.group_norm (eps 1e-5). */
 export function groupNorm(
   input: Tensor,
   numGroups: number,
@@ -347,6 +373,7 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
 export function oneHot(tensor: Tensor, options: { numClasses?: number } = {}): Tensor {
   return aten.one_hot.default(tensor, options.numClasses ?? -1);
 }
+/** Cosine similarity of x1 and x2 along `dim` (default 1), like F.cosine_similarity (eps 1e-8). */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, options: { dim?: number; eps?: number } = {}): Tensor {
   return aten.cosine_similarity.default(x1, x2, options.dim ?? 1, options.eps ?? 1e-8);
 }

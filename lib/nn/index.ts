@@ -1,5 +1,6 @@
 /** torch.nn: modules, layers, losses, initializers, the functional API and utilities. */
 export * as functional from './functional.js';
+export type { Size } from './functional.js';
 export * as init from './init.js';
 export * as utils from './utils.js';
 export { Module } from './module.js';

@@ -60,10 +60,15 @@ const inPlace = (tensor: Tensor, fill: () => void): Tensor => {
   return tensor;
 };
 
+/** Fills `tensor` with U(a, b) samples (default U(0, 1)) without recording autograd; returns it. */
 export const uniform_ = (tensor: Tensor, a = 0, b = 1): Tensor => inPlace(tensor, () => aten.uniform_.default(tensor, a, b));
+/** Fills `tensor` with N(mean, std^2) samples (default N(0, 1)) without recording autograd; returns it. */
 export const normal_ = (tensor: Tensor, mean = 0, std = 1): Tensor => inPlace(tensor, () => aten.normal_.default(tensor, mean, std));
+/** Fills `tensor` with `value` without recording autograd; returns it. */
 export const constant_ = (tensor: Tensor, value: number): Tensor => inPlace(tensor, () => tensor.fill_(value));
+/** Fills `tensor` with zeros without recording autograd; returns it. */
 export const zeros_ = (tensor: Tensor): Tensor => inPlace(tensor, () => tensor.zero_());
+/** Fills `tensor` with ones without recording autograd; returns it. */
 export const ones_ = (tensor: Tensor): Tensor => inPlace(tensor, () => tensor.fill_(1));
 
 /** Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fanIn + fanOut)). */

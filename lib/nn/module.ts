@@ -17,6 +17,7 @@ export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | 
 
 /** Removes a hook it was returned for. */
 export interface HookHandle {
+  /** Unregisters the hook (calling it again does nothing). */
   remove(): void;
 }
 
@@ -46,9 +47,10 @@ export abstract class Module {
   private readonly forwardHooks = new Set<ForwardHook>();
   private readonly forwardPreHooks = new Set<ForwardPreHook>();
 
+  /** Sets up an empty module in training mode (subclasses call `super()` first). */
   constructor() {
     // Wrap the subclass's forward so hooks run however it is called (prototype methods exist already).
-    const forward = this.forward as (...inputs: unknown[]) => unknown;
+    const forward = (this.forward as (...inputs: unknown[]) => unknown).bind(this);
     Object.defineProperty(this, 'forward', {
       value: (...inputs: unknown[]) =>
         this.forwardHooks.size || this.forwardPreHooks.size ? this.callWithHooks(forward, inputs) : forward.apply(this, inputs),
@@ -111,6 +113,7 @@ export abstract class Module {
   *namedChildren(): IterableIterator<[string, Module]> {
     for (const [name, child] of this.children_) if (child) yield [name, child];
   }
+  /** Direct children, like PyTorch's `children()`. */
   *children(): IterableIterator<Module> {
     for (const [, child] of this.namedChildren()) yield child;
   }
@@ -121,6 +124,7 @@ export abstract class Module {
     yield [prefix, this];
     for (const [name, child] of this.namedChildren()) yield* child.namedModules(prefix ? `${prefix}.${name}` : name, seen);
   }
+  /** This module and every descendant, each once, like PyTorch's `modules()`. */
   *modules(): IterableIterator<Module> {
     for (const [, module] of this.namedModules()) yield module;
   }
@@ -128,12 +132,15 @@ export abstract class Module {
   *namedParameters(options: { prefix?: string; recurse?: boolean } = {}): IterableIterator<[string, Tensor]> {
     yield* this.namedMembers((m) => m.parameters_, options);
   }
+  /** Parameters of this module (and descendants unless `recurse: false`), each tensor once. */
   *parameters(options: { recurse?: boolean } = {}): IterableIterator<Tensor> {
     for (const [, p] of this.namedParameters(options)) yield p;
   }
+  /** Buffers with dotted names, each tensor once, like PyTorch's `named_buffers()`. */
   *namedBuffers(options: { prefix?: string; recurse?: boolean } = {}): IterableIterator<[string, Tensor]> {
     yield* this.namedMembers((m) => m.buffers_, options);
   }
+  /** Buffers of this module (and descendants unless `recurse: false`), each tensor once. */
   *buffers(options: { recurse?: boolean } = {}): IterableIterator<Tensor> {
     for (const [, b] of this.namedBuffers(options)) yield b;
   }
@@ -204,15 +211,19 @@ export abstract class Module {
   cuda(index = 0): this {
     return this.to({ device: `cuda:${index}` });
   }
+  /** `to({ device: 'cpu' })`. */
   cpu(): this {
     return this.to({ device: 'cpu' });
   }
+  /** Casts floating parameters and buffers to float32: `to({ dtype: 'float32' })`. */
   float(): this {
     return this.to({ dtype: 'float32' });
   }
+  /** Casts floating parameters and buffers to float64: `to({ dtype: 'float64' })`. */
   double(): this {
     return this.to({ dtype: 'float64' });
   }
+  /** Casts floating parameters and buffers to float16: `to({ dtype: 'float16' })`. */
   half(): this {
     return this.to({ dtype: 'float16' });
   }
@@ -341,8 +352,11 @@ export abstract class Module {
   }
 }
 
+/** What a module line prints: settings are numbers, strings, flags or lists of numbers. */
+export type ReprValue = string | number | boolean | bigint | null | undefined | readonly number[];
+
 /** A value as Python's repr would print it in a module line (True, None, 1e-05). */
-export function pyRepr(value: unknown): string {
+export function pyRepr(value: ReprValue): string {
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (value === null || value === undefined) return 'None';

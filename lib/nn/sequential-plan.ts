@@ -48,4 +48,4 @@ export type PlanStep =
 export const runPlan = (steps: readonly PlanStep[], input: Tensor): Tensor => native.runSequential(steps, input) as Tensor;
 /** Runs `steps` on the libuv thread pool (with the caller's grad mode); JS may not change their tensors until it settles. */
 export const runPlanAsync = (steps: readonly PlanStep[], input: Tensor): Promise<Tensor> =>
-  withCallerStack(runPlanAsync, () => native.runSequentialAsync(steps, input) as Promise<Tensor>);
+  withCallerStack(() => native.runSequentialAsync(steps, input) as Promise<Tensor>);

@@ -2,930 +2,1856 @@
 import { torchFunction } from './surface.js';
 import type { TorchFunctions } from './types.generated.js';
 
+/** `torch.alignTensors` (PyTorch's `torch.align_tensors`): ATen's `align_tensors` overloads, picked by the arguments. */
 export const alignTensors: TorchFunctions['alignTensors'] = torchFunction('align_tensors');
+/** `torch.nativeDropout` (PyTorch's `torch.native_dropout`): ATen's `native_dropout` overloads, picked by the arguments. */
 export const nativeDropout: TorchFunctions['nativeDropout'] = torchFunction('native_dropout');
+/** `torch.nativeDropoutBackward` (PyTorch's `torch.native_dropout_backward`): ATen's `native_dropout_backward` overloads, picked by the arguments. */
 export const nativeDropoutBackward: TorchFunctions['nativeDropoutBackward'] = torchFunction('native_dropout_backward');
+/** `torch.dropout` (PyTorch's `torch.dropout`): ATen's `dropout` overloads, picked by the arguments. */
 export const dropout: TorchFunctions['dropout'] = torchFunction('dropout');
+/** `torch.dropout_` (PyTorch's `torch.dropout_`): ATen's `dropout_` overloads, picked by the arguments. */
 export const dropout_: TorchFunctions['dropout_'] = torchFunction('dropout_');
+/** `torch.featureDropout` (PyTorch's `torch.feature_dropout`): ATen's `feature_dropout` overloads, picked by the arguments. */
 export const featureDropout: TorchFunctions['featureDropout'] = torchFunction('feature_dropout');
+/** `torch.featureDropout_` (PyTorch's `torch.feature_dropout_`): ATen's `feature_dropout_` overloads, picked by the arguments. */
 export const featureDropout_: TorchFunctions['featureDropout_'] = torchFunction('feature_dropout_');
+/** `torch.alphaDropout` (PyTorch's `torch.alpha_dropout`): ATen's `alpha_dropout` overloads, picked by the arguments. */
 export const alphaDropout: TorchFunctions['alphaDropout'] = torchFunction('alpha_dropout');
+/** `torch.alphaDropout_` (PyTorch's `torch.alpha_dropout_`): ATen's `alpha_dropout_` overloads, picked by the arguments. */
 export const alphaDropout_: TorchFunctions['alphaDropout_'] = torchFunction('alpha_dropout_');
+/** `torch.featureAlphaDropout` (PyTorch's `torch.feature_alpha_dropout`): ATen's `feature_alpha_dropout` overloads, picked by the arguments. */
 export const featureAlphaDropout: TorchFunctions['featureAlphaDropout'] = torchFunction('feature_alpha_dropout');
+/** `torch.featureAlphaDropout_` (PyTorch's `torch.feature_alpha_dropout_`): ATen's `feature_alpha_dropout_` overloads, picked by the arguments. */
 export const featureAlphaDropout_: TorchFunctions['featureAlphaDropout_'] = torchFunction('feature_alpha_dropout_');
+/** `torch.abs` (PyTorch's `torch.abs`): ATen's `abs` overloads, picked by the arguments. */
 export const abs: TorchFunctions['abs'] = torchFunction('abs');
+/** `torch.abs_` (PyTorch's `torch.abs_`): ATen's `abs_` overloads, picked by the arguments. */
 export const abs_: TorchFunctions['abs_'] = torchFunction('abs_');
+/** `torch.absolute` (PyTorch's `torch.absolute`): ATen's `absolute` overloads, picked by the arguments. */
 export const absolute: TorchFunctions['absolute'] = torchFunction('absolute');
+/** `torch.angle` (PyTorch's `torch.angle`): ATen's `angle` overloads, picked by the arguments. */
 export const angle: TorchFunctions['angle'] = torchFunction('angle');
+/** `torch.viewAsReal` (PyTorch's `torch.view_as_real`): ATen's `view_as_real` overloads, picked by the arguments. */
 export const viewAsReal: TorchFunctions['viewAsReal'] = torchFunction('view_as_real');
+/** `torch.viewAsComplex` (PyTorch's `torch.view_as_complex`): ATen's `view_as_complex` overloads, picked by the arguments. */
 export const viewAsComplex: TorchFunctions['viewAsComplex'] = torchFunction('view_as_complex');
+/** `torch.sgn` (PyTorch's `torch.sgn`): ATen's `sgn` overloads, picked by the arguments. */
 export const sgn: TorchFunctions['sgn'] = torchFunction('sgn');
+/** `torch.real` (PyTorch's `torch.real`): ATen's `real` overloads, picked by the arguments. */
 export const real: TorchFunctions['real'] = torchFunction('real');
+/** `torch.imag` (PyTorch's `torch.imag`): ATen's `imag` overloads, picked by the arguments. */
 export const imag: TorchFunctions['imag'] = torchFunction('imag');
+/** `torch.conj` (PyTorch's `torch.conj`): ATen's `conj` overloads, picked by the arguments. */
 export const conj: TorchFunctions['conj'] = torchFunction('conj');
+/** `torch.conjPhysical` (PyTorch's `torch.conj_physical`): ATen's `conj_physical` overloads, picked by the arguments. */
 export const conjPhysical: TorchFunctions['conjPhysical'] = torchFunction('conj_physical');
+/** `torch.conjPhysical_` (PyTorch's `torch.conj_physical_`): ATen's `conj_physical_` overloads, picked by the arguments. */
 export const conjPhysical_: TorchFunctions['conjPhysical_'] = torchFunction('conj_physical_');
+/** `torch.resolveConj` (PyTorch's `torch.resolve_conj`): ATen's `resolve_conj` overloads, picked by the arguments. */
 export const resolveConj: TorchFunctions['resolveConj'] = torchFunction('resolve_conj');
+/** `torch.resolveNeg` (PyTorch's `torch.resolve_neg`): ATen's `resolve_neg` overloads, picked by the arguments. */
 export const resolveNeg: TorchFunctions['resolveNeg'] = torchFunction('resolve_neg');
+/** `torch.acos` (PyTorch's `torch.acos`): ATen's `acos` overloads, picked by the arguments. */
 export const acos: TorchFunctions['acos'] = torchFunction('acos');
+/** `torch.acos_` (PyTorch's `torch.acos_`): ATen's `acos_` overloads, picked by the arguments. */
 export const acos_: TorchFunctions['acos_'] = torchFunction('acos_');
+/** `torch.arccos` (PyTorch's `torch.arccos`): ATen's `arccos` overloads, picked by the arguments. */
 export const arccos: TorchFunctions['arccos'] = torchFunction('arccos');
+/** `torch.arccos_` (PyTorch's `torch.arccos_`): ATen's `arccos_` overloads, picked by the arguments. */
 export const arccos_: TorchFunctions['arccos_'] = torchFunction('arccos_');
+/** `torch.avgPool1d` (PyTorch's `torch.avg_pool1d`): ATen's `avg_pool1d` overloads, picked by the arguments. */
 export const avgPool1d: TorchFunctions['avgPool1d'] = torchFunction('avg_pool1d');
+/** `torch.adaptiveAvgPool1d` (PyTorch's `torch.adaptive_avg_pool1d`): ATen's `adaptive_avg_pool1d` overloads, picked by the arguments. */
 export const adaptiveAvgPool1d: TorchFunctions['adaptiveAvgPool1d'] = torchFunction('adaptive_avg_pool1d');
+/** `torch.adaptiveMaxPool1d` (PyTorch's `torch.adaptive_max_pool1d`): ATen's `adaptive_max_pool1d` overloads, picked by the arguments. */
 export const adaptiveMaxPool1d: TorchFunctions['adaptiveMaxPool1d'] = torchFunction('adaptive_max_pool1d');
+/** `torch.add` (PyTorch's `torch.add`): ATen's `add` overloads, picked by the arguments. */
 export const add: TorchFunctions['add'] = torchFunction('add');
+/** `torch.addmv` (PyTorch's `torch.addmv`): ATen's `addmv` overloads, picked by the arguments. */
 export const addmv: TorchFunctions['addmv'] = torchFunction('addmv');
+/** `torch.addmv_` (PyTorch's `torch.addmv_`): ATen's `addmv_` overloads, picked by the arguments. */
 export const addmv_: TorchFunctions['addmv_'] = torchFunction('addmv_');
+/** `torch.addr` (PyTorch's `torch.addr`): ATen's `addr` overloads, picked by the arguments. */
 export const addr: TorchFunctions['addr'] = torchFunction('addr');
+/** `torch.affineGridGenerator` (PyTorch's `torch.affine_grid_generator`): ATen's `affine_grid_generator` overloads, picked by the arguments. */
 export const affineGridGenerator: TorchFunctions['affineGridGenerator'] = torchFunction('affine_grid_generator');
+/** `torch.affineGridGeneratorBackward` (PyTorch's `torch.affine_grid_generator_backward`): ATen's `affine_grid_generator_backward` overloads, picked by the arguments. */
 export const affineGridGeneratorBackward: TorchFunctions['affineGridGeneratorBackward'] = torchFunction('affine_grid_generator_backward');
+/** `torch.all` (PyTorch's `torch.all`): ATen's `all` overloads, picked by the arguments. */
 export const all: TorchFunctions['all'] = torchFunction('all');
+/** `torch.allclose` (PyTorch's `torch.allclose`): ATen's `allclose` overloads, picked by the arguments. */
 export const allclose: TorchFunctions['allclose'] = torchFunction('allclose');
+/** `torch.any` (PyTorch's `torch.any`): ATen's `any` overloads, picked by the arguments. */
 export const any: TorchFunctions['any'] = torchFunction('any');
+/** `torch.arange` (PyTorch's `torch.arange`): ATen's `arange` overloads, picked by the arguments. */
 export const arange: TorchFunctions['arange'] = torchFunction('arange');
+/** `torch.argmax` (PyTorch's `torch.argmax`): ATen's `argmax` overloads, picked by the arguments. */
 export const argmax: TorchFunctions['argmax'] = torchFunction('argmax');
+/** `torch.argmin` (PyTorch's `torch.argmin`): ATen's `argmin` overloads, picked by the arguments. */
 export const argmin: TorchFunctions['argmin'] = torchFunction('argmin');
+/** `torch.acosh` (PyTorch's `torch.acosh`): ATen's `acosh` overloads, picked by the arguments. */
 export const acosh: TorchFunctions['acosh'] = torchFunction('acosh');
+/** `torch.acosh_` (PyTorch's `torch.acosh_`): ATen's `acosh_` overloads, picked by the arguments. */
 export const acosh_: TorchFunctions['acosh_'] = torchFunction('acosh_');
+/** `torch.arccosh` (PyTorch's `torch.arccosh`): ATen's `arccosh` overloads, picked by the arguments. */
 export const arccosh: TorchFunctions['arccosh'] = torchFunction('arccosh');
+/** `torch.arccosh_` (PyTorch's `torch.arccosh_`): ATen's `arccosh_` overloads, picked by the arguments. */
 export const arccosh_: TorchFunctions['arccosh_'] = torchFunction('arccosh_');
+/** `torch.asinh` (PyTorch's `torch.asinh`): ATen's `asinh` overloads, picked by the arguments. */
 export const asinh: TorchFunctions['asinh'] = torchFunction('asinh');
+/** `torch.asinh_` (PyTorch's `torch.asinh_`): ATen's `asinh_` overloads, picked by the arguments. */
 export const asinh_: TorchFunctions['asinh_'] = torchFunction('asinh_');
+/** `torch.arcsinh` (PyTorch's `torch.arcsinh`): ATen's `arcsinh` overloads, picked by the arguments. */
 export const arcsinh: TorchFunctions['arcsinh'] = torchFunction('arcsinh');
+/** `torch.arcsinh_` (PyTorch's `torch.arcsinh_`): ATen's `arcsinh_` overloads, picked by the arguments. */
 export const arcsinh_: TorchFunctions['arcsinh_'] = torchFunction('arcsinh_');
+/** `torch.atanh` (PyTorch's `torch.atanh`): ATen's `atanh` overloads, picked by the arguments. */
 export const atanh: TorchFunctions['atanh'] = torchFunction('atanh');
+/** `torch.atanh_` (PyTorch's `torch.atanh_`): ATen's `atanh_` overloads, picked by the arguments. */
 export const atanh_: TorchFunctions['atanh_'] = torchFunction('atanh_');
+/** `torch.arctanh` (PyTorch's `torch.arctanh`): ATen's `arctanh` overloads, picked by the arguments. */
 export const arctanh: TorchFunctions['arctanh'] = torchFunction('arctanh');
+/** `torch.arctanh_` (PyTorch's `torch.arctanh_`): ATen's `arctanh_` overloads, picked by the arguments. */
 export const arctanh_: TorchFunctions['arctanh_'] = torchFunction('arctanh_');
+/** `torch.asStrided` (PyTorch's `torch.as_strided`): ATen's `as_strided` overloads, picked by the arguments. */
 export const asStrided: TorchFunctions['asStrided'] = torchFunction('as_strided');
+/** `torch.asStrided_` (PyTorch's `torch.as_strided_`): ATen's `as_strided_` overloads, picked by the arguments. */
 export const asStrided_: TorchFunctions['asStrided_'] = torchFunction('as_strided_');
+/** `torch.asin` (PyTorch's `torch.asin`): ATen's `asin` overloads, picked by the arguments. */
 export const asin: TorchFunctions['asin'] = torchFunction('asin');
+/** `torch.asin_` (PyTorch's `torch.asin_`): ATen's `asin_` overloads, picked by the arguments. */
 export const asin_: TorchFunctions['asin_'] = torchFunction('asin_');
+/** `torch.arcsin` (PyTorch's `torch.arcsin`): ATen's `arcsin` overloads, picked by the arguments. */
 export const arcsin: TorchFunctions['arcsin'] = torchFunction('arcsin');
+/** `torch.arcsin_` (PyTorch's `torch.arcsin_`): ATen's `arcsin_` overloads, picked by the arguments. */
 export const arcsin_: TorchFunctions['arcsin_'] = torchFunction('arcsin_');
+/** `torch.atan` (PyTorch's `torch.atan`): ATen's `atan` overloads, picked by the arguments. */
 export const atan: TorchFunctions['atan'] = torchFunction('atan');
+/** `torch.atan_` (PyTorch's `torch.atan_`): ATen's `atan_` overloads, picked by the arguments. */
 export const atan_: TorchFunctions['atan_'] = torchFunction('atan_');
+/** `torch.arctan` (PyTorch's `torch.arctan`): ATen's `arctan` overloads, picked by the arguments. */
 export const arctan: TorchFunctions['arctan'] = torchFunction('arctan');
+/** `torch.arctan_` (PyTorch's `torch.arctan_`): ATen's `arctan_` overloads, picked by the arguments. */
 export const arctan_: TorchFunctions['arctan_'] = torchFunction('arctan_');
+/** `torch.atleast1d` (PyTorch's `torch.atleast_1d`): ATen's `atleast_1d` overloads, picked by the arguments. */
 export const atleast1d: TorchFunctions['atleast1d'] = torchFunction('atleast_1d');
+/** `torch.atleast2d` (PyTorch's `torch.atleast_2d`): ATen's `atleast_2d` overloads, picked by the arguments. */
 export const atleast2d: TorchFunctions['atleast2d'] = torchFunction('atleast_2d');
+/** `torch.atleast3d` (PyTorch's `torch.atleast_3d`): ATen's `atleast_3d` overloads, picked by the arguments. */
 export const atleast3d: TorchFunctions['atleast3d'] = torchFunction('atleast_3d');
+/** `torch.baddbmm` (PyTorch's `torch.baddbmm`): ATen's `baddbmm` overloads, picked by the arguments. */
 export const baddbmm: TorchFunctions['baddbmm'] = torchFunction('baddbmm');
+/** `torch.bartlettWindow` (PyTorch's `torch.bartlett_window`): ATen's `bartlett_window` overloads, picked by the arguments. */
 export const bartlettWindow: TorchFunctions['bartlettWindow'] = torchFunction('bartlett_window');
+/** `torch.batchNorm` (PyTorch's `torch.batch_norm`): ATen's `batch_norm` overloads, picked by the arguments. */
 export const batchNorm: TorchFunctions['batchNorm'] = torchFunction('batch_norm');
+/** `torch.quantizedBatchNorm` (PyTorch's `torch.quantized_batch_norm`): ATen's `quantized_batch_norm` overloads, picked by the arguments. */
 export const quantizedBatchNorm: TorchFunctions['quantizedBatchNorm'] = torchFunction('quantized_batch_norm');
+/** `torch.bernoulli` (PyTorch's `torch.bernoulli`): ATen's `bernoulli` overloads, picked by the arguments. */
 export const bernoulli: TorchFunctions['bernoulli'] = torchFunction('bernoulli');
+/** `torch.bilinear` (PyTorch's `torch.bilinear`): ATen's `bilinear` overloads, picked by the arguments. */
 export const bilinear: TorchFunctions['bilinear'] = torchFunction('bilinear');
+/** `torch.binaryCrossEntropy` (PyTorch's `torch.binary_cross_entropy`): ATen's `binary_cross_entropy` overloads, picked by the arguments. */
 export const binaryCrossEntropy: TorchFunctions['binaryCrossEntropy'] = torchFunction('binary_cross_entropy');
+/** `torch.binaryCrossEntropyBackward` (PyTorch's `torch.binary_cross_entropy_backward`): ATen's `binary_cross_entropy_backward` overloads, picked by the arguments. */
 export const binaryCrossEntropyBackward: TorchFunctions['binaryCrossEntropyBackward'] = torchFunction('binary_cross_entropy_backward');
+/** `torch.binaryCrossEntropyWithLogits` (PyTorch's `torch.binary_cross_entropy_with_logits`): ATen's `binary_cross_entropy_with_logits` overloads, picked by the arguments. */
 export const binaryCrossEntropyWithLogits: TorchFunctions['binaryCrossEntropyWithLogits'] = torchFunction('binary_cross_entropy_with_logits');
+/** `torch.bincount` (PyTorch's `torch.bincount`): ATen's `bincount` overloads, picked by the arguments. */
 export const bincount: TorchFunctions['bincount'] = torchFunction('bincount');
+/** `torch.bitwiseNot` (PyTorch's `torch.bitwise_not`): ATen's `bitwise_not` overloads, picked by the arguments. */
 export const bitwiseNot: TorchFunctions['bitwiseNot'] = torchFunction('bitwise_not');
+/** `torch.copysign` (PyTorch's `torch.copysign`): ATen's `copysign` overloads, picked by the arguments. */
 export const copysign: TorchFunctions['copysign'] = torchFunction('copysign');
+/** `torch.logicalNot` (PyTorch's `torch.logical_not`): ATen's `logical_not` overloads, picked by the arguments. */
 export const logicalNot: TorchFunctions['logicalNot'] = torchFunction('logical_not');
+/** `torch.logicalXor` (PyTorch's `torch.logical_xor`): ATen's `logical_xor` overloads, picked by the arguments. */
 export const logicalXor: TorchFunctions['logicalXor'] = torchFunction('logical_xor');
+/** `torch.logicalAnd` (PyTorch's `torch.logical_and`): ATen's `logical_and` overloads, picked by the arguments. */
 export const logicalAnd: TorchFunctions['logicalAnd'] = torchFunction('logical_and');
+/** `torch.logicalOr` (PyTorch's `torch.logical_or`): ATen's `logical_or` overloads, picked by the arguments. */
 export const logicalOr: TorchFunctions['logicalOr'] = torchFunction('logical_or');
+/** `torch.blackmanWindow` (PyTorch's `torch.blackman_window`): ATen's `blackman_window` overloads, picked by the arguments. */
 export const blackmanWindow: TorchFunctions['blackmanWindow'] = torchFunction('blackman_window');
+/** `torch.bmm` (PyTorch's `torch.bmm`): ATen's `bmm` overloads, picked by the arguments. */
 export const bmm: TorchFunctions['bmm'] = torchFunction('bmm');
+/** `torch.broadcastTensors` (PyTorch's `torch.broadcast_tensors`): ATen's `broadcast_tensors` overloads, picked by the arguments. */
 export const broadcastTensors: TorchFunctions['broadcastTensors'] = torchFunction('broadcast_tensors');
+/** `torch.broadcastTo` (PyTorch's `torch.broadcast_to`): ATen's `broadcast_to` overloads, picked by the arguments. */
 export const broadcastTo: TorchFunctions['broadcastTo'] = torchFunction('broadcast_to');
+/** `torch.cat` (PyTorch's `torch.cat`): ATen's `cat` overloads, picked by the arguments. */
 export const cat: TorchFunctions['cat'] = torchFunction('cat');
+/** `torch.concat` (PyTorch's `torch.concat`): ATen's `concat` overloads, picked by the arguments. */
 export const concat: TorchFunctions['concat'] = torchFunction('concat');
+/** `torch.concatenate` (PyTorch's `torch.concatenate`): ATen's `concatenate` overloads, picked by the arguments. */
 export const concatenate: TorchFunctions['concatenate'] = torchFunction('concatenate');
+/** `torch.blockDiag` (PyTorch's `torch.block_diag`): ATen's `block_diag` overloads, picked by the arguments. */
 export const blockDiag: TorchFunctions['blockDiag'] = torchFunction('block_diag');
+/** `torch.ceil` (PyTorch's `torch.ceil`): ATen's `ceil` overloads, picked by the arguments. */
 export const ceil: TorchFunctions['ceil'] = torchFunction('ceil');
+/** `torch.ceil_` (PyTorch's `torch.ceil_`): ATen's `ceil_` overloads, picked by the arguments. */
 export const ceil_: TorchFunctions['ceil_'] = torchFunction('ceil_');
+/** `torch.chainMatmul` (PyTorch's `torch.chain_matmul`): ATen's `chain_matmul` overloads, picked by the arguments. */
 export const chainMatmul: TorchFunctions['chainMatmul'] = torchFunction('chain_matmul');
+/** `torch.unsafeChunk` (PyTorch's `torch.unsafe_chunk`): ATen's `unsafe_chunk` overloads, picked by the arguments. */
 export const unsafeChunk: TorchFunctions['unsafeChunk'] = torchFunction('unsafe_chunk');
+/** `torch.chunk` (PyTorch's `torch.chunk`): ATen's `chunk` overloads, picked by the arguments. */
 export const chunk: TorchFunctions['chunk'] = torchFunction('chunk');
+/** `torch.tensorSplit` (PyTorch's `torch.tensor_split`): ATen's `tensor_split` overloads, picked by the arguments. */
 export const tensorSplit: TorchFunctions['tensorSplit'] = torchFunction('tensor_split');
+/** `torch.clamp` (PyTorch's `torch.clamp`): ATen's `clamp` overloads, picked by the arguments. */
 export const clamp: TorchFunctions['clamp'] = torchFunction('clamp');
+/** `torch.clamp_` (PyTorch's `torch.clamp_`): ATen's `clamp_` overloads, picked by the arguments. */
 export const clamp_: TorchFunctions['clamp_'] = torchFunction('clamp_');
+/** `torch.clampMax` (PyTorch's `torch.clamp_max`): ATen's `clamp_max` overloads, picked by the arguments. */
 export const clampMax: TorchFunctions['clampMax'] = torchFunction('clamp_max');
+/** `torch.clampMax_` (PyTorch's `torch.clamp_max_`): ATen's `clamp_max_` overloads, picked by the arguments. */
 export const clampMax_: TorchFunctions['clampMax_'] = torchFunction('clamp_max_');
+/** `torch.clampMin` (PyTorch's `torch.clamp_min`): ATen's `clamp_min` overloads, picked by the arguments. */
 export const clampMin: TorchFunctions['clampMin'] = torchFunction('clamp_min');
+/** `torch.clampMin_` (PyTorch's `torch.clamp_min_`): ATen's `clamp_min_` overloads, picked by the arguments. */
 export const clampMin_: TorchFunctions['clampMin_'] = torchFunction('clamp_min_');
+/** `torch.clip` (PyTorch's `torch.clip`): ATen's `clip` overloads, picked by the arguments. */
 export const clip: TorchFunctions['clip'] = torchFunction('clip');
+/** `torch.clip_` (PyTorch's `torch.clip_`): ATen's `clip_` overloads, picked by the arguments. */
 export const clip_: TorchFunctions['clip_'] = torchFunction('clip_');
+/** `torch.cudnnIsAcceptable` (PyTorch's `torch.cudnn_is_acceptable`): ATen's `cudnn_is_acceptable` overloads, picked by the arguments. */
 export const cudnnIsAcceptable: TorchFunctions['cudnnIsAcceptable'] = torchFunction('cudnn_is_acceptable');
+/** `torch.complex` (PyTorch's `torch.complex`): ATen's `complex` overloads, picked by the arguments. */
 export const complex: TorchFunctions['complex'] = torchFunction('complex');
+/** `torch.polar` (PyTorch's `torch.polar`): ATen's `polar` overloads, picked by the arguments. */
 export const polar: TorchFunctions['polar'] = torchFunction('polar');
+/** `torch.constantPadNd` (PyTorch's `torch.constant_pad_nd`): ATen's `constant_pad_nd` overloads, picked by the arguments. */
 export const constantPadNd: TorchFunctions['constantPadNd'] = torchFunction('constant_pad_nd');
+/** `torch.convolution` (PyTorch's `torch.convolution`): ATen's `convolution` overloads, picked by the arguments. */
 export const convolution: TorchFunctions['convolution'] = torchFunction('convolution');
+/** `torch.convolutionBackward` (PyTorch's `torch.convolution_backward`): ATen's `convolution_backward` overloads, picked by the arguments. */
 export const convolutionBackward: TorchFunctions['convolutionBackward'] = torchFunction('convolution_backward');
+/** `torch.convolutionOverrideable` (PyTorch's `torch.convolution_overrideable`): ATen's `convolution_overrideable` overloads, picked by the arguments. */
 export const convolutionOverrideable: TorchFunctions['convolutionOverrideable'] = torchFunction('convolution_overrideable');
+/** `torch.convolutionBackwardOverrideable` (PyTorch's `torch.convolution_backward_overrideable`): ATen's `convolution_backward_overrideable` overloads, picked by the arguments. */
 export const convolutionBackwardOverrideable: TorchFunctions['convolutionBackwardOverrideable'] = torchFunction('convolution_backward_overrideable');
+/** `torch.conv1d` (PyTorch's `torch.conv1d`): ATen's `conv1d` overloads, picked by the arguments. */
 export const conv1d: TorchFunctions['conv1d'] = torchFunction('conv1d');
+/** `torch.conv2d` (PyTorch's `torch.conv2d`): ATen's `conv2d` overloads, picked by the arguments. */
 export const conv2d: TorchFunctions['conv2d'] = torchFunction('conv2d');
+/** `torch.conv3d` (PyTorch's `torch.conv3d`): ATen's `conv3d` overloads, picked by the arguments. */
 export const conv3d: TorchFunctions['conv3d'] = torchFunction('conv3d');
+/** `torch.convTbc` (PyTorch's `torch.conv_tbc`): ATen's `conv_tbc` overloads, picked by the arguments. */
 export const convTbc: TorchFunctions['convTbc'] = torchFunction('conv_tbc');
+/** `torch.convTbcBackward` (PyTorch's `torch.conv_tbc_backward`): ATen's `conv_tbc_backward` overloads, picked by the arguments. */
 export const convTbcBackward: TorchFunctions['convTbcBackward'] = torchFunction('conv_tbc_backward');
+/** `torch.convTranspose1d` (PyTorch's `torch.conv_transpose1d`): ATen's `conv_transpose1d` overloads, picked by the arguments. */
 export const convTranspose1d: TorchFunctions['convTranspose1d'] = torchFunction('conv_transpose1d');
+/** `torch.convTranspose2d` (PyTorch's `torch.conv_transpose2d`): ATen's `conv_transpose2d` overloads, picked by the arguments. */
 export const convTranspose2d: TorchFunctions['convTranspose2d'] = torchFunction('conv_transpose2d');
+/** `torch.convTranspose3d` (PyTorch's `torch.conv_transpose3d`): ATen's `conv_transpose3d` overloads, picked by the arguments. */
 export const convTranspose3d: TorchFunctions['convTranspose3d'] = torchFunction('conv_transpose3d');
+/** `torch.copy` (PyTorch's `torch.copy`): ATen's `copy` overloads, picked by the arguments. */
 export const copy: TorchFunctions['copy'] = torchFunction('copy');
+/** `torch.cos` (PyTorch's `torch.cos`): ATen's `cos` overloads, picked by the arguments. */
 export const cos: TorchFunctions['cos'] = torchFunction('cos');
+/** `torch.cos_` (PyTorch's `torch.cos_`): ATen's `cos_` overloads, picked by the arguments. */
 export const cos_: TorchFunctions['cos_'] = torchFunction('cos_');
+/** `torch.cosh` (PyTorch's `torch.cosh`): ATen's `cosh` overloads, picked by the arguments. */
 export const cosh: TorchFunctions['cosh'] = torchFunction('cosh');
+/** `torch.cosh_` (PyTorch's `torch.cosh_`): ATen's `cosh_` overloads, picked by the arguments. */
 export const cosh_: TorchFunctions['cosh_'] = torchFunction('cosh_');
+/** `torch.cosineEmbeddingLoss` (PyTorch's `torch.cosine_embedding_loss`): ATen's `cosine_embedding_loss` overloads, picked by the arguments. */
 export const cosineEmbeddingLoss: TorchFunctions['cosineEmbeddingLoss'] = torchFunction('cosine_embedding_loss');
+/** `torch.countNonzero` (PyTorch's `torch.count_nonzero`): ATen's `count_nonzero` overloads, picked by the arguments. */
 export const countNonzero: TorchFunctions['countNonzero'] = torchFunction('count_nonzero');
+/** `torch.cov` (PyTorch's `torch.cov`): ATen's `cov` overloads, picked by the arguments. */
 export const cov: TorchFunctions['cov'] = torchFunction('cov');
+/** `torch.corrcoef` (PyTorch's `torch.corrcoef`): ATen's `corrcoef` overloads, picked by the arguments. */
 export const corrcoef: TorchFunctions['corrcoef'] = torchFunction('corrcoef');
+/** `torch.cudnnAffineGridGenerator` (PyTorch's `torch.cudnn_affine_grid_generator`): ATen's `cudnn_affine_grid_generator` overloads, picked by the arguments. */
 export const cudnnAffineGridGenerator: TorchFunctions['cudnnAffineGridGenerator'] = torchFunction('cudnn_affine_grid_generator');
+/** `torch.cudnnAffineGridGeneratorBackward` (PyTorch's `torch.cudnn_affine_grid_generator_backward`): ATen's `cudnn_affine_grid_generator_backward` overloads, picked by the arguments. */
 export const cudnnAffineGridGeneratorBackward: TorchFunctions['cudnnAffineGridGeneratorBackward'] = torchFunction('cudnn_affine_grid_generator_backward');
+/** `torch.cudnnBatchNorm` (PyTorch's `torch.cudnn_batch_norm`): ATen's `cudnn_batch_norm` overloads, picked by the arguments. */
 export const cudnnBatchNorm: TorchFunctions['cudnnBatchNorm'] = torchFunction('cudnn_batch_norm');
+/** `torch.cudnnBatchNormBackward` (PyTorch's `torch.cudnn_batch_norm_backward`): ATen's `cudnn_batch_norm_backward` overloads, picked by the arguments. */
 export const cudnnBatchNormBackward: TorchFunctions['cudnnBatchNormBackward'] = torchFunction('cudnn_batch_norm_backward');
+/** `torch.cudnnConvolution` (PyTorch's `torch.cudnn_convolution`): ATen's `cudnn_convolution` overloads, picked by the arguments. */
 export const cudnnConvolution: TorchFunctions['cudnnConvolution'] = torchFunction('cudnn_convolution');
+/** `torch.cudnnConvolutionTranspose` (PyTorch's `torch.cudnn_convolution_transpose`): ATen's `cudnn_convolution_transpose` overloads, picked by the arguments. */
 export const cudnnConvolutionTranspose: TorchFunctions['cudnnConvolutionTranspose'] = torchFunction('cudnn_convolution_transpose');
+/** `torch.mpsConvolutionTransposeBackward` (PyTorch's `torch.mps_convolution_transpose_backward`): ATen's `mps_convolution_transpose_backward` overloads, picked by the arguments. */
 export const mpsConvolutionTransposeBackward: TorchFunctions['mpsConvolutionTransposeBackward'] = torchFunction('mps_convolution_transpose_backward');
+/** `torch.cudnnConvolutionRelu` (PyTorch's `torch.cudnn_convolution_relu`): ATen's `cudnn_convolution_relu` overloads, picked by the arguments. */
 export const cudnnConvolutionRelu: TorchFunctions['cudnnConvolutionRelu'] = torchFunction('cudnn_convolution_relu');
+/** `torch.cudnnConvolutionAddRelu` (PyTorch's `torch.cudnn_convolution_add_relu`): ATen's `cudnn_convolution_add_relu` overloads, picked by the arguments. */
 export const cudnnConvolutionAddRelu: TorchFunctions['cudnnConvolutionAddRelu'] = torchFunction('cudnn_convolution_add_relu');
+/** `torch.cudnnGridSampler` (PyTorch's `torch.cudnn_grid_sampler`): ATen's `cudnn_grid_sampler` overloads, picked by the arguments. */
 export const cudnnGridSampler: TorchFunctions['cudnnGridSampler'] = torchFunction('cudnn_grid_sampler');
+/** `torch.cudnnGridSamplerBackward` (PyTorch's `torch.cudnn_grid_sampler_backward`): ATen's `cudnn_grid_sampler_backward` overloads, picked by the arguments. */
 export const cudnnGridSamplerBackward: TorchFunctions['cudnnGridSamplerBackward'] = torchFunction('cudnn_grid_sampler_backward');
+/** `torch.cummax` (PyTorch's `torch.cummax`): ATen's `cummax` overloads, picked by the arguments. */
 export const cummax: TorchFunctions['cummax'] = torchFunction('cummax');
+/** `torch.cummin` (PyTorch's `torch.cummin`): ATen's `cummin` overloads, picked by the arguments. */
 export const cummin: TorchFunctions['cummin'] = torchFunction('cummin');
+/** `torch.cummaxminBackward` (PyTorch's `torch.cummaxmin_backward`): ATen's `cummaxmin_backward` overloads, picked by the arguments. */
 export const cummaxminBackward: TorchFunctions['cummaxminBackward'] = torchFunction('cummaxmin_backward');
+/** `torch.cumprod` (PyTorch's `torch.cumprod`): ATen's `cumprod` overloads, picked by the arguments. */
 export const cumprod: TorchFunctions['cumprod'] = torchFunction('cumprod');
+/** `torch.cumprodBackward` (PyTorch's `torch.cumprod_backward`): ATen's `cumprod_backward` overloads, picked by the arguments. */
 export const cumprodBackward: TorchFunctions['cumprodBackward'] = torchFunction('cumprod_backward');
+/** `torch.cumsum` (PyTorch's `torch.cumsum`): ATen's `cumsum` overloads, picked by the arguments. */
 export const cumsum: TorchFunctions['cumsum'] = torchFunction('cumsum');
+/** `torch.cumulativeTrapezoid` (PyTorch's `torch.cumulative_trapezoid`): ATen's `cumulative_trapezoid` overloads, picked by the arguments. */
 export const cumulativeTrapezoid: TorchFunctions['cumulativeTrapezoid'] = torchFunction('cumulative_trapezoid');
+/** `torch.ctcLoss` (PyTorch's `torch.ctc_loss`): ATen's `ctc_loss` overloads, picked by the arguments. */
 export const ctcLoss: TorchFunctions['ctcLoss'] = torchFunction('ctc_loss');
+/** `torch.diagEmbed` (PyTorch's `torch.diag_embed`): ATen's `diag_embed` overloads, picked by the arguments. */
 export const diagEmbed: TorchFunctions['diagEmbed'] = torchFunction('diag_embed');
+/** `torch.diagflat` (PyTorch's `torch.diagflat`): ATen's `diagflat` overloads, picked by the arguments. */
 export const diagflat: TorchFunctions['diagflat'] = torchFunction('diagflat');
+/** `torch.diagonal` (PyTorch's `torch.diagonal`): ATen's `diagonal` overloads, picked by the arguments. */
 export const diagonal: TorchFunctions['diagonal'] = torchFunction('diagonal');
+/** `torch.linalgDiagonal` (PyTorch's `torch.linalg_diagonal`): ATen's `linalg_diagonal` overloads, picked by the arguments. */
 export const linalgDiagonal: TorchFunctions['linalgDiagonal'] = torchFunction('linalg_diagonal');
+/** `torch.diagonalBackward` (PyTorch's `torch.diagonal_backward`): ATen's `diagonal_backward` overloads, picked by the arguments. */
 export const diagonalBackward: TorchFunctions['diagonalBackward'] = torchFunction('diagonal_backward');
+/** `torch.diff` (PyTorch's `torch.diff`): ATen's `diff` overloads, picked by the arguments. */
 export const diff: TorchFunctions['diff'] = torchFunction('diff');
+/** `torch.gradient` (PyTorch's `torch.gradient`): ATen's `gradient` overloads, picked by the arguments. */
 export const gradient: TorchFunctions['gradient'] = torchFunction('gradient');
+/** `torch.div` (PyTorch's `torch.div`): ATen's `div` overloads, picked by the arguments. */
 export const div: TorchFunctions['div'] = torchFunction('div');
+/** `torch.divide` (PyTorch's `torch.divide`): ATen's `divide` overloads, picked by the arguments. */
 export const divide: TorchFunctions['divide'] = torchFunction('divide');
+/** `torch.trueDivide` (PyTorch's `torch.true_divide`): ATen's `true_divide` overloads, picked by the arguments. */
 export const trueDivide: TorchFunctions['trueDivide'] = torchFunction('true_divide');
+/** `torch.dot` (PyTorch's `torch.dot`): ATen's `dot` overloads, picked by the arguments. */
 export const dot: TorchFunctions['dot'] = torchFunction('dot');
+/** `torch.vdot` (PyTorch's `torch.vdot`): ATen's `vdot` overloads, picked by the arguments. */
 export const vdot: TorchFunctions['vdot'] = torchFunction('vdot');
+/** `torch.einsum` (PyTorch's `torch.einsum`): ATen's `einsum` overloads, picked by the arguments. */
 export const einsum: TorchFunctions['einsum'] = torchFunction('einsum');
+/** `torch.embedding` (PyTorch's `torch.embedding`): ATen's `embedding` overloads, picked by the arguments. */
 export const embedding: TorchFunctions['embedding'] = torchFunction('embedding');
+/** `torch.embeddingBackward` (PyTorch's `torch.embedding_backward`): ATen's `embedding_backward` overloads, picked by the arguments. */
 export const embeddingBackward: TorchFunctions['embeddingBackward'] = torchFunction('embedding_backward');
+/** `torch.embeddingDenseBackward` (PyTorch's `torch.embedding_dense_backward`): ATen's `embedding_dense_backward` overloads, picked by the arguments. */
 export const embeddingDenseBackward: TorchFunctions['embeddingDenseBackward'] = torchFunction('embedding_dense_backward');
+/** `torch.embeddingRenorm_` (PyTorch's `torch.embedding_renorm_`): ATen's `embedding_renorm_` overloads, picked by the arguments. */
 export const embeddingRenorm_: TorchFunctions['embeddingRenorm_'] = torchFunction('embedding_renorm_');
+/** `torch.embeddingSparseBackward` (PyTorch's `torch.embedding_sparse_backward`): ATen's `embedding_sparse_backward` overloads, picked by the arguments. */
 export const embeddingSparseBackward: TorchFunctions['embeddingSparseBackward'] = torchFunction('embedding_sparse_backward');
+/** `torch.rowStack` (PyTorch's `torch.row_stack`): ATen's `row_stack` overloads, picked by the arguments. */
 export const rowStack: TorchFunctions['rowStack'] = torchFunction('row_stack');
+/** `torch.embeddingBag` (PyTorch's `torch.embedding_bag`): ATen's `embedding_bag` overloads, picked by the arguments. */
 export const embeddingBag: TorchFunctions['embeddingBag'] = torchFunction('embedding_bag');
+/** `torch.empty` (PyTorch's `torch.empty`): ATen's `empty` overloads, picked by the arguments. */
 export const empty: TorchFunctions['empty'] = torchFunction('empty');
+/** `torch.emptyQuantized` (PyTorch's `torch.empty_quantized`): ATen's `empty_quantized` overloads, picked by the arguments. */
 export const emptyQuantized: TorchFunctions['emptyQuantized'] = torchFunction('empty_quantized');
+/** `torch.emptyLike` (PyTorch's `torch.empty_like`): ATen's `empty_like` overloads, picked by the arguments. */
 export const emptyLike: TorchFunctions['emptyLike'] = torchFunction('empty_like');
+/** `torch.emptyStrided` (PyTorch's `torch.empty_strided`): ATen's `empty_strided` overloads, picked by the arguments. */
 export const emptyStrided: TorchFunctions['emptyStrided'] = torchFunction('empty_strided');
+/** `torch.erf` (PyTorch's `torch.erf`): ATen's `erf` overloads, picked by the arguments. */
 export const erf: TorchFunctions['erf'] = torchFunction('erf');
+/** `torch.erf_` (PyTorch's `torch.erf_`): ATen's `erf_` overloads, picked by the arguments. */
 export const erf_: TorchFunctions['erf_'] = torchFunction('erf_');
+/** `torch.erfc` (PyTorch's `torch.erfc`): ATen's `erfc` overloads, picked by the arguments. */
 export const erfc: TorchFunctions['erfc'] = torchFunction('erfc');
+/** `torch.erfc_` (PyTorch's `torch.erfc_`): ATen's `erfc_` overloads, picked by the arguments. */
 export const erfc_: TorchFunctions['erfc_'] = torchFunction('erfc_');
+/** `torch.exp` (PyTorch's `torch.exp`): ATen's `exp` overloads, picked by the arguments. */
 export const exp: TorchFunctions['exp'] = torchFunction('exp');
+/** `torch.exp_` (PyTorch's `torch.exp_`): ATen's `exp_` overloads, picked by the arguments. */
 export const exp_: TorchFunctions['exp_'] = torchFunction('exp_');
+/** `torch.exp2` (PyTorch's `torch.exp2`): ATen's `exp2` overloads, picked by the arguments. */
 export const exp2: TorchFunctions['exp2'] = torchFunction('exp2');
+/** `torch.exp2_` (PyTorch's `torch.exp2_`): ATen's `exp2_` overloads, picked by the arguments. */
 export const exp2_: TorchFunctions['exp2_'] = torchFunction('exp2_');
+/** `torch.expm1` (PyTorch's `torch.expm1`): ATen's `expm1` overloads, picked by the arguments. */
 export const expm1: TorchFunctions['expm1'] = torchFunction('expm1');
+/** `torch.expm1_` (PyTorch's `torch.expm1_`): ATen's `expm1_` overloads, picked by the arguments. */
 export const expm1_: TorchFunctions['expm1_'] = torchFunction('expm1_');
+/** `torch.eye` (PyTorch's `torch.eye`): ATen's `eye` overloads, picked by the arguments. */
 export const eye: TorchFunctions['eye'] = torchFunction('eye');
+/** `torch.flatten` (PyTorch's `torch.flatten`): ATen's `flatten` overloads, picked by the arguments. */
 export const flatten: TorchFunctions['flatten'] = torchFunction('flatten');
+/** `torch.unflatten` (PyTorch's `torch.unflatten`): ATen's `unflatten` overloads, picked by the arguments. */
 export const unflatten: TorchFunctions['unflatten'] = torchFunction('unflatten');
+/** `torch.fill` (PyTorch's `torch.fill`): ATen's `fill` overloads, picked by the arguments. */
 export const fill: TorchFunctions['fill'] = torchFunction('fill');
+/** `torch.fill_` (PyTorch's `torch.fill_`): ATen's `fill_` overloads, picked by the arguments. */
 export const fill_: TorchFunctions['fill_'] = torchFunction('fill_');
+/** `torch.floor` (PyTorch's `torch.floor`): ATen's `floor` overloads, picked by the arguments. */
 export const floor: TorchFunctions['floor'] = torchFunction('floor');
+/** `torch.floor_` (PyTorch's `torch.floor_`): ATen's `floor_` overloads, picked by the arguments. */
 export const floor_: TorchFunctions['floor_'] = torchFunction('floor_');
+/** `torch.floorDivide` (PyTorch's `torch.floor_divide`): ATen's `floor_divide` overloads, picked by the arguments. */
 export const floorDivide: TorchFunctions['floorDivide'] = torchFunction('floor_divide');
+/** `torch.frac` (PyTorch's `torch.frac`): ATen's `frac` overloads, picked by the arguments. */
 export const frac: TorchFunctions['frac'] = torchFunction('frac');
+/** `torch.frac_` (PyTorch's `torch.frac_`): ATen's `frac_` overloads, picked by the arguments. */
 export const frac_: TorchFunctions['frac_'] = torchFunction('frac_');
+/** `torch.full` (PyTorch's `torch.full`): ATen's `full` overloads, picked by the arguments. */
 export const full: TorchFunctions['full'] = torchFunction('full');
+/** `torch.fullLike` (PyTorch's `torch.full_like`): ATen's `full_like` overloads, picked by the arguments. */
 export const fullLike: TorchFunctions['fullLike'] = torchFunction('full_like');
+/** `torch.fromFile` (PyTorch's `torch.from_file`): ATen's `from_file` overloads, picked by the arguments. */
 export const fromFile: TorchFunctions['fromFile'] = torchFunction('from_file');
+/** `torch.gcd` (PyTorch's `torch.gcd`): ATen's `gcd` overloads, picked by the arguments. */
 export const gcd: TorchFunctions['gcd'] = torchFunction('gcd');
+/** `torch.gcd_` (PyTorch's `torch.gcd_`): ATen's `gcd_` overloads, picked by the arguments. */
 export const gcd_: TorchFunctions['gcd_'] = torchFunction('gcd_');
+/** `torch.lcm` (PyTorch's `torch.lcm`): ATen's `lcm` overloads, picked by the arguments. */
 export const lcm: TorchFunctions['lcm'] = torchFunction('lcm');
+/** `torch.lcm_` (PyTorch's `torch.lcm_`): ATen's `lcm_` overloads, picked by the arguments. */
 export const lcm_: TorchFunctions['lcm_'] = torchFunction('lcm_');
+/** `torch.gridSampler` (PyTorch's `torch.grid_sampler`): ATen's `grid_sampler` overloads, picked by the arguments. */
 export const gridSampler: TorchFunctions['gridSampler'] = torchFunction('grid_sampler');
+/** `torch.gridSampler2d` (PyTorch's `torch.grid_sampler_2d`): ATen's `grid_sampler_2d` overloads, picked by the arguments. */
 export const gridSampler2d: TorchFunctions['gridSampler2d'] = torchFunction('grid_sampler_2d');
+/** `torch.gridSampler2dBackward` (PyTorch's `torch.grid_sampler_2d_backward`): ATen's `grid_sampler_2d_backward` overloads, picked by the arguments. */
 export const gridSampler2dBackward: TorchFunctions['gridSampler2dBackward'] = torchFunction('grid_sampler_2d_backward');
+/** `torch.gridSampler3d` (PyTorch's `torch.grid_sampler_3d`): ATen's `grid_sampler_3d` overloads, picked by the arguments. */
 export const gridSampler3d: TorchFunctions['gridSampler3d'] = torchFunction('grid_sampler_3d');
+/** `torch.gridSampler3dBackward` (PyTorch's `torch.grid_sampler_3d_backward`): ATen's `grid_sampler_3d_backward` overloads, picked by the arguments. */
 export const gridSampler3dBackward: TorchFunctions['gridSampler3dBackward'] = torchFunction('grid_sampler_3d_backward');
+/** `torch.hannWindow` (PyTorch's `torch.hann_window`): ATen's `hann_window` overloads, picked by the arguments. */
 export const hannWindow: TorchFunctions['hannWindow'] = torchFunction('hann_window');
+/** `torch.hammingWindow` (PyTorch's `torch.hamming_window`): ATen's `hamming_window` overloads, picked by the arguments. */
 export const hammingWindow: TorchFunctions['hammingWindow'] = torchFunction('hamming_window');
+/** `torch.kaiserWindow` (PyTorch's `torch.kaiser_window`): ATen's `kaiser_window` overloads, picked by the arguments. */
 export const kaiserWindow: TorchFunctions['kaiserWindow'] = torchFunction('kaiser_window');
+/** `torch.hingeEmbeddingLoss` (PyTorch's `torch.hinge_embedding_loss`): ATen's `hinge_embedding_loss` overloads, picked by the arguments. */
 export const hingeEmbeddingLoss: TorchFunctions['hingeEmbeddingLoss'] = torchFunction('hinge_embedding_loss');
+/** `torch.groupNorm` (PyTorch's `torch.group_norm`): ATen's `group_norm` overloads, picked by the arguments. */
 export const groupNorm: TorchFunctions['groupNorm'] = torchFunction('group_norm');
+/** `torch.nativeGroupNorm` (PyTorch's `torch.native_group_norm`): ATen's `native_group_norm` overloads, picked by the arguments. */
 export const nativeGroupNorm: TorchFunctions['nativeGroupNorm'] = torchFunction('native_group_norm');
+/** `torch.nativeGroupNormBackward` (PyTorch's `torch.native_group_norm_backward`): ATen's `native_group_norm_backward` overloads, picked by the arguments. */
 export const nativeGroupNormBackward: TorchFunctions['nativeGroupNormBackward'] = torchFunction('native_group_norm_backward');
+/** `torch.index` (PyTorch's `torch.index`): ATen's `index` overloads, picked by the arguments. */
 export const index: TorchFunctions['index'] = torchFunction('index');
+/** `torch.indexCopy` (PyTorch's `torch.index_copy`): ATen's `index_copy` overloads, picked by the arguments. */
 export const indexCopy: TorchFunctions['indexCopy'] = torchFunction('index_copy');
+/** `torch.indexPut_` (PyTorch's `torch.index_put_`): ATen's `index_put_` overloads, picked by the arguments. */
 export const indexPut_: TorchFunctions['indexPut_'] = torchFunction('index_put_');
+/** `torch.indexPut` (PyTorch's `torch.index_put`): ATen's `index_put` overloads, picked by the arguments. */
 export const indexPut: TorchFunctions['indexPut'] = torchFunction('index_put');
+/** `torch.instanceNorm` (PyTorch's `torch.instance_norm`): ATen's `instance_norm` overloads, picked by the arguments. */
 export const instanceNorm: TorchFunctions['instanceNorm'] = torchFunction('instance_norm');
+/** `torch.isclose` (PyTorch's `torch.isclose`): ATen's `isclose` overloads, picked by the arguments. */
 export const isclose: TorchFunctions['isclose'] = torchFunction('isclose');
+/** `torch.isin` (PyTorch's `torch.isin`): ATen's `isin` overloads, picked by the arguments. */
 export const isin: TorchFunctions['isin'] = torchFunction('isin');
+/** `torch.isnan` (PyTorch's `torch.isnan`): ATen's `isnan` overloads, picked by the arguments. */
 export const isnan: TorchFunctions['isnan'] = torchFunction('isnan');
+/** `torch.isDistributed` (PyTorch's `torch.is_distributed`): ATen's `is_distributed` overloads, picked by the arguments. */
 export const isDistributed: TorchFunctions['isDistributed'] = torchFunction('is_distributed');
+/** `torch.isFloatingPoint` (PyTorch's `torch.is_floating_point`): ATen's `is_floating_point` overloads, picked by the arguments. */
 export const isFloatingPoint: TorchFunctions['isFloatingPoint'] = torchFunction('is_floating_point');
+/** `torch.isComplex` (PyTorch's `torch.is_complex`): ATen's `is_complex` overloads, picked by the arguments. */
 export const isComplex: TorchFunctions['isComplex'] = torchFunction('is_complex');
+/** `torch.isConj` (PyTorch's `torch.is_conj`): ATen's `is_conj` overloads, picked by the arguments. */
 export const isConj: TorchFunctions['isConj'] = torchFunction('is_conj');
+/** `torch.isNeg` (PyTorch's `torch.is_neg`): ATen's `is_neg` overloads, picked by the arguments. */
 export const isNeg: TorchFunctions['isNeg'] = torchFunction('is_neg');
+/** `torch.isreal` (PyTorch's `torch.isreal`): ATen's `isreal` overloads, picked by the arguments. */
 export const isreal: TorchFunctions['isreal'] = torchFunction('isreal');
+/** `torch.isNonzero` (PyTorch's `torch.is_nonzero`): ATen's `is_nonzero` overloads, picked by the arguments. */
 export const isNonzero: TorchFunctions['isNonzero'] = torchFunction('is_nonzero');
+/** `torch.isSameSize` (PyTorch's `torch.is_same_size`): ATen's `is_same_size` overloads, picked by the arguments. */
 export const isSameSize: TorchFunctions['isSameSize'] = torchFunction('is_same_size');
+/** `torch.isSigned` (PyTorch's `torch.is_signed`): ATen's `is_signed` overloads, picked by the arguments. */
 export const isSigned: TorchFunctions['isSigned'] = torchFunction('is_signed');
+/** `torch.isInference` (PyTorch's `torch.is_inference`): ATen's `is_inference` overloads, picked by the arguments. */
 export const isInference: TorchFunctions['isInference'] = torchFunction('is_inference');
+/** `torch.klDiv` (PyTorch's `torch.kl_div`): ATen's `kl_div` overloads, picked by the arguments. */
 export const klDiv: TorchFunctions['klDiv'] = torchFunction('kl_div');
+/** `torch.kron` (PyTorch's `torch.kron`): ATen's `kron` overloads, picked by the arguments. */
 export const kron: TorchFunctions['kron'] = torchFunction('kron');
+/** `torch.kthvalue` (PyTorch's `torch.kthvalue`): ATen's `kthvalue` overloads, picked by the arguments. */
 export const kthvalue: TorchFunctions['kthvalue'] = torchFunction('kthvalue');
+/** `torch.layerNorm` (PyTorch's `torch.layer_norm`): ATen's `layer_norm` overloads, picked by the arguments. */
 export const layerNorm: TorchFunctions['layerNorm'] = torchFunction('layer_norm');
+/** `torch.nativeLayerNorm` (PyTorch's `torch.native_layer_norm`): ATen's `native_layer_norm` overloads, picked by the arguments. */
 export const nativeLayerNorm: TorchFunctions['nativeLayerNorm'] = torchFunction('native_layer_norm');
+/** `torch.nativeLayerNormBackward` (PyTorch's `torch.native_layer_norm_backward`): ATen's `native_layer_norm_backward` overloads, picked by the arguments. */
 export const nativeLayerNormBackward: TorchFunctions['nativeLayerNormBackward'] = torchFunction('native_layer_norm_backward');
+/** `torch.nanToNum` (PyTorch's `torch.nan_to_num`): ATen's `nan_to_num` overloads, picked by the arguments. */
 export const nanToNum: TorchFunctions['nanToNum'] = torchFunction('nan_to_num');
+/** `torch.nanToNum_` (PyTorch's `torch.nan_to_num_`): ATen's `nan_to_num_` overloads, picked by the arguments. */
 export const nanToNum_: TorchFunctions['nanToNum_'] = torchFunction('nan_to_num_');
+/** `torch.linear` (PyTorch's `torch.linear`): ATen's `linear` overloads, picked by the arguments. */
 export const linear: TorchFunctions['linear'] = torchFunction('linear');
+/** `torch.linearBackward` (PyTorch's `torch.linear_backward`): ATen's `linear_backward` overloads, picked by the arguments. */
 export const linearBackward: TorchFunctions['linearBackward'] = torchFunction('linear_backward');
+/** `torch.mkldnnLinear` (PyTorch's `torch.mkldnn_linear`): ATen's `mkldnn_linear` overloads, picked by the arguments. */
 export const mkldnnLinear: TorchFunctions['mkldnnLinear'] = torchFunction('mkldnn_linear');
+/** `torch.mkldnnLinearBackwardInput` (PyTorch's `torch.mkldnn_linear_backward_input`): ATen's `mkldnn_linear_backward_input` overloads, picked by the arguments. */
 export const mkldnnLinearBackwardInput: TorchFunctions['mkldnnLinearBackwardInput'] = torchFunction('mkldnn_linear_backward_input');
+/** `torch.mkldnnLinearBackwardWeights` (PyTorch's `torch.mkldnn_linear_backward_weights`): ATen's `mkldnn_linear_backward_weights` overloads, picked by the arguments. */
 export const mkldnnLinearBackwardWeights: TorchFunctions['mkldnnLinearBackwardWeights'] = torchFunction('mkldnn_linear_backward_weights');
+/** `torch.mkldnnLinearBackward` (PyTorch's `torch.mkldnn_linear_backward`): ATen's `mkldnn_linear_backward` overloads, picked by the arguments. */
 export const mkldnnLinearBackward: TorchFunctions['mkldnnLinearBackward'] = torchFunction('mkldnn_linear_backward');
+/** `torch.fbgemmLinearInt8WeightFp32Activation` (PyTorch's `torch.fbgemm_linear_int8_weight_fp32_activation`): ATen's `fbgemm_linear_int8_weight_fp32_activation` overloads, picked by the arguments. */
 export const fbgemmLinearInt8WeightFp32Activation: TorchFunctions['fbgemmLinearInt8WeightFp32Activation'] = torchFunction('fbgemm_linear_int8_weight_fp32_activation');
+/** `torch.fbgemmLinearInt8Weight` (PyTorch's `torch.fbgemm_linear_int8_weight`): ATen's `fbgemm_linear_int8_weight` overloads, picked by the arguments. */
 export const fbgemmLinearInt8Weight: TorchFunctions['fbgemmLinearInt8Weight'] = torchFunction('fbgemm_linear_int8_weight');
+/** `torch.fbgemmLinearQuantizeWeight` (PyTorch's `torch.fbgemm_linear_quantize_weight`): ATen's `fbgemm_linear_quantize_weight` overloads, picked by the arguments. */
 export const fbgemmLinearQuantizeWeight: TorchFunctions['fbgemmLinearQuantizeWeight'] = torchFunction('fbgemm_linear_quantize_weight');
+/** `torch.fbgemmPackGemmMatrixFp16` (PyTorch's `torch.fbgemm_pack_gemm_matrix_fp16`): ATen's `fbgemm_pack_gemm_matrix_fp16` overloads, picked by the arguments. */
 export const fbgemmPackGemmMatrixFp16: TorchFunctions['fbgemmPackGemmMatrixFp16'] = torchFunction('fbgemm_pack_gemm_matrix_fp16');
+/** `torch.fbgemmLinearFp16WeightFp32Activation` (PyTorch's `torch.fbgemm_linear_fp16_weight_fp32_activation`): ATen's `fbgemm_linear_fp16_weight_fp32_activation` overloads, picked by the arguments. */
 export const fbgemmLinearFp16WeightFp32Activation: TorchFunctions['fbgemmLinearFp16WeightFp32Activation'] = torchFunction('fbgemm_linear_fp16_weight_fp32_activation');
+/** `torch.fbgemmLinearFp16Weight` (PyTorch's `torch.fbgemm_linear_fp16_weight`): ATen's `fbgemm_linear_fp16_weight` overloads, picked by the arguments. */
 export const fbgemmLinearFp16Weight: TorchFunctions['fbgemmLinearFp16Weight'] = torchFunction('fbgemm_linear_fp16_weight');
+/** `torch.fbgemmPackQuantizedMatrix` (PyTorch's `torch.fbgemm_pack_quantized_matrix`): ATen's `fbgemm_pack_quantized_matrix` overloads, picked by the arguments. */
 export const fbgemmPackQuantizedMatrix: TorchFunctions['fbgemmPackQuantizedMatrix'] = torchFunction('fbgemm_pack_quantized_matrix');
+/** `torch.ldexp` (PyTorch's `torch.ldexp`): ATen's `ldexp` overloads, picked by the arguments. */
 export const ldexp: TorchFunctions['ldexp'] = torchFunction('ldexp');
+/** `torch.ldexp_` (PyTorch's `torch.ldexp_`): ATen's `ldexp_` overloads, picked by the arguments. */
 export const ldexp_: TorchFunctions['ldexp_'] = torchFunction('ldexp_');
+/** `torch.linspace` (PyTorch's `torch.linspace`): ATen's `linspace` overloads, picked by the arguments. */
 export const linspace: TorchFunctions['linspace'] = torchFunction('linspace');
+/** `torch.log` (PyTorch's `torch.log`): ATen's `log` overloads, picked by the arguments. */
 export const log: TorchFunctions['log'] = torchFunction('log');
+/** `torch.log_` (PyTorch's `torch.log_`): ATen's `log_` overloads, picked by the arguments. */
 export const log_: TorchFunctions['log_'] = torchFunction('log_');
+/** `torch.log10` (PyTorch's `torch.log10`): ATen's `log10` overloads, picked by the arguments. */
 export const log10: TorchFunctions['log10'] = torchFunction('log10');
+/** `torch.log10_` (PyTorch's `torch.log10_`): ATen's `log10_` overloads, picked by the arguments. */
 export const log10_: TorchFunctions['log10_'] = torchFunction('log10_');
+/** `torch.log1p` (PyTorch's `torch.log1p`): ATen's `log1p` overloads, picked by the arguments. */
 export const log1p: TorchFunctions['log1p'] = torchFunction('log1p');
+/** `torch.log1p_` (PyTorch's `torch.log1p_`): ATen's `log1p_` overloads, picked by the arguments. */
 export const log1p_: TorchFunctions['log1p_'] = torchFunction('log1p_');
+/** `torch.log2` (PyTorch's `torch.log2`): ATen's `log2` overloads, picked by the arguments. */
 export const log2: TorchFunctions['log2'] = torchFunction('log2');
+/** `torch.log2_` (PyTorch's `torch.log2_`): ATen's `log2_` overloads, picked by the arguments. */
 export const log2_: TorchFunctions['log2_'] = torchFunction('log2_');
+/** `torch.logaddexp` (PyTorch's `torch.logaddexp`): ATen's `logaddexp` overloads, picked by the arguments. */
 export const logaddexp: TorchFunctions['logaddexp'] = torchFunction('logaddexp');
+/** `torch.logaddexp2` (PyTorch's `torch.logaddexp2`): ATen's `logaddexp2` overloads, picked by the arguments. */
 export const logaddexp2: TorchFunctions['logaddexp2'] = torchFunction('logaddexp2');
+/** `torch.xlogy` (PyTorch's `torch.xlogy`): ATen's `xlogy` overloads, picked by the arguments. */
 export const xlogy: TorchFunctions['xlogy'] = torchFunction('xlogy');
+/** `torch.xlogy_` (PyTorch's `torch.xlogy_`): ATen's `xlogy_` overloads, picked by the arguments. */
 export const xlogy_: TorchFunctions['xlogy_'] = torchFunction('xlogy_');
+/** `torch.logspace` (PyTorch's `torch.logspace`): ATen's `logspace` overloads, picked by the arguments. */
 export const logspace: TorchFunctions['logspace'] = torchFunction('logspace');
+/** `torch.logSoftmax` (PyTorch's `torch.log_softmax`): ATen's `log_softmax` overloads, picked by the arguments. */
 export const logSoftmax: TorchFunctions['logSoftmax'] = torchFunction('log_softmax');
+/** `torch.logcumsumexp` (PyTorch's `torch.logcumsumexp`): ATen's `logcumsumexp` overloads, picked by the arguments. */
 export const logcumsumexp: TorchFunctions['logcumsumexp'] = torchFunction('logcumsumexp');
+/** `torch.logsumexp` (PyTorch's `torch.logsumexp`): ATen's `logsumexp` overloads, picked by the arguments. */
 export const logsumexp: TorchFunctions['logsumexp'] = torchFunction('logsumexp');
+/** `torch.marginRankingLoss` (PyTorch's `torch.margin_ranking_loss`): ATen's `margin_ranking_loss` overloads, picked by the arguments. */
 export const marginRankingLoss: TorchFunctions['marginRankingLoss'] = torchFunction('margin_ranking_loss');
+/** `torch.matmul` (PyTorch's `torch.matmul`): ATen's `matmul` overloads, picked by the arguments. */
 export const matmul: TorchFunctions['matmul'] = torchFunction('matmul');
+/** `torch.matmulBackward` (PyTorch's `torch.matmul_backward`): ATen's `matmul_backward` overloads, picked by the arguments. */
 export const matmulBackward: TorchFunctions['matmulBackward'] = torchFunction('matmul_backward');
+/** `torch.matrixPower` (PyTorch's `torch.matrix_power`): ATen's `matrix_power` overloads, picked by the arguments. */
 export const matrixPower: TorchFunctions['matrixPower'] = torchFunction('matrix_power');
+/** `torch.matrixExp` (PyTorch's `torch.matrix_exp`): ATen's `matrix_exp` overloads, picked by the arguments. */
 export const matrixExp: TorchFunctions['matrixExp'] = torchFunction('matrix_exp');
+/** `torch.matrixExpBackward` (PyTorch's `torch.matrix_exp_backward`): ATen's `matrix_exp_backward` overloads, picked by the arguments. */
 export const matrixExpBackward: TorchFunctions['matrixExpBackward'] = torchFunction('matrix_exp_backward');
+/** `torch.aminmax` (PyTorch's `torch.aminmax`): ATen's `aminmax` overloads, picked by the arguments. */
 export const aminmax: TorchFunctions['aminmax'] = torchFunction('aminmax');
+/** `torch.max` (PyTorch's `torch.max`): ATen's `max` overloads, picked by the arguments. */
 export const max: TorchFunctions['max'] = torchFunction('max');
+/** `torch.valueSelectingReductionBackward` (PyTorch's `torch.value_selecting_reduction_backward`): ATen's `value_selecting_reduction_backward` overloads, picked by the arguments. */
 export const valueSelectingReductionBackward: TorchFunctions['valueSelectingReductionBackward'] = torchFunction('value_selecting_reduction_backward');
+/** `torch.amax` (PyTorch's `torch.amax`): ATen's `amax` overloads, picked by the arguments. */
 export const amax: TorchFunctions['amax'] = torchFunction('amax');
+/** `torch.maxPool1dWithIndices` (PyTorch's `torch.max_pool1d_with_indices`): ATen's `max_pool1d_with_indices` overloads, picked by the arguments. */
 export const maxPool1dWithIndices: TorchFunctions['maxPool1dWithIndices'] = torchFunction('max_pool1d_with_indices');
+/** `torch.maxPool1d` (PyTorch's `torch.max_pool1d`): ATen's `max_pool1d` overloads, picked by the arguments. */
 export const maxPool1d: TorchFunctions['maxPool1d'] = torchFunction('max_pool1d');
+/** `torch.maxPool2d` (PyTorch's `torch.max_pool2d`): ATen's `max_pool2d` overloads, picked by the arguments. */
 export const maxPool2d: TorchFunctions['maxPool2d'] = torchFunction('max_pool2d');
+/** `torch.mpsMaxPool2dBackward` (PyTorch's `torch.mps_max_pool2d_backward`): ATen's `mps_max_pool2d_backward` overloads, picked by the arguments. */
 export const mpsMaxPool2dBackward: TorchFunctions['mpsMaxPool2dBackward'] = torchFunction('mps_max_pool2d_backward');
+/** `torch.mkldnnMaxPool2d` (PyTorch's `torch.mkldnn_max_pool2d`): ATen's `mkldnn_max_pool2d` overloads, picked by the arguments. */
 export const mkldnnMaxPool2d: TorchFunctions['mkldnnMaxPool2d'] = torchFunction('mkldnn_max_pool2d');
+/** `torch.mkldnnMaxPool2dBackward` (PyTorch's `torch.mkldnn_max_pool2d_backward`): ATen's `mkldnn_max_pool2d_backward` overloads, picked by the arguments. */
 export const mkldnnMaxPool2dBackward: TorchFunctions['mkldnnMaxPool2dBackward'] = torchFunction('mkldnn_max_pool2d_backward');
+/** `torch.mkldnnMaxPool3d` (PyTorch's `torch.mkldnn_max_pool3d`): ATen's `mkldnn_max_pool3d` overloads, picked by the arguments. */
 export const mkldnnMaxPool3d: TorchFunctions['mkldnnMaxPool3d'] = torchFunction('mkldnn_max_pool3d');
+/** `torch.mkldnnMaxPool3dBackward` (PyTorch's `torch.mkldnn_max_pool3d_backward`): ATen's `mkldnn_max_pool3d_backward` overloads, picked by the arguments. */
 export const mkldnnMaxPool3dBackward: TorchFunctions['mkldnnMaxPool3dBackward'] = torchFunction('mkldnn_max_pool3d_backward');
+/** `torch.quantizedMaxPool1d` (PyTorch's `torch.quantized_max_pool1d`): ATen's `quantized_max_pool1d` overloads, picked by the arguments. */
 export const quantizedMaxPool1d: TorchFunctions['quantizedMaxPool1d'] = torchFunction('quantized_max_pool1d');
+/** `torch.quantizedMaxPool2d` (PyTorch's `torch.quantized_max_pool2d`): ATen's `quantized_max_pool2d` overloads, picked by the arguments. */
 export const quantizedMaxPool2d: TorchFunctions['quantizedMaxPool2d'] = torchFunction('quantized_max_pool2d');
+/** `torch.maxPool3d` (PyTorch's `torch.max_pool3d`): ATen's `max_pool3d` overloads, picked by the arguments. */
 export const maxPool3d: TorchFunctions['maxPool3d'] = torchFunction('max_pool3d');
+/** `torch.mean` (PyTorch's `torch.mean`): ATen's `mean` overloads, picked by the arguments. */
 export const mean: TorchFunctions['mean'] = torchFunction('mean');
+/** `torch.nanmean` (PyTorch's `torch.nanmean`): ATen's `nanmean` overloads, picked by the arguments. */
 export const nanmean: TorchFunctions['nanmean'] = torchFunction('nanmean');
+/** `torch.median` (PyTorch's `torch.median`): ATen's `median` overloads, picked by the arguments. */
 export const median: TorchFunctions['median'] = torchFunction('median');
+/** `torch.nanmedian` (PyTorch's `torch.nanmedian`): ATen's `nanmedian` overloads, picked by the arguments. */
 export const nanmedian: TorchFunctions['nanmedian'] = torchFunction('nanmedian');
+/** `torch.min` (PyTorch's `torch.min`): ATen's `min` overloads, picked by the arguments. */
 export const min: TorchFunctions['min'] = torchFunction('min');
+/** `torch.amin` (PyTorch's `torch.amin`): ATen's `amin` overloads, picked by the arguments. */
 export const amin: TorchFunctions['amin'] = torchFunction('amin');
+/** `torch.mpsConvolutionBackward` (PyTorch's `torch.mps_convolution_backward`): ATen's `mps_convolution_backward` overloads, picked by the arguments. */
 export const mpsConvolutionBackward: TorchFunctions['mpsConvolutionBackward'] = torchFunction('mps_convolution_backward');
+/** `torch.mkldnnConvolution` (PyTorch's `torch.mkldnn_convolution`): ATen's `mkldnn_convolution` overloads, picked by the arguments. */
 export const mkldnnConvolution: TorchFunctions['mkldnnConvolution'] = torchFunction('mkldnn_convolution');
+/** `torch.miopenBatchNorm` (PyTorch's `torch.miopen_batch_norm`): ATen's `miopen_batch_norm` overloads, picked by the arguments. */
 export const miopenBatchNorm: TorchFunctions['miopenBatchNorm'] = torchFunction('miopen_batch_norm');
+/** `torch.miopenBatchNormBackward` (PyTorch's `torch.miopen_batch_norm_backward`): ATen's `miopen_batch_norm_backward` overloads, picked by the arguments. */
 export const miopenBatchNormBackward: TorchFunctions['miopenBatchNormBackward'] = torchFunction('miopen_batch_norm_backward');
+/** `torch.miopenConvolution` (PyTorch's `torch.miopen_convolution`): ATen's `miopen_convolution` overloads, picked by the arguments. */
 export const miopenConvolution: TorchFunctions['miopenConvolution'] = torchFunction('miopen_convolution');
+/** `torch.miopenConvolutionTranspose` (PyTorch's `torch.miopen_convolution_transpose`): ATen's `miopen_convolution_transpose` overloads, picked by the arguments. */
 export const miopenConvolutionTranspose: TorchFunctions['miopenConvolutionTranspose'] = torchFunction('miopen_convolution_transpose');
+/** `torch.miopenDepthwiseConvolution` (PyTorch's `torch.miopen_depthwise_convolution`): ATen's `miopen_depthwise_convolution` overloads, picked by the arguments. */
 export const miopenDepthwiseConvolution: TorchFunctions['miopenDepthwiseConvolution'] = torchFunction('miopen_depthwise_convolution');
+/** `torch.miopenConvolutionRelu` (PyTorch's `torch.miopen_convolution_relu`): ATen's `miopen_convolution_relu` overloads, picked by the arguments. */
 export const miopenConvolutionRelu: TorchFunctions['miopenConvolutionRelu'] = torchFunction('miopen_convolution_relu');
+/** `torch.miopenConvolutionAddRelu` (PyTorch's `torch.miopen_convolution_add_relu`): ATen's `miopen_convolution_add_relu` overloads, picked by the arguments. */
 export const miopenConvolutionAddRelu: TorchFunctions['miopenConvolutionAddRelu'] = torchFunction('miopen_convolution_add_relu');
+/** `torch.miopenRnn` (PyTorch's `torch.miopen_rnn`): ATen's `miopen_rnn` overloads, picked by the arguments. */
 export const miopenRnn: TorchFunctions['miopenRnn'] = torchFunction('miopen_rnn');
+/** `torch.miopenRnnBackward` (PyTorch's `torch.miopen_rnn_backward`): ATen's `miopen_rnn_backward` overloads, picked by the arguments. */
 export const miopenRnnBackward: TorchFunctions['miopenRnnBackward'] = torchFunction('miopen_rnn_backward');
+/** `torch.mm` (PyTorch's `torch.mm`): ATen's `mm` overloads, picked by the arguments. */
 export const mm: TorchFunctions['mm'] = torchFunction('mm');
+/** `torch.mode` (PyTorch's `torch.mode`): ATen's `mode` overloads, picked by the arguments. */
 export const mode: TorchFunctions['mode'] = torchFunction('mode');
+/** `torch.mul` (PyTorch's `torch.mul`): ATen's `mul` overloads, picked by the arguments. */
 export const mul: TorchFunctions['mul'] = torchFunction('mul');
+/** `torch.multiply` (PyTorch's `torch.multiply`): ATen's `multiply` overloads, picked by the arguments. */
 export const multiply: TorchFunctions['multiply'] = torchFunction('multiply');
+/** `torch.mv` (PyTorch's `torch.mv`): ATen's `mv` overloads, picked by the arguments. */
 export const mv: TorchFunctions['mv'] = torchFunction('mv');
+/** `torch.mvlgamma` (PyTorch's `torch.mvlgamma`): ATen's `mvlgamma` overloads, picked by the arguments. */
 export const mvlgamma: TorchFunctions['mvlgamma'] = torchFunction('mvlgamma');
+/** `torch.narrowCopy` (PyTorch's `torch.narrow_copy`): ATen's `narrow_copy` overloads, picked by the arguments. */
 export const narrowCopy: TorchFunctions['narrowCopy'] = torchFunction('narrow_copy');
+/** `torch.narrow` (PyTorch's `torch.narrow`): ATen's `narrow` overloads, picked by the arguments. */
 export const narrow: TorchFunctions['narrow'] = torchFunction('narrow');
+/** `torch.nativeBatchNorm` (PyTorch's `torch.native_batch_norm`): ATen's `native_batch_norm` overloads, picked by the arguments. */
 export const nativeBatchNorm: TorchFunctions['nativeBatchNorm'] = torchFunction('native_batch_norm');
+/** `torch.batchNormStats` (PyTorch's `torch.batch_norm_stats`): ATen's `batch_norm_stats` overloads, picked by the arguments. */
 export const batchNormStats: TorchFunctions['batchNormStats'] = torchFunction('batch_norm_stats');
+/** `torch.batchNormElemt` (PyTorch's `torch.batch_norm_elemt`): ATen's `batch_norm_elemt` overloads, picked by the arguments. */
 export const batchNormElemt: TorchFunctions['batchNormElemt'] = torchFunction('batch_norm_elemt');
+/** `torch.batchNormGatherStats` (PyTorch's `torch.batch_norm_gather_stats`): ATen's `batch_norm_gather_stats` overloads, picked by the arguments. */
 export const batchNormGatherStats: TorchFunctions['batchNormGatherStats'] = torchFunction('batch_norm_gather_stats');
+/** `torch.batchNormGatherStatsWithCounts` (PyTorch's `torch.batch_norm_gather_stats_with_counts`): ATen's `batch_norm_gather_stats_with_counts` overloads, picked by the arguments. */
 export const batchNormGatherStatsWithCounts: TorchFunctions['batchNormGatherStatsWithCounts'] = torchFunction('batch_norm_gather_stats_with_counts');
+/** `torch.nativeBatchNormBackward` (PyTorch's `torch.native_batch_norm_backward`): ATen's `native_batch_norm_backward` overloads, picked by the arguments. */
 export const nativeBatchNormBackward: TorchFunctions['nativeBatchNormBackward'] = torchFunction('native_batch_norm_backward');
+/** `torch.batchNormBackwardReduce` (PyTorch's `torch.batch_norm_backward_reduce`): ATen's `batch_norm_backward_reduce` overloads, picked by the arguments. */
 export const batchNormBackwardReduce: TorchFunctions['batchNormBackwardReduce'] = torchFunction('batch_norm_backward_reduce');
+/** `torch.batchNormBackwardElemt` (PyTorch's `torch.batch_norm_backward_elemt`): ATen's `batch_norm_backward_elemt` overloads, picked by the arguments. */
 export const batchNormBackwardElemt: TorchFunctions['batchNormBackwardElemt'] = torchFunction('batch_norm_backward_elemt');
+/** `torch.batchNormUpdateStats` (PyTorch's `torch.batch_norm_update_stats`): ATen's `batch_norm_update_stats` overloads, picked by the arguments. */
 export const batchNormUpdateStats: TorchFunctions['batchNormUpdateStats'] = torchFunction('batch_norm_update_stats');
+/** `torch.isVulkanAvailable` (PyTorch's `torch.is_vulkan_available`): ATen's `is_vulkan_available` overloads, picked by the arguments. */
 export const isVulkanAvailable: TorchFunctions['isVulkanAvailable'] = torchFunction('is_vulkan_available');
+/** `torch.ones` (PyTorch's `torch.ones`): ATen's `ones` overloads, picked by the arguments. */
 export const ones: TorchFunctions['ones'] = torchFunction('ones');
+/** `torch.onesLike` (PyTorch's `torch.ones_like`): ATen's `ones_like` overloads, picked by the arguments. */
 export const onesLike: TorchFunctions['onesLike'] = torchFunction('ones_like');
+/** `torch.pairwiseDistance` (PyTorch's `torch.pairwise_distance`): ATen's `pairwise_distance` overloads, picked by the arguments. */
 export const pairwiseDistance: TorchFunctions['pairwiseDistance'] = torchFunction('pairwise_distance');
+/** `torch.cdist` (PyTorch's `torch.cdist`): ATen's `cdist` overloads, picked by the arguments. */
 export const cdist: TorchFunctions['cdist'] = torchFunction('cdist');
+/** `torch.pdist` (PyTorch's `torch.pdist`): ATen's `pdist` overloads, picked by the arguments. */
 export const pdist: TorchFunctions['pdist'] = torchFunction('pdist');
+/** `torch.cosineSimilarity` (PyTorch's `torch.cosine_similarity`): ATen's `cosine_similarity` overloads, picked by the arguments. */
 export const cosineSimilarity: TorchFunctions['cosineSimilarity'] = torchFunction('cosine_similarity');
+/** `torch.permute` (PyTorch's `torch.permute`): ATen's `permute` overloads, picked by the arguments. */
 export const permute: TorchFunctions['permute'] = torchFunction('permute');
+/** `torch.movedim` (PyTorch's `torch.movedim`): ATen's `movedim` overloads, picked by the arguments. */
 export const movedim: TorchFunctions['movedim'] = torchFunction('movedim');
+/** `torch.moveaxis` (PyTorch's `torch.moveaxis`): ATen's `moveaxis` overloads, picked by the arguments. */
 export const moveaxis: TorchFunctions['moveaxis'] = torchFunction('moveaxis');
+/** `torch.adjoint` (PyTorch's `torch.adjoint`): ATen's `adjoint` overloads, picked by the arguments. */
 export const adjoint: TorchFunctions['adjoint'] = torchFunction('adjoint');
+/** `torch.pixelShuffle` (PyTorch's `torch.pixel_shuffle`): ATen's `pixel_shuffle` overloads, picked by the arguments. */
 export const pixelShuffle: TorchFunctions['pixelShuffle'] = torchFunction('pixel_shuffle');
+/** `torch.pixelUnshuffle` (PyTorch's `torch.pixel_unshuffle`): ATen's `pixel_unshuffle` overloads, picked by the arguments. */
 export const pixelUnshuffle: TorchFunctions['pixelUnshuffle'] = torchFunction('pixel_unshuffle');
+/** `torch.channelShuffle` (PyTorch's `torch.channel_shuffle`): ATen's `channel_shuffle` overloads, picked by the arguments. */
 export const channelShuffle: TorchFunctions['channelShuffle'] = torchFunction('channel_shuffle');
+/** `torch.nativeChannelShuffle` (PyTorch's `torch.native_channel_shuffle`): ATen's `native_channel_shuffle` overloads, picked by the arguments. */
 export const nativeChannelShuffle: TorchFunctions['nativeChannelShuffle'] = torchFunction('native_channel_shuffle');
+/** `torch.pinverse` (PyTorch's `torch.pinverse`): ATen's `pinverse` overloads, picked by the arguments. */
 export const pinverse: TorchFunctions['pinverse'] = torchFunction('pinverse');
+/** `torch.poissonNllLoss` (PyTorch's `torch.poisson_nll_loss`): ATen's `poisson_nll_loss` overloads, picked by the arguments. */
 export const poissonNllLoss: TorchFunctions['poissonNllLoss'] = torchFunction('poisson_nll_loss');
+/** `torch.rad2deg` (PyTorch's `torch.rad2deg`): ATen's `rad2deg` overloads, picked by the arguments. */
 export const rad2deg: TorchFunctions['rad2deg'] = torchFunction('rad2deg');
+/** `torch.rad2deg_` (PyTorch's `torch.rad2deg_`): ATen's `rad2deg_` overloads, picked by the arguments. */
 export const rad2deg_: TorchFunctions['rad2deg_'] = torchFunction('rad2deg_');
+/** `torch.deg2rad` (PyTorch's `torch.deg2rad`): ATen's `deg2rad` overloads, picked by the arguments. */
 export const deg2rad: TorchFunctions['deg2rad'] = torchFunction('deg2rad');
+/** `torch.deg2rad_` (PyTorch's `torch.deg2rad_`): ATen's `deg2rad_` overloads, picked by the arguments. */
 export const deg2rad_: TorchFunctions['deg2rad_'] = torchFunction('deg2rad_');
+/** `torch.scalarTensor` (PyTorch's `torch.scalar_tensor`): ATen's `scalar_tensor` overloads, picked by the arguments. */
 export const scalarTensor: TorchFunctions['scalarTensor'] = torchFunction('scalar_tensor');
+/** `torch.rand` (PyTorch's `torch.rand`): ATen's `rand` overloads, picked by the arguments. */
 export const rand: TorchFunctions['rand'] = torchFunction('rand');
+/** `torch.randLike` (PyTorch's `torch.rand_like`): ATen's `rand_like` overloads, picked by the arguments. */
 export const randLike: TorchFunctions['randLike'] = torchFunction('rand_like');
+/** `torch.randint` (PyTorch's `torch.randint`): ATen's `randint` overloads, picked by the arguments. */
 export const randint: TorchFunctions['randint'] = torchFunction('randint');
+/** `torch.randintLike` (PyTorch's `torch.randint_like`): ATen's `randint_like` overloads, picked by the arguments. */
 export const randintLike: TorchFunctions['randintLike'] = torchFunction('randint_like');
+/** `torch.randn` (PyTorch's `torch.randn`): ATen's `randn` overloads, picked by the arguments. */
 export const randn: TorchFunctions['randn'] = torchFunction('randn');
+/** `torch.randnLike` (PyTorch's `torch.randn_like`): ATen's `randn_like` overloads, picked by the arguments. */
 export const randnLike: TorchFunctions['randnLike'] = torchFunction('randn_like');
+/** `torch.randperm` (PyTorch's `torch.randperm`): ATen's `randperm` overloads, picked by the arguments. */
 export const randperm: TorchFunctions['randperm'] = torchFunction('randperm');
+/** `torch.range` (PyTorch's `torch.range`): ATen's `range` overloads, picked by the arguments. */
 export const range: TorchFunctions['range'] = torchFunction('range');
+/** `torch.ravel` (PyTorch's `torch.ravel`): ATen's `ravel` overloads, picked by the arguments. */
 export const ravel: TorchFunctions['ravel'] = torchFunction('ravel');
+/** `torch.reciprocal` (PyTorch's `torch.reciprocal`): ATen's `reciprocal` overloads, picked by the arguments. */
 export const reciprocal: TorchFunctions['reciprocal'] = torchFunction('reciprocal');
+/** `torch.reciprocal_` (PyTorch's `torch.reciprocal_`): ATen's `reciprocal_` overloads, picked by the arguments. */
 export const reciprocal_: TorchFunctions['reciprocal_'] = torchFunction('reciprocal_');
+/** `torch.neg` (PyTorch's `torch.neg`): ATen's `neg` overloads, picked by the arguments. */
 export const neg: TorchFunctions['neg'] = torchFunction('neg');
+/** `torch.neg_` (PyTorch's `torch.neg_`): ATen's `neg_` overloads, picked by the arguments. */
 export const neg_: TorchFunctions['neg_'] = torchFunction('neg_');
+/** `torch.negative` (PyTorch's `torch.negative`): ATen's `negative` overloads, picked by the arguments. */
 export const negative: TorchFunctions['negative'] = torchFunction('negative');
+/** `torch.negative_` (PyTorch's `torch.negative_`): ATen's `negative_` overloads, picked by the arguments. */
 export const negative_: TorchFunctions['negative_'] = torchFunction('negative_');
+/** `torch.repeatInterleave` (PyTorch's `torch.repeat_interleave`): ATen's `repeat_interleave` overloads, picked by the arguments. */
 export const repeatInterleave: TorchFunctions['repeatInterleave'] = torchFunction('repeat_interleave');
+/** `torch.reshape` (PyTorch's `torch.reshape`): ATen's `reshape` overloads, picked by the arguments. */
 export const reshape: TorchFunctions['reshape'] = torchFunction('reshape');
+/** `torch.round` (PyTorch's `torch.round`): ATen's `round` overloads, picked by the arguments. */
 export const round: TorchFunctions['round'] = torchFunction('round');
+/** `torch.round_` (PyTorch's `torch.round_`): ATen's `round_` overloads, picked by the arguments. */
 export const round_: TorchFunctions['round_'] = torchFunction('round_');
+/** `torch.rrelu` (PyTorch's `torch.rrelu`): ATen's `rrelu` overloads, picked by the arguments. */
 export const rrelu: TorchFunctions['rrelu'] = torchFunction('rrelu');
+/** `torch.rrelu_` (PyTorch's `torch.rrelu_`): ATen's `rrelu_` overloads, picked by the arguments. */
 export const rrelu_: TorchFunctions['rrelu_'] = torchFunction('rrelu_');
+/** `torch.relu` (PyTorch's `torch.relu`): ATen's `relu` overloads, picked by the arguments. */
 export const relu: TorchFunctions['relu'] = torchFunction('relu');
+/** `torch.relu_` (PyTorch's `torch.relu_`): ATen's `relu_` overloads, picked by the arguments. */
 export const relu_: TorchFunctions['relu_'] = torchFunction('relu_');
+/** `torch.relu6` (PyTorch's `torch.relu6`): ATen's `relu6` overloads, picked by the arguments. */
 export const relu6: TorchFunctions['relu6'] = torchFunction('relu6');
+/** `torch.relu6_` (PyTorch's `torch.relu6_`): ATen's `relu6_` overloads, picked by the arguments. */
 export const relu6_: TorchFunctions['relu6_'] = torchFunction('relu6_');
+/** `torch.prelu` (PyTorch's `torch.prelu`): ATen's `prelu` overloads, picked by the arguments. */
 export const prelu: TorchFunctions['prelu'] = torchFunction('prelu');
+/** `torch.preluBackward` (PyTorch's `torch.prelu_backward`): ATen's `prelu_backward` overloads, picked by the arguments. */
 export const preluBackward: TorchFunctions['preluBackward'] = torchFunction('prelu_backward');
+/** `torch.gelu` (PyTorch's `torch.gelu`): ATen's `gelu` overloads, picked by the arguments. */
 export const gelu: TorchFunctions['gelu'] = torchFunction('gelu');
+/** `torch.gelu_` (PyTorch's `torch.gelu_`): ATen's `gelu_` overloads, picked by the arguments. */
 export const gelu_: TorchFunctions['gelu_'] = torchFunction('gelu_');
+/** `torch.geluBackward` (PyTorch's `torch.gelu_backward`): ATen's `gelu_backward` overloads, picked by the arguments. */
 export const geluBackward: TorchFunctions['geluBackward'] = torchFunction('gelu_backward');
+/** `torch.infinitelyDifferentiableGeluBackward` (PyTorch's `torch.infinitely_differentiable_gelu_backward`): ATen's `infinitely_differentiable_gelu_backward` overloads, picked by the arguments. */
 export const infinitelyDifferentiableGeluBackward: TorchFunctions['infinitelyDifferentiableGeluBackward'] = torchFunction('infinitely_differentiable_gelu_backward');
+/** `torch.hardshrink` (PyTorch's `torch.hardshrink`): ATen's `hardshrink` overloads, picked by the arguments. */
 export const hardshrink: TorchFunctions['hardshrink'] = torchFunction('hardshrink');
+/** `torch.hardshrinkBackward` (PyTorch's `torch.hardshrink_backward`): ATen's `hardshrink_backward` overloads, picked by the arguments. */
 export const hardshrinkBackward: TorchFunctions['hardshrinkBackward'] = torchFunction('hardshrink_backward');
+/** `torch.rsqrt` (PyTorch's `torch.rsqrt`): ATen's `rsqrt` overloads, picked by the arguments. */
 export const rsqrt: TorchFunctions['rsqrt'] = torchFunction('rsqrt');
+/** `torch.rsqrt_` (PyTorch's `torch.rsqrt_`): ATen's `rsqrt_` overloads, picked by the arguments. */
 export const rsqrt_: TorchFunctions['rsqrt_'] = torchFunction('rsqrt_');
+/** `torch.select` (PyTorch's `torch.select`): ATen's `select` overloads, picked by the arguments. */
 export const select: TorchFunctions['select'] = torchFunction('select');
+/** `torch.selectBackward` (PyTorch's `torch.select_backward`): ATen's `select_backward` overloads, picked by the arguments. */
 export const selectBackward: TorchFunctions['selectBackward'] = torchFunction('select_backward');
+/** `torch.selu` (PyTorch's `torch.selu`): ATen's `selu` overloads, picked by the arguments. */
 export const selu: TorchFunctions['selu'] = torchFunction('selu');
+/** `torch.selu_` (PyTorch's `torch.selu_`): ATen's `selu_` overloads, picked by the arguments. */
 export const selu_: TorchFunctions['selu_'] = torchFunction('selu_');
+/** `torch.celu` (PyTorch's `torch.celu`): ATen's `celu` overloads, picked by the arguments. */
 export const celu: TorchFunctions['celu'] = torchFunction('celu');
+/** `torch.celu_` (PyTorch's `torch.celu_`): ATen's `celu_` overloads, picked by the arguments. */
 export const celu_: TorchFunctions['celu_'] = torchFunction('celu_');
+/** `torch.silu` (PyTorch's `torch.silu`): ATen's `silu` overloads, picked by the arguments. */
 export const silu: TorchFunctions['silu'] = torchFunction('silu');
+/** `torch.silu_` (PyTorch's `torch.silu_`): ATen's `silu_` overloads, picked by the arguments. */
 export const silu_: TorchFunctions['silu_'] = torchFunction('silu_');
+/** `torch.siluBackward` (PyTorch's `torch.silu_backward`): ATen's `silu_backward` overloads, picked by the arguments. */
 export const siluBackward: TorchFunctions['siluBackward'] = torchFunction('silu_backward');
+/** `torch.mish` (PyTorch's `torch.mish`): ATen's `mish` overloads, picked by the arguments. */
 export const mish: TorchFunctions['mish'] = torchFunction('mish');
+/** `torch.mish_` (PyTorch's `torch.mish_`): ATen's `mish_` overloads, picked by the arguments. */
 export const mish_: TorchFunctions['mish_'] = torchFunction('mish_');
+/** `torch.mishBackward` (PyTorch's `torch.mish_backward`): ATen's `mish_backward` overloads, picked by the arguments. */
 export const mishBackward: TorchFunctions['mishBackward'] = torchFunction('mish_backward');
+/** `torch.sigmoid` (PyTorch's `torch.sigmoid`): ATen's `sigmoid` overloads, picked by the arguments. */
 export const sigmoid: TorchFunctions['sigmoid'] = torchFunction('sigmoid');
+/** `torch.sigmoid_` (PyTorch's `torch.sigmoid_`): ATen's `sigmoid_` overloads, picked by the arguments. */
 export const sigmoid_: TorchFunctions['sigmoid_'] = torchFunction('sigmoid_');
+/** `torch.logit` (PyTorch's `torch.logit`): ATen's `logit` overloads, picked by the arguments. */
 export const logit: TorchFunctions['logit'] = torchFunction('logit');
+/** `torch.logit_` (PyTorch's `torch.logit_`): ATen's `logit_` overloads, picked by the arguments. */
 export const logit_: TorchFunctions['logit_'] = torchFunction('logit_');
+/** `torch.sin` (PyTorch's `torch.sin`): ATen's `sin` overloads, picked by the arguments. */
 export const sin: TorchFunctions['sin'] = torchFunction('sin');
+/** `torch.sin_` (PyTorch's `torch.sin_`): ATen's `sin_` overloads, picked by the arguments. */
 export const sin_: TorchFunctions['sin_'] = torchFunction('sin_');
+/** `torch.sinc` (PyTorch's `torch.sinc`): ATen's `sinc` overloads, picked by the arguments. */
 export const sinc: TorchFunctions['sinc'] = torchFunction('sinc');
+/** `torch.sinc_` (PyTorch's `torch.sinc_`): ATen's `sinc_` overloads, picked by the arguments. */
 export const sinc_: TorchFunctions['sinc_'] = torchFunction('sinc_');
+/** `torch.sinh` (PyTorch's `torch.sinh`): ATen's `sinh` overloads, picked by the arguments. */
 export const sinh: TorchFunctions['sinh'] = torchFunction('sinh');
+/** `torch.sinh_` (PyTorch's `torch.sinh_`): ATen's `sinh_` overloads, picked by the arguments. */
 export const sinh_: TorchFunctions['sinh_'] = torchFunction('sinh_');
+/** `torch.detach` (PyTorch's `torch.detach`): ATen's `detach` overloads, picked by the arguments. */
 export const detach: TorchFunctions['detach'] = torchFunction('detach');
+/** `torch.detach_` (PyTorch's `torch.detach_`): ATen's `detach_` overloads, picked by the arguments. */
 export const detach_: TorchFunctions['detach_'] = torchFunction('detach_');
+/** `torch.size` (PyTorch's `torch.size`): ATen's `size` overloads, picked by the arguments. */
 export const size: TorchFunctions['size'] = torchFunction('size');
+/** `torch.slice` (PyTorch's `torch.slice`): ATen's `slice` overloads, picked by the arguments. */
 export const slice: TorchFunctions['slice'] = torchFunction('slice');
+/** `torch.sliceBackward` (PyTorch's `torch.slice_backward`): ATen's `slice_backward` overloads, picked by the arguments. */
 export const sliceBackward: TorchFunctions['sliceBackward'] = torchFunction('slice_backward');
+/** `torch.sliceScatter` (PyTorch's `torch.slice_scatter`): ATen's `slice_scatter` overloads, picked by the arguments. */
 export const sliceScatter: TorchFunctions['sliceScatter'] = torchFunction('slice_scatter');
+/** `torch.selectScatter` (PyTorch's `torch.select_scatter`): ATen's `select_scatter` overloads, picked by the arguments. */
 export const selectScatter: TorchFunctions['selectScatter'] = torchFunction('select_scatter');
+/** `torch.diagonalScatter` (PyTorch's `torch.diagonal_scatter`): ATen's `diagonal_scatter` overloads, picked by the arguments. */
 export const diagonalScatter: TorchFunctions['diagonalScatter'] = torchFunction('diagonal_scatter');
+/** `torch.asStridedScatter` (PyTorch's `torch.as_strided_scatter`): ATen's `as_strided_scatter` overloads, picked by the arguments. */
 export const asStridedScatter: TorchFunctions['asStridedScatter'] = torchFunction('as_strided_scatter');
+/** `torch.smm` (PyTorch's `torch.smm`): ATen's `smm` overloads, picked by the arguments. */
 export const smm: TorchFunctions['smm'] = torchFunction('smm');
+/** `torch.softmax` (PyTorch's `torch.softmax`): ATen's `softmax` overloads, picked by the arguments. */
 export const softmax: TorchFunctions['softmax'] = torchFunction('softmax');
+/** `torch.unsafeSplit` (PyTorch's `torch.unsafe_split`): ATen's `unsafe_split` overloads, picked by the arguments. */
 export const unsafeSplit: TorchFunctions['unsafeSplit'] = torchFunction('unsafe_split');
+/** `torch.split` (PyTorch's `torch.split`): ATen's `split` overloads, picked by the arguments. */
 export const split: TorchFunctions['split'] = torchFunction('split');
+/** `torch.unsafeSplitWithSizes` (PyTorch's `torch.unsafe_split_with_sizes`): ATen's `unsafe_split_with_sizes` overloads, picked by the arguments. */
 export const unsafeSplitWithSizes: TorchFunctions['unsafeSplitWithSizes'] = torchFunction('unsafe_split_with_sizes');
+/** `torch.splitWithSizes` (PyTorch's `torch.split_with_sizes`): ATen's `split_with_sizes` overloads, picked by the arguments. */
 export const splitWithSizes: TorchFunctions['splitWithSizes'] = torchFunction('split_with_sizes');
+/** `torch.hsplit` (PyTorch's `torch.hsplit`): ATen's `hsplit` overloads, picked by the arguments. */
 export const hsplit: TorchFunctions['hsplit'] = torchFunction('hsplit');
+/** `torch.vsplit` (PyTorch's `torch.vsplit`): ATen's `vsplit` overloads, picked by the arguments. */
 export const vsplit: TorchFunctions['vsplit'] = torchFunction('vsplit');
+/** `torch.dsplit` (PyTorch's `torch.dsplit`): ATen's `dsplit` overloads, picked by the arguments. */
 export const dsplit: TorchFunctions['dsplit'] = torchFunction('dsplit');
+/** `torch.squeeze` (PyTorch's `torch.squeeze`): ATen's `squeeze` overloads, picked by the arguments. */
 export const squeeze: TorchFunctions['squeeze'] = torchFunction('squeeze');
+/** `torch.sspaddmm` (PyTorch's `torch.sspaddmm`): ATen's `sspaddmm` overloads, picked by the arguments. */
 export const sspaddmm: TorchFunctions['sspaddmm'] = torchFunction('sspaddmm');
+/** `torch.stack` (PyTorch's `torch.stack`): ATen's `stack` overloads, picked by the arguments. */
 export const stack: TorchFunctions['stack'] = torchFunction('stack');
+/** `torch.hstack` (PyTorch's `torch.hstack`): ATen's `hstack` overloads, picked by the arguments. */
 export const hstack: TorchFunctions['hstack'] = torchFunction('hstack');
+/** `torch.vstack` (PyTorch's `torch.vstack`): ATen's `vstack` overloads, picked by the arguments. */
 export const vstack: TorchFunctions['vstack'] = torchFunction('vstack');
+/** `torch.dstack` (PyTorch's `torch.dstack`): ATen's `dstack` overloads, picked by the arguments. */
 export const dstack: TorchFunctions['dstack'] = torchFunction('dstack');
+/** `torch.stft` (PyTorch's `torch.stft`): ATen's `stft` overloads, picked by the arguments. */
 export const stft: TorchFunctions['stft'] = torchFunction('stft');
+/** `torch.istft` (PyTorch's `torch.istft`): ATen's `istft` overloads, picked by the arguments. */
 export const istft: TorchFunctions['istft'] = torchFunction('istft');
+/** `torch.stride` (PyTorch's `torch.stride`): ATen's `stride` overloads, picked by the arguments. */
 export const stride: TorchFunctions['stride'] = torchFunction('stride');
+/** `torch.sum` (PyTorch's `torch.sum`): ATen's `sum` overloads, picked by the arguments. */
 export const sum: TorchFunctions['sum'] = torchFunction('sum');
+/** `torch.nansum` (PyTorch's `torch.nansum`): ATen's `nansum` overloads, picked by the arguments. */
 export const nansum: TorchFunctions['nansum'] = torchFunction('nansum');
+/** `torch.sqrt` (PyTorch's `torch.sqrt`): ATen's `sqrt` overloads, picked by the arguments. */
 export const sqrt: TorchFunctions['sqrt'] = torchFunction('sqrt');
+/** `torch.sqrt_` (PyTorch's `torch.sqrt_`): ATen's `sqrt_` overloads, picked by the arguments. */
 export const sqrt_: TorchFunctions['sqrt_'] = torchFunction('sqrt_');
+/** `torch.square` (PyTorch's `torch.square`): ATen's `square` overloads, picked by the arguments. */
 export const square: TorchFunctions['square'] = torchFunction('square');
+/** `torch.square_` (PyTorch's `torch.square_`): ATen's `square_` overloads, picked by the arguments. */
 export const square_: TorchFunctions['square_'] = torchFunction('square_');
+/** `torch.std` (PyTorch's `torch.std`): ATen's `std` overloads, picked by the arguments. */
 export const std: TorchFunctions['std'] = torchFunction('std');
+/** `torch.stdMean` (PyTorch's `torch.std_mean`): ATen's `std_mean` overloads, picked by the arguments. */
 export const stdMean: TorchFunctions['stdMean'] = torchFunction('std_mean');
+/** `torch.prod` (PyTorch's `torch.prod`): ATen's `prod` overloads, picked by the arguments. */
 export const prod: TorchFunctions['prod'] = torchFunction('prod');
+/** `torch.t` (PyTorch's `torch.t`): ATen's `t` overloads, picked by the arguments. */
 export const t: TorchFunctions['t'] = torchFunction('t');
+/** `torch.tan` (PyTorch's `torch.tan`): ATen's `tan` overloads, picked by the arguments. */
 export const tan: TorchFunctions['tan'] = torchFunction('tan');
+/** `torch.tan_` (PyTorch's `torch.tan_`): ATen's `tan_` overloads, picked by the arguments. */
 export const tan_: TorchFunctions['tan_'] = torchFunction('tan_');
+/** `torch.tanh` (PyTorch's `torch.tanh`): ATen's `tanh` overloads, picked by the arguments. */
 export const tanh: TorchFunctions['tanh'] = torchFunction('tanh');
+/** `torch.tanh_` (PyTorch's `torch.tanh_`): ATen's `tanh_` overloads, picked by the arguments. */
 export const tanh_: TorchFunctions['tanh_'] = torchFunction('tanh_');
+/** `torch.tensordot` (PyTorch's `torch.tensordot`): ATen's `tensordot` overloads, picked by the arguments. */
 export const tensordot: TorchFunctions['tensordot'] = torchFunction('tensordot');
+/** `torch.threshold` (PyTorch's `torch.threshold`): ATen's `threshold` overloads, picked by the arguments. */
 export const threshold: TorchFunctions['threshold'] = torchFunction('threshold');
+/** `torch.threshold_` (PyTorch's `torch.threshold_`): ATen's `threshold_` overloads, picked by the arguments. */
 export const threshold_: TorchFunctions['threshold_'] = torchFunction('threshold_');
+/** `torch.thresholdBackward` (PyTorch's `torch.threshold_backward`): ATen's `threshold_backward` overloads, picked by the arguments. */
 export const thresholdBackward: TorchFunctions['thresholdBackward'] = torchFunction('threshold_backward');
+/** `torch.tile` (PyTorch's `torch.tile`): ATen's `tile` overloads, picked by the arguments. */
 export const tile: TorchFunctions['tile'] = torchFunction('tile');
+/** `torch.transpose` (PyTorch's `torch.transpose`): ATen's `transpose` overloads, picked by the arguments. */
 export const transpose: TorchFunctions['transpose'] = torchFunction('transpose');
+/** `torch.oneHot` (PyTorch's `torch.one_hot`): ATen's `one_hot` overloads, picked by the arguments. */
 export const oneHot: TorchFunctions['oneHot'] = torchFunction('one_hot');
+/** `torch.flip` (PyTorch's `torch.flip`): ATen's `flip` overloads, picked by the arguments. */
 export const flip: TorchFunctions['flip'] = torchFunction('flip');
+/** `torch.fliplr` (PyTorch's `torch.fliplr`): ATen's `fliplr` overloads, picked by the arguments. */
 export const fliplr: TorchFunctions['fliplr'] = torchFunction('fliplr');
+/** `torch.flipud` (PyTorch's `torch.flipud`): ATen's `flipud` overloads, picked by the arguments. */
 export const flipud: TorchFunctions['flipud'] = torchFunction('flipud');
+/** `torch.roll` (PyTorch's `torch.roll`): ATen's `roll` overloads, picked by the arguments. */
 export const roll: TorchFunctions['roll'] = torchFunction('roll');
+/** `torch.rot90` (PyTorch's `torch.rot90`): ATen's `rot90` overloads, picked by the arguments. */
 export const rot90: TorchFunctions['rot90'] = torchFunction('rot90');
+/** `torch.trapezoid` (PyTorch's `torch.trapezoid`): ATen's `trapezoid` overloads, picked by the arguments. */
 export const trapezoid: TorchFunctions['trapezoid'] = torchFunction('trapezoid');
+/** `torch.trapz` (PyTorch's `torch.trapz`): ATen's `trapz` overloads, picked by the arguments. */
 export const trapz: TorchFunctions['trapz'] = torchFunction('trapz');
+/** `torch.tripletMarginLoss` (PyTorch's `torch.triplet_margin_loss`): ATen's `triplet_margin_loss` overloads, picked by the arguments. */
 export const tripletMarginLoss: TorchFunctions['tripletMarginLoss'] = torchFunction('triplet_margin_loss');
+/** `torch.trunc` (PyTorch's `torch.trunc`): ATen's `trunc` overloads, picked by the arguments. */
 export const trunc: TorchFunctions['trunc'] = torchFunction('trunc');
+/** `torch.trunc_` (PyTorch's `torch.trunc_`): ATen's `trunc_` overloads, picked by the arguments. */
 export const trunc_: TorchFunctions['trunc_'] = torchFunction('trunc_');
+/** `torch.fix` (PyTorch's `torch.fix`): ATen's `fix` overloads, picked by the arguments. */
 export const fix: TorchFunctions['fix'] = torchFunction('fix');
+/** `torch.fix_` (PyTorch's `torch.fix_`): ATen's `fix_` overloads, picked by the arguments. */
 export const fix_: TorchFunctions['fix_'] = torchFunction('fix_');
+/** `torch.uniqueDim` (PyTorch's `torch.unique_dim`): ATen's `unique_dim` overloads, picked by the arguments. */
 export const uniqueDim: TorchFunctions['uniqueDim'] = torchFunction('unique_dim');
+/** `torch.uniqueConsecutive` (PyTorch's `torch.unique_consecutive`): ATen's `unique_consecutive` overloads, picked by the arguments. */
 export const uniqueConsecutive: TorchFunctions['uniqueConsecutive'] = torchFunction('unique_consecutive');
+/** `torch.uniqueDimConsecutive` (PyTorch's `torch.unique_dim_consecutive`): ATen's `unique_dim_consecutive` overloads, picked by the arguments. */
 export const uniqueDimConsecutive: TorchFunctions['uniqueDimConsecutive'] = torchFunction('unique_dim_consecutive');
+/** `torch.unsqueeze` (PyTorch's `torch.unsqueeze`): ATen's `unsqueeze` overloads, picked by the arguments. */
 export const unsqueeze: TorchFunctions['unsqueeze'] = torchFunction('unsqueeze');
+/** `torch.vander` (PyTorch's `torch.vander`): ATen's `vander` overloads, picked by the arguments. */
 export const vander: TorchFunctions['vander'] = torchFunction('vander');
+/** `torch.var` (PyTorch's `torch.var`): ATen's `var` overloads, picked by the arguments. */
 const var_: TorchFunctions['var'] = torchFunction('var');
 export { var_ as var };
+/** `torch.varMean` (PyTorch's `torch.var_mean`): ATen's `var_mean` overloads, picked by the arguments. */
 export const varMean: TorchFunctions['varMean'] = torchFunction('var_mean');
+/** `torch.where` (PyTorch's `torch.where`): ATen's `where` overloads, picked by the arguments. */
 export const where: TorchFunctions['where'] = torchFunction('where');
+/** `torch.normExceptDim` (PyTorch's `torch.norm_except_dim`): ATen's `norm_except_dim` overloads, picked by the arguments. */
 export const normExceptDim: TorchFunctions['normExceptDim'] = torchFunction('norm_except_dim');
+/** `torch.zeros` (PyTorch's `torch.zeros`): ATen's `zeros` overloads, picked by the arguments. */
 export const zeros: TorchFunctions['zeros'] = torchFunction('zeros');
+/** `torch.zerosLike` (PyTorch's `torch.zeros_like`): ATen's `zeros_like` overloads, picked by the arguments. */
 export const zerosLike: TorchFunctions['zerosLike'] = torchFunction('zeros_like');
+/** `torch.poisson` (PyTorch's `torch.poisson`): ATen's `poisson` overloads, picked by the arguments. */
 export const poisson: TorchFunctions['poisson'] = torchFunction('poisson');
+/** `torch.binomial` (PyTorch's `torch.binomial`): ATen's `binomial` overloads, picked by the arguments. */
 export const binomial: TorchFunctions['binomial'] = torchFunction('binomial');
+/** `torch.nativeNorm` (PyTorch's `torch.native_norm`): ATen's `native_norm` overloads, picked by the arguments. */
 export const nativeNorm: TorchFunctions['nativeNorm'] = torchFunction('native_norm');
+/** `torch.norm` (PyTorch's `torch.norm`): ATen's `norm` overloads, picked by the arguments. */
 export const norm: TorchFunctions['norm'] = torchFunction('norm');
+/** `torch.frexp` (PyTorch's `torch.frexp`): ATen's `frexp` overloads, picked by the arguments. */
 export const frexp: TorchFunctions['frexp'] = torchFunction('frexp');
+/** `torch.frobeniusNorm` (PyTorch's `torch.frobenius_norm`): ATen's `frobenius_norm` overloads, picked by the arguments. */
 export const frobeniusNorm: TorchFunctions['frobeniusNorm'] = torchFunction('frobenius_norm');
+/** `torch.nuclearNorm` (PyTorch's `torch.nuclear_norm`): ATen's `nuclear_norm` overloads, picked by the arguments. */
 export const nuclearNorm: TorchFunctions['nuclearNorm'] = torchFunction('nuclear_norm');
+/** `torch.clone` (PyTorch's `torch.clone`): ATen's `clone` overloads, picked by the arguments. */
 export const clone: TorchFunctions['clone'] = torchFunction('clone');
+/** `torch.positive` (PyTorch's `torch.positive`): ATen's `positive` overloads, picked by the arguments. */
 export const positive: TorchFunctions['positive'] = torchFunction('positive');
+/** `torch.resizeAs_` (PyTorch's `torch.resize_as_`): ATen's `resize_as_` overloads, picked by the arguments. */
 export const resizeAs_: TorchFunctions['resizeAs_'] = torchFunction('resize_as_');
+/** `torch.resizeAsSparse_` (PyTorch's `torch.resize_as_sparse_`): ATen's `resize_as_sparse_` overloads, picked by the arguments. */
 export const resizeAsSparse_: TorchFunctions['resizeAsSparse_'] = torchFunction('resize_as_sparse_');
+/** `torch.zero_` (PyTorch's `torch.zero_`): ATen's `zero_` overloads, picked by the arguments. */
 export const zero_: TorchFunctions['zero_'] = torchFunction('zero_');
+/** `torch.sub` (PyTorch's `torch.sub`): ATen's `sub` overloads, picked by the arguments. */
 export const sub: TorchFunctions['sub'] = torchFunction('sub');
+/** `torch.subtract` (PyTorch's `torch.subtract`): ATen's `subtract` overloads, picked by the arguments. */
 export const subtract: TorchFunctions['subtract'] = torchFunction('subtract');
+/** `torch.rsub` (PyTorch's `torch.rsub`): ATen's `rsub` overloads, picked by the arguments. */
 export const rsub: TorchFunctions['rsub'] = torchFunction('rsub');
+/** `torch.heaviside` (PyTorch's `torch.heaviside`): ATen's `heaviside` overloads, picked by the arguments. */
 export const heaviside: TorchFunctions['heaviside'] = torchFunction('heaviside');
+/** `torch.sparseSampledAddmm` (PyTorch's `torch.sparse_sampled_addmm`): ATen's `sparse_sampled_addmm` overloads, picked by the arguments. */
 export const sparseSampledAddmm: TorchFunctions['sparseSampledAddmm'] = torchFunction('sparse_sampled_addmm');
+/** `torch.addmm` (PyTorch's `torch.addmm`): ATen's `addmm` overloads, picked by the arguments. */
 export const addmm: TorchFunctions['addmm'] = torchFunction('addmm');
+/** `torch.sparseCompressedTensor` (PyTorch's `torch.sparse_compressed_tensor`): ATen's `sparse_compressed_tensor` overloads, picked by the arguments. */
 export const sparseCompressedTensor: TorchFunctions['sparseCompressedTensor'] = torchFunction('sparse_compressed_tensor');
+/** `torch.sparseCsrTensor` (PyTorch's `torch.sparse_csr_tensor`): ATen's `sparse_csr_tensor` overloads, picked by the arguments. */
 export const sparseCsrTensor: TorchFunctions['sparseCsrTensor'] = torchFunction('sparse_csr_tensor');
+/** `torch.sparseCscTensor` (PyTorch's `torch.sparse_csc_tensor`): ATen's `sparse_csc_tensor` overloads, picked by the arguments. */
 export const sparseCscTensor: TorchFunctions['sparseCscTensor'] = torchFunction('sparse_csc_tensor');
+/** `torch.sparseBsrTensor` (PyTorch's `torch.sparse_bsr_tensor`): ATen's `sparse_bsr_tensor` overloads, picked by the arguments. */
 export const sparseBsrTensor: TorchFunctions['sparseBsrTensor'] = torchFunction('sparse_bsr_tensor');
+/** `torch.sparseBscTensor` (PyTorch's `torch.sparse_bsc_tensor`): ATen's `sparse_bsc_tensor` overloads, picked by the arguments. */
 export const sparseBscTensor: TorchFunctions['sparseBscTensor'] = torchFunction('sparse_bsc_tensor');
+/** `torch.sparseCooTensor` (PyTorch's `torch.sparse_coo_tensor`): ATen's `sparse_coo_tensor` overloads, picked by the arguments. */
 export const sparseCooTensor: TorchFunctions['sparseCooTensor'] = torchFunction('sparse_coo_tensor');
+/** `torch.toDenseBackward` (PyTorch's `torch.to_dense_backward`): ATen's `to_dense_backward` overloads, picked by the arguments. */
 export const toDenseBackward: TorchFunctions['toDenseBackward'] = torchFunction('to_dense_backward');
+/** `torch.hspmm` (PyTorch's `torch.hspmm`): ATen's `hspmm` overloads, picked by the arguments. */
 export const hspmm: TorchFunctions['hspmm'] = torchFunction('hspmm');
+/** `torch.copySparseToSparse_` (PyTorch's `torch.copy_sparse_to_sparse_`): ATen's `copy_sparse_to_sparse_` overloads, picked by the arguments. */
 export const copySparseToSparse_: TorchFunctions['copySparseToSparse_'] = torchFunction('copy_sparse_to_sparse_');
+/** `torch.unbind` (PyTorch's `torch.unbind`): ATen's `unbind` overloads, picked by the arguments. */
 export const unbind: TorchFunctions['unbind'] = torchFunction('unbind');
+/** `torch.mkldnnReorderConv2dWeight` (PyTorch's `torch.mkldnn_reorder_conv2d_weight`): ATen's `mkldnn_reorder_conv2d_weight` overloads, picked by the arguments. */
 export const mkldnnReorderConv2dWeight: TorchFunctions['mkldnnReorderConv2dWeight'] = torchFunction('mkldnn_reorder_conv2d_weight');
+/** `torch.mkldnnReorderConv3dWeight` (PyTorch's `torch.mkldnn_reorder_conv3d_weight`): ATen's `mkldnn_reorder_conv3d_weight` overloads, picked by the arguments. */
 export const mkldnnReorderConv3dWeight: TorchFunctions['mkldnnReorderConv3dWeight'] = torchFunction('mkldnn_reorder_conv3d_weight');
+/** `torch.toMkldnnBackward` (PyTorch's `torch.to_mkldnn_backward`): ATen's `to_mkldnn_backward` overloads, picked by the arguments. */
 export const toMkldnnBackward: TorchFunctions['toMkldnnBackward'] = torchFunction('to_mkldnn_backward');
+/** `torch.quantizePerTensorDynamic` (PyTorch's `torch.quantize_per_tensor_dynamic`): ATen's `quantize_per_tensor_dynamic` overloads, picked by the arguments. */
 export const quantizePerTensorDynamic: TorchFunctions['quantizePerTensorDynamic'] = torchFunction('quantize_per_tensor_dynamic');
+/** `torch.quantizePerTensor` (PyTorch's `torch.quantize_per_tensor`): ATen's `quantize_per_tensor` overloads, picked by the arguments. */
 export const quantizePerTensor: TorchFunctions['quantizePerTensor'] = torchFunction('quantize_per_tensor');
+/** `torch.quantizePerChannel` (PyTorch's `torch.quantize_per_channel`): ATen's `quantize_per_channel` overloads, picked by the arguments. */
 export const quantizePerChannel: TorchFunctions['quantizePerChannel'] = torchFunction('quantize_per_channel');
+/** `torch.dequantize` (PyTorch's `torch.dequantize`): ATen's `dequantize` overloads, picked by the arguments. */
 export const dequantize: TorchFunctions['dequantize'] = torchFunction('dequantize');
+/** `torch.qScale` (PyTorch's `torch.q_scale`): ATen's `q_scale` overloads, picked by the arguments. */
 export const qScale: TorchFunctions['qScale'] = torchFunction('q_scale');
+/** `torch.qZeroPoint` (PyTorch's `torch.q_zero_point`): ATen's `q_zero_point` overloads, picked by the arguments. */
 export const qZeroPoint: TorchFunctions['qZeroPoint'] = torchFunction('q_zero_point');
+/** `torch.qPerChannelScales` (PyTorch's `torch.q_per_channel_scales`): ATen's `q_per_channel_scales` overloads, picked by the arguments. */
 export const qPerChannelScales: TorchFunctions['qPerChannelScales'] = torchFunction('q_per_channel_scales');
+/** `torch.qPerChannelZeroPoints` (PyTorch's `torch.q_per_channel_zero_points`): ATen's `q_per_channel_zero_points` overloads, picked by the arguments. */
 export const qPerChannelZeroPoints: TorchFunctions['qPerChannelZeroPoints'] = torchFunction('q_per_channel_zero_points');
+/** `torch.qPerChannelAxis` (PyTorch's `torch.q_per_channel_axis`): ATen's `q_per_channel_axis` overloads, picked by the arguments. */
 export const qPerChannelAxis: TorchFunctions['qPerChannelAxis'] = torchFunction('q_per_channel_axis');
+/** `torch.intRepr` (PyTorch's `torch.int_repr`): ATen's `int_repr` overloads, picked by the arguments. */
 export const intRepr: TorchFunctions['intRepr'] = torchFunction('int_repr');
+/** `torch.fakeQuantizePerTensorAffine` (PyTorch's `torch.fake_quantize_per_tensor_affine`): ATen's `fake_quantize_per_tensor_affine` overloads, picked by the arguments. */
 export const fakeQuantizePerTensorAffine: TorchFunctions['fakeQuantizePerTensorAffine'] = torchFunction('fake_quantize_per_tensor_affine');
+/** `torch.fakeQuantizePerTensorAffineCachemask` (PyTorch's `torch.fake_quantize_per_tensor_affine_cachemask`): ATen's `fake_quantize_per_tensor_affine_cachemask` overloads, picked by the arguments. */
 export const fakeQuantizePerTensorAffineCachemask: TorchFunctions['fakeQuantizePerTensorAffineCachemask'] = torchFunction('fake_quantize_per_tensor_affine_cachemask');
+/** `torch.fakeQuantizePerTensorAffineCachemaskBackward` (PyTorch's `torch.fake_quantize_per_tensor_affine_cachemask_backward`): ATen's `fake_quantize_per_tensor_affine_cachemask_backward` overloads, picked by the arguments. */
 export const fakeQuantizePerTensorAffineCachemaskBackward: TorchFunctions['fakeQuantizePerTensorAffineCachemaskBackward'] = torchFunction('fake_quantize_per_tensor_affine_cachemask_backward');
+/** `torch.fakeQuantizePerChannelAffine` (PyTorch's `torch.fake_quantize_per_channel_affine`): ATen's `fake_quantize_per_channel_affine` overloads, picked by the arguments. */
 export const fakeQuantizePerChannelAffine: TorchFunctions['fakeQuantizePerChannelAffine'] = torchFunction('fake_quantize_per_channel_affine');
+/** `torch.fakeQuantizePerChannelAffineCachemask` (PyTorch's `torch.fake_quantize_per_channel_affine_cachemask`): ATen's `fake_quantize_per_channel_affine_cachemask` overloads, picked by the arguments. */
 export const fakeQuantizePerChannelAffineCachemask: TorchFunctions['fakeQuantizePerChannelAffineCachemask'] = torchFunction('fake_quantize_per_channel_affine_cachemask');
+/** `torch.fakeQuantizePerChannelAffineCachemaskBackward` (PyTorch's `torch.fake_quantize_per_channel_affine_cachemask_backward`): ATen's `fake_quantize_per_channel_affine_cachemask_backward` overloads, picked by the arguments. */
 export const fakeQuantizePerChannelAffineCachemaskBackward: TorchFunctions['fakeQuantizePerChannelAffineCachemaskBackward'] = torchFunction('fake_quantize_per_channel_affine_cachemask_backward');
+/** `torch.fusedMovingAvgObsFakeQuant` (PyTorch's `torch.fused_moving_avg_obs_fake_quant`): ATen's `fused_moving_avg_obs_fake_quant` overloads, picked by the arguments. */
 export const fusedMovingAvgObsFakeQuant: TorchFunctions['fusedMovingAvgObsFakeQuant'] = torchFunction('fused_moving_avg_obs_fake_quant');
+/** `torch.chooseQparamsOptimized` (PyTorch's `torch.choose_qparams_optimized`): ATen's `choose_qparams_optimized` overloads, picked by the arguments. */
 export const chooseQparamsOptimized: TorchFunctions['chooseQparamsOptimized'] = torchFunction('choose_qparams_optimized');
+/** `torch.meshgrid` (PyTorch's `torch.meshgrid`): ATen's `meshgrid` overloads, picked by the arguments. */
 export const meshgrid: TorchFunctions['meshgrid'] = torchFunction('meshgrid');
+/** `torch.cartesianProd` (PyTorch's `torch.cartesian_prod`): ATen's `cartesian_prod` overloads, picked by the arguments. */
 export const cartesianProd: TorchFunctions['cartesianProd'] = torchFunction('cartesian_prod');
+/** `torch.combinations` (PyTorch's `torch.combinations`): ATen's `combinations` overloads, picked by the arguments. */
 export const combinations: TorchFunctions['combinations'] = torchFunction('combinations');
+/** `torch.resultType` (PyTorch's `torch.result_type`): ATen's `result_type` overloads, picked by the arguments. */
 export const resultType: TorchFunctions['resultType'] = torchFunction('result_type');
+/** `torch.canCast` (PyTorch's `torch.can_cast`): ATen's `can_cast` overloads, picked by the arguments. */
 export const canCast: TorchFunctions['canCast'] = torchFunction('can_cast');
+/** `torch.promoteTypes` (PyTorch's `torch.promote_types`): ATen's `promote_types` overloads, picked by the arguments. */
 export const promoteTypes: TorchFunctions['promoteTypes'] = torchFunction('promote_types');
+/** `torch.lstmMpsBackward` (PyTorch's `torch.lstm_mps_backward`): ATen's `lstm_mps_backward` overloads, picked by the arguments. */
 export const lstmMpsBackward: TorchFunctions['lstmMpsBackward'] = torchFunction('lstm_mps_backward');
+/** `torch.lstm` (PyTorch's `torch.lstm`): ATen's `lstm` overloads, picked by the arguments. */
 export const lstm: TorchFunctions['lstm'] = torchFunction('lstm');
+/** `torch.gru` (PyTorch's `torch.gru`): ATen's `gru` overloads, picked by the arguments. */
 export const gru: TorchFunctions['gru'] = torchFunction('gru');
+/** `torch.rnnTanh` (PyTorch's `torch.rnn_tanh`): ATen's `rnn_tanh` overloads, picked by the arguments. */
 export const rnnTanh: TorchFunctions['rnnTanh'] = torchFunction('rnn_tanh');
+/** `torch.rnnRelu` (PyTorch's `torch.rnn_relu`): ATen's `rnn_relu` overloads, picked by the arguments. */
 export const rnnRelu: TorchFunctions['rnnRelu'] = torchFunction('rnn_relu');
+/** `torch.lstmCell` (PyTorch's `torch.lstm_cell`): ATen's `lstm_cell` overloads, picked by the arguments. */
 export const lstmCell: TorchFunctions['lstmCell'] = torchFunction('lstm_cell');
+/** `torch.gruCell` (PyTorch's `torch.gru_cell`): ATen's `gru_cell` overloads, picked by the arguments. */
 export const gruCell: TorchFunctions['gruCell'] = torchFunction('gru_cell');
+/** `torch.rnnTanhCell` (PyTorch's `torch.rnn_tanh_cell`): ATen's `rnn_tanh_cell` overloads, picked by the arguments. */
 export const rnnTanhCell: TorchFunctions['rnnTanhCell'] = torchFunction('rnn_tanh_cell');
+/** `torch.rnnReluCell` (PyTorch's `torch.rnn_relu_cell`): ATen's `rnn_relu_cell` overloads, picked by the arguments. */
 export const rnnReluCell: TorchFunctions['rnnReluCell'] = torchFunction('rnn_relu_cell');
+/** `torch.quantizedLstmCell` (PyTorch's `torch.quantized_lstm_cell`): ATen's `quantized_lstm_cell` overloads, picked by the arguments. */
 export const quantizedLstmCell: TorchFunctions['quantizedLstmCell'] = torchFunction('quantized_lstm_cell');
+/** `torch.quantizedGruCell` (PyTorch's `torch.quantized_gru_cell`): ATen's `quantized_gru_cell` overloads, picked by the arguments. */
 export const quantizedGruCell: TorchFunctions['quantizedGruCell'] = torchFunction('quantized_gru_cell');
+/** `torch.quantizedRnnReluCell` (PyTorch's `torch.quantized_rnn_relu_cell`): ATen's `quantized_rnn_relu_cell` overloads, picked by the arguments. */
 export const quantizedRnnReluCell: TorchFunctions['quantizedRnnReluCell'] = torchFunction('quantized_rnn_relu_cell');
+/** `torch.quantizedRnnTanhCell` (PyTorch's `torch.quantized_rnn_tanh_cell`): ATen's `quantized_rnn_tanh_cell` overloads, picked by the arguments. */
 export const quantizedRnnTanhCell: TorchFunctions['quantizedRnnTanhCell'] = torchFunction('quantized_rnn_tanh_cell');
+/** `torch.lift` (PyTorch's `torch.lift`): ATen's `lift` overloads, picked by the arguments. */
 export const lift: TorchFunctions['lift'] = torchFunction('lift');
+/** `torch.liftFresh` (PyTorch's `torch.lift_fresh`): ATen's `lift_fresh` overloads, picked by the arguments. */
 export const liftFresh: TorchFunctions['liftFresh'] = torchFunction('lift_fresh');
+/** `torch.liftFreshCopy` (PyTorch's `torch.lift_fresh_copy`): ATen's `lift_fresh_copy` overloads, picked by the arguments. */
 export const liftFreshCopy: TorchFunctions['liftFreshCopy'] = torchFunction('lift_fresh_copy');
+/** `torch.maskedFill` (PyTorch's `torch.masked_fill`): ATen's `masked_fill` overloads, picked by the arguments. */
 export const maskedFill: TorchFunctions['maskedFill'] = torchFunction('masked_fill');
+/** `torch.maskedScatter` (PyTorch's `torch.masked_scatter`): ATen's `masked_scatter` overloads, picked by the arguments. */
 export const maskedScatter: TorchFunctions['maskedScatter'] = torchFunction('masked_scatter');
+/** `torch.put` (PyTorch's `torch.put`): ATen's `put` overloads, picked by the arguments. */
 export const put: TorchFunctions['put'] = torchFunction('put');
+/** `torch.indexAdd` (PyTorch's `torch.index_add`): ATen's `index_add` overloads, picked by the arguments. */
 export const indexAdd: TorchFunctions['indexAdd'] = torchFunction('index_add');
+/** `torch.indexReduce` (PyTorch's `torch.index_reduce`): ATen's `index_reduce` overloads, picked by the arguments. */
 export const indexReduce: TorchFunctions['indexReduce'] = torchFunction('index_reduce');
+/** `torch.indexFill` (PyTorch's `torch.index_fill`): ATen's `index_fill` overloads, picked by the arguments. */
 export const indexFill: TorchFunctions['indexFill'] = torchFunction('index_fill');
+/** `torch.scatter` (PyTorch's `torch.scatter`): ATen's `scatter` overloads, picked by the arguments. */
 export const scatter: TorchFunctions['scatter'] = torchFunction('scatter');
+/** `torch.scatterAdd` (PyTorch's `torch.scatter_add`): ATen's `scatter_add` overloads, picked by the arguments. */
 export const scatterAdd: TorchFunctions['scatterAdd'] = torchFunction('scatter_add');
+/** `torch.scatterReduce` (PyTorch's `torch.scatter_reduce`): ATen's `scatter_reduce` overloads, picked by the arguments. */
 export const scatterReduce: TorchFunctions['scatterReduce'] = torchFunction('scatter_reduce');
+/** `torch.bitwiseAnd` (PyTorch's `torch.bitwise_and`): ATen's `bitwise_and` overloads, picked by the arguments. */
 export const bitwiseAnd: TorchFunctions['bitwiseAnd'] = torchFunction('bitwise_and');
+/** `torch.bitwiseOr` (PyTorch's `torch.bitwise_or`): ATen's `bitwise_or` overloads, picked by the arguments. */
 export const bitwiseOr: TorchFunctions['bitwiseOr'] = torchFunction('bitwise_or');
+/** `torch.bitwiseXor` (PyTorch's `torch.bitwise_xor`): ATen's `bitwise_xor` overloads, picked by the arguments. */
 export const bitwiseXor: TorchFunctions['bitwiseXor'] = torchFunction('bitwise_xor');
+/** `torch.bitwiseLeftShift` (PyTorch's `torch.bitwise_left_shift`): ATen's `bitwise_left_shift` overloads, picked by the arguments. */
 export const bitwiseLeftShift: TorchFunctions['bitwiseLeftShift'] = torchFunction('bitwise_left_shift');
+/** `torch.bitwiseRightShift` (PyTorch's `torch.bitwise_right_shift`): ATen's `bitwise_right_shift` overloads, picked by the arguments. */
 export const bitwiseRightShift: TorchFunctions['bitwiseRightShift'] = torchFunction('bitwise_right_shift');
+/** `torch.addbmm` (PyTorch's `torch.addbmm`): ATen's `addbmm` overloads, picked by the arguments. */
 export const addbmm: TorchFunctions['addbmm'] = torchFunction('addbmm');
+/** `torch.diag` (PyTorch's `torch.diag`): ATen's `diag` overloads, picked by the arguments. */
 export const diag: TorchFunctions['diag'] = torchFunction('diag');
+/** `torch.diagBackward` (PyTorch's `torch.diag_backward`): ATen's `diag_backward` overloads, picked by the arguments. */
 export const diagBackward: TorchFunctions['diagBackward'] = torchFunction('diag_backward');
+/** `torch.cross` (PyTorch's `torch.cross`): ATen's `cross` overloads, picked by the arguments. */
 export const cross: TorchFunctions['cross'] = torchFunction('cross');
+/** `torch.triu` (PyTorch's `torch.triu`): ATen's `triu` overloads, picked by the arguments. */
 export const triu: TorchFunctions['triu'] = torchFunction('triu');
+/** `torch.tril` (PyTorch's `torch.tril`): ATen's `tril` overloads, picked by the arguments. */
 export const tril: TorchFunctions['tril'] = torchFunction('tril');
+/** `torch.trilIndices` (PyTorch's `torch.tril_indices`): ATen's `tril_indices` overloads, picked by the arguments. */
 export const trilIndices: TorchFunctions['trilIndices'] = torchFunction('tril_indices');
+/** `torch.triuIndices` (PyTorch's `torch.triu_indices`): ATen's `triu_indices` overloads, picked by the arguments. */
 export const triuIndices: TorchFunctions['triuIndices'] = torchFunction('triu_indices');
+/** `torch.trace` (PyTorch's `torch.trace`): ATen's `trace` overloads, picked by the arguments. */
 export const trace: TorchFunctions['trace'] = torchFunction('trace');
+/** `torch.traceBackward` (PyTorch's `torch.trace_backward`): ATen's `trace_backward` overloads, picked by the arguments. */
 export const traceBackward: TorchFunctions['traceBackward'] = torchFunction('trace_backward');
+/** `torch.ne` (PyTorch's `torch.ne`): ATen's `ne` overloads, picked by the arguments. */
 export const ne: TorchFunctions['ne'] = torchFunction('ne');
+/** `torch.notEqual` (PyTorch's `torch.not_equal`): ATen's `not_equal` overloads, picked by the arguments. */
 export const notEqual: TorchFunctions['notEqual'] = torchFunction('not_equal');
+/** `torch.eq` (PyTorch's `torch.eq`): ATen's `eq` overloads, picked by the arguments. */
 export const eq: TorchFunctions['eq'] = torchFunction('eq');
+/** `torch.ge` (PyTorch's `torch.ge`): ATen's `ge` overloads, picked by the arguments. */
 export const ge: TorchFunctions['ge'] = torchFunction('ge');
+/** `torch.greaterEqual` (PyTorch's `torch.greater_equal`): ATen's `greater_equal` overloads, picked by the arguments. */
 export const greaterEqual: TorchFunctions['greaterEqual'] = torchFunction('greater_equal');
+/** `torch.le` (PyTorch's `torch.le`): ATen's `le` overloads, picked by the arguments. */
 export const le: TorchFunctions['le'] = torchFunction('le');
+/** `torch.lessEqual` (PyTorch's `torch.less_equal`): ATen's `less_equal` overloads, picked by the arguments. */
 export const lessEqual: TorchFunctions['lessEqual'] = torchFunction('less_equal');
+/** `torch.gt` (PyTorch's `torch.gt`): ATen's `gt` overloads, picked by the arguments. */
 export const gt: TorchFunctions['gt'] = torchFunction('gt');
+/** `torch.greater` (PyTorch's `torch.greater`): ATen's `greater` overloads, picked by the arguments. */
 export const greater: TorchFunctions['greater'] = torchFunction('greater');
+/** `torch.lt` (PyTorch's `torch.lt`): ATen's `lt` overloads, picked by the arguments. */
 export const lt: TorchFunctions['lt'] = torchFunction('lt');
+/** `torch.less` (PyTorch's `torch.less`): ATen's `less` overloads, picked by the arguments. */
 export const less: TorchFunctions['less'] = torchFunction('less');
+/** `torch.take` (PyTorch's `torch.take`): ATen's `take` overloads, picked by the arguments. */
 export const take: TorchFunctions['take'] = torchFunction('take');
+/** `torch.takeAlongDim` (PyTorch's `torch.take_along_dim`): ATen's `take_along_dim` overloads, picked by the arguments. */
 export const takeAlongDim: TorchFunctions['takeAlongDim'] = torchFunction('take_along_dim');
+/** `torch.indexSelect` (PyTorch's `torch.index_select`): ATen's `index_select` overloads, picked by the arguments. */
 export const indexSelect: TorchFunctions['indexSelect'] = torchFunction('index_select');
+/** `torch.indexSelectBackward` (PyTorch's `torch.index_select_backward`): ATen's `index_select_backward` overloads, picked by the arguments. */
 export const indexSelectBackward: TorchFunctions['indexSelectBackward'] = torchFunction('index_select_backward');
+/** `torch.maskedSelect` (PyTorch's `torch.masked_select`): ATen's `masked_select` overloads, picked by the arguments. */
 export const maskedSelect: TorchFunctions['maskedSelect'] = torchFunction('masked_select');
+/** `torch.maskedSelectBackward` (PyTorch's `torch.masked_select_backward`): ATen's `masked_select_backward` overloads, picked by the arguments. */
 export const maskedSelectBackward: TorchFunctions['maskedSelectBackward'] = torchFunction('masked_select_backward');
+/** `torch.nonzero` (PyTorch's `torch.nonzero`): ATen's `nonzero` overloads, picked by the arguments. */
 export const nonzero: TorchFunctions['nonzero'] = torchFunction('nonzero');
+/** `torch.nonzeroNumpy` (PyTorch's `torch.nonzero_numpy`): ATen's `nonzero_numpy` overloads, picked by the arguments. */
 export const nonzeroNumpy: TorchFunctions['nonzeroNumpy'] = torchFunction('nonzero_numpy');
+/** `torch.argwhere` (PyTorch's `torch.argwhere`): ATen's `argwhere` overloads, picked by the arguments. */
 export const argwhere: TorchFunctions['argwhere'] = torchFunction('argwhere');
+/** `torch.gather` (PyTorch's `torch.gather`): ATen's `gather` overloads, picked by the arguments. */
 export const gather: TorchFunctions['gather'] = torchFunction('gather');
+/** `torch.gatherBackward` (PyTorch's `torch.gather_backward`): ATen's `gather_backward` overloads, picked by the arguments. */
 export const gatherBackward: TorchFunctions['gatherBackward'] = torchFunction('gather_backward');
+/** `torch.addcmul` (PyTorch's `torch.addcmul`): ATen's `addcmul` overloads, picked by the arguments. */
 export const addcmul: TorchFunctions['addcmul'] = torchFunction('addcmul');
+/** `torch.addcdiv` (PyTorch's `torch.addcdiv`): ATen's `addcdiv` overloads, picked by the arguments. */
 export const addcdiv: TorchFunctions['addcdiv'] = torchFunction('addcdiv');
+/** `torch.crossEntropyLoss` (PyTorch's `torch.cross_entropy_loss`): ATen's `cross_entropy_loss` overloads, picked by the arguments. */
 export const crossEntropyLoss: TorchFunctions['crossEntropyLoss'] = torchFunction('cross_entropy_loss');
+/** `torch.triangularSolve` (PyTorch's `torch.triangular_solve`): ATen's `triangular_solve` overloads, picked by the arguments. */
 export const triangularSolve: TorchFunctions['triangularSolve'] = torchFunction('triangular_solve');
+/** `torch.linalgSolveTriangular` (PyTorch's `torch.linalg_solve_triangular`): ATen's `linalg_solve_triangular` overloads, picked by the arguments. */
 export const linalgSolveTriangular: TorchFunctions['linalgSolveTriangular'] = torchFunction('linalg_solve_triangular');
+/** `torch.linalgVander` (PyTorch's `torch.linalg_vander`): ATen's `linalg_vander` overloads, picked by the arguments. */
 export const linalgVander: TorchFunctions['linalgVander'] = torchFunction('linalg_vander');
+/** `torch.symeig` (PyTorch's `torch.symeig`): ATen's `symeig` overloads, picked by the arguments. */
 export const symeig: TorchFunctions['symeig'] = torchFunction('symeig');
+/** `torch.svd` (PyTorch's `torch.svd`): ATen's `svd` overloads, picked by the arguments. */
 export const svd: TorchFunctions['svd'] = torchFunction('svd');
+/** `torch.swapaxes` (PyTorch's `torch.swapaxes`): ATen's `swapaxes` overloads, picked by the arguments. */
 export const swapaxes: TorchFunctions['swapaxes'] = torchFunction('swapaxes');
+/** `torch.swapdims` (PyTorch's `torch.swapdims`): ATen's `swapdims` overloads, picked by the arguments. */
 export const swapdims: TorchFunctions['swapdims'] = torchFunction('swapdims');
+/** `torch.cholesky` (PyTorch's `torch.cholesky`): ATen's `cholesky` overloads, picked by the arguments. */
 export const cholesky: TorchFunctions['cholesky'] = torchFunction('cholesky');
+/** `torch.choleskySolve` (PyTorch's `torch.cholesky_solve`): ATen's `cholesky_solve` overloads, picked by the arguments. */
 export const choleskySolve: TorchFunctions['choleskySolve'] = torchFunction('cholesky_solve');
+/** `torch.choleskyInverse` (PyTorch's `torch.cholesky_inverse`): ATen's `cholesky_inverse` overloads, picked by the arguments. */
 export const choleskyInverse: TorchFunctions['choleskyInverse'] = torchFunction('cholesky_inverse');
+/** `torch.qr` (PyTorch's `torch.qr`): ATen's `qr` overloads, picked by the arguments. */
 export const qr: TorchFunctions['qr'] = torchFunction('qr');
+/** `torch.geqrf` (PyTorch's `torch.geqrf`): ATen's `geqrf` overloads, picked by the arguments. */
 export const geqrf: TorchFunctions['geqrf'] = torchFunction('geqrf');
+/** `torch.orgqr` (PyTorch's `torch.orgqr`): ATen's `orgqr` overloads, picked by the arguments. */
 export const orgqr: TorchFunctions['orgqr'] = torchFunction('orgqr');
+/** `torch.ormqr` (PyTorch's `torch.ormqr`): ATen's `ormqr` overloads, picked by the arguments. */
 export const ormqr: TorchFunctions['ormqr'] = torchFunction('ormqr');
+/** `torch.luSolve` (PyTorch's `torch.lu_solve`): ATen's `lu_solve` overloads, picked by the arguments. */
 export const luSolve: TorchFunctions['luSolve'] = torchFunction('lu_solve');
+/** `torch.luUnpack` (PyTorch's `torch.lu_unpack`): ATen's `lu_unpack` overloads, picked by the arguments. */
 export const luUnpack: TorchFunctions['luUnpack'] = torchFunction('lu_unpack');
+/** `torch.multinomial` (PyTorch's `torch.multinomial`): ATen's `multinomial` overloads, picked by the arguments. */
 export const multinomial: TorchFunctions['multinomial'] = torchFunction('multinomial');
+/** `torch.lgamma` (PyTorch's `torch.lgamma`): ATen's `lgamma` overloads, picked by the arguments. */
 export const lgamma: TorchFunctions['lgamma'] = torchFunction('lgamma');
+/** `torch.digamma` (PyTorch's `torch.digamma`): ATen's `digamma` overloads, picked by the arguments. */
 export const digamma: TorchFunctions['digamma'] = torchFunction('digamma');
+/** `torch.polygamma` (PyTorch's `torch.polygamma`): ATen's `polygamma` overloads, picked by the arguments. */
 export const polygamma: TorchFunctions['polygamma'] = torchFunction('polygamma');
+/** `torch.erfinv` (PyTorch's `torch.erfinv`): ATen's `erfinv` overloads, picked by the arguments. */
 export const erfinv: TorchFunctions['erfinv'] = torchFunction('erfinv');
+/** `torch.i0` (PyTorch's `torch.i0`): ATen's `i0` overloads, picked by the arguments. */
 export const i0: TorchFunctions['i0'] = torchFunction('i0');
+/** `torch.i0_` (PyTorch's `torch.i0_`): ATen's `i0_` overloads, picked by the arguments. */
 export const i0_: TorchFunctions['i0_'] = torchFunction('i0_');
+/** `torch.sign` (PyTorch's `torch.sign`): ATen's `sign` overloads, picked by the arguments. */
 export const sign: TorchFunctions['sign'] = torchFunction('sign');
+/** `torch.signbit` (PyTorch's `torch.signbit`): ATen's `signbit` overloads, picked by the arguments. */
 export const signbit: TorchFunctions['signbit'] = torchFunction('signbit');
+/** `torch.dist` (PyTorch's `torch.dist`): ATen's `dist` overloads, picked by the arguments. */
 export const dist: TorchFunctions['dist'] = torchFunction('dist');
+/** `torch.atan2` (PyTorch's `torch.atan2`): ATen's `atan2` overloads, picked by the arguments. */
 export const atan2: TorchFunctions['atan2'] = torchFunction('atan2');
+/** `torch.arctan2` (PyTorch's `torch.arctan2`): ATen's `arctan2` overloads, picked by the arguments. */
 export const arctan2: TorchFunctions['arctan2'] = torchFunction('arctan2');
+/** `torch.lerp` (PyTorch's `torch.lerp`): ATen's `lerp` overloads, picked by the arguments. */
 export const lerp: TorchFunctions['lerp'] = torchFunction('lerp');
+/** `torch.histc` (PyTorch's `torch.histc`): ATen's `histc` overloads, picked by the arguments. */
 export const histc: TorchFunctions['histc'] = torchFunction('histc');
+/** `torch.histogram` (PyTorch's `torch.histogram`): ATen's `histogram` overloads, picked by the arguments. */
 export const histogram: TorchFunctions['histogram'] = torchFunction('histogram');
+/** `torch.histogramdd` (PyTorch's `torch.histogramdd`): ATen's `histogramdd` overloads, picked by the arguments. */
 export const histogramdd: TorchFunctions['histogramdd'] = torchFunction('histogramdd');
+/** `torch.fmod` (PyTorch's `torch.fmod`): ATen's `fmod` overloads, picked by the arguments. */
 export const fmod: TorchFunctions['fmod'] = torchFunction('fmod');
+/** `torch.hypot` (PyTorch's `torch.hypot`): ATen's `hypot` overloads, picked by the arguments. */
 export const hypot: TorchFunctions['hypot'] = torchFunction('hypot');
+/** `torch.igamma` (PyTorch's `torch.igamma`): ATen's `igamma` overloads, picked by the arguments. */
 export const igamma: TorchFunctions['igamma'] = torchFunction('igamma');
+/** `torch.igammac` (PyTorch's `torch.igammac`): ATen's `igammac` overloads, picked by the arguments. */
 export const igammac: TorchFunctions['igammac'] = torchFunction('igammac');
+/** `torch.nextafter` (PyTorch's `torch.nextafter`): ATen's `nextafter` overloads, picked by the arguments. */
 export const nextafter: TorchFunctions['nextafter'] = torchFunction('nextafter');
+/** `torch.remainder` (PyTorch's `torch.remainder`): ATen's `remainder` overloads, picked by the arguments. */
 export const remainder: TorchFunctions['remainder'] = torchFunction('remainder');
+/** `torch.fmin` (PyTorch's `torch.fmin`): ATen's `fmin` overloads, picked by the arguments. */
 export const fmin: TorchFunctions['fmin'] = torchFunction('fmin');
+/** `torch.fmax` (PyTorch's `torch.fmax`): ATen's `fmax` overloads, picked by the arguments. */
 export const fmax: TorchFunctions['fmax'] = torchFunction('fmax');
+/** `torch.maximum` (PyTorch's `torch.maximum`): ATen's `maximum` overloads, picked by the arguments. */
 export const maximum: TorchFunctions['maximum'] = torchFunction('maximum');
+/** `torch.minimum` (PyTorch's `torch.minimum`): ATen's `minimum` overloads, picked by the arguments. */
 export const minimum: TorchFunctions['minimum'] = torchFunction('minimum');
+/** `torch.quantile` (PyTorch's `torch.quantile`): ATen's `quantile` overloads, picked by the arguments. */
 export const quantile: TorchFunctions['quantile'] = torchFunction('quantile');
+/** `torch.nanquantile` (PyTorch's `torch.nanquantile`): ATen's `nanquantile` overloads, picked by the arguments. */
 export const nanquantile: TorchFunctions['nanquantile'] = torchFunction('nanquantile');
+/** `torch.sort` (PyTorch's `torch.sort`): ATen's `sort` overloads, picked by the arguments. */
 export const sort: TorchFunctions['sort'] = torchFunction('sort');
+/** `torch.msort` (PyTorch's `torch.msort`): ATen's `msort` overloads, picked by the arguments. */
 export const msort: TorchFunctions['msort'] = torchFunction('msort');
+/** `torch.argsort` (PyTorch's `torch.argsort`): ATen's `argsort` overloads, picked by the arguments. */
 export const argsort: TorchFunctions['argsort'] = torchFunction('argsort');
+/** `torch.topk` (PyTorch's `torch.topk`): ATen's `topk` overloads, picked by the arguments. */
 export const topk: TorchFunctions['topk'] = torchFunction('topk');
+/** `torch.renorm` (PyTorch's `torch.renorm`): ATen's `renorm` overloads, picked by the arguments. */
 export const renorm: TorchFunctions['renorm'] = torchFunction('renorm');
+/** `torch.unfoldBackward` (PyTorch's `torch.unfold_backward`): ATen's `unfold_backward` overloads, picked by the arguments. */
 export const unfoldBackward: TorchFunctions['unfoldBackward'] = torchFunction('unfold_backward');
+/** `torch.equal` (PyTorch's `torch.equal`): ATen's `equal` overloads, picked by the arguments. */
 export const equal: TorchFunctions['equal'] = torchFunction('equal');
+/** `torch.pow` (PyTorch's `torch.pow`): ATen's `pow` overloads, picked by the arguments. */
 export const pow: TorchFunctions['pow'] = torchFunction('pow');
+/** `torch.floatPower` (PyTorch's `torch.float_power`): ATen's `float_power` overloads, picked by the arguments. */
 export const floatPower: TorchFunctions['floatPower'] = torchFunction('float_power');
+/** `torch.normalFunctional` (PyTorch's `torch.normal_functional`): ATen's `normal_functional` overloads, picked by the arguments. */
 export const normalFunctional: TorchFunctions['normalFunctional'] = torchFunction('normal_functional');
+/** `torch.normal` (PyTorch's `torch.normal`): ATen's `normal` overloads, picked by the arguments. */
 export const normal: TorchFunctions['normal'] = torchFunction('normal');
+/** `torch.alias` (PyTorch's `torch.alias`): ATen's `alias` overloads, picked by the arguments. */
 export const alias: TorchFunctions['alias'] = torchFunction('alias');
+/** `torch.bucketize` (PyTorch's `torch.bucketize`): ATen's `bucketize` overloads, picked by the arguments. */
 export const bucketize: TorchFunctions['bucketize'] = torchFunction('bucketize');
+/** `torch.searchsorted` (PyTorch's `torch.searchsorted`): ATen's `searchsorted` overloads, picked by the arguments. */
 export const searchsorted: TorchFunctions['searchsorted'] = torchFunction('searchsorted');
+/** `torch.mseLoss` (PyTorch's `torch.mse_loss`): ATen's `mse_loss` overloads, picked by the arguments. */
 export const mseLoss: TorchFunctions['mseLoss'] = torchFunction('mse_loss');
+/** `torch.mseLossBackward` (PyTorch's `torch.mse_loss_backward`): ATen's `mse_loss_backward` overloads, picked by the arguments. */
 export const mseLossBackward: TorchFunctions['mseLossBackward'] = torchFunction('mse_loss_backward');
+/** `torch.l1Loss` (PyTorch's `torch.l1_loss`): ATen's `l1_loss` overloads, picked by the arguments. */
 export const l1Loss: TorchFunctions['l1Loss'] = torchFunction('l1_loss');
+/** `torch.multiMarginLoss` (PyTorch's `torch.multi_margin_loss`): ATen's `multi_margin_loss` overloads, picked by the arguments. */
 export const multiMarginLoss: TorchFunctions['multiMarginLoss'] = torchFunction('multi_margin_loss');
+/** `torch.multiMarginLossBackward` (PyTorch's `torch.multi_margin_loss_backward`): ATen's `multi_margin_loss_backward` overloads, picked by the arguments. */
 export const multiMarginLossBackward: TorchFunctions['multiMarginLossBackward'] = torchFunction('multi_margin_loss_backward');
+/** `torch.multilabelMarginLoss` (PyTorch's `torch.multilabel_margin_loss`): ATen's `multilabel_margin_loss` overloads, picked by the arguments. */
 export const multilabelMarginLoss: TorchFunctions['multilabelMarginLoss'] = torchFunction('multilabel_margin_loss');
+/** `torch.multilabelMarginLossForward` (PyTorch's `torch.multilabel_margin_loss_forward`): ATen's `multilabel_margin_loss_forward` overloads, picked by the arguments. */
 export const multilabelMarginLossForward: TorchFunctions['multilabelMarginLossForward'] = torchFunction('multilabel_margin_loss_forward');
+/** `torch.multilabelMarginLossBackward` (PyTorch's `torch.multilabel_margin_loss_backward`): ATen's `multilabel_margin_loss_backward` overloads, picked by the arguments. */
 export const multilabelMarginLossBackward: TorchFunctions['multilabelMarginLossBackward'] = torchFunction('multilabel_margin_loss_backward');
+/** `torch.nllLoss` (PyTorch's `torch.nll_loss`): ATen's `nll_loss` overloads, picked by the arguments. */
 export const nllLoss: TorchFunctions['nllLoss'] = torchFunction('nll_loss');
+/** `torch.nllLossNd` (PyTorch's `torch.nll_loss_nd`): ATen's `nll_loss_nd` overloads, picked by the arguments. */
 export const nllLossNd: TorchFunctions['nllLossNd'] = torchFunction('nll_loss_nd');
+/** `torch.nllLossForward` (PyTorch's `torch.nll_loss_forward`): ATen's `nll_loss_forward` overloads, picked by the arguments. */
 export const nllLossForward: TorchFunctions['nllLossForward'] = torchFunction('nll_loss_forward');
+/** `torch.nllLossBackward` (PyTorch's `torch.nll_loss_backward`): ATen's `nll_loss_backward` overloads, picked by the arguments. */
 export const nllLossBackward: TorchFunctions['nllLossBackward'] = torchFunction('nll_loss_backward');
+/** `torch.nllLoss2d` (PyTorch's `torch.nll_loss2d`): ATen's `nll_loss2d` overloads, picked by the arguments. */
 export const nllLoss2d: TorchFunctions['nllLoss2d'] = torchFunction('nll_loss2d');
+/** `torch.nllLoss2dForward` (PyTorch's `torch.nll_loss2d_forward`): ATen's `nll_loss2d_forward` overloads, picked by the arguments. */
 export const nllLoss2dForward: TorchFunctions['nllLoss2dForward'] = torchFunction('nll_loss2d_forward');
+/** `torch.nllLoss2dBackward` (PyTorch's `torch.nll_loss2d_backward`): ATen's `nll_loss2d_backward` overloads, picked by the arguments. */
 export const nllLoss2dBackward: TorchFunctions['nllLoss2dBackward'] = torchFunction('nll_loss2d_backward');
+/** `torch.smoothL1Loss` (PyTorch's `torch.smooth_l1_loss`): ATen's `smooth_l1_loss` overloads, picked by the arguments. */
 export const smoothL1Loss: TorchFunctions['smoothL1Loss'] = torchFunction('smooth_l1_loss');
+/** `torch.smoothL1LossBackward` (PyTorch's `torch.smooth_l1_loss_backward`): ATen's `smooth_l1_loss_backward` overloads, picked by the arguments. */
 export const smoothL1LossBackward: TorchFunctions['smoothL1LossBackward'] = torchFunction('smooth_l1_loss_backward');
+/** `torch.huberLoss` (PyTorch's `torch.huber_loss`): ATen's `huber_loss` overloads, picked by the arguments. */
 export const huberLoss: TorchFunctions['huberLoss'] = torchFunction('huber_loss');
+/** `torch.huberLossBackward` (PyTorch's `torch.huber_loss_backward`): ATen's `huber_loss_backward` overloads, picked by the arguments. */
 export const huberLossBackward: TorchFunctions['huberLossBackward'] = torchFunction('huber_loss_backward');
+/** `torch.softMarginLoss` (PyTorch's `torch.soft_margin_loss`): ATen's `soft_margin_loss` overloads, picked by the arguments. */
 export const softMarginLoss: TorchFunctions['softMarginLoss'] = torchFunction('soft_margin_loss');
+/** `torch.softMarginLossBackward` (PyTorch's `torch.soft_margin_loss_backward`): ATen's `soft_margin_loss_backward` overloads, picked by the arguments. */
 export const softMarginLossBackward: TorchFunctions['softMarginLossBackward'] = torchFunction('soft_margin_loss_backward');
+/** `torch.elu` (PyTorch's `torch.elu`): ATen's `elu` overloads, picked by the arguments. */
 export const elu: TorchFunctions['elu'] = torchFunction('elu');
+/** `torch.eluBackward` (PyTorch's `torch.elu_backward`): ATen's `elu_backward` overloads, picked by the arguments. */
 export const eluBackward: TorchFunctions['eluBackward'] = torchFunction('elu_backward');
+/** `torch.elu_` (PyTorch's `torch.elu_`): ATen's `elu_` overloads, picked by the arguments. */
 export const elu_: TorchFunctions['elu_'] = torchFunction('elu_');
+/** `torch.glu` (PyTorch's `torch.glu`): ATen's `glu` overloads, picked by the arguments. */
 export const glu: TorchFunctions['glu'] = torchFunction('glu');
+/** `torch.gluBackward` (PyTorch's `torch.glu_backward`): ATen's `glu_backward` overloads, picked by the arguments. */
 export const gluBackward: TorchFunctions['gluBackward'] = torchFunction('glu_backward');
+/** `torch.gluJvp` (PyTorch's `torch.glu_jvp`): ATen's `glu_jvp` overloads, picked by the arguments. */
 export const gluJvp: TorchFunctions['gluJvp'] = torchFunction('glu_jvp');
+/** `torch.gluBackwardJvp` (PyTorch's `torch.glu_backward_jvp`): ATen's `glu_backward_jvp` overloads, picked by the arguments. */
 export const gluBackwardJvp: TorchFunctions['gluBackwardJvp'] = torchFunction('glu_backward_jvp');
+/** `torch.hardsigmoid` (PyTorch's `torch.hardsigmoid`): ATen's `hardsigmoid` overloads, picked by the arguments. */
 export const hardsigmoid: TorchFunctions['hardsigmoid'] = torchFunction('hardsigmoid');
+/** `torch.hardsigmoid_` (PyTorch's `torch.hardsigmoid_`): ATen's `hardsigmoid_` overloads, picked by the arguments. */
 export const hardsigmoid_: TorchFunctions['hardsigmoid_'] = torchFunction('hardsigmoid_');
+/** `torch.hardsigmoidBackward` (PyTorch's `torch.hardsigmoid_backward`): ATen's `hardsigmoid_backward` overloads, picked by the arguments. */
 export const hardsigmoidBackward: TorchFunctions['hardsigmoidBackward'] = torchFunction('hardsigmoid_backward');
+/** `torch.hardtanh` (PyTorch's `torch.hardtanh`): ATen's `hardtanh` overloads, picked by the arguments. */
 export const hardtanh: TorchFunctions['hardtanh'] = torchFunction('hardtanh');
+/** `torch.hardtanhBackward` (PyTorch's `torch.hardtanh_backward`): ATen's `hardtanh_backward` overloads, picked by the arguments. */
 export const hardtanhBackward: TorchFunctions['hardtanhBackward'] = torchFunction('hardtanh_backward');
+/** `torch.hardtanh_` (PyTorch's `torch.hardtanh_`): ATen's `hardtanh_` overloads, picked by the arguments. */
 export const hardtanh_: TorchFunctions['hardtanh_'] = torchFunction('hardtanh_');
+/** `torch.hardswish` (PyTorch's `torch.hardswish`): ATen's `hardswish` overloads, picked by the arguments. */
 export const hardswish: TorchFunctions['hardswish'] = torchFunction('hardswish');
+/** `torch.hardswish_` (PyTorch's `torch.hardswish_`): ATen's `hardswish_` overloads, picked by the arguments. */
 export const hardswish_: TorchFunctions['hardswish_'] = torchFunction('hardswish_');
+/** `torch.hardswishBackward` (PyTorch's `torch.hardswish_backward`): ATen's `hardswish_backward` overloads, picked by the arguments. */
 export const hardswishBackward: TorchFunctions['hardswishBackward'] = torchFunction('hardswish_backward');
+/** `torch.leakyRelu` (PyTorch's `torch.leaky_relu`): ATen's `leaky_relu` overloads, picked by the arguments. */
 export const leakyRelu: TorchFunctions['leakyRelu'] = torchFunction('leaky_relu');
+/** `torch.leakyReluBackward` (PyTorch's `torch.leaky_relu_backward`): ATen's `leaky_relu_backward` overloads, picked by the arguments. */
 export const leakyReluBackward: TorchFunctions['leakyReluBackward'] = torchFunction('leaky_relu_backward');
+/** `torch.leakyRelu_` (PyTorch's `torch.leaky_relu_`): ATen's `leaky_relu_` overloads, picked by the arguments. */
 export const leakyRelu_: TorchFunctions['leakyRelu_'] = torchFunction('leaky_relu_');
+/** `torch.logSigmoid` (PyTorch's `torch.log_sigmoid`): ATen's `log_sigmoid` overloads, picked by the arguments. */
 export const logSigmoid: TorchFunctions['logSigmoid'] = torchFunction('log_sigmoid');
+/** `torch.logSigmoidForward` (PyTorch's `torch.log_sigmoid_forward`): ATen's `log_sigmoid_forward` overloads, picked by the arguments. */
 export const logSigmoidForward: TorchFunctions['logSigmoidForward'] = torchFunction('log_sigmoid_forward');
+/** `torch.logSigmoidBackward` (PyTorch's `torch.log_sigmoid_backward`): ATen's `log_sigmoid_backward` overloads, picked by the arguments. */
 export const logSigmoidBackward: TorchFunctions['logSigmoidBackward'] = torchFunction('log_sigmoid_backward');
+/** `torch.rreluWithNoise` (PyTorch's `torch.rrelu_with_noise`): ATen's `rrelu_with_noise` overloads, picked by the arguments. */
 export const rreluWithNoise: TorchFunctions['rreluWithNoise'] = torchFunction('rrelu_with_noise');
+/** `torch.rreluWithNoiseBackward` (PyTorch's `torch.rrelu_with_noise_backward`): ATen's `rrelu_with_noise_backward` overloads, picked by the arguments. */
 export const rreluWithNoiseBackward: TorchFunctions['rreluWithNoiseBackward'] = torchFunction('rrelu_with_noise_backward');
+/** `torch.rreluWithNoise_` (PyTorch's `torch.rrelu_with_noise_`): ATen's `rrelu_with_noise_` overloads, picked by the arguments. */
 export const rreluWithNoise_: TorchFunctions['rreluWithNoise_'] = torchFunction('rrelu_with_noise_');
+/** `torch.softplus` (PyTorch's `torch.softplus`): ATen's `softplus` overloads, picked by the arguments. */
 export const softplus: TorchFunctions['softplus'] = torchFunction('softplus');
+/** `torch.softplusBackward` (PyTorch's `torch.softplus_backward`): ATen's `softplus_backward` overloads, picked by the arguments. */
 export const softplusBackward: TorchFunctions['softplusBackward'] = torchFunction('softplus_backward');
+/** `torch.softshrink` (PyTorch's `torch.softshrink`): ATen's `softshrink` overloads, picked by the arguments. */
 export const softshrink: TorchFunctions['softshrink'] = torchFunction('softshrink');
+/** `torch.softshrinkBackward` (PyTorch's `torch.softshrink_backward`): ATen's `softshrink_backward` overloads, picked by the arguments. */
 export const softshrinkBackward: TorchFunctions['softshrinkBackward'] = torchFunction('softshrink_backward');
+/** `torch.adaptiveAvgPool2d` (PyTorch's `torch.adaptive_avg_pool2d`): ATen's `adaptive_avg_pool2d` overloads, picked by the arguments. */
 export const adaptiveAvgPool2d: TorchFunctions['adaptiveAvgPool2d'] = torchFunction('adaptive_avg_pool2d');
+/** `torch.mkldnnAdaptiveAvgPool2d` (PyTorch's `torch.mkldnn_adaptive_avg_pool2d`): ATen's `mkldnn_adaptive_avg_pool2d` overloads, picked by the arguments. */
 export const mkldnnAdaptiveAvgPool2d: TorchFunctions['mkldnnAdaptiveAvgPool2d'] = torchFunction('mkldnn_adaptive_avg_pool2d');
+/** `torch.mkldnnAdaptiveAvgPool2dBackward` (PyTorch's `torch.mkldnn_adaptive_avg_pool2d_backward`): ATen's `mkldnn_adaptive_avg_pool2d_backward` overloads, picked by the arguments. */
 export const mkldnnAdaptiveAvgPool2dBackward: TorchFunctions['mkldnnAdaptiveAvgPool2dBackward'] = torchFunction('mkldnn_adaptive_avg_pool2d_backward');
+/** `torch.adaptiveAvgPool3d` (PyTorch's `torch.adaptive_avg_pool3d`): ATen's `adaptive_avg_pool3d` overloads, picked by the arguments. */
 export const adaptiveAvgPool3d: TorchFunctions['adaptiveAvgPool3d'] = torchFunction('adaptive_avg_pool3d');
+/** `torch.adaptiveAvgPool3dBackward` (PyTorch's `torch.adaptive_avg_pool3d_backward`): ATen's `adaptive_avg_pool3d_backward` overloads, picked by the arguments. */
 export const adaptiveAvgPool3dBackward: TorchFunctions['adaptiveAvgPool3dBackward'] = torchFunction('adaptive_avg_pool3d_backward');
+/** `torch.adaptiveMaxPool2d` (PyTorch's `torch.adaptive_max_pool2d`): ATen's `adaptive_max_pool2d` overloads, picked by the arguments. */
 export const adaptiveMaxPool2d: TorchFunctions['adaptiveMaxPool2d'] = torchFunction('adaptive_max_pool2d');
+/** `torch.adaptiveMaxPool2dBackward` (PyTorch's `torch.adaptive_max_pool2d_backward`): ATen's `adaptive_max_pool2d_backward` overloads, picked by the arguments. */
 export const adaptiveMaxPool2dBackward: TorchFunctions['adaptiveMaxPool2dBackward'] = torchFunction('adaptive_max_pool2d_backward');
+/** `torch.adaptiveMaxPool3d` (PyTorch's `torch.adaptive_max_pool3d`): ATen's `adaptive_max_pool3d` overloads, picked by the arguments. */
 export const adaptiveMaxPool3d: TorchFunctions['adaptiveMaxPool3d'] = torchFunction('adaptive_max_pool3d');
+/** `torch.adaptiveMaxPool3dBackward` (PyTorch's `torch.adaptive_max_pool3d_backward`): ATen's `adaptive_max_pool3d_backward` overloads, picked by the arguments. */
 export const adaptiveMaxPool3dBackward: TorchFunctions['adaptiveMaxPool3dBackward'] = torchFunction('adaptive_max_pool3d_backward');
+/** `torch.avgPool2d` (PyTorch's `torch.avg_pool2d`): ATen's `avg_pool2d` overloads, picked by the arguments. */
 export const avgPool2d: TorchFunctions['avgPool2d'] = torchFunction('avg_pool2d');
+/** `torch.avgPool2dBackward` (PyTorch's `torch.avg_pool2d_backward`): ATen's `avg_pool2d_backward` overloads, picked by the arguments. */
 export const avgPool2dBackward: TorchFunctions['avgPool2dBackward'] = torchFunction('avg_pool2d_backward');
+/** `torch.avgPool3d` (PyTorch's `torch.avg_pool3d`): ATen's `avg_pool3d` overloads, picked by the arguments. */
 export const avgPool3d: TorchFunctions['avgPool3d'] = torchFunction('avg_pool3d');
+/** `torch.avgPool3dBackward` (PyTorch's `torch.avg_pool3d_backward`): ATen's `avg_pool3d_backward` overloads, picked by the arguments. */
 export const avgPool3dBackward: TorchFunctions['avgPool3dBackward'] = torchFunction('avg_pool3d_backward');
+/** `torch.fractionalMaxPool2d` (PyTorch's `torch.fractional_max_pool2d`): ATen's `fractional_max_pool2d` overloads, picked by the arguments. */
 export const fractionalMaxPool2d: TorchFunctions['fractionalMaxPool2d'] = torchFunction('fractional_max_pool2d');
+/** `torch.fractionalMaxPool2dBackward` (PyTorch's `torch.fractional_max_pool2d_backward`): ATen's `fractional_max_pool2d_backward` overloads, picked by the arguments. */
 export const fractionalMaxPool2dBackward: TorchFunctions['fractionalMaxPool2dBackward'] = torchFunction('fractional_max_pool2d_backward');
+/** `torch.fractionalMaxPool3d` (PyTorch's `torch.fractional_max_pool3d`): ATen's `fractional_max_pool3d` overloads, picked by the arguments. */
 export const fractionalMaxPool3d: TorchFunctions['fractionalMaxPool3d'] = torchFunction('fractional_max_pool3d');
+/** `torch.fractionalMaxPool3dBackward` (PyTorch's `torch.fractional_max_pool3d_backward`): ATen's `fractional_max_pool3d_backward` overloads, picked by the arguments. */
 export const fractionalMaxPool3dBackward: TorchFunctions['fractionalMaxPool3dBackward'] = torchFunction('fractional_max_pool3d_backward');
+/** `torch.maxPool2dWithIndices` (PyTorch's `torch.max_pool2d_with_indices`): ATen's `max_pool2d_with_indices` overloads, picked by the arguments. */
 export const maxPool2dWithIndices: TorchFunctions['maxPool2dWithIndices'] = torchFunction('max_pool2d_with_indices');
+/** `torch.maxPool2dWithIndicesBackward` (PyTorch's `torch.max_pool2d_with_indices_backward`): ATen's `max_pool2d_with_indices_backward` overloads, picked by the arguments. */
 export const maxPool2dWithIndicesBackward: TorchFunctions['maxPool2dWithIndicesBackward'] = torchFunction('max_pool2d_with_indices_backward');
+/** `torch.maxPool3dWithIndices` (PyTorch's `torch.max_pool3d_with_indices`): ATen's `max_pool3d_with_indices` overloads, picked by the arguments. */
 export const maxPool3dWithIndices: TorchFunctions['maxPool3dWithIndices'] = torchFunction('max_pool3d_with_indices');
+/** `torch.maxPool3dWithIndicesBackward` (PyTorch's `torch.max_pool3d_with_indices_backward`): ATen's `max_pool3d_with_indices_backward` overloads, picked by the arguments. */
 export const maxPool3dWithIndicesBackward: TorchFunctions['maxPool3dWithIndicesBackward'] = torchFunction('max_pool3d_with_indices_backward');
+/** `torch.maxUnpool2d` (PyTorch's `torch.max_unpool2d`): ATen's `max_unpool2d` overloads, picked by the arguments. */
 export const maxUnpool2d: TorchFunctions['maxUnpool2d'] = torchFunction('max_unpool2d');
+/** `torch.maxUnpool3d` (PyTorch's `torch.max_unpool3d`): ATen's `max_unpool3d` overloads, picked by the arguments. */
 export const maxUnpool3d: TorchFunctions['maxUnpool3d'] = torchFunction('max_unpool3d');
+/** `torch.reflectionPad1d` (PyTorch's `torch.reflection_pad1d`): ATen's `reflection_pad1d` overloads, picked by the arguments. */
 export const reflectionPad1d: TorchFunctions['reflectionPad1d'] = torchFunction('reflection_pad1d');
+/** `torch.reflectionPad1dBackward` (PyTorch's `torch.reflection_pad1d_backward`): ATen's `reflection_pad1d_backward` overloads, picked by the arguments. */
 export const reflectionPad1dBackward: TorchFunctions['reflectionPad1dBackward'] = torchFunction('reflection_pad1d_backward');
+/** `torch.reflectionPad2d` (PyTorch's `torch.reflection_pad2d`): ATen's `reflection_pad2d` overloads, picked by the arguments. */
 export const reflectionPad2d: TorchFunctions['reflectionPad2d'] = torchFunction('reflection_pad2d');
+/** `torch.reflectionPad2dBackward` (PyTorch's `torch.reflection_pad2d_backward`): ATen's `reflection_pad2d_backward` overloads, picked by the arguments. */
 export const reflectionPad2dBackward: TorchFunctions['reflectionPad2dBackward'] = torchFunction('reflection_pad2d_backward');
+/** `torch.reflectionPad3d` (PyTorch's `torch.reflection_pad3d`): ATen's `reflection_pad3d` overloads, picked by the arguments. */
 export const reflectionPad3d: TorchFunctions['reflectionPad3d'] = torchFunction('reflection_pad3d');
+/** `torch.reflectionPad3dBackward` (PyTorch's `torch.reflection_pad3d_backward`): ATen's `reflection_pad3d_backward` overloads, picked by the arguments. */
 export const reflectionPad3dBackward: TorchFunctions['reflectionPad3dBackward'] = torchFunction('reflection_pad3d_backward');
+/** `torch.replicationPad1d` (PyTorch's `torch.replication_pad1d`): ATen's `replication_pad1d` overloads, picked by the arguments. */
 export const replicationPad1d: TorchFunctions['replicationPad1d'] = torchFunction('replication_pad1d');
+/** `torch.replicationPad1dBackward` (PyTorch's `torch.replication_pad1d_backward`): ATen's `replication_pad1d_backward` overloads, picked by the arguments. */
 export const replicationPad1dBackward: TorchFunctions['replicationPad1dBackward'] = torchFunction('replication_pad1d_backward');
+/** `torch.replicationPad2d` (PyTorch's `torch.replication_pad2d`): ATen's `replication_pad2d` overloads, picked by the arguments. */
 export const replicationPad2d: TorchFunctions['replicationPad2d'] = torchFunction('replication_pad2d');
+/** `torch.replicationPad2dBackward` (PyTorch's `torch.replication_pad2d_backward`): ATen's `replication_pad2d_backward` overloads, picked by the arguments. */
 export const replicationPad2dBackward: TorchFunctions['replicationPad2dBackward'] = torchFunction('replication_pad2d_backward');
+/** `torch.replicationPad3d` (PyTorch's `torch.replication_pad3d`): ATen's `replication_pad3d` overloads, picked by the arguments. */
 export const replicationPad3d: TorchFunctions['replicationPad3d'] = torchFunction('replication_pad3d');
+/** `torch.replicationPad3dBackward` (PyTorch's `torch.replication_pad3d_backward`): ATen's `replication_pad3d_backward` overloads, picked by the arguments. */
 export const replicationPad3dBackward: TorchFunctions['replicationPad3dBackward'] = torchFunction('replication_pad3d_backward');
+/** `torch.pad` (PyTorch's `torch.pad`): ATen's `pad` overloads, picked by the arguments. */
 export const pad: TorchFunctions['pad'] = torchFunction('pad');
+/** `torch.upsampleLinear1d` (PyTorch's `torch.upsample_linear1d`): ATen's `upsample_linear1d` overloads, picked by the arguments. */
 export const upsampleLinear1d: TorchFunctions['upsampleLinear1d'] = torchFunction('upsample_linear1d');
+/** `torch.upsampleLinear1dBackward` (PyTorch's `torch.upsample_linear1d_backward`): ATen's `upsample_linear1d_backward` overloads, picked by the arguments. */
 export const upsampleLinear1dBackward: TorchFunctions['upsampleLinear1dBackward'] = torchFunction('upsample_linear1d_backward');
+/** `torch.upsampleBilinear2d` (PyTorch's `torch.upsample_bilinear2d`): ATen's `upsample_bilinear2d` overloads, picked by the arguments. */
 export const upsampleBilinear2d: TorchFunctions['upsampleBilinear2d'] = torchFunction('upsample_bilinear2d');
+/** `torch.upsampleBilinear2dBackward` (PyTorch's `torch.upsample_bilinear2d_backward`): ATen's `upsample_bilinear2d_backward` overloads, picked by the arguments. */
 export const upsampleBilinear2dBackward: TorchFunctions['upsampleBilinear2dBackward'] = torchFunction('upsample_bilinear2d_backward');
+/** `torch.upsampleTrilinear3d` (PyTorch's `torch.upsample_trilinear3d`): ATen's `upsample_trilinear3d` overloads, picked by the arguments. */
 export const upsampleTrilinear3d: TorchFunctions['upsampleTrilinear3d'] = torchFunction('upsample_trilinear3d');
+/** `torch.upsampleTrilinear3dBackward` (PyTorch's `torch.upsample_trilinear3d_backward`): ATen's `upsample_trilinear3d_backward` overloads, picked by the arguments. */
 export const upsampleTrilinear3dBackward: TorchFunctions['upsampleTrilinear3dBackward'] = torchFunction('upsample_trilinear3d_backward');
+/** `torch.upsampleBicubic2d` (PyTorch's `torch.upsample_bicubic2d`): ATen's `upsample_bicubic2d` overloads, picked by the arguments. */
 export const upsampleBicubic2d: TorchFunctions['upsampleBicubic2d'] = torchFunction('upsample_bicubic2d');
+/** `torch.upsampleBicubic2dBackward` (PyTorch's `torch.upsample_bicubic2d_backward`): ATen's `upsample_bicubic2d_backward` overloads, picked by the arguments. */
 export const upsampleBicubic2dBackward: TorchFunctions['upsampleBicubic2dBackward'] = torchFunction('upsample_bicubic2d_backward');
+/** `torch.upsampleNearest1d` (PyTorch's `torch.upsample_nearest1d`): ATen's `upsample_nearest1d` overloads, picked by the arguments. */
 export const upsampleNearest1d: TorchFunctions['upsampleNearest1d'] = torchFunction('upsample_nearest1d');
+/** `torch.upsampleNearest1dBackward` (PyTorch's `torch.upsample_nearest1d_backward`): ATen's `upsample_nearest1d_backward` overloads, picked by the arguments. */
 export const upsampleNearest1dBackward: TorchFunctions['upsampleNearest1dBackward'] = torchFunction('upsample_nearest1d_backward');
+/** `torch.upsampleNearest2d` (PyTorch's `torch.upsample_nearest2d`): ATen's `upsample_nearest2d` overloads, picked by the arguments. */
 export const upsampleNearest2d: TorchFunctions['upsampleNearest2d'] = torchFunction('upsample_nearest2d');
+/** `torch.upsampleNearest2dBackward` (PyTorch's `torch.upsample_nearest2d_backward`): ATen's `upsample_nearest2d_backward` overloads, picked by the arguments. */
 export const upsampleNearest2dBackward: TorchFunctions['upsampleNearest2dBackward'] = torchFunction('upsample_nearest2d_backward');
+/** `torch.upsampleNearest3d` (PyTorch's `torch.upsample_nearest3d`): ATen's `upsample_nearest3d` overloads, picked by the arguments. */
 export const upsampleNearest3d: TorchFunctions['upsampleNearest3d'] = torchFunction('upsample_nearest3d');
+/** `torch.upsampleNearest3dBackward` (PyTorch's `torch.upsample_nearest3d_backward`): ATen's `upsample_nearest3d_backward` overloads, picked by the arguments. */
 export const upsampleNearest3dBackward: TorchFunctions['upsampleNearest3dBackward'] = torchFunction('upsample_nearest3d_backward');
+/** `torch.sigmoidBackward` (PyTorch's `torch.sigmoid_backward`): ATen's `sigmoid_backward` overloads, picked by the arguments. */
 export const sigmoidBackward: TorchFunctions['sigmoidBackward'] = torchFunction('sigmoid_backward');
+/** `torch.logitBackward` (PyTorch's `torch.logit_backward`): ATen's `logit_backward` overloads, picked by the arguments. */
 export const logitBackward: TorchFunctions['logitBackward'] = torchFunction('logit_backward');
+/** `torch.tanhBackward` (PyTorch's `torch.tanh_backward`): ATen's `tanh_backward` overloads, picked by the arguments. */
 export const tanhBackward: TorchFunctions['tanhBackward'] = torchFunction('tanh_backward');
+/** `torch.slowConvTranspose2d` (PyTorch's `torch.slow_conv_transpose2d`): ATen's `slow_conv_transpose2d` overloads, picked by the arguments. */
 export const slowConvTranspose2d: TorchFunctions['slowConvTranspose2d'] = torchFunction('slow_conv_transpose2d');
+/** `torch.slowConvTranspose3d` (PyTorch's `torch.slow_conv_transpose3d`): ATen's `slow_conv_transpose3d` overloads, picked by the arguments. */
 export const slowConvTranspose3d: TorchFunctions['slowConvTranspose3d'] = torchFunction('slow_conv_transpose3d');
+/** `torch.thnnConv2d` (PyTorch's `torch.thnn_conv2d`): ATen's `thnn_conv2d` overloads, picked by the arguments. */
 export const thnnConv2d: TorchFunctions['thnnConv2d'] = torchFunction('thnn_conv2d');
+/** `torch.convDepthwise3d` (PyTorch's `torch.conv_depthwise3d`): ATen's `conv_depthwise3d` overloads, picked by the arguments. */
 export const convDepthwise3d: TorchFunctions['convDepthwise3d'] = torchFunction('conv_depthwise3d');
+/** `torch.slowConv3d` (PyTorch's `torch.slow_conv3d`): ATen's `slow_conv3d` overloads, picked by the arguments. */
 export const slowConv3d: TorchFunctions['slowConv3d'] = torchFunction('slow_conv3d');
+/** `torch.slowConv3dForward` (PyTorch's `torch.slow_conv3d_forward`): ATen's `slow_conv3d_forward` overloads, picked by the arguments. */
 export const slowConv3dForward: TorchFunctions['slowConv3dForward'] = torchFunction('slow_conv3d_forward');
+/** `torch.slowConvDilated2d` (PyTorch's `torch.slow_conv_dilated2d`): ATen's `slow_conv_dilated2d` overloads, picked by the arguments. */
 export const slowConvDilated2d: TorchFunctions['slowConvDilated2d'] = torchFunction('slow_conv_dilated2d');
+/** `torch.slowConvDilated3d` (PyTorch's `torch.slow_conv_dilated3d`): ATen's `slow_conv_dilated3d` overloads, picked by the arguments. */
 export const slowConvDilated3d: TorchFunctions['slowConvDilated3d'] = torchFunction('slow_conv_dilated3d');
+/** `torch.col2im` (PyTorch's `torch.col2im`): ATen's `col2im` overloads, picked by the arguments. */
 export const col2im: TorchFunctions['col2im'] = torchFunction('col2im');
+/** `torch.columnStack` (PyTorch's `torch.column_stack`): ATen's `column_stack` overloads, picked by the arguments. */
 export const columnStack: TorchFunctions['columnStack'] = torchFunction('column_stack');
+/** `torch.im2col` (PyTorch's `torch.im2col`): ATen's `im2col` overloads, picked by the arguments. */
 export const im2col: TorchFunctions['im2col'] = torchFunction('im2col');
+/** `torch.isfinite` (PyTorch's `torch.isfinite`): ATen's `isfinite` overloads, picked by the arguments. */
 export const isfinite: TorchFunctions['isfinite'] = torchFunction('isfinite');
+/** `torch.isinf` (PyTorch's `torch.isinf`): ATen's `isinf` overloads, picked by the arguments. */
 export const isinf: TorchFunctions['isinf'] = torchFunction('isinf');
+/** `torch.isposinf` (PyTorch's `torch.isposinf`): ATen's `isposinf` overloads, picked by the arguments. */
 export const isposinf: TorchFunctions['isposinf'] = torchFunction('isposinf');
+/** `torch.isneginf` (PyTorch's `torch.isneginf`): ATen's `isneginf` overloads, picked by the arguments. */
 export const isneginf: TorchFunctions['isneginf'] = torchFunction('isneginf');
+/** `torch.specialEntr` (PyTorch's `torch.special_entr`): ATen's `special_entr` overloads, picked by the arguments. */
 export const specialEntr: TorchFunctions['specialEntr'] = torchFunction('special_entr');
+/** `torch.specialNdtri` (PyTorch's `torch.special_ndtri`): ATen's `special_ndtri` overloads, picked by the arguments. */
 export const specialNdtri: TorchFunctions['specialNdtri'] = torchFunction('special_ndtri');
+/** `torch.specialLogNdtr` (PyTorch's `torch.special_log_ndtr`): ATen's `special_log_ndtr` overloads, picked by the arguments. */
 export const specialLogNdtr: TorchFunctions['specialLogNdtr'] = torchFunction('special_log_ndtr');
+/** `torch.specialExpm1` (PyTorch's `torch.special_expm1`): ATen's `special_expm1` overloads, picked by the arguments. */
 export const specialExpm1: TorchFunctions['specialExpm1'] = torchFunction('special_expm1');
+/** `torch.specialExp2` (PyTorch's `torch.special_exp2`): ATen's `special_exp2` overloads, picked by the arguments. */
 export const specialExp2: TorchFunctions['specialExp2'] = torchFunction('special_exp2');
+/** `torch.specialPsi` (PyTorch's `torch.special_psi`): ATen's `special_psi` overloads, picked by the arguments. */
 export const specialPsi: TorchFunctions['specialPsi'] = torchFunction('special_psi');
+/** `torch.specialDigamma` (PyTorch's `torch.special_digamma`): ATen's `special_digamma` overloads, picked by the arguments. */
 export const specialDigamma: TorchFunctions['specialDigamma'] = torchFunction('special_digamma');
+/** `torch.specialGammaln` (PyTorch's `torch.special_gammaln`): ATen's `special_gammaln` overloads, picked by the arguments. */
 export const specialGammaln: TorchFunctions['specialGammaln'] = torchFunction('special_gammaln');
+/** `torch.specialErf` (PyTorch's `torch.special_erf`): ATen's `special_erf` overloads, picked by the arguments. */
 export const specialErf: TorchFunctions['specialErf'] = torchFunction('special_erf');
+/** `torch.specialErfc` (PyTorch's `torch.special_erfc`): ATen's `special_erfc` overloads, picked by the arguments. */
 export const specialErfc: TorchFunctions['specialErfc'] = torchFunction('special_erfc');
+/** `torch.specialErfcx` (PyTorch's `torch.special_erfcx`): ATen's `special_erfcx` overloads, picked by the arguments. */
 export const specialErfcx: TorchFunctions['specialErfcx'] = torchFunction('special_erfcx');
+/** `torch.specialErfinv` (PyTorch's `torch.special_erfinv`): ATen's `special_erfinv` overloads, picked by the arguments. */
 export const specialErfinv: TorchFunctions['specialErfinv'] = torchFunction('special_erfinv');
+/** `torch.specialNdtr` (PyTorch's `torch.special_ndtr`): ATen's `special_ndtr` overloads, picked by the arguments. */
 export const specialNdtr: TorchFunctions['specialNdtr'] = torchFunction('special_ndtr');
+/** `torch.specialXlog1py` (PyTorch's `torch.special_xlog1py`): ATen's `special_xlog1py` overloads, picked by the arguments. */
 export const specialXlog1py: TorchFunctions['specialXlog1py'] = torchFunction('special_xlog1py');
+/** `torch.specialXlogy` (PyTorch's `torch.special_xlogy`): ATen's `special_xlogy` overloads, picked by the arguments. */
 export const specialXlogy: TorchFunctions['specialXlogy'] = torchFunction('special_xlogy');
+/** `torch.specialZeta` (PyTorch's `torch.special_zeta`): ATen's `special_zeta` overloads, picked by the arguments. */
 export const specialZeta: TorchFunctions['specialZeta'] = torchFunction('special_zeta');
+/** `torch.specialI0` (PyTorch's `torch.special_i0`): ATen's `special_i0` overloads, picked by the arguments. */
 export const specialI0: TorchFunctions['specialI0'] = torchFunction('special_i0');
+/** `torch.specialI0e` (PyTorch's `torch.special_i0e`): ATen's `special_i0e` overloads, picked by the arguments. */
 export const specialI0e: TorchFunctions['specialI0e'] = torchFunction('special_i0e');
+/** `torch.specialI1` (PyTorch's `torch.special_i1`): ATen's `special_i1` overloads, picked by the arguments. */
 export const specialI1: TorchFunctions['specialI1'] = torchFunction('special_i1');
+/** `torch.specialI1e` (PyTorch's `torch.special_i1e`): ATen's `special_i1e` overloads, picked by the arguments. */
 export const specialI1e: TorchFunctions['specialI1e'] = torchFunction('special_i1e');
+/** `torch.specialLogit` (PyTorch's `torch.special_logit`): ATen's `special_logit` overloads, picked by the arguments. */
 export const specialLogit: TorchFunctions['specialLogit'] = torchFunction('special_logit');
+/** `torch.specialPolygamma` (PyTorch's `torch.special_polygamma`): ATen's `special_polygamma` overloads, picked by the arguments. */
 export const specialPolygamma: TorchFunctions['specialPolygamma'] = torchFunction('special_polygamma');
+/** `torch.specialLogsumexp` (PyTorch's `torch.special_logsumexp`): ATen's `special_logsumexp` overloads, picked by the arguments. */
 export const specialLogsumexp: TorchFunctions['specialLogsumexp'] = torchFunction('special_logsumexp');
+/** `torch.specialExpit` (PyTorch's `torch.special_expit`): ATen's `special_expit` overloads, picked by the arguments. */
 export const specialExpit: TorchFunctions['specialExpit'] = torchFunction('special_expit');
+/** `torch.specialSinc` (PyTorch's `torch.special_sinc`): ATen's `special_sinc` overloads, picked by the arguments. */
 export const specialSinc: TorchFunctions['specialSinc'] = torchFunction('special_sinc');
+/** `torch.specialRound` (PyTorch's `torch.special_round`): ATen's `special_round` overloads, picked by the arguments. */
 export const specialRound: TorchFunctions['specialRound'] = torchFunction('special_round');
+/** `torch.specialLog1p` (PyTorch's `torch.special_log1p`): ATen's `special_log1p` overloads, picked by the arguments. */
 export const specialLog1p: TorchFunctions['specialLog1p'] = torchFunction('special_log1p');
+/** `torch.specialLogSoftmax` (PyTorch's `torch.special_log_softmax`): ATen's `special_log_softmax` overloads, picked by the arguments. */
 export const specialLogSoftmax: TorchFunctions['specialLogSoftmax'] = torchFunction('special_log_softmax');
+/** `torch.specialGammainc` (PyTorch's `torch.special_gammainc`): ATen's `special_gammainc` overloads, picked by the arguments. */
 export const specialGammainc: TorchFunctions['specialGammainc'] = torchFunction('special_gammainc');
+/** `torch.specialGammaincc` (PyTorch's `torch.special_gammaincc`): ATen's `special_gammaincc` overloads, picked by the arguments. */
 export const specialGammaincc: TorchFunctions['specialGammaincc'] = torchFunction('special_gammaincc');
+/** `torch.specialMultigammaln` (PyTorch's `torch.special_multigammaln`): ATen's `special_multigammaln` overloads, picked by the arguments. */
 export const specialMultigammaln: TorchFunctions['specialMultigammaln'] = torchFunction('special_multigammaln');
+/** `torch.specialSoftmax` (PyTorch's `torch.special_softmax`): ATen's `special_softmax` overloads, picked by the arguments. */
 export const specialSoftmax: TorchFunctions['specialSoftmax'] = torchFunction('special_softmax');
+/** `torch.fftFft` (PyTorch's `torch.fft_fft`): ATen's `fft_fft` overloads, picked by the arguments. */
 export const fftFft: TorchFunctions['fftFft'] = torchFunction('fft_fft');
+/** `torch.fftIfft` (PyTorch's `torch.fft_ifft`): ATen's `fft_ifft` overloads, picked by the arguments. */
 export const fftIfft: TorchFunctions['fftIfft'] = torchFunction('fft_ifft');
+/** `torch.fftRfft` (PyTorch's `torch.fft_rfft`): ATen's `fft_rfft` overloads, picked by the arguments. */
 export const fftRfft: TorchFunctions['fftRfft'] = torchFunction('fft_rfft');
+/** `torch.fftIrfft` (PyTorch's `torch.fft_irfft`): ATen's `fft_irfft` overloads, picked by the arguments. */
 export const fftIrfft: TorchFunctions['fftIrfft'] = torchFunction('fft_irfft');
+/** `torch.fftHfft` (PyTorch's `torch.fft_hfft`): ATen's `fft_hfft` overloads, picked by the arguments. */
 export const fftHfft: TorchFunctions['fftHfft'] = torchFunction('fft_hfft');
+/** `torch.fftIhfft` (PyTorch's `torch.fft_ihfft`): ATen's `fft_ihfft` overloads, picked by the arguments. */
 export const fftIhfft: TorchFunctions['fftIhfft'] = torchFunction('fft_ihfft');
+/** `torch.fftFft2` (PyTorch's `torch.fft_fft2`): ATen's `fft_fft2` overloads, picked by the arguments. */
 export const fftFft2: TorchFunctions['fftFft2'] = torchFunction('fft_fft2');
+/** `torch.fftIfft2` (PyTorch's `torch.fft_ifft2`): ATen's `fft_ifft2` overloads, picked by the arguments. */
 export const fftIfft2: TorchFunctions['fftIfft2'] = torchFunction('fft_ifft2');
+/** `torch.fftRfft2` (PyTorch's `torch.fft_rfft2`): ATen's `fft_rfft2` overloads, picked by the arguments. */
 export const fftRfft2: TorchFunctions['fftRfft2'] = torchFunction('fft_rfft2');
+/** `torch.fftIrfft2` (PyTorch's `torch.fft_irfft2`): ATen's `fft_irfft2` overloads, picked by the arguments. */
 export const fftIrfft2: TorchFunctions['fftIrfft2'] = torchFunction('fft_irfft2');
+/** `torch.fftHfft2` (PyTorch's `torch.fft_hfft2`): ATen's `fft_hfft2` overloads, picked by the arguments. */
 export const fftHfft2: TorchFunctions['fftHfft2'] = torchFunction('fft_hfft2');
+/** `torch.fftIhfft2` (PyTorch's `torch.fft_ihfft2`): ATen's `fft_ihfft2` overloads, picked by the arguments. */
 export const fftIhfft2: TorchFunctions['fftIhfft2'] = torchFunction('fft_ihfft2');
+/** `torch.fftFftn` (PyTorch's `torch.fft_fftn`): ATen's `fft_fftn` overloads, picked by the arguments. */
 export const fftFftn: TorchFunctions['fftFftn'] = torchFunction('fft_fftn');
+/** `torch.fftIfftn` (PyTorch's `torch.fft_ifftn`): ATen's `fft_ifftn` overloads, picked by the arguments. */
 export const fftIfftn: TorchFunctions['fftIfftn'] = torchFunction('fft_ifftn');
+/** `torch.fftRfftn` (PyTorch's `torch.fft_rfftn`): ATen's `fft_rfftn` overloads, picked by the arguments. */
 export const fftRfftn: TorchFunctions['fftRfftn'] = torchFunction('fft_rfftn');
+/** `torch.fftIrfftn` (PyTorch's `torch.fft_irfftn`): ATen's `fft_irfftn` overloads, picked by the arguments. */
 export const fftIrfftn: TorchFunctions['fftIrfftn'] = torchFunction('fft_irfftn');
+/** `torch.fftHfftn` (PyTorch's `torch.fft_hfftn`): ATen's `fft_hfftn` overloads, picked by the arguments. */
 export const fftHfftn: TorchFunctions['fftHfftn'] = torchFunction('fft_hfftn');
+/** `torch.fftIhfftn` (PyTorch's `torch.fft_ihfftn`): ATen's `fft_ihfftn` overloads, picked by the arguments. */
 export const fftIhfftn: TorchFunctions['fftIhfftn'] = torchFunction('fft_ihfftn');
+/** `torch.fftFftfreq` (PyTorch's `torch.fft_fftfreq`): ATen's `fft_fftfreq` overloads, picked by the arguments. */
 export const fftFftfreq: TorchFunctions['fftFftfreq'] = torchFunction('fft_fftfreq');
+/** `torch.fftRfftfreq` (PyTorch's `torch.fft_rfftfreq`): ATen's `fft_rfftfreq` overloads, picked by the arguments. */
 export const fftRfftfreq: TorchFunctions['fftRfftfreq'] = torchFunction('fft_rfftfreq');
+/** `torch.fftFftshift` (PyTorch's `torch.fft_fftshift`): ATen's `fft_fftshift` overloads, picked by the arguments. */
 export const fftFftshift: TorchFunctions['fftFftshift'] = torchFunction('fft_fftshift');
+/** `torch.fftIfftshift` (PyTorch's `torch.fft_ifftshift`): ATen's `fft_ifftshift` overloads, picked by the arguments. */
 export const fftIfftshift: TorchFunctions['fftIfftshift'] = torchFunction('fft_ifftshift');
+/** `torch.linalgCholeskyEx` (PyTorch's `torch.linalg_cholesky_ex`): ATen's `linalg_cholesky_ex` overloads, picked by the arguments. */
 export const linalgCholeskyEx: TorchFunctions['linalgCholeskyEx'] = torchFunction('linalg_cholesky_ex');
+/** `torch.linalgCholesky` (PyTorch's `torch.linalg_cholesky`): ATen's `linalg_cholesky` overloads, picked by the arguments. */
 export const linalgCholesky: TorchFunctions['linalgCholesky'] = torchFunction('linalg_cholesky');
+/** `torch.linalgCross` (PyTorch's `torch.linalg_cross`): ATen's `linalg_cross` overloads, picked by the arguments. */
 export const linalgCross: TorchFunctions['linalgCross'] = torchFunction('linalg_cross');
+/** `torch.linalgLuFactor` (PyTorch's `torch.linalg_lu_factor`): ATen's `linalg_lu_factor` overloads, picked by the arguments. */
 export const linalgLuFactor: TorchFunctions['linalgLuFactor'] = torchFunction('linalg_lu_factor');
+/** `torch.linalgLuFactorEx` (PyTorch's `torch.linalg_lu_factor_ex`): ATen's `linalg_lu_factor_ex` overloads, picked by the arguments. */
 export const linalgLuFactorEx: TorchFunctions['linalgLuFactorEx'] = torchFunction('linalg_lu_factor_ex');
+/** `torch.linalgLu` (PyTorch's `torch.linalg_lu`): ATen's `linalg_lu` overloads, picked by the arguments. */
 export const linalgLu: TorchFunctions['linalgLu'] = torchFunction('linalg_lu');
+/** `torch.linalgLuSolve` (PyTorch's `torch.linalg_lu_solve`): ATen's `linalg_lu_solve` overloads, picked by the arguments. */
 export const linalgLuSolve: TorchFunctions['linalgLuSolve'] = torchFunction('linalg_lu_solve');
+/** `torch.linalgDet` (PyTorch's `torch.linalg_det`): ATen's `linalg_det` overloads, picked by the arguments. */
 export const linalgDet: TorchFunctions['linalgDet'] = torchFunction('linalg_det');
+/** `torch.det` (PyTorch's `torch.det`): ATen's `det` overloads, picked by the arguments. */
 export const det: TorchFunctions['det'] = torchFunction('det');
+/** `torch.linalgLdlFactorEx` (PyTorch's `torch.linalg_ldl_factor_ex`): ATen's `linalg_ldl_factor_ex` overloads, picked by the arguments. */
 export const linalgLdlFactorEx: TorchFunctions['linalgLdlFactorEx'] = torchFunction('linalg_ldl_factor_ex');
+/** `torch.linalgLdlFactor` (PyTorch's `torch.linalg_ldl_factor`): ATen's `linalg_ldl_factor` overloads, picked by the arguments. */
 export const linalgLdlFactor: TorchFunctions['linalgLdlFactor'] = torchFunction('linalg_ldl_factor');
+/** `torch.linalgLdlSolve` (PyTorch's `torch.linalg_ldl_solve`): ATen's `linalg_ldl_solve` overloads, picked by the arguments. */
 export const linalgLdlSolve: TorchFunctions['linalgLdlSolve'] = torchFunction('linalg_ldl_solve');
+/** `torch.linalgLstsq` (PyTorch's `torch.linalg_lstsq`): ATen's `linalg_lstsq` overloads, picked by the arguments. */
 export const linalgLstsq: TorchFunctions['linalgLstsq'] = torchFunction('linalg_lstsq');
+/** `torch.linalgMatmul` (PyTorch's `torch.linalg_matmul`): ATen's `linalg_matmul` overloads, picked by the arguments. */
 export const linalgMatmul: TorchFunctions['linalgMatmul'] = torchFunction('linalg_matmul');
+/** `torch.linalgVecdot` (PyTorch's `torch.linalg_vecdot`): ATen's `linalg_vecdot` overloads, picked by the arguments. */
 export const linalgVecdot: TorchFunctions['linalgVecdot'] = torchFunction('linalg_vecdot');
+/** `torch.linalgMatrixExp` (PyTorch's `torch.linalg_matrix_exp`): ATen's `linalg_matrix_exp` overloads, picked by the arguments. */
 export const linalgMatrixExp: TorchFunctions['linalgMatrixExp'] = torchFunction('linalg_matrix_exp');
+/** `torch.linalgSlogdet` (PyTorch's `torch.linalg_slogdet`): ATen's `linalg_slogdet` overloads, picked by the arguments. */
 export const linalgSlogdet: TorchFunctions['linalgSlogdet'] = torchFunction('linalg_slogdet');
+/** `torch.slogdet` (PyTorch's `torch.slogdet`): ATen's `slogdet` overloads, picked by the arguments. */
 export const slogdet: TorchFunctions['slogdet'] = torchFunction('slogdet');
+/** `torch.logdet` (PyTorch's `torch.logdet`): ATen's `logdet` overloads, picked by the arguments. */
 export const logdet: TorchFunctions['logdet'] = torchFunction('logdet');
+/** `torch.linalgEig` (PyTorch's `torch.linalg_eig`): ATen's `linalg_eig` overloads, picked by the arguments. */
 export const linalgEig: TorchFunctions['linalgEig'] = torchFunction('linalg_eig');
+/** `torch.linalgEigvals` (PyTorch's `torch.linalg_eigvals`): ATen's `linalg_eigvals` overloads, picked by the arguments. */
 export const linalgEigvals: TorchFunctions['linalgEigvals'] = torchFunction('linalg_eigvals');
+/** `torch.linalgEigh` (PyTorch's `torch.linalg_eigh`): ATen's `linalg_eigh` overloads, picked by the arguments. */
 export const linalgEigh: TorchFunctions['linalgEigh'] = torchFunction('linalg_eigh');
+/** `torch.linalgEigvalsh` (PyTorch's `torch.linalg_eigvalsh`): ATen's `linalg_eigvalsh` overloads, picked by the arguments. */
 export const linalgEigvalsh: TorchFunctions['linalgEigvalsh'] = torchFunction('linalg_eigvalsh');
+/** `torch.linalgHouseholderProduct` (PyTorch's `torch.linalg_householder_product`): ATen's `linalg_householder_product` overloads, picked by the arguments. */
 export const linalgHouseholderProduct: TorchFunctions['linalgHouseholderProduct'] = torchFunction('linalg_householder_product');
+/** `torch.linalgInvEx` (PyTorch's `torch.linalg_inv_ex`): ATen's `linalg_inv_ex` overloads, picked by the arguments. */
 export const linalgInvEx: TorchFunctions['linalgInvEx'] = torchFunction('linalg_inv_ex');
+/** `torch.linalgInv` (PyTorch's `torch.linalg_inv`): ATen's `linalg_inv` overloads, picked by the arguments. */
 export const linalgInv: TorchFunctions['linalgInv'] = torchFunction('linalg_inv');
+/** `torch.inverse` (PyTorch's `torch.inverse`): ATen's `inverse` overloads, picked by the arguments. */
 export const inverse: TorchFunctions['inverse'] = torchFunction('inverse');
+/** `torch.inner` (PyTorch's `torch.inner`): ATen's `inner` overloads, picked by the arguments. */
 export const inner: TorchFunctions['inner'] = torchFunction('inner');
+/** `torch.outer` (PyTorch's `torch.outer`): ATen's `outer` overloads, picked by the arguments. */
 export const outer: TorchFunctions['outer'] = torchFunction('outer');
+/** `torch.ger` (PyTorch's `torch.ger`): ATen's `ger` overloads, picked by the arguments. */
 export const ger: TorchFunctions['ger'] = torchFunction('ger');
+/** `torch.linalgNorm` (PyTorch's `torch.linalg_norm`): ATen's `linalg_norm` overloads, picked by the arguments. */
 export const linalgNorm: TorchFunctions['linalgNorm'] = torchFunction('linalg_norm');
+/** `torch.linalgVectorNorm` (PyTorch's `torch.linalg_vector_norm`): ATen's `linalg_vector_norm` overloads, picked by the arguments. */
 export const linalgVectorNorm: TorchFunctions['linalgVectorNorm'] = torchFunction('linalg_vector_norm');
+/** `torch.linalgMatrixNorm` (PyTorch's `torch.linalg_matrix_norm`): ATen's `linalg_matrix_norm` overloads, picked by the arguments. */
 export const linalgMatrixNorm: TorchFunctions['linalgMatrixNorm'] = torchFunction('linalg_matrix_norm');
+/** `torch.linalgSvd` (PyTorch's `torch.linalg_svd`): ATen's `linalg_svd` overloads, picked by the arguments. */
 export const linalgSvd: TorchFunctions['linalgSvd'] = torchFunction('linalg_svd');
+/** `torch.linalgSvdvals` (PyTorch's `torch.linalg_svdvals`): ATen's `linalg_svdvals` overloads, picked by the arguments. */
 export const linalgSvdvals: TorchFunctions['linalgSvdvals'] = torchFunction('linalg_svdvals');
+/** `torch.linalgCond` (PyTorch's `torch.linalg_cond`): ATen's `linalg_cond` overloads, picked by the arguments. */
 export const linalgCond: TorchFunctions['linalgCond'] = torchFunction('linalg_cond');
+/** `torch.linalgPinv` (PyTorch's `torch.linalg_pinv`): ATen's `linalg_pinv` overloads, picked by the arguments. */
 export const linalgPinv: TorchFunctions['linalgPinv'] = torchFunction('linalg_pinv');
+/** `torch.linalgSolveEx` (PyTorch's `torch.linalg_solve_ex`): ATen's `linalg_solve_ex` overloads, picked by the arguments. */
 export const linalgSolveEx: TorchFunctions['linalgSolveEx'] = torchFunction('linalg_solve_ex');
+/** `torch.linalgSolve` (PyTorch's `torch.linalg_solve`): ATen's `linalg_solve` overloads, picked by the arguments. */
 export const linalgSolve: TorchFunctions['linalgSolve'] = torchFunction('linalg_solve');
+/** `torch.linalgTensorinv` (PyTorch's `torch.linalg_tensorinv`): ATen's `linalg_tensorinv` overloads, picked by the arguments. */
 export const linalgTensorinv: TorchFunctions['linalgTensorinv'] = torchFunction('linalg_tensorinv');
+/** `torch.linalgTensorsolve` (PyTorch's `torch.linalg_tensorsolve`): ATen's `linalg_tensorsolve` overloads, picked by the arguments. */
 export const linalgTensorsolve: TorchFunctions['linalgTensorsolve'] = torchFunction('linalg_tensorsolve');
+/** `torch.linalgQr` (PyTorch's `torch.linalg_qr`): ATen's `linalg_qr` overloads, picked by the arguments. */
 export const linalgQr: TorchFunctions['linalgQr'] = torchFunction('linalg_qr');
+/** `torch.linalgMatrixPower` (PyTorch's `torch.linalg_matrix_power`): ATen's `linalg_matrix_power` overloads, picked by the arguments. */
 export const linalgMatrixPower: TorchFunctions['linalgMatrixPower'] = torchFunction('linalg_matrix_power');
+/** `torch.linalgMatrixRank` (PyTorch's `torch.linalg_matrix_rank`): ATen's `linalg_matrix_rank` overloads, picked by the arguments. */
 export const linalgMatrixRank: TorchFunctions['linalgMatrixRank'] = torchFunction('linalg_matrix_rank');
+/** `torch.linalgMultiDot` (PyTorch's `torch.linalg_multi_dot`): ATen's `linalg_multi_dot` overloads, picked by the arguments. */
 export const linalgMultiDot: TorchFunctions['linalgMultiDot'] = torchFunction('linalg_multi_dot');
+/** `torch.nestedToPaddedTensor` (PyTorch's `torch.nested_to_padded_tensor`): ATen's `nested_to_padded_tensor` overloads, picked by the arguments. */
 export const nestedToPaddedTensor: TorchFunctions['nestedToPaddedTensor'] = torchFunction('nested_to_padded_tensor');
+/** `torch.segmentReduce` (PyTorch's `torch.segment_reduce`): ATen's `segment_reduce` overloads, picked by the arguments. */
 export const segmentReduce: TorchFunctions['segmentReduce'] = torchFunction('segment_reduce');
+/** `torch.padSequence` (PyTorch's `torch.pad_sequence`): ATen's `pad_sequence` overloads, picked by the arguments. */
 export const padSequence: TorchFunctions['padSequence'] = torchFunction('pad_sequence');
+/** `torch.flattenDenseTensors` (PyTorch's `torch.flatten_dense_tensors`): ATen's `flatten_dense_tensors` overloads, picked by the arguments. */
 export const flattenDenseTensors: TorchFunctions['flattenDenseTensors'] = torchFunction('flatten_dense_tensors');
+/** `torch.unflattenDenseTensors` (PyTorch's `torch.unflatten_dense_tensors`): ATen's `unflatten_dense_tensors` overloads, picked by the arguments. */
 export const unflattenDenseTensors: TorchFunctions['unflattenDenseTensors'] = torchFunction('unflatten_dense_tensors');
+/** `torch.viewAsRealCopy` (PyTorch's `torch.view_as_real_copy`): ATen's `view_as_real_copy` overloads, picked by the arguments. */
 export const viewAsRealCopy: TorchFunctions['viewAsRealCopy'] = torchFunction('view_as_real_copy');
+/** `torch.viewAsComplexCopy` (PyTorch's `torch.view_as_complex_copy`): ATen's `view_as_complex_copy` overloads, picked by the arguments. */
 export const viewAsComplexCopy: TorchFunctions['viewAsComplexCopy'] = torchFunction('view_as_complex_copy');
+/** `torch.asStridedCopy` (PyTorch's `torch.as_strided_copy`): ATen's `as_strided_copy` overloads, picked by the arguments. */
 export const asStridedCopy: TorchFunctions['asStridedCopy'] = torchFunction('as_strided_copy');
+/** `torch.diagonalCopy` (PyTorch's `torch.diagonal_copy`): ATen's `diagonal_copy` overloads, picked by the arguments. */
 export const diagonalCopy: TorchFunctions['diagonalCopy'] = torchFunction('diagonal_copy');
+/** `torch.expandCopy` (PyTorch's `torch.expand_copy`): ATen's `expand_copy` overloads, picked by the arguments. */
 export const expandCopy: TorchFunctions['expandCopy'] = torchFunction('expand_copy');
+/** `torch.permuteCopy` (PyTorch's `torch.permute_copy`): ATen's `permute_copy` overloads, picked by the arguments. */
 export const permuteCopy: TorchFunctions['permuteCopy'] = torchFunction('permute_copy');
+/** `torch.selectCopy` (PyTorch's `torch.select_copy`): ATen's `select_copy` overloads, picked by the arguments. */
 export const selectCopy: TorchFunctions['selectCopy'] = torchFunction('select_copy');
+/** `torch.detachCopy` (PyTorch's `torch.detach_copy`): ATen's `detach_copy` overloads, picked by the arguments. */
 export const detachCopy: TorchFunctions['detachCopy'] = torchFunction('detach_copy');
+/** `torch.sliceCopy` (PyTorch's `torch.slice_copy`): ATen's `slice_copy` overloads, picked by the arguments. */
 export const sliceCopy: TorchFunctions['sliceCopy'] = torchFunction('slice_copy');
+/** `torch.splitCopy` (PyTorch's `torch.split_copy`): ATen's `split_copy` overloads, picked by the arguments. */
 export const splitCopy: TorchFunctions['splitCopy'] = torchFunction('split_copy');
+/** `torch.splitWithSizesCopy` (PyTorch's `torch.split_with_sizes_copy`): ATen's `split_with_sizes_copy` overloads, picked by the arguments. */
 export const splitWithSizesCopy: TorchFunctions['splitWithSizesCopy'] = torchFunction('split_with_sizes_copy');
+/** `torch.squeezeCopy` (PyTorch's `torch.squeeze_copy`): ATen's `squeeze_copy` overloads, picked by the arguments. */
 export const squeezeCopy: TorchFunctions['squeezeCopy'] = torchFunction('squeeze_copy');
+/** `torch.tCopy` (PyTorch's `torch.t_copy`): ATen's `t_copy` overloads, picked by the arguments. */
 export const tCopy: TorchFunctions['tCopy'] = torchFunction('t_copy');
+/** `torch.transposeCopy` (PyTorch's `torch.transpose_copy`): ATen's `transpose_copy` overloads, picked by the arguments. */
 export const transposeCopy: TorchFunctions['transposeCopy'] = torchFunction('transpose_copy');
+/** `torch.unsqueezeCopy` (PyTorch's `torch.unsqueeze_copy`): ATen's `unsqueeze_copy` overloads, picked by the arguments. */
 export const unsqueezeCopy: TorchFunctions['unsqueezeCopy'] = torchFunction('unsqueeze_copy');
+/** `torch.indicesCopy` (PyTorch's `torch.indices_copy`): ATen's `indices_copy` overloads, picked by the arguments. */
 export const indicesCopy: TorchFunctions['indicesCopy'] = torchFunction('indices_copy');
+/** `torch.valuesCopy` (PyTorch's `torch.values_copy`): ATen's `values_copy` overloads, picked by the arguments. */
 export const valuesCopy: TorchFunctions['valuesCopy'] = torchFunction('values_copy');
+/** `torch.crowIndicesCopy` (PyTorch's `torch.crow_indices_copy`): ATen's `crow_indices_copy` overloads, picked by the arguments. */
 export const crowIndicesCopy: TorchFunctions['crowIndicesCopy'] = torchFunction('crow_indices_copy');
+/** `torch.colIndicesCopy` (PyTorch's `torch.col_indices_copy`): ATen's `col_indices_copy` overloads, picked by the arguments. */
 export const colIndicesCopy: TorchFunctions['colIndicesCopy'] = torchFunction('col_indices_copy');
+/** `torch.ccolIndicesCopy` (PyTorch's `torch.ccol_indices_copy`): ATen's `ccol_indices_copy` overloads, picked by the arguments. */
 export const ccolIndicesCopy: TorchFunctions['ccolIndicesCopy'] = torchFunction('ccol_indices_copy');
+/** `torch.rowIndicesCopy` (PyTorch's `torch.row_indices_copy`): ATen's `row_indices_copy` overloads, picked by the arguments. */
 export const rowIndicesCopy: TorchFunctions['rowIndicesCopy'] = torchFunction('row_indices_copy');
+/** `torch.unbindCopy` (PyTorch's `torch.unbind_copy`): ATen's `unbind_copy` overloads, picked by the arguments. */
 export const unbindCopy: TorchFunctions['unbindCopy'] = torchFunction('unbind_copy');
+/** `torch.viewCopy` (PyTorch's `torch.view_copy`): ATen's `view_copy` overloads, picked by the arguments. */
 export const viewCopy: TorchFunctions['viewCopy'] = torchFunction('view_copy');
+/** `torch.unfoldCopy` (PyTorch's `torch.unfold_copy`): ATen's `unfold_copy` overloads, picked by the arguments. */
 export const unfoldCopy: TorchFunctions['unfoldCopy'] = torchFunction('unfold_copy');
+/** `torch.aliasCopy` (PyTorch's `torch.alias_copy`): ATen's `alias_copy` overloads, picked by the arguments. */
 export const aliasCopy: TorchFunctions['aliasCopy'] = torchFunction('alias_copy');
+/** `torch.specialAiryAi` (PyTorch's `torch.special_airy_ai`): ATen's `special_airy_ai` overloads, picked by the arguments. */
 export const specialAiryAi: TorchFunctions['specialAiryAi'] = torchFunction('special_airy_ai');
+/** `torch.specialBesselJ0` (PyTorch's `torch.special_bessel_j0`): ATen's `special_bessel_j0` overloads, picked by the arguments. */
 export const specialBesselJ0: TorchFunctions['specialBesselJ0'] = torchFunction('special_bessel_j0');
+/** `torch.specialBesselJ1` (PyTorch's `torch.special_bessel_j1`): ATen's `special_bessel_j1` overloads, picked by the arguments. */
 export const specialBesselJ1: TorchFunctions['specialBesselJ1'] = torchFunction('special_bessel_j1');
+/** `torch.specialBesselY0` (PyTorch's `torch.special_bessel_y0`): ATen's `special_bessel_y0` overloads, picked by the arguments. */
 export const specialBesselY0: TorchFunctions['specialBesselY0'] = torchFunction('special_bessel_y0');
+/** `torch.specialBesselY1` (PyTorch's `torch.special_bessel_y1`): ATen's `special_bessel_y1` overloads, picked by the arguments. */
 export const specialBesselY1: TorchFunctions['specialBesselY1'] = torchFunction('special_bessel_y1');
+/** `torch.specialChebyshevPolynomialT` (PyTorch's `torch.special_chebyshev_polynomial_t`): ATen's `special_chebyshev_polynomial_t` overloads, picked by the arguments. */
 export const specialChebyshevPolynomialT: TorchFunctions['specialChebyshevPolynomialT'] = torchFunction('special_chebyshev_polynomial_t');
+/** `torch.specialChebyshevPolynomialU` (PyTorch's `torch.special_chebyshev_polynomial_u`): ATen's `special_chebyshev_polynomial_u` overloads, picked by the arguments. */
 export const specialChebyshevPolynomialU: TorchFunctions['specialChebyshevPolynomialU'] = torchFunction('special_chebyshev_polynomial_u');
+/** `torch.specialChebyshevPolynomialV` (PyTorch's `torch.special_chebyshev_polynomial_v`): ATen's `special_chebyshev_polynomial_v` overloads, picked by the arguments. */
 export const specialChebyshevPolynomialV: TorchFunctions['specialChebyshevPolynomialV'] = torchFunction('special_chebyshev_polynomial_v');
+/** `torch.specialChebyshevPolynomialW` (PyTorch's `torch.special_chebyshev_polynomial_w`): ATen's `special_chebyshev_polynomial_w` overloads, picked by the arguments. */
 export const specialChebyshevPolynomialW: TorchFunctions['specialChebyshevPolynomialW'] = torchFunction('special_chebyshev_polynomial_w');
+/** `torch.specialHermitePolynomialH` (PyTorch's `torch.special_hermite_polynomial_h`): ATen's `special_hermite_polynomial_h` overloads, picked by the arguments. */
 export const specialHermitePolynomialH: TorchFunctions['specialHermitePolynomialH'] = torchFunction('special_hermite_polynomial_h');
+/** `torch.specialHermitePolynomialHe` (PyTorch's `torch.special_hermite_polynomial_he`): ATen's `special_hermite_polynomial_he` overloads, picked by the arguments. */
 export const specialHermitePolynomialHe: TorchFunctions['specialHermitePolynomialHe'] = torchFunction('special_hermite_polynomial_he');
+/** `torch.specialLaguerrePolynomialL` (PyTorch's `torch.special_laguerre_polynomial_l`): ATen's `special_laguerre_polynomial_l` overloads, picked by the arguments. */
 export const specialLaguerrePolynomialL: TorchFunctions['specialLaguerrePolynomialL'] = torchFunction('special_laguerre_polynomial_l');
+/** `torch.specialLegendrePolynomialP` (PyTorch's `torch.special_legendre_polynomial_p`): ATen's `special_legendre_polynomial_p` overloads, picked by the arguments. */
 export const specialLegendrePolynomialP: TorchFunctions['specialLegendrePolynomialP'] = torchFunction('special_legendre_polynomial_p');
+/** `torch.specialModifiedBesselI0` (PyTorch's `torch.special_modified_bessel_i0`): ATen's `special_modified_bessel_i0` overloads, picked by the arguments. */
 export const specialModifiedBesselI0: TorchFunctions['specialModifiedBesselI0'] = torchFunction('special_modified_bessel_i0');
+/** `torch.specialModifiedBesselI1` (PyTorch's `torch.special_modified_bessel_i1`): ATen's `special_modified_bessel_i1` overloads, picked by the arguments. */
 export const specialModifiedBesselI1: TorchFunctions['specialModifiedBesselI1'] = torchFunction('special_modified_bessel_i1');
+/** `torch.specialModifiedBesselK0` (PyTorch's `torch.special_modified_bessel_k0`): ATen's `special_modified_bessel_k0` overloads, picked by the arguments. */
 export const specialModifiedBesselK0: TorchFunctions['specialModifiedBesselK0'] = torchFunction('special_modified_bessel_k0');
+/** `torch.specialModifiedBesselK1` (PyTorch's `torch.special_modified_bessel_k1`): ATen's `special_modified_bessel_k1` overloads, picked by the arguments. */
 export const specialModifiedBesselK1: TorchFunctions['specialModifiedBesselK1'] = torchFunction('special_modified_bessel_k1');
+/** `torch.specialScaledModifiedBesselK0` (PyTorch's `torch.special_scaled_modified_bessel_k0`): ATen's `special_scaled_modified_bessel_k0` overloads, picked by the arguments. */
 export const specialScaledModifiedBesselK0: TorchFunctions['specialScaledModifiedBesselK0'] = torchFunction('special_scaled_modified_bessel_k0');
+/** `torch.specialScaledModifiedBesselK1` (PyTorch's `torch.special_scaled_modified_bessel_k1`): ATen's `special_scaled_modified_bessel_k1` overloads, picked by the arguments. */
 export const specialScaledModifiedBesselK1: TorchFunctions['specialScaledModifiedBesselK1'] = torchFunction('special_scaled_modified_bessel_k1');
+/** `torch.specialShiftedChebyshevPolynomialT` (PyTorch's `torch.special_shifted_chebyshev_polynomial_t`): ATen's `special_shifted_chebyshev_polynomial_t` overloads, picked by the arguments. */
 export const specialShiftedChebyshevPolynomialT: TorchFunctions['specialShiftedChebyshevPolynomialT'] = torchFunction('special_shifted_chebyshev_polynomial_t');
+/** `torch.specialShiftedChebyshevPolynomialU` (PyTorch's `torch.special_shifted_chebyshev_polynomial_u`): ATen's `special_shifted_chebyshev_polynomial_u` overloads, picked by the arguments. */
 export const specialShiftedChebyshevPolynomialU: TorchFunctions['specialShiftedChebyshevPolynomialU'] = torchFunction('special_shifted_chebyshev_polynomial_u');
+/** `torch.specialShiftedChebyshevPolynomialV` (PyTorch's `torch.special_shifted_chebyshev_polynomial_v`): ATen's `special_shifted_chebyshev_polynomial_v` overloads, picked by the arguments. */
 export const specialShiftedChebyshevPolynomialV: TorchFunctions['specialShiftedChebyshevPolynomialV'] = torchFunction('special_shifted_chebyshev_polynomial_v');
+/** `torch.specialShiftedChebyshevPolynomialW` (PyTorch's `torch.special_shifted_chebyshev_polynomial_w`): ATen's `special_shifted_chebyshev_polynomial_w` overloads, picked by the arguments. */
 export const specialShiftedChebyshevPolynomialW: TorchFunctions['specialShiftedChebyshevPolynomialW'] = torchFunction('special_shifted_chebyshev_polynomial_w');
+/** `torch.specialSphericalBesselJ0` (PyTorch's `torch.special_spherical_bessel_j0`): ATen's `special_spherical_bessel_j0` overloads, picked by the arguments. */
 export const specialSphericalBesselJ0: TorchFunctions['specialSphericalBesselJ0'] = torchFunction('special_spherical_bessel_j0');

@@ -2,6 +2,7 @@ import { Op } from '../tensor/op.js';
 import { DTYPE_ALIASES, DTYPE_NAMES } from '../tensor/dtypes.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgFlag, type ArgKind, type ArgSpec, type OpSpec } from './spec.js';
+import { isPlainObject } from '../util/validate.js';
 
 const DTYPES = new Set<string>([...DTYPE_NAMES, ...Object.keys(DTYPE_ALIASES)]);
 const MEMORY_FORMATS = new Set(['contiguous_format', 'preserve_format', 'channels_last', 'channels_last_3d']);
@@ -71,9 +72,7 @@ function fits(value: unknown, kind: ArgKind, n: number | undefined, strict: bool
 
 /** Whether `value` is a plain object: the trailing options object that holds keyword arguments. */
 export function isOptions(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Tensor) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return isPlainObject(value);
 }
 
 /** One overload: binds JS arguments to the schema's order, calls it, and shapes the result. */

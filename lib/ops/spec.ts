@@ -28,7 +28,8 @@ export type Scalar = number | boolean | bigint;
 /** Memory formats as ATen names them. */
 export type MemoryFormat = 'contiguous_format' | 'preserve_format' | 'channels_last' | 'channels_last_3d';
 
-type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
+/** The intersection of a union's members (helper of {@link Overloads}). */
+export type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
 
 /** A packet of overloads: callable with any of their signatures, and each overload by name. */
 export type Overloads<O> = O & UnionToIntersection<O[keyof O]>;

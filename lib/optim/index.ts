@@ -1,6 +1,31 @@
 /** torch.optim: native optimizers and LR schedulers. */
 export { Optimizer, ParamGroup } from './optimizer.js';
-export type { OptimizerStateDict, ParamGroupInput, OptionValue } from './optimizer.js';
+export type { OptimizerStateDict, ParamGroupInput, OptionValue, OptimizerKind, OptionSpec } from './optimizer.js';
 export { SGD, Adam, AdamW, RMSprop, Adagrad } from './optimizers.js';
-export type { SGDOptions, AdamOptions, RMSpropOptions, AdagradOptions } from './optimizers.js';
+export type { SGDOptions, AdamOptions, RMSpropOptions, AdagradOptions, Params } from './optimizers.js';
 export { lrScheduler } from './lr-scheduler/index.js';
+// The scheduler classes as types (`let s: optim.StepLR`); their values are on `lrScheduler`.
+export type {
+  LRScheduler,
+  StepLR,
+  MultiStepLR,
+  ExponentialLR,
+  CosineAnnealingLR,
+  LinearLR,
+  OneCycleLR,
+  SequentialLR,
+  ReduceLROnPlateau,
+  MetricLike,
+  OptimizerLike,
+  ParamGroupLike,
+  SchedulerState,
+  SchedulerOptions,
+  StepLROptions,
+  MultiStepLROptions,
+  ExponentialLROptions,
+  CosineAnnealingLROptions,
+  LinearLROptions,
+  OneCycleLROptions,
+  SequentialLROptions,
+  ReduceLROnPlateauOptions,
+} from './lr-scheduler/index.js';

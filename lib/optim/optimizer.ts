@@ -22,6 +22,7 @@ export interface ParamGroupInput {
 /** One option's description: its default, whether it is boolean, and its check. */
 export interface OptionSpec {
   default: OptionValue;
+  /** Returns what is wrong with a value (e.g. 'must be >= 0'), or null when it is valid. */
   check?: (value: OptionValue) => string | null;
 }
 
@@ -49,6 +50,10 @@ export class ParamGroup {
   declare betas?: [number, number];
   [option: string]: unknown;
 
+  /**
+   * Made by an optimizer for its group `index`: each option becomes a property that `owner` validates and
+   * forwards to the native optimizer.
+   */
   constructor(params: Tensor[], options: Record<string, OptionValue>, owner: Optimizer, index: number) {
     this.params = params;
     for (const [name, initial] of Object.entries(options)) {
@@ -85,6 +90,7 @@ export abstract class Optimizer {
   private readonly native: NativeOptimizer;
   private disposed = false;
 
+  /** Resolves each group's options against `specs` (defaults and checks) and builds the native optimizer of `kind`. */
   protected constructor(
     readonly kind: OptimizerKind,
     private readonly specs: Record<string, OptionSpec>,
@@ -115,6 +121,7 @@ export abstract class Optimizer {
     this.native.dispose();
     this.disposed = true;
   }
+  /** `dispose()`, for `using`. */
   [Symbol.dispose](): void {
     this.dispose();
   }
@@ -186,15 +193,15 @@ export abstract class Optimizer {
         );
       }
       for (const name of Object.keys(this.specs)) {
-        if (snake(name) in saved) group[name] = saved[snake(name)] as OptionValue;
+        if (snake(name) in saved) group[name] = saved[snake(name)];
       }
       ids.forEach((id, i) => {
         const entry = stateDict.state instanceof Map ? stateDict.state.get(id) : stateDict.state[String(id)];
         if (!entry) return;
         const { step, ...buffers } = entry;
         this.native.setParamState(group.params[i]!, {
-          step: step === undefined ? undefined : typeof step === 'number' ? step : (step as Tensor).item(),
-          buffers: buffers as Record<string, Tensor>,
+          step: step === undefined ? undefined : typeof step === 'number' ? step : step.item(),
+          buffers: buffers,
         });
       });
     });
@@ -240,8 +247,7 @@ export abstract class Optimizer {
   private groupsOf(params: Iterable<Tensor> | Iterable<ParamGroupInput>): ParamGroupInput[] {
     const items = [...params] as unknown[];
     if (items.length === 0) throw new Error(`${this.constructor.name}: got an empty parameter list`);
-    const isGroup = (item: unknown) =>
-      item !== null && typeof item === 'object' && 'params' in (item as object) && !('dispose' in (item as object));
+    const isGroup = (item: unknown) => item !== null && typeof item === 'object' && 'params' in item && !('dispose' in item);
     if (items.every(isGroup)) return items as ParamGroupInput[];
     if (items.some(isGroup)) throw new TypeError(`${this.constructor.name}: give either tensors or parameter groups, not both`);
     return [{ params: items as Tensor[] }];

@@ -9,7 +9,8 @@ const betas = (value: unknown) => {
   return b1 < 0 || b1 >= 1 || b2 < 0 || b2 >= 1 ? 'must both be in [0, 1)' : null;
 };
 
-type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
+/** What an optimizer is built from: tensors, or parameter groups (like PyTorch's params argument). */
+export type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
 
 /** Options of SGD. */
 export interface SGDOptions {
@@ -32,6 +33,7 @@ export class SGD extends Optimizer {
     nesterov: { default: false },
   };
 
+  /** Optimizes `params` (tensors or parameter groups); `options.lr` is required, the rest default to 0/false. */
   constructor(params: Params, options: SGDOptions) {
     if (options?.lr === undefined) throw new TypeError('SGD: options.lr is required');
     // LibTorch rejects nesterov without momentum or with dampening, with PyTorch's message.
@@ -58,6 +60,7 @@ export class Adam extends Optimizer {
     amsgrad: { default: false },
   };
 
+  /** Optimizes `params` (tensors or parameter groups); options default to lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0. */
   constructor(params: Params, options: AdamOptions = {}) {
     super('adam', Adam.specs, params, options as Record<string, unknown>);
   }
@@ -67,6 +70,7 @@ export class Adam extends Optimizer {
 export class AdamW extends Optimizer {
   static readonly specs: Record<string, OptionSpec> = { ...Adam.specs, weightDecay: { default: 1e-2, check: nonNegative } };
 
+  /** Optimizes `params` (tensors or parameter groups); options default as Adam's but weightDecay 1e-2. */
   constructor(params: Params, options: AdamOptions = {}) {
     super('adamw', AdamW.specs, params, options as Record<string, unknown>);
   }
@@ -93,6 +97,7 @@ export class RMSprop extends Optimizer {
     centered: { default: false },
   };
 
+  /** Optimizes `params` (tensors or parameter groups); options default to lr 1e-2, alpha 0.99, eps 1e-8, the rest 0/false. */
   constructor(params: Params, options: RMSpropOptions = {}) {
     super('rmsprop', RMSprop.specs, params, options as Record<string, unknown>);
   }
@@ -117,6 +122,7 @@ export class Adagrad extends Optimizer {
     eps: { default: 1e-10, check: nonNegative },
   };
 
+  /** Optimizes `params` (tensors or parameter groups); options default to lr 1e-2, eps 1e-10, the rest 0. */
   constructor(params: Params, options: AdagradOptions = {}) {
     super('adagrad', Adagrad.specs, params, options as Record<string, unknown>);
   }

@@ -14,8 +14,9 @@ export type TypedArray =
 
 // A shape argument, checked here so that a non-array gets a message naming the factory.
 function sizeOf(factory: string, shape: readonly number[]): number[] {
-  if (!Array.isArray(shape))
-    throw new TypeError(`${factory}(): shape must be an array of integers, got ${shape === null ? 'null' : typeof shape}`);
+  const given: unknown = shape; // checked as unknown: Array.isArray would narrow shape to any[]
+  if (!Array.isArray(given))
+    throw new TypeError(`${factory}(): shape must be an array of integers, got ${given === null ? 'null' : typeof given}`);
   return [...shape];
 }
 
@@ -92,14 +93,14 @@ export function tensor(data: NestedData | TypedArray | Tensor, options: TensorOp
       .to({ dtype: options.dtype ?? data.dtype, device: options.device ?? (data.device as TensorOptions['device']), copy: true });
     return finish(copy, options);
   }
-  if (ArrayBuffer.isView(data)) return finish(fromTypedArray(data as TypedArray, undefined, { ...options, copy: true }), options);
+  if (ArrayBuffer.isView(data)) return finish(fromTypedArray(data, undefined, { ...options, copy: true }), options);
   const shape = inferShape(data);
   const { flat, kind } = flatten(data, shape);
   const dtype = options.dtype ?? defaultDtype[kind];
   const isIntegral = !isFloatingDType(dtype) && !isComplexDType(dtype);
   let buffer: TypedArray;
   if (kind === 'bigint') {
-    buffer = BigInt64Array.from(flat, (v) => BigInt(v as bigint | number | boolean));
+    buffer = BigInt64Array.from(flat, (v) => BigInt(v));
   } else {
     buffer = Float64Array.from(flat, (v) => Number(v));
     if (isIntegral && dtype !== 'bool') {
@@ -148,6 +149,7 @@ export function fromTypedArray(data: TypedArray, shape?: readonly number[], opti
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return finish(bound.zeros.call([sizeOf('zeros', shape), ...factoryArgs(options)]), options);
 }
+/** Ones of the given shape, e.g. `ones([2, 3])`. */
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return finish(bound.ones.call([sizeOf('ones', shape), ...factoryArgs(options)]), options);
 }
@@ -169,10 +171,7 @@ export function randn(shape: readonly number[], options: TensorOptions = {}): Te
 }
 /** Integers uniform in [low, high) (int64 unless `dtype` says otherwise). */
 export function randint(low: number, high: number, shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return finish(
-    bound.randint.call([low, high, sizeOf('randint', shape), ...factoryArgs({ dtype: 'int64', ...options })]),
-    options,
-  );
+  return finish(bound.randint.call([low, high, sizeOf('randint', shape), ...factoryArgs({ dtype: 'int64', ...options })]), options);
 }
 /** A random permutation of 0..n-1 (int64 unless `dtype` says otherwise). */
 export function randperm(n: number, options: TensorOptions = {}): Tensor {
@@ -206,21 +205,27 @@ function likeArgs(options: TensorOptions): unknown[] {
 export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
   return finish(bound.zerosLike.call([like, ...likeArgs(options)]), options);
 }
+/** Ones with the shape (and by default dtype and device) of `like`. */
 export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
   return finish(bound.onesLike.call([like, ...likeArgs(options)]), options);
 }
+/** Uninitialized memory with the shape (and by default dtype and device) of `like`. */
 export function emptyLike(like: Tensor, options: TensorOptions = {}): Tensor {
   return finish(bound.emptyLike.call([like, ...likeArgs(options)]), options);
 }
+/** `value` everywhere, with the shape (and by default dtype and device) of `like`. */
 export function fullLike(like: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor {
   return finish(bound.fullLike.call([like, value, ...likeArgs(options)]), options);
 }
+/** Uniform samples in [0, 1) with the shape (and by default dtype and device) of `like`. */
 export function randLike(like: Tensor, options: TensorOptions = {}): Tensor {
   return finish(bound.randLike.call([like, ...likeArgs(options)]), options);
 }
+/** Standard normal samples with the shape (and by default dtype and device) of `like`. */
 export function randnLike(like: Tensor, options: TensorOptions = {}): Tensor {
   return finish(bound.randnLike.call([like, ...likeArgs(options)]), options);
 }
+/** Integers uniform in [low, high) with the shape (and by default dtype and device) of `like`. */
 export function randintLike(like: Tensor, low: number, high: number, options: TensorOptions = {}): Tensor {
   return finish(bound.randintLike.call([like, low, high, ...likeArgs(options)]), options);
 }

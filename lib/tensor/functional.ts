@@ -2,7 +2,8 @@
 import { aten } from '../ops/surface.js';
 import type { Tensor } from './tensor.js';
 
-type Dims = number | readonly [readonly number[], readonly number[]];
+/** `tensordot`'s dims: how many trailing dims of `a` meet leading dims of `b`, or the two lists of dims to contract. */
+export type Dims = number | readonly [readonly number[], readonly number[]];
 
 /**
  * Contracts the last `dims` dimensions of `a` with the first `dims` of `b`, or the listed pairs:

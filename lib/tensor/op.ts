@@ -27,6 +27,7 @@ export class Op<Args extends readonly unknown[] = unknown[], Result = unknown> {
   private handle: OpHandle | undefined;
   private plan: CallPlan | undefined;
 
+  /** The ATen operator `name` ('add'; 'ns::name' for another namespace) and its `overload` ('Tensor'; '' for the default). */
   constructor(
     readonly name: string,
     readonly overload = '',
@@ -49,7 +50,7 @@ export class Op<Args extends readonly unknown[] = unknown[], Result = unknown> {
    * reject too, and a rejection carries the caller's stack.
    */
   callAsync(args: Args): Promise<Result> {
-    return withCallerStack(this.callAsync, async () => {
+    return withCallerStack(async () => {
       const handle = (this.handle ??= native.opHandle(this.name, this.overload));
       return (await native.callOpAsync(handle, ...(args as unknown as unknown[]))) as Result;
     });

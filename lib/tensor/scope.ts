@@ -3,7 +3,9 @@
  * Tensor constructor records each new tensor in the innermost scope (record()).
  */
 
-interface Disposable {
+/** What the memory scopes track (a Tensor): something with `dispose()` and `isDisposed`. */
+export interface Disposable {
+  /** Frees it now. */
   dispose(): void;
   readonly isDisposed: boolean;
 }

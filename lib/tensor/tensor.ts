@@ -57,6 +57,7 @@ class TensorImpl {
   get requiresGrad(): boolean {
     return fns.requiresGrad(this[HANDLE]);
   }
+  /** Sets it as PyTorch's requires_grad_ does: only floating and complex tensors can require grad, and a non-leaf cannot be turned off. */
   set requiresGrad(value: boolean) {
     fns.setRequiresGrad(this[HANDLE], value);
   }
@@ -64,6 +65,7 @@ class TensorImpl {
   get grad(): Tensor | null {
     return fns.grad(this[HANDLE]) as Tensor | null;
   }
+  /** Replaces the gradient (null clears it); it must match this tensor's shape, dtype and device. */
   set grad(value: Tensor | null) {
     fns.setGrad(this[HANDLE], value);
   }
@@ -189,6 +191,7 @@ class TensorImpl {
     });
   }
 
+  /** What `console.log` and `util.inspect` print: the same as toString(). */
   [inspectSymbol](): string {
     return this.toString();
   }
@@ -204,7 +207,10 @@ export interface Tensor extends TensorImpl, HandWrittenMethods, Omit<TensorMetho
  * The Tensor class. `x instanceof Tensor` works; tensors are made by the factories and operations,
  * not with `new`.
  */
-export const Tensor = TensorImpl as unknown as abstract new (token: never, handle: never) => Tensor;
+export const Tensor = TensorImpl as unknown as TensorConstructor;
+
+/** The type of the {@link Tensor} class: abstract, since tensors come from the factories and operations, not `new`. */
+export type TensorConstructor = abstract new (token: never, handle: never) => Tensor;
 // Every copy of the package brands its Tensors alike, so that the addon can tell a Tensor of another
 // copy (the ESM and CommonJS builds in one process) from an unrelated object in its error message.
 Object.defineProperty(TensorImpl.prototype, Symbol.for('nodetorch.Tensor'), { value: true });

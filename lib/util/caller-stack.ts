@@ -5,10 +5,13 @@
  * @module
  */
 
-/** Runs `start` and, when its Promise rejects, gives the error the stack of the code that called `where`. */
-export async function withCallerStack<T>(where: Function, start: () => Promise<T>): Promise<T> {
+/**
+ * Runs `start` and, when its Promise rejects, gives the error the stack at the call of
+ * withCallerStack: the public function that called it, then the user's code that called that.
+ */
+export async function withCallerStack<T>(start: () => Promise<T>): Promise<T> {
   const site: { stack?: string } = {};
-  Error.captureStackTrace(site, where);
+  Error.captureStackTrace(site, withCallerStack);
   try {
     return await start();
   } catch (error) {

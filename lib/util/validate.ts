@@ -13,7 +13,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'symbol') return value.toString();
   if (Array.isArray(value)) return value.length > 8 ? `an array of ${value.length}` : `[${value.map(describeValue).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    const name = (value as object).constructor?.name;
+    const name = value.constructor?.name;
     return name && name !== 'Object' ? `a ${name}` : 'an object';
   }
   return String(value);
@@ -29,6 +29,13 @@ export function invalidOption(where: string, name: string, expected: string, act
 export function requireOptions(where: string, options: unknown, needs: string): void {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`${where}: options ${needs} are required, got ${describeValue(options)}`);
+}
+
+/** Whether `value` is a plain object (an object literal or Object.create(null)), not an array, class instance or tensor. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

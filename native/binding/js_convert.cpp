@@ -55,7 +55,8 @@ bool isWritten(const c10::Argument* argument) {
 at::Tensor tensorArg(Napi::Value value, const Param& param, bool written = false) {
   if (value.IsObject()) return TensorWrap::unwrap(value, param);  // throws unless it is one of ours
   // An argument the op writes (out=, self of an in-place op) must be the caller's own tensor.
-  if (written) typeError(value.Env(), param.str() + " must be a Tensor (the op writes it), got " + describeJsValue(value));
+  if (written)
+    typeError(value.Env(), param.str() + " must be a Tensor (the op writes it), got " + describeJsValue(value));
   if (value.IsNumber() || value.IsBoolean() || value.IsBigInt()) {
     // Like a Python number: promotes as a "wrapped number", not as a 0-dim tensor of its own dtype.
     at::Tensor wrapped = c10::scalar_to_tensor(toScalar(value, param));
@@ -82,14 +83,14 @@ void fitFixedLength(std::vector<int64_t>& ints, const c10::Argument* argument, c
   bool emptyDefault = argument->default_value() && argument->default_value()->isList() &&
                       argument->default_value()->toListRef().empty();
   if (ints.size() == n || (ints.empty() && emptyDefault)) return;
-  throw Napi::TypeError::New(env, param.str() + " must have " + std::to_string(n) + " values, got " +
-                                      std::to_string(ints.size()));
+  throw Napi::TypeError::New(
+      env, param.str() + " must have " + std::to_string(n) + " values, got " + std::to_string(ints.size()));
 }
 
 void requireFixedLength(size_t length, const c10::Argument* argument, const Napi::Env& env, const Param& param) {
   if (!argument || !argument->N() || length == static_cast<size_t>(*argument->N())) return;
-  throw Napi::TypeError::New(env, param.str() + " must have " + std::to_string(*argument->N()) + " values, got " +
-                                      std::to_string(length));
+  throw Napi::TypeError::New(
+      env, param.str() + " must have " + std::to_string(*argument->N()) + " values, got " + std::to_string(length));
 }
 
 c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10::Argument* argument,
@@ -127,7 +128,8 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
     case TypeKind::TensorType: {
       Napi::Array array = requireArray(value, param);
       c10::List<at::Tensor> out;
-      for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(tensorArg(array[i], param.at(i), isWritten(argument)));
+      for (uint32_t i = 0; i < array.Length(); ++i)
+        out.push_back(tensorArg(array[i], param.at(i), isWritten(argument)));
       return c10::IValue(out);
     }
     case TypeKind::OptionalType: {

@@ -18,7 +18,7 @@ namespace nodetorch {
  */
 class Param {
  public:
-  Param(const char* name) : name_(name) {}                // NOLINT(google-explicit-constructor)
+  Param(const char* name) : name_(name) {}                 // NOLINT(google-explicit-constructor)
   Param(const std::string& name) : name_(name.c_str()) {}  // NOLINT(google-explicit-constructor)
   Param(const std::string& op, const std::string& argument) : op_(&op), name_(argument.c_str()) {}
   /** The same parameter's element `index`. */

@@ -1,9 +1,10 @@
 #include "binding/optimizer_wrap.h"
 
-// clip_grad.h uses torch:: ops without including them.
+// clip_grad.h uses torch:: ops without including them, so types.h must come first.
+// clang-format off
 #include <torch/types.h>
-
 #include <torch/nn/utils/clip_grad.h>
+// clang-format on
 
 #include "binding/addon_state.h"
 #include "binding/errors.h"

@@ -86,7 +86,8 @@ int64_t moduleBytes(const torch::jit::Module& module) {
   std::unordered_set<const void*> seen;
   int64_t bytes = 0;
   auto count = [&](const at::Tensor& t) {
-    if (t.has_storage() && seen.insert(t.storage().unsafeGetStorageImpl()).second) bytes += static_cast<int64_t>(t.storage().nbytes());
+    if (t.has_storage() && seen.insert(t.storage().unsafeGetStorageImpl()).second)
+      bytes += static_cast<int64_t>(t.storage().nbytes());
   };
   for (const auto& parameter : module.named_parameters()) count(parameter.value);
   for (const auto& buffer : module.named_buffers()) count(buffer.value);
@@ -188,8 +189,8 @@ Napi::Value ScriptModuleWrap::dispose(const Napi::CallbackInfo& info) {
 
 void ScriptModuleWrap::requireIdle(Napi::Env env, const char* what) const {
   if (*running_ > 0) {
-    throw torchError(env, std::string("cannot ") + what +
-                              " this TorchScript module while an async call of it runs: await it first");
+    throw torchError(
+        env, std::string("cannot ") + what + " this TorchScript module while an async call of it runs: await it first");
   }
 }
 

@@ -23,26 +23,31 @@ Setter tensorField(at::Tensor PlanStep::*member) {
   };
 }
 Setter intsField(std::vector<int64_t> PlanStep::*member) {
-  return [member](PlanStep& step, Napi::Value value, const std::string& field) { step.*member = toIntVector(value, field); };
+  return [member](PlanStep& step, Napi::Value value, const std::string& field) {
+    step.*member = toIntVector(value, field);
+  };
 }
 Setter intField(int64_t PlanStep::*member) {
   return [member](PlanStep& step, Napi::Value value, const std::string& field) { step.*member = toInt(value, field); };
 }
 Setter doubleField(double PlanStep::*member) {
   return [member](PlanStep& step, Napi::Value value, const std::string& field) {
-    if (!value.IsNumber()) throw Napi::TypeError::New(value.Env(), field + " must be a number, got " + describeJsValue(value));
+    if (!value.IsNumber())
+      throw Napi::TypeError::New(value.Env(), field + " must be a number, got " + describeJsValue(value));
     step.*member = value.As<Napi::Number>().DoubleValue();
   };
 }
 Setter boolField(bool PlanStep::*member) {
   return [member](PlanStep& step, Napi::Value value, const std::string& field) {
-    if (!value.IsBoolean()) throw Napi::TypeError::New(value.Env(), field + " must be a boolean, got " + describeJsValue(value));
+    if (!value.IsBoolean())
+      throw Napi::TypeError::New(value.Env(), field + " must be a boolean, got " + describeJsValue(value));
     step.*member = value.As<Napi::Boolean>().Value();
   };
 }
 Setter stringField(std::string PlanStep::*member) {
   return [member](PlanStep& step, Napi::Value value, const std::string& field) {
-    if (!value.IsString()) throw Napi::TypeError::New(value.Env(), field + " must be a string, got " + describeJsValue(value));
+    if (!value.IsString())
+      throw Napi::TypeError::New(value.Env(), field + " must be a string, got " + describeJsValue(value));
     step.*member = value.As<Napi::String>().Utf8Value();
   };
 }
@@ -139,7 +144,8 @@ Napi::Value runSequentialAsync(const Napi::CallbackInfo& info) {
     at::Tensor input = TensorWrap::unwrap(info[1], "input");
     AsyncClaim claim(info.Env());
     for (const PlanStep& step : steps) {
-      for (const at::Tensor* tensor : {&step.weight, &step.bias, &step.runningMean, &step.runningVar, &step.numBatchesTracked})
+      for (const at::Tensor* tensor :
+           {&step.weight, &step.bias, &step.runningMean, &step.runningVar, &step.numBatchesTracked})
         claim.reads(*tensor);
     }
     claim.reads(input);

@@ -19,7 +19,9 @@ namespace {
 static_assert(sizeof(void*) >= 8, "a finalizer's data is a tensor handle");
 
 void* packKey(TensorTable::Key key) { return reinterpret_cast<void*>(static_cast<uintptr_t>(key.handle())); }
-TensorTable::Key unpackKey(void* data) { return TensorTable::Key::of(static_cast<int64_t>(reinterpret_cast<uintptr_t>(data))); }
+TensorTable::Key unpackKey(void* data) {
+  return TensorTable::Key::of(static_cast<int64_t>(reinterpret_cast<uintptr_t>(data)));
+}
 
 // Frees the slot of `key` from the JS thread (dispose, or a failed wrap).
 void forget(Napi::Env env, AddonState& state, TensorTable::Key key) {
@@ -153,8 +155,9 @@ void setGrad(const at::Tensor& tensor, const Napi::Value& value) {
   // The checks PyTorch's Python setter makes: a mismatched grad would break the next step.
   TORCH_CHECK(grad.sizes() == self.sizes(), "assigned grad has data of a different size: ", grad.sizes(),
               " vs the tensor's ", self.sizes());
-  TORCH_CHECK(grad.scalar_type() == self.scalar_type(), "assigned grad has data of a different type: ",
-              dtypeName(grad.scalar_type()), " vs the tensor's ", dtypeName(self.scalar_type()));
+  TORCH_CHECK(grad.scalar_type() == self.scalar_type(),
+              "assigned grad has data of a different type: ", dtypeName(grad.scalar_type()), " vs the tensor's ",
+              dtypeName(self.scalar_type()));
   TORCH_CHECK(grad.device() == self.device(), "assigned grad has data located on a different device");
   self.mutable_grad() = grad;
 }
@@ -182,11 +185,14 @@ Napi::Object tensorFunctions(Napi::Env env) {
   using T = const at::Tensor&;
   add("shape", [](Info info, T self) -> Napi::Value { return intList(info.Env(), self.sizes()); });
   add("strides", [](Info info, T self) -> Napi::Value { return intList(info.Env(), self.strides()); });
-  add("dtype", [](Info info, T self) -> Napi::Value { return Napi::String::New(info.Env(), dtypeName(self.scalar_type())); });
-  add("device", [](Info info, T self) -> Napi::Value { return Napi::String::New(info.Env(), deviceName(self.device())); });
+  add("dtype",
+      [](Info info, T self) -> Napi::Value { return Napi::String::New(info.Env(), dtypeName(self.scalar_type())); });
+  add("device",
+      [](Info info, T self) -> Napi::Value { return Napi::String::New(info.Env(), deviceName(self.device())); });
   add("numel", [](Info info, T self) -> Napi::Value { return Napi::Number::New(info.Env(), double(self.numel())); });
   add("dim", [](Info info, T self) -> Napi::Value { return Napi::Number::New(info.Env(), double(self.dim())); });
-  add("requiresGrad", [](Info info, T self) -> Napi::Value { return Napi::Boolean::New(info.Env(), self.requires_grad()); });
+  add("requiresGrad",
+      [](Info info, T self) -> Napi::Value { return Napi::Boolean::New(info.Env(), self.requires_grad()); });
   add("setRequiresGrad", [](Info info, T self) -> Napi::Value {
     if (!info[1].IsBoolean()) throw Napi::TypeError::New(info.Env(), "requiresGrad must be a boolean");
     checkWritable(info.Env(), self);
@@ -207,7 +213,8 @@ Napi::Object tensorFunctions(Napi::Env env) {
     return fn ? Napi::Value(Napi::String::New(info.Env(), fn->name())) : info.Env().Null();
   });
   add("isLeaf", [](Info info, T self) -> Napi::Value { return Napi::Boolean::New(info.Env(), self.is_leaf()); });
-  add("isContiguous", [](Info info, T self) -> Napi::Value { return Napi::Boolean::New(info.Env(), self.is_contiguous()); });
+  add("isContiguous",
+      [](Info info, T self) -> Napi::Value { return Napi::Boolean::New(info.Env(), self.is_contiguous()); });
   add("storageId", [](Info info, T self) -> Napi::Value {
     if (!self.has_storage()) return info.Env().Null();
     auto id = reinterpret_cast<uintptr_t>(self.storage().unsafeGetStorageImpl());

@@ -30,21 +30,21 @@ using P = c10::OptionalArrayRef<int64_t>;
 // returns one Tensor.
 template <typename Signature>
 using Handle = c10::TypedOperatorHandle<Signature>;
-using AnyHandle = std::variant<Handle<at::Tensor(T)>,           // relu, neg, exp, t, ...
-                               Handle<at::Tensor(T, T)>,        // mul.Tensor, div.Tensor, matmul, ...
-                               Handle<at::Tensor(T, T, S)>,     // add.Tensor, sub.Tensor
-                               Handle<at::Tensor(T, S)>,        // mul.Scalar, pow.Tensor_Scalar, ...
-                               Handle<at::Tensor(T, S, S)>,     // add.Scalar, sub.Scalar
-                               Handle<at::Tensor(T, I)>,        // unsqueeze, squeeze.dim
-                               Handle<at::Tensor(T, I, I)>,     // transpose.int, flatten.using_ints
-                               Handle<at::Tensor(T, L)>,        // permute
-                               Handle<at::Tensor(T, Y)>,        // view, reshape
-                               Handle<at::Tensor(T, D)>,        // sum, mean
-                               Handle<at::Tensor(T, M)>,        // clone
-                               Handle<at::Tensor(T, I, D)>,     // softmax.int, log_softmax.int
-                               Handle<at::Tensor(T, F, B)>,     // dropout, feature_dropout, alpha_dropout
-                               Handle<at::Tensor(T, T, O)>,     // linear
-                               Handle<at::Tensor(T, Y, B)>,     // expand
+using AnyHandle = std::variant<Handle<at::Tensor(T)>,        // relu, neg, exp, t, ...
+                               Handle<at::Tensor(T, T)>,     // mul.Tensor, div.Tensor, matmul, ...
+                               Handle<at::Tensor(T, T, S)>,  // add.Tensor, sub.Tensor
+                               Handle<at::Tensor(T, S)>,     // mul.Scalar, pow.Tensor_Scalar, ...
+                               Handle<at::Tensor(T, S, S)>,  // add.Scalar, sub.Scalar
+                               Handle<at::Tensor(T, I)>,     // unsqueeze, squeeze.dim
+                               Handle<at::Tensor(T, I, I)>,  // transpose.int, flatten.using_ints
+                               Handle<at::Tensor(T, L)>,     // permute
+                               Handle<at::Tensor(T, Y)>,     // view, reshape
+                               Handle<at::Tensor(T, D)>,     // sum, mean
+                               Handle<at::Tensor(T, M)>,     // clone
+                               Handle<at::Tensor(T, I, D)>,  // softmax.int, log_softmax.int
+                               Handle<at::Tensor(T, F, B)>,  // dropout, feature_dropout, alpha_dropout
+                               Handle<at::Tensor(T, T, O)>,  // linear
+                               Handle<at::Tensor(T, Y, B)>,  // expand
                                Handle<at::Tensor(T, L, B, D)>,
                                // sum.dim_IntList, mean.dim: int[1] dim in 1.13's schema (but an optional list
                                // in its C++ signature), int[1]? dim in 2.x
@@ -84,8 +84,7 @@ std::string shapeOf(const c10::FunctionSchema& schema) {
           shape += 'D';
         } else if (element == TypeKind::TensorType) {
           shape += 'O';
-        } else if (element == TypeKind::ListType &&
-                   isIntList(type->expectRef<c10::OptionalType>().getElementType())) {
+        } else if (element == TypeKind::ListType && isIntList(type->expectRef<c10::OptionalType>().getElementType())) {
           shape += 'P';
         } else if (element == TypeKind::MemoryFormatType) {
           shape += 'M';

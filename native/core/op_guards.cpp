@@ -50,9 +50,11 @@ void pixelShuffle(const c10::FunctionSchema& schema, const torch::jit::Stack& st
   bool up = schema.name().find("unshuffle") == std::string::npos;
   int64_t factor = arg(schema, stack, up ? "upscale_factor" : "downscale_factor").toInt();
   if (self.dim() < 3) refuse("expected an input of at least 3 dimensions");
-  if (factor < 1 || factor > (int64_t(1) << 20)) refuse("the factor must be in [1, 2^20], got " + std::to_string(factor));
+  if (factor < 1 || factor > (int64_t(1) << 20))
+    refuse("the factor must be in [1, 2^20], got " + std::to_string(factor));
   if (up && self.size(-3) % (factor * factor) != 0) refuse("the channels must be divisible by the factor squared");
-  if (!up && (self.size(-1) % factor != 0 || self.size(-2) % factor != 0)) refuse("height and width must be divisible by the factor");
+  if (!up && (self.size(-1) % factor != 0 || self.size(-2) % factor != 0))
+    refuse("height and width must be divisible by the factor");
 }
 
 void quantizationParams(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
@@ -107,7 +109,8 @@ void weightNormBackward(const c10::FunctionSchema& schema, const torch::jit::Sta
   const at::Tensor& savedG = arg(schema, stack, "saved_g").toTensor();
   const at::Tensor& savedNorms = arg(schema, stack, "saved_norms").toTensor();
   int64_t dim = arg(schema, stack, "dim").toInt();
-  if (savedV.dim() == 0 || savedV.numel() == 0) refuse("saved_v must be a non-empty tensor with at least one dimension");
+  if (savedV.dim() == 0 || savedV.numel() == 0)
+    refuse("saved_v must be a non-empty tensor with at least one dimension");
   if (gradW.sizes() != savedV.sizes()) refuse("grad_w must have the shape of saved_v");
   if (dim != 0 && dim != savedV.dim() - 1) refuse("dim must be the first or the last dimension of saved_v");
   int64_t size = savedV.size(dim);
@@ -121,18 +124,25 @@ void slowConvolution(const c10::FunctionSchema& schema, const torch::jit::Stack&
   const at::Tensor& weight = arg(schema, stack, "weight").toTensor();
   auto d = static_cast<int64_t>(spatial);
   if (self.dim() != d + 1 && self.dim() != d + 2)
-    refuse("expected a " + std::to_string(d + 1) + "D or " + std::to_string(d + 2) + "D input, got " + std::to_string(self.dim()) + "D");
-  if (weight.dim() != d + 2) refuse("expected a " + std::to_string(d + 2) + "D weight, got " + std::to_string(weight.dim()) + "D");
+    refuse("expected a " + std::to_string(d + 1) + "D or " + std::to_string(d + 2) + "D input, got " +
+           std::to_string(self.dim()) + "D");
+  if (weight.dim() != d + 2)
+    refuse("expected a " + std::to_string(d + 2) + "D weight, got " + std::to_string(weight.dim()) + "D");
   for (const char* name : {"kernel_size", "stride", "padding"}) {
     std::vector<int64_t> values = arg(schema, stack, name).toIntVector();
     if (values.size() != spatial) refuse(std::string(name) + " must have " + std::to_string(spatial) + " values");
     for (int64_t v : values) {
-      if (v < (std::string(name) == "padding" ? 0 : 1)) refuse(std::string(name) + " values must be positive (padding non-negative)");
+      if (v < (std::string(name) == "padding" ? 0 : 1))
+        refuse(std::string(name) + " values must be positive (padding non-negative)");
     }
   }
 }
-void slowConv2d(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) { slowConvolution(schema, stack, 2); }
-void slowConv3d(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) { slowConvolution(schema, stack, 3); }
+void slowConv2d(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
+  slowConvolution(schema, stack, 2);
+}
+void slowConv3d(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
+  slowConvolution(schema, stack, 3);
+}
 
 void batchDims(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
   const at::Tensor& self = arg(schema, stack, "self").toTensor();
@@ -142,7 +152,9 @@ void batchDims(const c10::FunctionSchema& schema, const torch::jit::Stack& stack
 }
 
 void functorchInternal(const c10::FunctionSchema&, const torch::jit::Stack&) {
-  refuse("this functorch internal expects batched tensors, which JavaScript cannot make; it is not callable from nodetorch");
+  refuse(
+      "this functorch internal expects batched tensors, which JavaScript cannot make; it is not callable from "
+      "nodetorch");
 }
 
 void singleElement(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
@@ -176,7 +188,8 @@ void padding(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) 
   int64_t spatial = static_cast<int64_t>(pads.size() / 2);
   if (pads.size() % 2 != 0 || spatial == 0) refuse("padding must hold two values per padded dimension");
   if (self.dim() != spatial + 1 && self.dim() != spatial + 2)
-    refuse("expected a " + std::to_string(spatial + 1) + "D or " + std::to_string(spatial + 2) + "D input, got " + std::to_string(self.dim()) + "D");
+    refuse("expected a " + std::to_string(spatial + 1) + "D or " + std::to_string(spatial + 2) + "D input, got " +
+           std::to_string(self.dim()) + "D");
   constexpr int64_t limit = (int64_t(1) << 31) - 1;
   std::vector<int64_t> padded(self.sizes().begin(), self.sizes().end());
   for (int64_t d = 0; d < spatial; ++d) {
@@ -185,7 +198,8 @@ void padding(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) 
     int64_t before = pads[2 * d], after = pads[2 * d + 1];
     if (std::abs(before) > limit || std::abs(after) > limit) refuse("padding values must fit in 32 bits");
     padded[dim] = self.size(dim) + before + after;
-    if (padded[dim] < 1 || padded[dim] > limit) refuse("the padded size of dim " + std::to_string(dim) + " would be " + std::to_string(padded[dim]));
+    if (padded[dim] < 1 || padded[dim] > limit)
+      refuse("the padded size of dim " + std::to_string(dim) + " would be " + std::to_string(padded[dim]));
   }
   auto gradOutput = schema.argumentIndexWithName("grad_output");
   if (gradOutput) {
@@ -202,13 +216,15 @@ void histogramBins(const c10::FunctionSchema& schema, const torch::jit::Stack& s
   if (bins.isIntList()) {
     std::vector<int64_t> counts = bins.toIntVector();
     if (static_cast<int64_t>(counts.size()) != d)
-      refuse("bins must hold one count per coordinate (" + std::to_string(d) + "), got " + std::to_string(counts.size()));
+      refuse("bins must hold one count per coordinate (" + std::to_string(d) + "), got " +
+             std::to_string(counts.size()));
     for (int64_t count : counts) {
       if (count < 1) refuse("bin counts must be positive");
     }
   } else if (bins.isTensorList()) {
     auto edges = bins.toTensorList();
-    if (static_cast<int64_t>(edges.size()) != d) refuse("bins must hold one edge tensor per coordinate (" + std::to_string(d) + ")");
+    if (static_cast<int64_t>(edges.size()) != d)
+      refuse("bins must hold one edge tensor per coordinate (" + std::to_string(d) + ")");
     for (const at::Tensor& edge : edges) {
       if (edge.dim() != 1 || edge.numel() < 1) refuse("each bin edge tensor must be 1-D and non-empty");
     }
@@ -216,16 +232,19 @@ void histogramBins(const c10::FunctionSchema& schema, const torch::jit::Stack& s
     refuse("bins must be positive");
   }
   auto rangeIndex = schema.argumentIndexWithName("range");
-  if (rangeIndex && stack[*rangeIndex].isDoubleList() && static_cast<int64_t>(stack[*rangeIndex].toDoubleVector().size()) != 2 * d)
+  if (rangeIndex && stack[*rangeIndex].isDoubleList() &&
+      static_cast<int64_t>(stack[*rangeIndex].toDoubleVector().size()) != 2 * d)
     refuse("range must hold two values per coordinate");
   auto weightIndex = schema.argumentIndexWithName("weight");
-  if (weightIndex && stack[*weightIndex].isTensor() && d > 0 && stack[*weightIndex].toTensor().numel() != self.numel() / d)
+  if (weightIndex && stack[*weightIndex].isTensor() && d > 0 &&
+      stack[*weightIndex].toTensor().numel() != self.numel() / d)
     refuse("weight must hold one value per point");
 }
 
 void channels(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
   const at::Tensor& input = arg(schema, stack, "input").toTensor();
-  if (input.dim() < 2 || input.size(1) == 0) refuse("expected an input of at least 2 dimensions with channels in dim 1");
+  if (input.dim() < 2 || input.size(1) == 0)
+    refuse("expected an input of at least 2 dimensions with channels in dim 1");
   for (const char* name : {"running_mean", "running_var", "mean", "invstd"}) {
     auto index = schema.argumentIndexWithName(name);
     if (index && stack[*index].isTensor() && stack[*index].toTensor().numel() != input.size(1) &&
@@ -258,7 +277,8 @@ void choleskySolve(const c10::FunctionSchema& schema, const torch::jit::Stack& s
   const at::Tensor& self = arg(schema, stack, "self").toTensor();
   const at::Tensor& a = arg(schema, stack, "A").toTensor();
   requireMatrices(a, "A");
-  if (self.dim() != a.dim() || self.size(-2) != a.size(-1) || self.sizes().slice(0, self.dim() - 2) != a.sizes().slice(0, a.dim() - 2))
+  if (self.dim() != a.dim() || self.size(-2) != a.size(-1) ||
+      self.sizes().slice(0, self.dim() - 2) != a.sizes().slice(0, a.dim() - 2))
     refuse("self must be a batch of matrices with A's batch shape and A's size in dim -2");
 }
 
@@ -295,8 +315,10 @@ void poolBackward(const c10::FunctionSchema& schema, const torch::jit::Stack& st
   const at::Tensor& grad = arg(schema, stack, "grad_output").toTensor();
   const at::Tensor& self = arg(schema, stack, "self").toTensor();
   int64_t spatial = schema.name().find("3d") != std::string::npos ? 3 : 2;
-  if (self.dim() != spatial + 1 && self.dim() != spatial + 2) refuse("unexpected input rank " + std::to_string(self.dim()));
-  if (grad.dim() != self.dim() || grad.sizes().slice(0, self.dim() - spatial) != self.sizes().slice(0, self.dim() - spatial))
+  if (self.dim() != spatial + 1 && self.dim() != spatial + 2)
+    refuse("unexpected input rank " + std::to_string(self.dim()));
+  if (grad.dim() != self.dim() ||
+      grad.sizes().slice(0, self.dim() - spatial) != self.sizes().slice(0, self.dim() - spatial))
     refuse("grad_output must have self's rank, batch and channels");
   auto indices = schema.argumentIndexWithName("indices");
   if (indices && stack[*indices].toTensor().sizes() != grad.sizes()) refuse("indices must have grad_output's shape");
@@ -319,8 +341,10 @@ void antialiasScales(const c10::FunctionSchema& schema, const torch::jit::Stack&
     const c10::IValue& scale = arg(schema, stack, names[i]);
     if (scale.isNone()) continue;
     double value = scale.toDouble();
-    if (!std::isfinite(value) || value <= 0 || 1 / value > 2.0 * static_cast<double>(std::max<int64_t>(inputSize[2 + i], 1)))
-      refuse(std::string(names[i]) + " must be a positive scale no smaller than half of output/input, got " + std::to_string(value));
+    if (!std::isfinite(value) || value <= 0 ||
+        1 / value > 2.0 * static_cast<double>(std::max<int64_t>(inputSize[2 + i], 1)))
+      refuse(std::string(names[i]) + " must be a positive scale no smaller than half of output/input, got " +
+             std::to_string(value));
   }
 }
 
@@ -335,7 +359,8 @@ void unfoldBackward(const c10::FunctionSchema& schema, const torch::jit::Stack& 
   if (dim < 0) dim += std::max<int64_t>(rank, 1);
   if (rank == 0 ? dim != 0 : (dim < 0 || dim >= rank)) refuse("dim is out of range for input_sizes");
   int64_t length = rank == 0 ? 1 : sizes[dim];
-  if (size < 1 || step < 1 || size > length) refuse("size and step must be positive, and size at most the unfolded dim");
+  if (size < 1 || step < 1 || size > length)
+    refuse("size and step must be positive, and size at most the unfolded dim");
   std::vector<int64_t> expected = sizes;
   if (rank == 0) expected = {1};
   expected[dim] = (length - size) / step + 1;
@@ -352,7 +377,8 @@ void cooIndices(const c10::FunctionSchema& schema, const torch::jit::Stack& stac
 void csrIndices(const c10::FunctionSchema& schema, const torch::jit::Stack& stack) {
   const at::Tensor& crow = arg(schema, stack, "crow_indices").toTensor();
   const at::Tensor& col = arg(schema, stack, "col_indices").toTensor();
-  if (crow.dim() != 1 || col.dim() != 1 || crow.numel() < 1) refuse("expected 1-D crow_indices (non-empty) and col_indices");
+  if (crow.dim() != 1 || col.dim() != 1 || crow.numel() < 1)
+    refuse("expected 1-D crow_indices (non-empty) and col_indices");
 }
 
 // The Sobol engine's kernels take the state shapes torch.quasirandom.SobolEngine makes.
@@ -362,7 +388,8 @@ void sobolState(const c10::FunctionSchema& schema, const torch::jit::Stack& stac
   int64_t dimension = arg(schema, stack, "dimension").toInt();
   if (dimension < 1 || dimension > kSobolMaxDimension) refuse("dimension must be in [1, 21201]");
   auto checkState = [&](const at::Tensor& state, const char* name) {
-    if (state.scalar_type() != at::kLong || state.dim() != 2 || state.size(0) < dimension || state.size(1) != kSobolMaxBit)
+    if (state.scalar_type() != at::kLong || state.dim() != 2 || state.size(0) < dimension ||
+        state.size(1) != kSobolMaxBit)
       refuse(std::string(name) + " must be an int64 tensor of shape (dimension, 30)");
   };
   for (const char* name : {"sobolstate", "ltm"}) {
@@ -374,12 +401,14 @@ void sobolState(const c10::FunctionSchema& schema, const torch::jit::Stack& stac
   auto quasi = schema.argumentIndexWithName(op.find("draw") != std::string::npos ? "quasi" : "self");
   if (quasi && op.find("initialize_state") == std::string::npos && op.find("scramble") == std::string::npos) {
     const at::Tensor& q = stack[*quasi].toTensor();
-    if (q.scalar_type() != at::kLong || q.dim() != 1 || q.size(0) < dimension) refuse("the quasi state must be an int64 tensor of dimension values");
+    if (q.scalar_type() != at::kLong || q.dim() != 1 || q.size(0) < dimension)
+      refuse("the quasi state must be an int64 tensor of dimension values");
   }
   if (op.find("scramble") != std::string::npos) checkState(arg(schema, stack, "self").toTensor(), "self");
   for (const char* name : {"n", "num_generated"}) {
     auto index = schema.argumentIndexWithName(name);
-    if (index && (stack[*index].toInt() < 0 || stack[*index].toInt() > (int64_t(1) << 40))) refuse(std::string(name) + " must be in [0, 2^40]");
+    if (index && (stack[*index].toInt() < 0 || stack[*index].toInt() > (int64_t(1) << 40)))
+      refuse(std::string(name) + " must be in [0, 2^40]");
   }
 }
 
@@ -390,7 +419,8 @@ void batchNormBackward(const c10::FunctionSchema& schema, const torch::jit::Stac
   if (grad.sizes() != input.sizes()) refuse("grad_out must have the input's shape");
   for (const char* name : {"weight", "running_mean", "running_var", "save_mean", "save_invstd"}) {
     auto index = schema.argumentIndexWithName(name);
-    if (index && stack[*index].isTensor() && stack[*index].toTensor().defined() && stack[*index].toTensor().numel() != input.size(1))
+    if (index && stack[*index].isTensor() && stack[*index].toTensor().defined() &&
+        stack[*index].toTensor().numel() != input.size(1))
       refuse(std::string(name) + " must hold one value per channel");
   }
 }
@@ -400,7 +430,8 @@ void batchNormForward(const c10::FunctionSchema& schema, const torch::jit::Stack
   if (input.dim() < 2 || input.numel() == 0) refuse("expected a non-empty input of at least 2 dimensions");
   for (const char* name : {"weight", "bias", "running_mean", "running_var"}) {
     auto index = schema.argumentIndexWithName(name);
-    if (index && stack[*index].isTensor() && stack[*index].toTensor().defined() && stack[*index].toTensor().numel() != input.size(1))
+    if (index && stack[*index].isTensor() && stack[*index].toTensor().defined() &&
+        stack[*index].toTensor().numel() != input.size(1))
       refuse(std::string(name) + " must hold one value per channel");
   }
 }
@@ -419,7 +450,9 @@ void pairwiseDistance(const c10::FunctionSchema& schema, const torch::jit::Stack
 }
 
 void notCallable(const c10::FunctionSchema&, const torch::jit::Stack&) {
-  refuse("this LibTorch internal (an autograd or RNN cell helper) assumes inputs checked by its caller; it is not callable from nodetorch");
+  refuse(
+      "this LibTorch internal (an autograd or RNN cell helper) assumes inputs checked by its caller; it is not "
+      "callable from nodetorch");
 }
 
 // The special polynomials loop n times per element (n = 2^40 never returns).
@@ -519,17 +552,18 @@ const std::unordered_map<std::string, OpGuard>& guards() {
         {"quantized_rnn_relu_cell", notCallable},
         {"quantized_rnn_tanh_cell", notCallable},
     };
-    for (const char* name : {"replication_pad1d", "replication_pad2d", "replication_pad3d", "reflection_pad1d",
-                             "reflection_pad2d", "reflection_pad3d", "replication_pad1d_backward",
-                             "replication_pad2d_backward", "replication_pad3d_backward", "reflection_pad1d_backward",
-                             "reflection_pad2d_backward", "reflection_pad3d_backward"}) {
+    for (const char* name :
+         {"replication_pad1d", "replication_pad2d", "replication_pad3d", "reflection_pad1d", "reflection_pad2d",
+          "reflection_pad3d", "replication_pad1d_backward", "replication_pad2d_backward", "replication_pad3d_backward",
+          "reflection_pad1d_backward", "reflection_pad2d_backward", "reflection_pad3d_backward"}) {
       t.emplace(name, padding);
     }
     for (const char* name :
          {"special_chebyshev_polynomial_t", "special_chebyshev_polynomial_u", "special_chebyshev_polynomial_v",
-          "special_chebyshev_polynomial_w", "special_shifted_chebyshev_polynomial_t", "special_shifted_chebyshev_polynomial_u",
-          "special_shifted_chebyshev_polynomial_v", "special_shifted_chebyshev_polynomial_w", "special_hermite_polynomial_h",
-          "special_hermite_polynomial_he", "special_laguerre_polynomial_l", "special_legendre_polynomial_p"}) {
+          "special_chebyshev_polynomial_w", "special_shifted_chebyshev_polynomial_t",
+          "special_shifted_chebyshev_polynomial_u", "special_shifted_chebyshev_polynomial_v",
+          "special_shifted_chebyshev_polynomial_w", "special_hermite_polynomial_h", "special_hermite_polynomial_he",
+          "special_laguerre_polynomial_l", "special_legendre_polynomial_p"}) {
       t.emplace(name, polynomialDegree);
     }
     return t;

@@ -32,7 +32,8 @@ void none(const PlanStep&) {}
 const std::unordered_map<std::string, Kind>& kinds() {
   static const std::unordered_map<std::string, Kind> table = {
       {"identity", {none, [](const PlanStep&, const at::Tensor& x) { return x; }}},
-      {"linear", {requireWeight, [](const PlanStep& s, const at::Tensor& x) { return at::linear(x, s.weight, s.bias); }}},
+      {"linear",
+       {requireWeight, [](const PlanStep& s, const at::Tensor& x) { return at::linear(x, s.weight, s.bias); }}},
       {"conv",
        {[](const PlanStep& s) {
           requireWeight(s);

@@ -45,6 +45,7 @@ export interface DownloadOptions {
 
 /** Every mirror failed for a file; the message lists what happened at each. */
 export class DownloadError extends Error {
+  /** An error whose `message` lists each mirror's failure. */
   constructor(message: string) {
     super(message);
     this.name = 'DownloadError';
@@ -130,8 +131,9 @@ async function transfer(
     try {
       for await (const chunk of response.body) {
         idle.refresh();
-        await handle.write(chunk);
-        received += chunk.byteLength;
+        const bytes = chunk as Uint8Array;
+        await handle.write(bytes);
+        received += bytes.byteLength;
         report({ file, url, received, total });
       }
     } catch (error) {

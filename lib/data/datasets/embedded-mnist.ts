@@ -64,6 +64,7 @@ export class EmbeddedMNIST<I = Tensor, L = number> implements Dataset<[I, L]> {
   readonly targetTransform: Transform<number, L> | undefined;
   private readonly split: Split;
 
+  /** Picks the split (`train`, default true) and the transforms; the data is bundled, so there is no I/O to await. */
   constructor(options: EmbeddedMNISTOptions<I, L> = {}) {
     this.train = options.train ?? true;
     this.transform = options.transform;
@@ -71,6 +72,7 @@ export class EmbeddedMNIST<I = Tensor, L = number> implements Dataset<[I, L]> {
     this.split = loadSplit(this.train);
   }
 
+  /** Number of samples: 7,996 for train, 2,004 for test. */
   get length(): number {
     return this.split.labels.length;
   }
@@ -80,6 +82,7 @@ export class EmbeddedMNIST<I = Tensor, L = number> implements Dataset<[I, L]> {
     return this.split.labels;
   }
 
+  /** `[image, label]` at `index` (negative counts from the end), after the transforms. */
   get(index: number): [I, L] {
     const count = this.length;
     if (!Number.isInteger(index) || index < -count || index >= count)
@@ -90,6 +93,7 @@ export class EmbeddedMNIST<I = Tensor, L = number> implements Dataset<[I, L]> {
     return [(this.transform ? this.transform(image) : image) as I, (this.targetTransform ? this.targetTransform(label) : label) as L];
   }
 
+  /** Rebuilt in workers from the same options. */
   workerRecipe(): WorkerRecipe {
     const { train, transform, targetTransform } = this;
     return builtinRecipe('EmbeddedMNIST', [{ train, transform, targetTransform }]);

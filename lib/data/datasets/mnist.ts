@@ -54,7 +54,7 @@ interface Loaded {
  * error does not depend on which transfer happened to fail first.
  */
 async function settledInOrder<T extends readonly unknown[]>(work: [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
-  const results = await Promise.allSettled(work);
+  const results = await Promise.allSettled(work as readonly Promise<unknown>[]);
   for (const result of results) if (result.status === 'rejected') throw result.reason;
   return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
@@ -161,10 +161,12 @@ export class MNIST<I = Tensor, L = number> implements Dataset<[I, L]> {
     return this;
   }
 
+  /** Number of samples (60,000 for train, 10,000 for test); throws before {@link init}. */
   get length(): number {
     return this.ready().count;
   }
 
+  /** `[image, label]` at `index`: a float32 (1, 28, 28) image in [0, 1] and a number label, after the transforms. */
   get(index: number): [I, L] {
     const { images, labels, count, rows, columns } = this.ready();
     if (!Number.isInteger(index) || index < -count || index >= count)

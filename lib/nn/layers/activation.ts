@@ -5,7 +5,9 @@ import * as F from '../functional.js';
 import { Module, pyRepr } from '../module.js';
 import type { PlanStep } from '../sequential-plan.js';
 
+/** max(0, x), like nn.ReLU. */
 export class ReLU extends Module {
+  /** `inplace` overwrites the input. */
   constructor(readonly inplace = false) {
     super();
   }
@@ -16,7 +18,9 @@ export class ReLU extends Module {
     return this.inplace ? null : { kind: 'relu', name: 'ReLU' };
   }
 }
+/** x for x >= 0, else negativeSlope * x, like nn.LeakyReLU. */
 export class LeakyReLU extends Module {
+  /** The slope for negative inputs (default 0.01); `inplace` overwrites the input. */
   constructor(
     readonly negativeSlope = 0.01,
     readonly inplace = false,
@@ -33,7 +37,9 @@ export class LeakyReLU extends Module {
     return `negative_slope=${this.negativeSlope}`;
   }
 }
+/** Gaussian error linear unit, like nn.GELU. */
 export class GELU extends Module {
+  /** `approximate`: 'none' (exact erf, the default) or 'tanh'. */
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
   }
@@ -44,6 +50,7 @@ export class GELU extends Module {
     return { kind: 'gelu', name: 'GELU', approximate: this.approximate };
   }
 }
+/** x * sigmoid(x) (swish), like nn.SiLU. */
 export class SiLU extends Module {
   forward(input: Tensor): Tensor {
     return F.silu(input);
@@ -52,6 +59,7 @@ export class SiLU extends Module {
     return { kind: 'silu', name: 'SiLU' };
   }
 }
+/** Elementwise tanh, like nn.Tanh. */
 export class Tanh extends Module {
   forward(input: Tensor): Tensor {
     return input.tanh();
@@ -60,6 +68,7 @@ export class Tanh extends Module {
     return { kind: 'tanh', name: 'Tanh' };
   }
 }
+/** Elementwise logistic sigmoid, like nn.Sigmoid. */
 export class Sigmoid extends Module {
   forward(input: Tensor): Tensor {
     return input.sigmoid();
@@ -68,7 +77,9 @@ export class Sigmoid extends Module {
     return { kind: 'sigmoid', name: 'Sigmoid' };
   }
 }
+/** Softmax along a dimension, like nn.Softmax. */
 export class Softmax extends Module {
+  /** Normalizes along `dim`, optionally computing in `dtype`. */
   constructor(
     readonly dim: number,
     readonly dtype?: DType,
@@ -85,7 +96,9 @@ export class Softmax extends Module {
     return `dim=${this.dim}`;
   }
 }
+/** log(softmax(x)) along a dimension, like nn.LogSoftmax. */
 export class LogSoftmax extends Module {
+  /** Normalizes along `dim`. */
   constructor(readonly dim: number) {
     super();
   }
@@ -102,6 +115,7 @@ export class LogSoftmax extends Module {
 
 /** Zeroes elements with probability p in training mode (and scales the rest by 1/(1-p)). */
 export class Dropout extends Module {
+  /** Drop probability `p` in [0, 1] (default 0.5); `inplace` overwrites the input. */
   constructor(
     readonly p = 0.5,
     readonly inplace = false,

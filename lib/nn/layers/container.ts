@@ -7,6 +7,7 @@ import { runPlan, runPlanAsync, type PlanStep } from '../sequential-plan.js';
 export class Sequential extends Module {
   private readonly layers: Module[] = [];
 
+  /** Appends each of `modules` in order, registered as children '0', '1', ... like nn.Sequential. */
   constructor(...modules: Module[]) {
     super();
     modules.forEach((module) => this.append(module));
@@ -26,10 +27,12 @@ export class Sequential extends Module {
     return module;
   }
 
+  /** How many modules it holds. */
   get length(): number {
     return this.layers.length;
   }
 
+  /** Iterates over the modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.layers[Symbol.iterator]();
   }
@@ -79,27 +82,33 @@ export class Sequential extends Module {
 export class ModuleList extends Module {
   private readonly items: Module[] = [];
 
+  /** Appends each of `modules` in order, registered as children '0', '1', ... like nn.ModuleList. */
   constructor(modules: Iterable<Module> = []) {
     super();
     for (const module of modules) this.append(module);
   }
+  /** Adds a module at the end; returns this. */
   append(module: Module): this {
     this.registerModule(String(this.items.length), module);
     this.items.push(module);
     return this;
   }
+  /** Appends each of `modules`; returns this. */
   extend(modules: Iterable<Module>): this {
     for (const module of modules) this.append(module);
     return this;
   }
+  /** The module at `index` (negative counts from the end); throws when out of range. */
   at(index: number): Module {
     const module = this.items[index < 0 ? index + this.items.length : index];
     if (!module) throw new RangeError(`ModuleList: index ${index} is out of range for ${this.items.length} modules`);
     return module;
   }
+  /** How many modules it holds. */
   get length(): number {
     return this.items.length;
   }
+  /** Iterates over the modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.items[Symbol.iterator]();
   }
@@ -112,31 +121,40 @@ export class ModuleList extends Module {
 export class ModuleDict extends Module {
   private readonly items = new Map<string, Module>();
 
+  /** Adds each named module from an object or [name, module] pairs, in order, like nn.ModuleDict. */
   constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
     super();
-    const entries = Symbol.iterator in Object(modules) ? (modules as Iterable<[string, Module]>) : Object.entries(modules);
+    const entries: Iterable<[string, Module]> =
+      Symbol.iterator in Object(modules) ? (modules as Iterable<[string, Module]>) : Object.entries(modules as Record<string, Module>);
     for (const [name, module] of entries) this.set(name, module);
   }
+  /** Registers `module` under a new `name` (a name already taken throws); returns this. */
   set(name: string, module: Module): this {
     this.registerModule(name, module);
     this.items.set(name, module);
     return this;
   }
+  /** The module named `name`, or undefined. */
   get(name: string): Module | undefined {
     return this.items.get(name);
   }
+  /** Whether a module is named `name`. */
   has(name: string): boolean {
     return this.items.has(name);
   }
+  /** The names, in insertion order. */
   keys(): IterableIterator<string> {
     return this.items.keys();
   }
+  /** The modules, in insertion order. */
   values(): IterableIterator<Module> {
     return this.items.values();
   }
+  /** [name, module] pairs, in insertion order. */
   entries(): IterableIterator<[string, Module]> {
     return this.items.entries();
   }
+  /** How many modules it holds. */
   get size(): number {
     return this.items.size;
   }

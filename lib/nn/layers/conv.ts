@@ -6,8 +6,7 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import type { PlanStep } from '../sequential-plan.js';
 import { positiveInt, type FactoryOptions } from './linear.js';
-
-type Size = number | readonly number[];
+import type { Size } from '../functional.js';
 
 /** Options of the convolution layers. */
 export interface ConvLayerOptions extends FactoryOptions {
@@ -114,17 +113,32 @@ abstract class Conv extends ConvNd {
   }
 }
 
+/** 1-D convolution over (N, C, L) input, like nn.Conv1d. */
 export class Conv1d extends Conv {
+  /**
+   * `inChannels` to `outChannels` with a `kernelSize` kernel (weight (out, in / groups, k)); options default
+   * to stride 1, padding 0, dilation 1, groups 1, bias true.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options: ConvLayerOptions = {}) {
     super(1, inChannels, outChannels, kernelSize, options);
   }
 }
+/** 2-D convolution over (N, C, H, W) input, like nn.Conv2d. */
 export class Conv2d extends Conv {
+  /**
+   * `inChannels` to `outChannels` with a `kernelSize` kernel (weight (out, in / groups, kH, kW)); options
+   * default to stride 1, padding 0, dilation 1, groups 1, bias true.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options: ConvLayerOptions = {}) {
     super(2, inChannels, outChannels, kernelSize, options);
   }
 }
+/** 3-D convolution over (N, C, D, H, W) input, like nn.Conv3d. */
 export class Conv3d extends Conv {
+  /**
+   * `inChannels` to `outChannels` with a `kernelSize` kernel (weight (out, in / groups, kD, kH, kW)); options
+   * default to stride 1, padding 0, dilation 1, groups 1, bias true.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options: ConvLayerOptions = {}) {
     super(3, inChannels, outChannels, kernelSize, options);
   }
@@ -157,12 +171,22 @@ abstract class ConvTranspose extends ConvNd {
   }
 }
 
+/** 1-D transposed convolution (the gradient of Conv1d), like nn.ConvTranspose1d. */
 export class ConvTranspose1d extends ConvTranspose {
+  /**
+   * `inChannels` to `outChannels` with a `kernelSize` kernel (weight (in, out / groups, k)); options default
+   * to stride 1, padding 0, outputPadding 0, groups 1, bias true.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options: ConvTransposeLayerOptions = {}) {
     super(1, inChannels, outChannels, kernelSize, options);
   }
 }
+/** 2-D transposed convolution (the gradient of Conv2d), like nn.ConvTranspose2d. */
 export class ConvTranspose2d extends ConvTranspose {
+  /**
+   * `inChannels` to `outChannels` with a `kernelSize` kernel (weight (in, out / groups, kH, kW)); options
+   * default to stride 1, padding 0, outputPadding 0, groups 1, bias true.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options: ConvTransposeLayerOptions = {}) {
     super(2, inChannels, outChannels, kernelSize, options);
   }

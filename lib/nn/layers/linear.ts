@@ -34,6 +34,7 @@ export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
+  /** Maps `inFeatures` to `outFeatures` (weight (out, in)); options: `bias` (true), device and dtype. */
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
@@ -75,6 +76,7 @@ export class Bilinear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
+  /** Maps (`in1Features`, `in2Features`) to `outFeatures` (weight (out, in1, in2)); options: `bias` (true), device and dtype. */
   constructor(
     readonly in1Features: number,
     readonly in2Features: number,
@@ -97,6 +99,7 @@ export class Bilinear extends Module {
 
 /** Flattens dims startDim..endDim (default 1..-1: everything after the batch). */
 export class Flatten extends Module {
+  /** Flattens dims `startDim` (default 1) through `endDim` (default -1) into one. */
   constructor(
     readonly startDim = 1,
     readonly endDim = -1,
@@ -116,6 +119,7 @@ export class Flatten extends Module {
 
 /** Splits dimension `dim` into `sizes`. */
 export class Unflatten extends Module {
+  /** Splits dimension `dim` into `sizes` (whose product must be its size; one entry may be -1). */
   constructor(
     readonly dim: number,
     readonly sizes: readonly number[],

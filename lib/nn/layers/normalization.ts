@@ -56,7 +56,7 @@ abstract class BatchNorm extends Module {
     let momentum = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked) {
       noGrad(() => this.numBatchesTracked!.add_(1));
-      if (this.momentum === null) momentum = 1 / (this.numBatchesTracked.item() as number);
+      if (this.momentum === null) momentum = 1 / this.numBatchesTracked.item();
     }
     // Without running statistics, batch statistics are used in eval mode too (as in PyTorch).
     return F.batchNorm(input, this.runningMean, this.runningVar, {
@@ -90,12 +90,16 @@ abstract class BatchNorm extends Module {
   }
 }
 
+/** Batch normalization over (N, C) or (N, C, L) input, per channel, like nn.BatchNorm1d. */
 export class BatchNorm1d extends BatchNorm {
+  /** `numFeatures` is C. Options: eps 1e-5, momentum 0.1, affine true, trackRunningStats true, device and dtype. */
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super(numFeatures, [2, 3], options);
   }
 }
+/** Batch normalization over (N, C, H, W) input, per channel, like nn.BatchNorm2d. */
 export class BatchNorm2d extends BatchNorm {
+  /** `numFeatures` is C. Options: eps 1e-5, momentum 0.1, affine true, trackRunningStats true, device and dtype. */
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super(numFeatures, [4], options);
   }
@@ -107,6 +111,7 @@ export class LayerNorm extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
 
+  /** Normalizes over trailing dims of `normalizedShape`; options: eps 1e-5, elementwiseAffine true, device and dtype. */
   constructor(
     normalizedShape: number | readonly number[],
     readonly options: { eps?: number; elementwiseAffine?: boolean } & FactoryOptions = {},
@@ -141,6 +146,7 @@ export class GroupNorm extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
 
+  /** Splits `numChannels` (divisible by `numGroups`) into `numGroups` groups; options: eps 1e-5, affine true, device and dtype. */
   constructor(
     readonly numGroups: number,
     readonly numChannels: number,
@@ -164,6 +170,7 @@ export class Embedding extends Module {
   readonly weight: Tensor;
   readonly paddingIdx: number | null;
 
+  /** `numEmbeddings` vectors of size `embeddingDim`; options as nn.Embedding (paddingIdx, maxNorm, normType 2, ...), device and dtype. */
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
@@ -184,7 +191,7 @@ export class Embedding extends Module {
     this.paddingIdx = padding === null ? null : padding < 0 ? padding + numEmbeddings : padding;
     this.weight = this.registerParameter('weight', empty([numEmbeddings, embeddingDim], { device: options.device, dtype: options.dtype }));
     init.normal_(this.weight);
-    if (this.paddingIdx !== null) noGrad(() => aten.fill_.Scalar(this.weight.index(this.paddingIdx!), 0));
+    if (this.paddingIdx !== null) noGrad(() => aten.fill_.Scalar(this.weight.index(this.paddingIdx), 0));
   }
   forward(input: Tensor): Tensor {
     return F.embedding(input, this.weight, { ...this.options, paddingIdx: this.paddingIdx });

@@ -3,15 +3,16 @@ import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional.js';
 import { Module } from '../module.js';
 import type { PlanStep } from '../sequential-plan.js';
+import type { Size } from '../functional.js';
 
 const pair = (value: Size | null | undefined, fallback: Size): number[] => {
   const v = value ?? fallback;
   return Array.isArray(v) ? [...(v as number[])] : [v as number, v as number];
 };
 
-type Size = number | readonly number[];
-
+/** 1-D max pooling over (N, C, L) or (C, L) input, like nn.MaxPool1d. */
 export class MaxPool1d extends Module {
+  /** A `kernelSize` window; options: stride (the kernel size), padding 0, dilation 1, ceilMode false. */
   constructor(
     readonly kernelSize: Size,
     readonly options: F.MaxPoolOptions = {},
@@ -22,7 +23,9 @@ export class MaxPool1d extends Module {
     return F.maxPool1d(input, this.kernelSize, this.options);
   }
 }
+/** 2-D max pooling over (N, C, H, W) or (C, H, W) input, like nn.MaxPool2d. */
 export class MaxPool2d extends Module {
+  /** A `kernelSize` window; options: stride (the kernel size), padding 0, dilation 1, ceilMode false. */
   constructor(
     readonly kernelSize: Size,
     readonly options: F.MaxPoolOptions = {},
@@ -48,7 +51,9 @@ export class MaxPool2d extends Module {
     return `kernel_size=${this.kernelSize}, stride=${this.options.stride ?? this.kernelSize}, padding=${this.options.padding ?? 0}`;
   }
 }
+/** 1-D average pooling over (N, C, L) or (C, L) input, like nn.AvgPool1d. */
 export class AvgPool1d extends Module {
+  /** A `kernelSize` window; options: stride (the kernel size), padding 0, ceilMode false, countIncludePad true. */
   constructor(
     readonly kernelSize: Size,
     readonly options: F.AvgPoolOptions = {},
@@ -59,7 +64,9 @@ export class AvgPool1d extends Module {
     return F.avgPool1d(input, this.kernelSize, this.options);
   }
 }
+/** 2-D average pooling over (N, C, H, W) or (C, H, W) input, like nn.AvgPool2d. */
 export class AvgPool2d extends Module {
+  /** A `kernelSize` window; options: stride (the kernel size), padding 0, ceilMode, countIncludePad, divisorOverride. */
   constructor(
     readonly kernelSize: Size,
     readonly options: F.AvgPoolOptions & { divisorOverride?: number | null } = {},
@@ -83,7 +90,9 @@ export class AvgPool2d extends Module {
     };
   }
 }
+/** Average pooling to a fixed output length whatever the input length, like nn.AdaptiveAvgPool1d. */
 export class AdaptiveAvgPool1d extends Module {
+  /** Pools to `outputSize` (L_out). */
   constructor(readonly outputSize: Size) {
     super();
   }
@@ -91,7 +100,9 @@ export class AdaptiveAvgPool1d extends Module {
     return F.adaptiveAvgPool1d(input, this.outputSize);
   }
 }
+/** Average pooling to a fixed (H, W) output whatever the input size, like nn.AdaptiveAvgPool2d. */
 export class AdaptiveAvgPool2d extends Module {
+  /** Pools to `outputSize`: (H_out, W_out), or one number for both. */
   constructor(readonly outputSize: Size) {
     super();
   }

@@ -87,6 +87,7 @@ abstract class RNNBase extends Module {
     return zeros(shape, { dtype: input.dtype as never, device: input.device as never });
   }
 
+  /** Throws unless the input is 2-D (unbatched) or 3-D with `inputSize` features in its last dim. */
   protected checkInput(input: Tensor): void {
     if (input.dim() !== 2 && input.dim() !== 3)
       throw new RangeError(`${this.constructor.name}: expected 2D or 3D input, got ${input.dim()}D`);
@@ -108,7 +109,7 @@ abstract class RNNBase extends Module {
     return [this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst];
   }
 
-  /** Runs an ATen kernel whose state is one hidden tensor (RNN, GRU): -> [output, hN]. */
+  /** @internal Runs an ATen kernel whose state is one hidden tensor (RNN, GRU): -> [output, hN]. */
   protected runWithHiddenState(kernel: HiddenStateKernel, input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     return this.batched(input, (x, unbatched) => {
       const hx = h0 ? batchState(h0, unbatched) : this.zeroState(x);
@@ -134,6 +135,7 @@ const batchState = (state: Tensor, unbatched: boolean) => (unbatched ? state.uns
 /** Elman RNN with tanh or ReLU. forward(input, h0?) -> [output, hN]. */
 export class RNN extends RNNBase {
   readonly nonlinearity: 'tanh' | 'relu';
+  /** `inputSize` features in, `hiddenSize` out; options as {@link RNNOptions} plus `nonlinearity` ('tanh' or 'relu', default 'tanh'). */
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
     super(1, inputSize, hiddenSize, options);
     this.nonlinearity = options.nonlinearity ?? 'tanh';
@@ -147,6 +149,7 @@ export class RNN extends RNNBase {
 
 /** LSTM. forward(input, [h0, c0]?) -> [output, [hN, cN]]. */
 export class LSTM extends RNNBase {
+  /** `inputSize` features in, `hiddenSize` out; options as {@link RNNOptions} (numLayers 1, bias true, batchFirst false, dropout 0). */
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super(4, inputSize, hiddenSize, options);
   }
@@ -161,6 +164,7 @@ export class LSTM extends RNNBase {
 
 /** GRU. forward(input, h0?) -> [output, hN]. */
 export class GRU extends RNNBase {
+  /** `inputSize` features in, `hiddenSize` out; options as {@link RNNOptions} (numLayers 1, bias true, batchFirst false, dropout 0). */
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super(3, inputSize, hiddenSize, options);
   }

@@ -37,6 +37,7 @@ export class MultiheadAttention extends Module {
   readonly dropout: number;
   readonly batchFirst: boolean;
 
+  /** `embedDim` split over `numHeads` heads (it must divide); options: dropout 0, bias true, batchFirst false, device and dtype. */
   constructor(
     readonly embedDim: number,
     readonly numHeads: number,
@@ -114,6 +115,10 @@ export class TransformerEncoderLayer extends Module {
   readonly dropout1: Dropout;
   readonly dropout2: Dropout;
 
+  /**
+   * Width `dModel` with `nhead` heads; options: dimFeedforward 2048, dropout 0.1, activation 'relu',
+   * layerNormEps 1e-5, batchFirst, normFirst.
+   */
   constructor(
     readonly dModel: number,
     readonly nhead: number,
@@ -169,6 +174,7 @@ export class TransformerEncoder extends Module {
   readonly layers: ModuleList;
   readonly norm: Module | null;
 
+  /** `numLayers` independent copies of `encoderLayer` (its weights cloned), then `options.norm` if given. */
   constructor(
     encoderLayer: TransformerEncoderLayer,
     readonly numLayers: number,

@@ -24,7 +24,10 @@ export abstract class LRScheduler<Settings extends object = object> {
   baseLrs: number[];
   /** Index of the last step taken: 0 right after construction (PyTorch's last_epoch). */
   lastEpoch: number;
-  /** Hyperparameters; stateDict() saves and loadStateDict() restores them, like PyTorch's attributes. */
+  /**
+   * @internal Hyperparameters; stateDict() saves and loadStateDict() restores them, like PyTorch's attributes
+   * (hidden from the docs: each scheduler's settings type is private to it).
+   */
   protected settings: Settings;
   /** Calls to step(), the initial one included (PyTorch's _step_count). */
   protected stepCount = 0;

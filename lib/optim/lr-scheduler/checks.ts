@@ -63,7 +63,7 @@ export function stateNumbers(where: string, state: SchedulerState, key: string):
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) {
     throw new TypeError(`${where}: state.${key} must be an array of numbers, got ${describeValue(value)}`);
   }
-  return [...(value as number[])];
+  return [...value];
 }
 
 /** Copies the keys of `current` that `state` has: PyTorch's load_state_dict restores hyperparameters too. */

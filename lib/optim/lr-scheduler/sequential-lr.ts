@@ -45,7 +45,7 @@ function checkSequence(optimizer: OptimizerLike, options: SequentialLROptions): 
       `SequentialLR: expected ${schedulers.length - 1} milestones for ${schedulers.length} schedulers, got ${milestones.length}`,
     );
   }
-  return { milestones: [...milestones] };
+  return { milestones: [...(milestones as number[])] };
 }
 
 /** Runs `schedulers` one after another, switching at each milestone (PyTorch restarts the incoming one at its step 0). */

@@ -17,4 +17,9 @@ export interface OptimizerLike {
 export type SchedulerState = Record<string, unknown>;
 
 /** A metric for ReduceLROnPlateau: a number, or a one-element tensor (anything with `item()`). */
-export type MetricLike = number | { item(): number };
+export type MetricLike =
+  | number
+  | {
+      /** The value as a number (Tensor.item()). */
+      item(): number;
+    };

@@ -55,7 +55,7 @@ export interface ConversionMethods {
 
 function nest(flat: ArrayLike<number | bigint | boolean>, shape: readonly number[], bool: boolean): NestedArray {
   const convert = (value: number | bigint | boolean): number | boolean =>
-    bool ? value !== 0 : typeof value === 'bigint' ? Number(value) : (value as number);
+    bool ? value !== 0 : typeof value === 'bigint' ? Number(value) : value;
   if (shape.length === 0) return convert(flat[0]!);
   let offset = 0;
   const build = (depth: number): NestedArray[] => {
@@ -83,7 +83,16 @@ export const conversionMethods: ConversionMethods & ThisType<Tensor> = {
   },
   to(target) {
     const options: ToOptions = typeof target === 'string' ? (isDevice(target) ? { device: target } : { dtype: target }) : target;
-    return bound.to.call([this, options.dtype, undefined, options.device, undefined, options.nonBlocking ?? false, options.copy ?? false, undefined]);
+    return bound.to.call([
+      this,
+      options.dtype,
+      undefined,
+      options.device,
+      undefined,
+      options.nonBlocking ?? false,
+      options.copy ?? false,
+      undefined,
+    ]);
   },
   cpu() {
     return this.to({ device: 'cpu' });

@@ -23,7 +23,8 @@ import { shapeMethods, type ShapeMethods } from './shape.js';
 
 /** Every hand-written Tensor method. */
 export interface HandWrittenMethods
-  extends ConversionMethods,
+  extends
+    ConversionMethods,
     ArithmeticMethods,
     ComparisonMethods,
     ReductionMethods,

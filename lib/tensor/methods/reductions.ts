@@ -19,24 +19,33 @@ export interface ReductionOptions {
 
 /** The reduction methods of Tensor (each also takes PyTorch's keyword arguments as a trailing options object). */
 export interface ReductionMethods {
-  /** Sum of all elements, or over `dim` (a dimension or a list of them). */
+  /** Sum of all elements, or over `options.dim` (a dimension or a list of them), like torch.sum. */
   sum(options?: ReductionOptions): Tensor;
+  /** Sum over `dim` (a dimension, a list of them, or null for all). */
   sum(dim: number | number[] | null, options?: Omit<ReductionOptions, 'dim'>): Tensor;
+  /** Sum over `dim`, keeping the reduced dimensions as size 1 when `keepdim`. */
   sum(dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType }): Tensor;
-  /** Mean of all elements, or over `dim`. */
+  /** Mean of all elements, or over `options.dim`, like torch.mean. */
   mean(options?: ReductionOptions): Tensor;
+  /** Mean over `dim` (a dimension, a list of them, or null for all). */
   mean(dim: number | number[] | null, options?: Omit<ReductionOptions, 'dim'>): Tensor;
+  /** Mean over `dim`, keeping the reduced dimensions as size 1 when `keepdim`. */
   mean(dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType }): Tensor;
-  /** Product of all elements, or along `dim`. */
+  /** Product of all elements, optionally computed in `dtype`, like torch.prod. */
   prod(options?: { dtype?: DType }): Tensor;
+  /** Product along `dim`, keeping it as size 1 when `keepdim`. */
   prod(dim: number, keepdim?: boolean | { keepdim?: boolean; dtype?: DType }): Tensor;
-  /** `max()` of all elements; `max(dim, keepdim)` gives values and indices; `max(other)` is elementwise. */
+  /** The largest element, as a 0-d tensor. */
   max(): Tensor;
+  /** The largest values along `dim` and their indices, like torch.max(input, dim). */
   max(dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesAndIndices;
+  /** The elementwise maximum with `other` (torch.maximum). */
   max(other: Tensor): Tensor;
-  /** `min()` of all elements; `min(dim, keepdim)` gives values and indices; `min(other)` is elementwise. */
+  /** The smallest element, as a 0-d tensor. */
   min(): Tensor;
+  /** The smallest values along `dim` and their indices, like torch.min(input, dim). */
   min(dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesAndIndices;
+  /** The elementwise minimum with `other` (torch.minimum). */
   min(other: Tensor): Tensor;
   /** Index of the largest element (flattened), or along `dim`. */
   argmax(dim?: number | null, keepdim?: boolean | { keepdim?: boolean }): Tensor;
@@ -67,7 +76,7 @@ export const reductionMethods: Record<keyof ReductionMethods, Positional> & This
   },
   prod(...args: unknown[]) {
     if (args.length === 0) return bound.prodAll.call([this]);
-    return methodPacket('prod').call([this, ...args]) as Tensor;
+    return methodPacket('prod').call([this, ...args]);
   },
   max(dim?: number | Tensor, keepdim: boolean = false) {
     if (dim === undefined) return bound.maxAll.call([this]);
@@ -95,10 +104,10 @@ export const reductionMethods: Record<keyof ReductionMethods, Positional> & This
   },
   all(...args: unknown[]) {
     if (args.length === 0) return bound.all.call([this]);
-    return methodPacket('all').call([this, ...args]) as Tensor;
+    return methodPacket('all').call([this, ...args]);
   },
   any(...args: unknown[]) {
     if (args.length === 0) return bound.any.call([this]);
-    return methodPacket('any').call([this, ...args]) as Tensor;
+    return methodPacket('any').call([this, ...args]);
   },
 };

@@ -1,7 +1,7 @@
 /** Methods that change the shape: views where the strides allow, copies otherwise. */
 import { bound } from '../bound-ops.js';
 import type { Tensor } from '../tensor.js';
-import { shapeOf, type ShapeArgs } from '../types.js';
+import { shapeOf } from '../types.js';
 
 /** The shape methods of Tensor. */
 export interface ShapeMethods {
@@ -29,7 +29,7 @@ export interface ShapeMethods {
   chunk(chunks: number, dim?: number): Tensor[];
 }
 
-const dims = (args: number[] | [readonly number[]]): number[] => shapeOf(args as ShapeArgs);
+const dims = (args: number[] | [readonly number[]]): number[] => shapeOf(args);
 
 export const shapeMethods: ShapeMethods & ThisType<Tensor> = {
   reshape(...shape) {

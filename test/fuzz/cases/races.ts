@@ -99,7 +99,7 @@ const works: [string, string, () => Work][] = [
           return Math.abs(result - expected) < 1e-3 ? 1 : 0;
         },
         expected: 1,
-      } as Work;
+      };
     },
   ],
 ];

@@ -27,7 +27,7 @@ const loops: [string, string, (iterations: number) => Promise<void> | void][] = 
       const x = torch.randn([256, 784]);
       const y = torch.randint(0, 10, [256]);
       torch.noGrad(() => {
-        for (let i = 0; i < n / 10; i++) (model.forward(x) as torch.Tensor).argmax(1).eq(y).sum().item();
+        for (let i = 0; i < n / 10; i++) model.forward(x).argmax(1).eq(y).sum().item();
       });
     },
   ],
