@@ -4,28 +4,5 @@ export type { OptimizerStateDict, ParamGroupInput, OptionValue, OptimizerKind, O
 export { SGD, Adam, AdamW, RMSprop, Adagrad } from './optimizers.js';
 export type { SGDOptions, AdamOptions, RMSpropOptions, AdagradOptions, Params } from './optimizers.js';
 export { lrScheduler } from './lr-scheduler/index.js';
-// The scheduler classes as types (`let s: optim.StepLR`); their values are on `lrScheduler`.
-export type {
-  LRScheduler,
-  StepLR,
-  MultiStepLR,
-  ExponentialLR,
-  CosineAnnealingLR,
-  LinearLR,
-  OneCycleLR,
-  SequentialLR,
-  ReduceLROnPlateau,
-  MetricLike,
-  OptimizerLike,
-  ParamGroupLike,
-  SchedulerState,
-  SchedulerOptions,
-  StepLROptions,
-  MultiStepLROptions,
-  ExponentialLROptions,
-  CosineAnnealingLROptions,
-  LinearLROptions,
-  OneCycleLROptions,
-  SequentialLROptions,
-  ReduceLROnPlateauOptions,
-} from './lr-scheduler/index.js';
+// The scheduler classes and their options as types (`let s: optim.StepLR`); their values are on `lrScheduler`.
+export type * from './lr-scheduler/index.js';
