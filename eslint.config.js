@@ -20,6 +20,8 @@ export default tseslint.config(
     rules: {
       // Error messages print shapes and sizes as `[${shape}]` (1,2,3): arrays of numbers read well
       // there; `never` appears in exhaustiveness checks that report the impossible value.
+      // Hooks and interface methods name the arguments they are given even when an implementation ignores them.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': [
         'error',
         { allowNumber: true, allowBoolean: true, allowNullish: true, allowArray: true, allowNever: true },

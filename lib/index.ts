@@ -37,6 +37,10 @@ export {
   randnLike,
   randintLike,
   manualSeed,
+  getRngState,
+  setRngState,
+  useDeterministicAlgorithms,
+  areDeterministicAlgorithmsEnabled,
   cat,
   stack,
 } from './tensor/creation.js';
@@ -65,6 +69,7 @@ export * as optim from './optim/index.js';
 export * as jit from './jit/index.js';
 export * as data from './data/index.js';
 export * as metrics from './metrics/index.js';
+export * as train from './train/index.js';
 import * as data from './data/index.js';
 /** torch.utils.data, as in PyTorch (the same module as torch.data). */
 export const utils = { data };

@@ -144,6 +144,10 @@ export interface NativeBinding {
   guardedOps(): string[];
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: string | undefined, copy: boolean): unknown;
   manualSeed(seed: number | bigint): void;
+  getRngState(): unknown;
+  setRngState(state: unknown): void;
+  useDeterministicAlgorithms(mode: boolean): void;
+  areDeterministicAlgorithmsEnabled(): boolean;
   backward(tensors: unknown[], gradients: unknown[], retainGraph: boolean | undefined, createGraph: boolean): void;
   grad(
     outputs: unknown[],

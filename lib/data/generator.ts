@@ -20,6 +20,13 @@ export const DEFAULT_SEED = 67280421310721n;
 const TWO_POW_32 = 2 ** 32;
 const TWO_POW_53 = 2 ** 53;
 
+/** A {@link Generator}'s position: plain JSON (the seed as a decimal string), as checkpoints store it. */
+export interface GeneratorState {
+  seed: string;
+  index: number;
+  state: number[];
+}
+
 /** A MT19937 generator compatible with PyTorch's CPU `torch.Generator`. */
 export class Generator {
   private readonly state = new Uint32Array(STATE_SIZE);
@@ -45,6 +52,28 @@ export class Generator {
       state[i] = (((((previous & 0xffff0000) >>> 16) * 1812433253) << 16) + (previous & 0x0000ffff) * 1812433253 + i) >>> 0;
     }
     this.index = STATE_SIZE;
+    return this;
+  }
+
+  /** The position in the stream, to save (checkpoints) and restore with {@link setState}. */
+  getState(): GeneratorState {
+    return { seed: this.seed.toString(), index: this.index, state: Array.from(this.state) };
+  }
+
+  /** Continues the stream from a {@link getState} snapshot. Returns this. */
+  setState(snapshot: GeneratorState): this {
+    const valid =
+      typeof snapshot === 'object' &&
+      snapshot !== null &&
+      Array.isArray(snapshot.state) &&
+      snapshot.state.length === STATE_SIZE &&
+      Number.isInteger(snapshot.index) &&
+      snapshot.index >= 0 &&
+      snapshot.index <= STATE_SIZE;
+    if (!valid) throw new TypeError(`Generator.setState: expected a snapshot from getState(), got ${JSON.stringify(snapshot)?.slice(0, 80)}`);
+    this.state.set(snapshot.state);
+    this.index = snapshot.index;
+    this.seed = BigInt(snapshot.seed);
     return this;
   }
 

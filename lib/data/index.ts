@@ -7,7 +7,7 @@ export type { Dataset, IterableDataset } from './dataset.js';
 export { TensorDataset } from './tensor-dataset.js';
 export { randomSplit } from './random-split.js';
 export type { RandomSplitOptions } from './random-split.js';
-export { Generator, DEFAULT_SEED } from './generator.js';
+export { Generator, DEFAULT_SEED, type GeneratorState } from './generator.js';
 export { SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from './sampler.js';
 export type { Sampler, SamplerRandomOptions, RandomSamplerOptions, WeightedRandomSamplerOptions } from './sampler.js';
 export { DistributedSampler } from './distributed-sampler.js';

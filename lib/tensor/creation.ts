@@ -235,6 +235,26 @@ export function manualSeed(seed: number | bigint): void {
   native.manualSeed(seed);
 }
 
+/** The default CPU generator's state as a uint8 tensor, like `torch.get_rng_state()` (checkpoints save it). */
+export function getRngState(): Tensor {
+  return native.getRngState() as Tensor;
+}
+
+/** Restores the default CPU generator from a tensor that {@link getRngState} returned, like `torch.set_rng_state`. */
+export function setRngState(state: Tensor): void {
+  native.setRngState(state);
+}
+
+/** Makes LibTorch use deterministic algorithms only (ops without one throw), like `torch.use_deterministic_algorithms`. */
+export function useDeterministicAlgorithms(mode: boolean): void {
+  native.useDeterministicAlgorithms(mode);
+}
+
+/** Whether {@link useDeterministicAlgorithms} is on. */
+export function areDeterministicAlgorithmsEnabled(): boolean {
+  return native.areDeterministicAlgorithmsEnabled();
+}
+
 /** Concatenates tensors along an existing dimension. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return bound.cat.call([tensors, dim]);

@@ -2,7 +2,10 @@
 #include "binding/factory.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
+
+#include <mutex>
 
 #include "binding/buffer_keepalive.h"
 #include "binding/errors.h"
@@ -89,11 +92,50 @@ Napi::Value manualSeed(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The default CPU generator's state as a uint8 tensor (torch.get_rng_state), and back.
+Napi::Value getRngState(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    return Napi::Value(TensorWrap::wrap(info.Env(), generator.get_state()));
+  });
+}
+
+Napi::Value setRngState(const Napi::CallbackInfo& info) {
+  const at::Tensor& state = TensorWrap::unwrap(info[0], "state");
+  NT_GUARD(info, {
+    TORCH_CHECK(state.scalar_type() == at::kByte && state.dim() == 1,
+                "torch.setRngState: expected a 1-D uint8 tensor from torch.getRngState, got ", state.scalar_type(),
+                " with shape ", state.sizes());
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(state.contiguous());
+  });
+  return info.Env().Undefined();
+}
+
+// torch.use_deterministic_algorithms(mode) and its query.
+Napi::Value useDeterministicAlgorithms(const Napi::CallbackInfo& info) {
+  bool mode = info[0].ToBoolean().Value();
+  NT_GUARD(info, { at::globalContext().setDeterministicAlgorithms(mode, /*warn_only=*/false); });
+  return info.Env().Undefined();
+}
+
+Napi::Value areDeterministicAlgorithmsEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), at::globalContext().deterministicAlgorithms());
+}
+
 }  // namespace
 
 void initFactory(Napi::Env env, Napi::Object exports) {
   exports.Set("fromTypedArray", Napi::Function::New<fromTypedArray>(env, "fromTypedArray"));
   exports.Set("manualSeed", Napi::Function::New<manualSeed>(env, "manualSeed"));
+  exports.Set("getRngState", Napi::Function::New<getRngState>(env, "getRngState"));
+  exports.Set("setRngState", Napi::Function::New<setRngState>(env, "setRngState"));
+  exports.Set("useDeterministicAlgorithms",
+              Napi::Function::New<useDeterministicAlgorithms>(env, "useDeterministicAlgorithms"));
+  exports.Set("areDeterministicAlgorithmsEnabled",
+              Napi::Function::New<areDeterministicAlgorithmsEnabled>(env, "areDeterministicAlgorithmsEnabled"));
 }
 
 }  // namespace nodetorch

@@ -1,0 +1,6 @@
+/** torch.train.callbacks: Lightning's callbacks, each taking an options object. */
+export { Callback, type CallbackHook } from './callback.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+export { LearningRateMonitor, type LearningRateMonitorOptions } from './learning-rate-monitor.js';
+export { Timer, durationMs, type TimerOptions } from './timer.js';

@@ -1,0 +1,3 @@
+/** torch.train.loggers: where logged values go (several at once). */
+export type { Logger, RunStatus } from './logger.js';
+export { CSVLogger, nextVersion, type CSVLoggerOptions } from './csv-logger.js';
