@@ -3,7 +3,7 @@
 // give bit-identical weights.
 import { test } from 'uvu';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -331,6 +331,42 @@ test('RNG state: getRngState/setRngState replay LibTorch draws; Generator.getSta
   assert.equal(torch.areDeterministicAlgorithmsEnabled(), true);
   torch.useDeterministicAlgorithms(false);
   assert.equal(torch.areDeterministicAlgorithmsEnabled(), false);
+});
+
+test('SIGINT during fit stops after the step, saves interrupted.ckpt, finalizes the loggers as interrupted and returns', async () => {
+  const dir = scratch();
+  const script = new URL('./fixtures/train/sigint-fit.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('started') && !child.killed) child.kill('SIGINT');
+  });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, err);
+  assert.match(out, /stopped: SIGINT at epoch \d+ step \d+/);
+  assert.ok(existsSync(path.join(dir, 'run', 'version_0', 'checkpoints', 'interrupted.ckpt')));
+  const lines = readFileSync(path.join(dir, 'run', 'version_0', 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
+  assert.deepEqual(JSON.parse(lines.at(-1)!), { status: 'interrupted' });
+});
+
+test('the progress bar prints one plain line per epoch when not on a terminal', async () => {
+  const written: string[] = [];
+  const bar = new callbacks.ProgressBar({ stream: { write: (text: string) => written.push(text) } });
+  assert.equal(bar.live, false);
+  await new Trainer({ maxEpochs: 2, callbacks: [bar], logger: false }).fit(
+    supervised(),
+    new data.DataLoader(blobs(32, 1), { batchSize: 16 }),
+  );
+  assert.equal(written.length, 2);
+  assert.match(written[1]!, /^Epoch 1: 2 batches in [\d.]+ s \([\d.]+ it\/s\) train\/loss_step=[\d.]+ train\/loss_epoch=[\d.]+\n$/);
+  // enableProgressBar adds one unless told not to.
+  assert.ok(new Trainer().callbacks.some((callback) => callback instanceof callbacks.ProgressBar));
+  assert.ok(!new Trainer({ enableProgressBar: false }).callbacks.some((callback) => callback instanceof callbacks.ProgressBar));
 });
 
 test.run();

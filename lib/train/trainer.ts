@@ -15,6 +15,7 @@ import { getRngState, manualSeed, setRngState, useDeterministicAlgorithms } from
 import { Tensor } from '../tensor/tensor.js';
 import { check, describeValue, invalidOption, isNonNegative, isPositiveInteger, requireOptions } from '../util/validate.js';
 import type { Callback } from './callbacks/callback.js';
+import { ProgressBar } from './callbacks/progress-bar.js';
 import { dumpCheckpoint, readCheckpoint, restoreCheckpoint, restoreRng, writeCheckpoint } from './checkpoint.js';
 import { newFitState, type FitState, type Stage } from './fit-state.js';
 import { callCallbackHook, callHook, type HookName } from './hooks.js';
@@ -114,6 +115,8 @@ export class Trainer {
   readonly callbackMetrics = new Map<string, number>();
   /** What the progress bar shows. */
   readonly progressBarMetrics = new Map<string, number>();
+  /** Training batches in the current epoch (undefined when the loader has no length). */
+  trainBatches: number | undefined;
   /** Whether the current epoch's batches are all done (checkpoints record it). */
   epochComplete = false;
   /** The folder for checkpoints and logs. */
@@ -202,6 +205,8 @@ export class Trainer {
     };
     if (options.maxEpochs === -1 && this.options.maxSteps === -1) throw new RangeError('Trainer: maxEpochs -1 needs a maxSteps limit');
     this.callbacks = [...(options.callbacks ?? [])];
+    if (this.options.enableProgressBar && !this.callbacks.some((callback) => callback instanceof ProgressBar))
+      this.callbacks.push(new ProgressBar());
     this.callbacks.forEach((callback, i) => {
       if (typeof callback !== 'object' || callback === null || typeof callback.stateDict !== 'function')
         throw new TypeError(`Trainer: callbacks[${i}] must be a Callback, got ${describeValue(callback)}`);
@@ -464,9 +469,10 @@ export class Trainer {
     }
     this.epochComplete = false;
     module.train();
-    await callHook(this, module, 'onTrainEpochStart');
     const total = lengthOf(loader);
     const limit = limitOf(this.options.limitTrainBatches, total);
+    this.trainBatches = Number.isFinite(Math.min(total ?? Infinity, limit)) ? Math.min(total ?? Infinity, limit) : undefined;
+    await callHook(this, module, 'onTrainEpochStart');
     const valEvery =
       this.options.valCheckInterval <= 1
         ? total === undefined

@@ -4,3 +4,4 @@ export { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { LearningRateMonitor, type LearningRateMonitorOptions } from './learning-rate-monitor.js';
 export { Timer, durationMs, type TimerOptions } from './timer.js';
+export { ProgressBar, type ProgressBarOptions, type ProgressStream } from './progress-bar.js';

@@ -1,3 +1,4 @@
 /** torch.train.loggers: where logged values go (several at once). */
 export type { Logger, RunStatus } from './logger.js';
 export { CSVLogger, nextVersion, type CSVLoggerOptions } from './csv-logger.js';
+export { JSONLLogger, type JSONLLoggerOptions } from './jsonl-logger.js';
