@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
 import { hasPythonTorch, testOrSkip } from './helpers.ts';
+import { decode, packedDoubles, readRecords } from './tfrecord-reader.ts';
 
 const { Trainer, SupervisedModule, LightningModule, callbacks, loggers } = torch.train;
 const { nn, optim, data } = torch;
@@ -367,6 +368,58 @@ test('the progress bar prints one plain line per epoch when not on a terminal', 
   // enableProgressBar adds one unless told not to.
   assert.ok(new Trainer().callbacks.some((callback) => callback instanceof callbacks.ProgressBar));
   assert.ok(!new Trainer({ enableProgressBar: false }).callbacks.some((callback) => callback instanceof callbacks.ProgressBar));
+});
+
+test('TensorBoardLogger: event files with valid TFRecord CRCs hold the scalars, histograms and text', async () => {
+  const dir = scratch();
+  const logger = new loggers.TensorBoardLogger(dir, { name: 'tb' });
+  class Histograms extends callbacks.Callback {
+    onTrainEpochEnd(trainer: InstanceType<typeof Trainer>, module: torch.nn.Module) {
+      for (const [name, p] of module.namedParameters()) logger.logHistogram(`weights/${name}`, p, trainer.globalStep);
+    }
+  }
+  const module = supervised();
+  module.saveHyperparameters({ lr: 0.02 });
+  await new Trainer({ maxEpochs: 2, logger, callbacks: [new Histograms()], enableProgressBar: false, logEveryNSteps: 1 }).fit(
+    module,
+    new data.DataLoader(blobs(64, 1), { batchSize: 16 }),
+    new data.DataLoader(blobs(32, 2), { batchSize: 16 }),
+  );
+  assert.match(path.basename(logger.eventFile), /^events\.out\.tfevents\.\d+\./);
+  const events = readRecords(readFileSync(logger.eventFile)).map(decode);
+  assert.equal(events[0]!.get(3)![0]!.toString(), 'brain.Event:2');
+  const values = events
+    .filter((e) => e.has(5))
+    .flatMap((e) =>
+      decode(e.get(5)![0] as Buffer)
+        .get(1)!
+        .map((v) => ({ step: Number(e.get(2)?.[0] ?? 0), value: decode(v as Buffer) })),
+    );
+  const scalars = values
+    .filter(({ value }) => value.has(2))
+    .map(({ step, value }) => ({ step, tag: value.get(1)![0]!.toString(), v: value.get(2)![0] as number }));
+  const losses = scalars.filter((s) => s.tag === 'train/loss_step');
+  assert.equal(losses.length, 8);
+  assert.deepEqual(
+    losses.map((s) => s.step),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
+  const epochLoss = scalars.filter((s) => s.tag === 'train/loss_epoch');
+  assert.equal(epochLoss.length, 2);
+  assert.ok(scalars.some((s) => s.tag === 'val/acc'));
+  const histograms = values.filter(({ value }) => value.has(5));
+  assert.equal(histograms.length, 2 * 4); // 4 parameters, 2 epochs
+  const weight = histograms.find(({ value }) => value.get(1)![0]!.toString() === 'weights/model.0.weight')!.value;
+  const histo = decode(weight.get(5)![0] as Buffer);
+  assert.equal(histo.get(3)![0], 64); // num: 16 x 4 weights
+  assert.equal(
+    packedDoubles(histo.get(7)![0] as Buffer).reduce((a, b) => a + b, 0),
+    64,
+  );
+  const text = values.find(({ value }) => value.get(1)![0]!.toString() === 'hparams')!.value;
+  const tensor = decode(text.get(8)![0] as Buffer);
+  assert.match(tensor.get(8)![0]!.toString(), /\| lr \| 0\.02 \|/);
+  assert.ok(existsSync(path.join(dir, 'tb', 'version_0', 'hparams.yaml')));
 });
 
 test.run();
