@@ -422,4 +422,41 @@ test('TensorBoardLogger: event files with valid TFRecord CRCs hold the scalars, 
   assert.ok(existsSync(path.join(dir, 'tb', 'version_0', 'hparams.yaml')));
 });
 
+test("MLflowLogger writes MLflow's file store: experiment and run meta.yaml, metrics, params, tags, status", async () => {
+  const dir = path.join(scratch(), 'mlruns');
+  const logger = new loggers.MLflowLogger(dir, { experimentName: 'blobs', runName: 'first' });
+  const module = supervised();
+  module.saveHyperparameters({ lr: 0.02, optimizer: { name: 'adam', betas: [0.9, 0.999] } });
+  const checkpoint = new callbacks.ModelCheckpoint({ saveTopK: 1 });
+  await new Trainer({ maxEpochs: 2, logger, callbacks: [checkpoint], enableProgressBar: false, logEveryNSteps: 2 }).fit(
+    module,
+    new data.DataLoader(blobs(64, 1), { batchSize: 16 }),
+  );
+  const yaml = await import('yaml');
+  const read = (...parts: string[]) => readFileSync(path.join(dir, ...parts), 'utf8');
+  assert.equal((yaml.parse(read('0', 'meta.yaml')) as { name: string }).name, 'Default');
+  const experiment = yaml.parse(read(logger.experimentId, 'meta.yaml')) as Record<string, unknown>;
+  assert.deepEqual([experiment.name, experiment.experiment_id, experiment.lifecycle_stage], ['blobs', logger.experimentId, 'active']);
+  const run = yaml.parse(read(logger.experimentId, logger.version, 'meta.yaml')) as Record<string, unknown>;
+  assert.equal(run.run_id, logger.version);
+  assert.equal(run.run_name, 'first');
+  assert.equal(run.status, 3); // FINISHED
+  assert.ok(typeof run.end_time === 'number' && run.end_time >= (run.start_time as number));
+  assert.match(String(run.artifact_uri), /^file:\/\/.*\/artifacts$/);
+  const losses = read(logger.experimentId, logger.version, 'metrics', 'train', 'loss_step').trim().split('\n');
+  assert.equal(losses.length, 4); // 8 steps, every 2nd
+  for (const line of losses) assert.match(line, /^\d{13} -?[\d.e-]+ \d+$/);
+  assert.deepEqual(
+    losses.map((line) => Number(line.split(' ')[2])),
+    [2, 4, 6, 8],
+  );
+  assert.equal(read(logger.experimentId, logger.version, 'params', 'lr'), '0.02');
+  assert.equal(read(logger.experimentId, logger.version, 'params', 'optimizer', 'betas'), '[0.9,0.999]');
+  assert.equal(read(logger.experimentId, logger.version, 'tags', 'mlflow.runName'), 'first');
+  assert.ok(checkpoint.bestModelPath.startsWith(path.join(logger.runDir, 'artifacts', 'checkpoints')), checkpoint.bestModelPath);
+  // A second run joins the same experiment.
+  assert.equal(new loggers.MLflowLogger(dir, { experimentName: 'blobs' }).experimentId, logger.experimentId);
+  assert.throws(() => logger.logMetrics({ 'bad:key': 1 }, 0), /invalid metric name 'bad:key'/);
+});
+
 test.run();
