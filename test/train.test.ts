@@ -459,4 +459,19 @@ test("MLflowLogger writes MLflow's file store: experiment and run meta.yaml, met
   assert.throws(() => logger.logMetrics({ 'bad:key': 1 }, 0), /invalid metric name 'bad:key'/);
 });
 
+test('accumulateGradBatches and GradientAccumulationScheduler set the batches per optimizer step', async () => {
+  const loader = () => new data.DataLoader(blobs(128, 1), { batchSize: 16 }); // 8 batches
+  const fixed = new Trainer({ maxEpochs: 2, accumulateGradBatches: 3, ...quiet }); // steps after batches 3, 6 and the last
+  await fixed.fit(supervised(), loader());
+  assert.equal(fixed.globalStep, 2 * 3);
+  const scheduled = new Trainer({
+    maxEpochs: 2,
+    callbacks: [new callbacks.GradientAccumulationScheduler({ scheduling: { 0: 4, 1: 1 } })],
+    ...quiet,
+  });
+  await scheduled.fit(supervised(), loader());
+  assert.equal(scheduled.globalStep, 2 + 8);
+  assert.throws(() => new callbacks.GradientAccumulationScheduler({ scheduling: { 0: 0 } }), /factor must be a positive integer/);
+});
+
 test.run();

@@ -115,6 +115,8 @@ export class Trainer {
   readonly callbackMetrics = new Map<string, number>();
   /** What the progress bar shows. */
   readonly progressBarMetrics = new Map<string, number>();
+  /** Batches per optimizer step now (GradientAccumulationScheduler changes it per epoch). */
+  accumulateGradBatches: number;
   /** Training batches in the current epoch (undefined when the loader has no length). */
   trainBatches: number | undefined;
   /** Whether the current epoch's batches are all done (checkpoints record it). */
@@ -203,6 +205,7 @@ export class Trainer {
       logEveryNSteps: check('Trainer', 'logEveryNSteps', options.logEveryNSteps ?? 50, 'a positive integer', isPositiveInteger),
       detectAnomaly: options.detectAnomaly ?? false,
     };
+    this.accumulateGradBatches = this.options.accumulateGradBatches;
     if (options.maxEpochs === -1 && this.options.maxSteps === -1) throw new RangeError('Trainer: maxEpochs -1 needs a maxSteps limit');
     this.callbacks = [...(options.callbacks ?? [])];
     if (this.options.enableProgressBar && !this.callbacks.some((callback) => callback instanceof ProgressBar))
@@ -479,7 +482,7 @@ export class Trainer {
           ? undefined
           : Math.max(1, Math.floor(this.options.valCheckInterval * Math.min(total, limit)))
         : this.options.valCheckInterval;
-    const accumulate = this.options.accumulateGradBatches;
+    const accumulate = this.accumulateGradBatches;
     const lastBatch = Math.min(total ?? Infinity, limit) - 1;
     let batchIdx = 0;
     for await (const batch of loader as AsyncIterable<unknown>) {
@@ -534,7 +537,7 @@ export class Trainer {
       const loss = lossOf(output);
       if (this.options.detectAnomaly && !Number.isFinite(loss.item()))
         throw new Error(`the training loss is ${loss.item()} (detectAnomaly is on)`);
-      const scaled = this.options.accumulateGradBatches > 1 ? loss.div(this.options.accumulateGradBatches) : loss;
+      const scaled = this.accumulateGradBatches > 1 ? loss.div(this.accumulateGradBatches) : loss;
       await callHook(this, module, 'onBeforeBackward', scaled);
       scaled.backward();
       if (scaled !== loss) scaled.dispose();

@@ -5,3 +5,4 @@ export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { LearningRateMonitor, type LearningRateMonitorOptions } from './learning-rate-monitor.js';
 export { Timer, durationMs, type TimerOptions } from './timer.js';
 export { ProgressBar, type ProgressBarOptions, type ProgressStream } from './progress-bar.js';
+export { GradientAccumulationScheduler, type GradientAccumulationSchedulerOptions } from './gradient-accumulation-scheduler.js';
