@@ -357,7 +357,11 @@ test('SIGINT during fit stops after the step, saves interrupted.ckpt, finalizes 
 
 test('the progress bar prints one plain line per epoch when not on a terminal', async () => {
   const written: string[] = [];
-  const bar = new callbacks.ProgressBar({ stream: { write: (text: string) => written.push(text) } });
+  const table: string[] = [];
+  const bar = new callbacks.ProgressBar({
+    stream: { write: (text: string) => written.push(text) },
+    summary: { write: (text: string) => table.push(text) },
+  });
   assert.equal(bar.live, false);
   await new Trainer({ maxEpochs: 2, callbacks: [bar], logger: false }).fit(
     supervised(),
@@ -365,6 +369,10 @@ test('the progress bar prints one plain line per epoch when not on a terminal', 
   );
   assert.equal(written.length, 2);
   assert.match(written[1]!, /^Epoch 1: 2 batches in [\d.]+ s \([\d.]+ it\/s\) train\/loss_step=[\d.]+ train\/loss_epoch=[\d.]+\n$/);
+  const rows = table.join('').trim().split('\n');
+  assert.equal(rows.length, 4); // header, rule, 2 epochs
+  assert.deepEqual(rows[0]!.trim().split(/\s+/), ['epoch', 'train/loss_epoch', 'train/loss']);
+  assert.match(rows[3]!, /^\s*1\s+\d\.\d{5}\s+\d\.\d{5}$/);
   // enableProgressBar adds one unless told not to.
   assert.ok(new Trainer().callbacks.some((callback) => callback instanceof callbacks.ProgressBar));
   assert.ok(!new Trainer({ enableProgressBar: false }).callbacks.some((callback) => callback instanceof callbacks.ProgressBar));

@@ -24,6 +24,19 @@ export interface ProgressBarOptions {
   stream?: ProgressStream;
   /** Redraw at most this often on a terminal, in milliseconds (default 100). */
   refreshRateMs?: number;
+  /** Where the end-of-fit summary table goes (default process.stdout; null for none). */
+  summary?: ProgressStream | null;
+}
+
+/** The epoch summary: one row per epoch, a column per epoch-level value (step values left out). */
+export function summaryTable(rows: readonly Record<string, number>[]): string {
+  const columns = ['epoch', ...new Set(rows.flatMap((row) => Object.keys(row)).filter((key) => key !== 'epoch'))];
+  const cells = rows.map((row) =>
+    columns.map((column) => (row[column] === undefined ? '' : column === 'epoch' ? String(row[column]) : row[column].toPrecision(5))),
+  );
+  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((line) => line[i]!.length)));
+  const line = (values: string[]) => values.map((value, i) => value.padStart(widths[i]!)).join('  ');
+  return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n') + '\n';
 }
 
 const format = (values: ReadonlyMap<string, number>) =>
@@ -38,6 +51,8 @@ const format = (values: ReadonlyMap<string, number>) =>
 export class ProgressBar extends Callback {
   private readonly stream: ProgressStream;
   private readonly refreshRateMs: number;
+  private readonly summary: ProgressStream | null;
+  private readonly history: Record<string, number>[] = [];
   private bar: SingleBar | null = null;
   private epochStarted = 0;
   private batches = 0;
@@ -47,6 +62,7 @@ export class ProgressBar extends Callback {
     super();
     this.stream = options.stream ?? process.stderr;
     this.refreshRateMs = options.refreshRateMs ?? 100;
+    this.summary = options.summary === undefined ? process.stdout : options.summary;
   }
 
   /** Whether the bar is live (a terminal) rather than plain lines. */
@@ -83,6 +99,9 @@ export class ProgressBar extends Callback {
 
   /** Ends the epoch's bar, or prints its line. */
   onTrainEpochEnd(trainer: Trainer, _module: LightningModule): void {
+    const row: Record<string, number> = { epoch: trainer.currentEpoch };
+    for (const [key, value] of trainer.callbackMetrics) if (!key.endsWith('_step') && !key.startsWith('lr-')) row[key] = value;
+    this.history.push(row);
     const seconds = (performance.now() - this.epochStarted) / 1000;
     if (this.bar) {
       this.bar.update({ metrics: format(trainer.progressBarMetrics) });
@@ -94,6 +113,12 @@ export class ProgressBar extends Callback {
     this.stream.write(
       `Epoch ${trainer.currentEpoch}: ${this.batches} batches in ${seconds.toFixed(1)} s (${rate} it/s) ${format(trainer.progressBarMetrics)}\n`,
     );
+  }
+
+  /** Prints the epoch summary table. */
+  onFitEnd(_trainer: Trainer, _module: LightningModule): void {
+    if (this.summary && this.history.length) this.summary.write(summaryTable(this.history));
+    this.history.length = 0;
   }
 
   /** Leaves the terminal tidy when the fit fails. */
