@@ -70,7 +70,8 @@ export class Generator {
       Number.isInteger(snapshot.index) &&
       snapshot.index >= 0 &&
       snapshot.index <= STATE_SIZE;
-    if (!valid) throw new TypeError(`Generator.setState: expected a snapshot from getState(), got ${JSON.stringify(snapshot)?.slice(0, 80)}`);
+    if (!valid)
+      throw new TypeError(`Generator.setState: expected a snapshot from getState(), got ${JSON.stringify(snapshot)?.slice(0, 80)}`);
     this.state.set(snapshot.state);
     this.index = snapshot.index;
     this.seed = BigInt(snapshot.seed);
