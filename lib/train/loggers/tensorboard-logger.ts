@@ -81,7 +81,7 @@ export function maskedCrc32c(bytes: Uint8Array): number {
 }
 
 /** One TFRecord: length, masked CRC of the length, data, masked CRC of the data. */
-export function tfRecord(data: Uint8Array): Buffer {
+export function tfRecord(data: Uint8Array): Uint8Array {
   const header = Buffer.alloc(12);
   header.writeBigUInt64LE(BigInt(data.length), 0);
   header.writeUInt32LE(maskedCrc32c(header.subarray(0, 8)), 8);
