@@ -86,10 +86,7 @@ type HookFn = (trainer: Trainer, module: LightningModule, ...args: unknown[]) =>
  * so that `log` can check itself against {@link LOG_RULES}.
  */
 export async function callHook(trainer: Trainer, module: LightningModule, hook: HookName, ...args: unknown[]): Promise<void> {
-  for (const callback of trainer.callbacks) {
-    const fn = (callback as unknown as Record<string, HookFn | undefined>)[hook];
-    if (typeof fn === 'function') await trainer.running(hook, () => fn.call(callback, trainer, module, ...args));
-  }
+  await callCallbackHook(trainer, module, hook, ...args);
   const own = (module as unknown as Record<string, ((...a: unknown[]) => unknown) | undefined>)[hook];
   if (typeof own === 'function') await trainer.running(hook, () => own.call(module, ...args));
 }

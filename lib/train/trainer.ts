@@ -23,6 +23,7 @@ import type { LightningModule, OptimizerConfig, SchedulerConfig, StepOutput } fr
 import type { Logger, RunStatus } from './loggers/logger.js';
 import { resolvePrecision, type Precision, type Resolved } from './precision.js';
 import { ResultCollection, type LogOptions, type Loggable } from './results.js';
+import { runInfo } from './run-info.js';
 
 /** Options of the Trainer (Lightning's arguments in camelCase). */
 export interface TrainerOptions {
@@ -663,7 +664,6 @@ export class Trainer {
 
   private async logHyperparams(module: LightningModule): Promise<void> {
     if (this.loggers.length === 0) return;
-    const { runInfo } = await import('./run-info.js');
     const params = { ...module.hparams, _run: runInfo() };
     for (const logger of this.loggers) await logger.logHyperparams(params);
   }
@@ -702,7 +702,7 @@ function lengthOf(loader: Loader): number | undefined {
 
 function limitOf(limit: number, total: number | undefined): number {
   if (limit > 1) return limit;
-  if (total === undefined) return limit === 1 ? Infinity : Infinity;
+  if (total === undefined) return Infinity; // a fraction of an unknown length: every batch
   return Math.max(1, Math.floor(limit * total));
 }
 
