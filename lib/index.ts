@@ -70,6 +70,8 @@ export * as jit from './jit/index.js';
 export * as data from './data/index.js';
 export * as metrics from './metrics/index.js';
 export * as train from './train/index.js';
+export * as amp from './amp/index.js';
+export { autocast, isAutocastEnabled, getAutocastDtype } from './amp/autocast.js';
 import * as data from './data/index.js';
 /** torch.utils.data, as in PyTorch (the same module as torch.data). */
 export const utils = { data };

@@ -175,6 +175,14 @@ export interface NativeBinding {
   runSequentialAsync(steps: readonly object[], input: unknown): Promise<unknown>;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
+  /** This thread's autocast state for 'cpu' or 'cuda'. */
+  autocastGet(device: string): { enabled: boolean; dtype: DTypeName };
+  autocastSet(device: string, enabled: boolean, dtype: string): void;
+  /** Counts autocast regions; the outermost exit clears the cache of casted weights. */
+  autocastEnter(): void;
+  autocastExit(): void;
+  /** Whether `aten::<name>.<overload>` has a kernel for the device type's backend. */
+  hasBackendKernel(name: string, overload: string, device: string): boolean;
 }
 
 function packageRoot(): string {

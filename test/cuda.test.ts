@@ -53,4 +53,31 @@ testOrSkip(test, 'cuda: a device index past the last GPU is a clear error', skip
   assert.throws(() => torch.zeros([1], { device: `cuda:${torch.cuda.deviceCount()}` }), { name: 'TorchError', message: /does not exist/ });
 });
 
+testOrSkip(test, "cuda: Trainer '16-mixed' trains under float16 autocast with the gradient scaler", skip, async () => {
+  torch.manualSeed(0);
+  const labels = torch.randint(0, 2, [64]);
+  const x = torch.randn([64, 3]).add(labels.unsqueeze(1).float().mul(3));
+  const loader = new torch.data.DataLoader(new torch.data.TensorDataset(x, labels), { batchSize: 16 });
+  const net = new torch.nn.Sequential(new torch.nn.Linear(3, 8), new torch.nn.ReLU(), new torch.nn.Linear(8, 2));
+  const module = new torch.train.SupervisedModule(net, {
+    loss: new torch.nn.CrossEntropyLoss(),
+    optimizer: (params) => new torch.optim.SGD(params, { lr: 0.1 }),
+  });
+  const dtypes = new Set<string>();
+  net.registerForwardHook((_m, _input, output) => void dtypes.add((output as torch.Tensor).dtype));
+  const trainer = new torch.train.Trainer({
+    maxEpochs: 2,
+    device: 'cuda',
+    precision: '16-mixed',
+    enableProgressBar: false,
+    logger: false,
+    enableCheckpointing: false,
+  });
+  await trainer.fit(module, loader);
+  assert.deepEqual([...dtypes], ['float16']);
+  assert.ok([...net.parameters()].every((p) => p.device === 'cuda:0' && p.dtype === 'float32'));
+  assert.ok(trainer.scaler!.getScale() > 0);
+  assert.equal(trainer.scaler!.getGrowthTracker(), 8, 'no overflow in 8 steps at the default scale');
+});
+
 test.run();

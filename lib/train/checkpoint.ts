@@ -4,6 +4,7 @@
  * in which a resume restores it: model, optimizers, schedulers, callbacks, loop counters, RNG.
  * @module
  */
+import type { GradScalerState } from '../amp/grad-scaler.js';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +33,8 @@ export interface Checkpoint {
   loops: { fit_loop: Record<string, unknown> };
   rng_states: { torch: Tensor };
   nodetorch_version: string;
+  /** The gradient scaler's state under '16-mixed' (Lightning's precision-plugin key). */
+  MixedPrecision?: Partial<GradScalerState>;
 }
 
 /** The checkpoint of `trainer`'s fit of `module` as it is now. */
@@ -65,6 +68,7 @@ export function dumpCheckpoint(trainer: Trainer, module: LightningModule): Check
     loops: { fit_loop: fitLoop },
     rng_states: { torch: getRngState() },
     nodetorch_version: NODETORCH_VERSION,
+    ...(trainer.scaler ? { MixedPrecision: trainer.scaler.stateDict() } : {}),
   };
 }
 
@@ -94,7 +98,7 @@ export interface ResumePoint {
   loaderGenerator: GeneratorState | null;
 }
 
-/** Restores `checkpoint` into the module, the trainer's optimizers, schedulers and callbacks, in that order. */
+/** Restores `checkpoint` into the module, the trainer's optimizers, schedulers, gradient scaler and callbacks, in that order. */
 export function restoreCheckpoint(trainer: Trainer, module: LightningModule, checkpoint: Checkpoint, file: string): ResumePoint {
   const { missingKeys, unexpectedKeys } = compareKeys(module.stateDict(), checkpoint.state_dict);
   if (missingKeys.length || unexpectedKeys.length) {
@@ -115,6 +119,7 @@ export function restoreCheckpoint(trainer: Trainer, module: LightningModule, che
       `Trainer: checkpoint ${file} has ${schedulers.length} LR schedulers, the module configures ${trainer.schedulers.length}`,
     );
   trainer.schedulers.forEach((config, i) => config.scheduler.loadStateDict(schedulers[i] as never));
+  if (trainer.scaler && checkpoint.MixedPrecision) trainer.scaler.loadStateDict(checkpoint.MixedPrecision);
   for (const callback of trainer.callbacks) {
     const own = checkpoint.callbacks?.[callback.stateKey];
     if (own) callback.loadStateDict(own);

@@ -21,7 +21,8 @@ import { newFitState, type FitState, type Stage } from './fit-state.js';
 import { callCallbackHook, callHook, type HookName } from './hooks.js';
 import type { LightningModule, OptimizerConfig, SchedulerConfig, StepOutput } from './lightning-module.js';
 import type { Logger, RunStatus } from './loggers/logger.js';
-import { resolvePrecision, type Precision, type Resolved } from './precision.js';
+import { gradScalerFor, inPrecision, prepareModule, resolvePrecision, transferBatch, type Precision, type Resolved } from './precision.js';
+import type { GradScaler } from '../amp/grad-scaler.js';
 import { ResultCollection, type LogOptions, type Loggable } from './results.js';
 import { runInfo } from './run-info.js';
 
@@ -35,7 +36,10 @@ export interface TrainerOptions {
   minEpochs?: number;
   /** 'cpu' (default), 'cuda', 'cuda:N' or 'auto'. */
   device?: string;
-  /** '32' / '32-true' (default); the mixed precisions are refused with a clear error until supported. */
+  /**
+   * '32-true' (default), '64-true' (module and floating inputs in float64), 'bf16-mixed' (steps under
+   * bfloat16 autocast, CPU or CUDA) or '16-mixed' (float16 autocast with a gradient scaler; CUDA only).
+   */
   precision?: Precision;
   /** Accumulate gradients over this many batches per optimizer step (default 1). */
   accumulateGradBatches?: number;
@@ -132,6 +136,8 @@ export class Trainer {
   };
   /** Device and precision, resolved once. */
   readonly precision: Resolved;
+  /** The gradient scaler of '16-mixed' (null otherwise). */
+  readonly scaler: GradScaler | null;
   /** The stage running now. */
   stage: Stage | null = null;
   /** @internal The train loader's generator during fit (checkpoints save its state). */
@@ -169,6 +175,7 @@ export class Trainer {
     if (options.seed !== undefined)
       check('Trainer', 'seed', options.seed, 'a non-negative integer', (v): v is number => Number.isSafeInteger(v) && (v as number) >= 0);
     this.precision = resolvePrecision(options.device ?? 'cpu', options.precision ?? '32-true');
+    this.scaler = gradScalerFor(this.precision);
     this.defaultRootDir = path.resolve(options.defaultRootDir ?? process.cwd());
     this.options = {
       maxEpochs: fastDevRun ? 1 : count('maxEpochs', options.maxSteps !== undefined && options.maxSteps !== -1 ? -1 : 1000, true),
@@ -314,9 +321,9 @@ export class Trainer {
         await callHook(this, module, 'onPredictStart');
         let batchIdx = 0;
         for await (const batch of this.limited(loader, this.options.limitPredictBatches)) {
-          const output = module.predictStep
-            ? await module.predictStep(batch, batchIdx)
-            : module.forward(Array.isArray(batch) ? batch[0] : batch);
+          const output = await inPrecision(this.precision, () =>
+            module.predictStep ? module.predictStep(batch, batchIdx) : module.forward(Array.isArray(batch) ? batch[0] : batch),
+          );
           predictions.push(output);
           await callHook(this, module, 'onPredictBatchEnd', output, batch, batchIdx);
           batchIdx++;
@@ -374,6 +381,7 @@ export class Trainer {
       throw new TypeError(`Trainer.${stage}: expected a LightningModule, got ${describeValue(module)}`);
     this.stage = stage;
     module.trainer = this;
+    prepareModule(module, this.precision);
     const deterministic = this.options.deterministic;
     if (deterministic) useDeterministicAlgorithms(true);
     const onSigint = () => this.onSigint();
@@ -493,7 +501,12 @@ export class Trainer {
         if (batchIdx === skip && resume) restoreRng(resume.rng);
         continue;
       }
-      await this.trainStep(module, batch, batchIdx, (batchIdx + 1) % accumulate === 0 || batchIdx === lastBatch);
+      await this.trainStep(
+        module,
+        transferBatch(batch, this.precision),
+        batchIdx,
+        (batchIdx + 1) % accumulate === 0 || batchIdx === lastBatch,
+      );
       state.batchesDone = batchIdx + 1;
       const validateNow =
         valLoader &&
@@ -533,24 +546,29 @@ export class Trainer {
       await callHook(this, module, 'onTrainBatchStart', batch, batchIdx);
       let output: StepOutput | undefined;
       await this.running('trainingStep', async () => {
-        output = await module.trainingStep(batch, batchIdx);
+        output = await inPrecision(this.precision, () => module.trainingStep(batch, batchIdx));
       });
       const loss = lossOf(output);
       if (this.options.detectAnomaly && !Number.isFinite(loss.item()))
         throw new Error(`the training loss is ${loss.item()} (detectAnomaly is on)`);
       const scaled = this.accumulateGradBatches > 1 ? loss.div(this.accumulateGradBatches) : loss;
       await callHook(this, module, 'onBeforeBackward', scaled);
-      scaled.backward();
+      const forBackward = this.scaler ? this.scaler.scale(scaled) : scaled;
+      forBackward.backward();
+      if (forBackward !== scaled) forBackward.dispose();
       if (scaled !== loss) scaled.dispose();
       await callHook(this, module, 'onAfterBackward');
       if (stepNow) {
         for (const optimizer of this.optimizers) {
+          this.scaler?.unscale_(optimizer); // clipping and the hooks see true gradients
           this.clipGradients(optimizer);
           await callHook(this, module, 'onBeforeOptimizerStep', optimizer);
-          optimizer.step();
+          if (this.scaler) this.scaler.step(optimizer);
+          else optimizer.step();
           await callHook(this, module, 'onBeforeZeroGrad', optimizer);
           optimizer.zeroGrad();
         }
+        this.scaler?.update();
         state.globalStep += 1;
         for (const config of this.schedulers) {
           if (config.interval === 'step' && state.globalStep % config.frequency === 0) this.stepScheduler(config);
@@ -612,7 +630,7 @@ export class Trainer {
         await callHook(this, module, `on${name}BatchStart` as HookName, batch, batchIdx);
         let output: unknown;
         await this.running(stage === 'validate' ? 'validationStep' : 'testStep', async () => {
-          output = await step(batch, batchIdx);
+          output = await inPrecision(this.precision, () => step(batch, batchIdx));
         });
         await callHook(this, module, `on${name}BatchEnd` as HookName, output, batch, batchIdx);
         batchIdx++;
@@ -645,7 +663,7 @@ export class Trainer {
     let i = 0;
     for await (const batch of loader as AsyncIterable<unknown>) {
       if (i++ >= count) break;
-      yield batch;
+      yield transferBatch(batch, this.precision);
     }
   }
 

@@ -2,6 +2,7 @@
 #include <mutex>
 
 #include "binding/addon_state.h"
+#include "binding/autocast_binding.h"
 #include "binding/autograd.h"
 #include "binding/buffer_keepalive.h"
 #include "binding/factory.h"
@@ -52,6 +53,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initOpCall(env, exports);
   initFactory(env, exports);
   initAutograd(env, exports);
+  initAutocast(env, exports);
   initRuntime(env, exports);
   initHotOps(env, exports);
   OptimizerWrap::Init(env, exports);
