@@ -173,6 +173,11 @@ export interface NativeBinding {
   /** Runs the steps of a native forward plan (lib/nn/sequential-plan.ts) on `input`. */
   runSequential(steps: readonly object[], input: unknown): unknown;
   runSequentialAsync(steps: readonly object[], input: unknown): Promise<unknown>;
+  /** Runs training batches in C++ on the thread pool (lib/train/native-loop.ts); `stop` ends it after the current batch. */
+  runEpochChunk(
+    spec: object,
+    onBatch: (batch: number, loss: number, batchSize: number, stepped: boolean) => void,
+  ): { promise: Promise<number>; stop: () => void };
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
   /** This thread's autocast state for 'cpu' or 'cuda'. */

@@ -216,6 +216,18 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     return order.length;
   }
 
+  /**
+   * @internal One epoch's batches as sample indices, drawn exactly as iterating without workers
+   * draws them: the seed now, then the batch sampler's draws as its iterator is advanced (so a
+   * caller that pulls as many batches as the loop would leaves the generators where it would).
+   */
+  epochIndices(): Iterator<number[]> {
+    if (this.numWorkers !== 0 || this.batchSampler === null)
+      throw new Error('DataLoader.epochIndices: needs a batch sampler and no workers');
+    drawSeed(this.generator);
+    return this.batchSampler[Symbol.iterator]();
+  }
+
   /** One epoch of batches. */
   async *[Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
     if (this.numWorkers === 0) {

@@ -39,6 +39,11 @@ export class TensorDataset implements Dataset<Tensor[]> {
     return this.tensors.map((t) => t.index(index));
   }
 
+  /** @internal The whole dataset as (inputs, targets) for the native epoch loop, when it has two tensors. */
+  nativeTensors(): readonly [Tensor, Tensor] | null {
+    return this.tensors.length === 2 ? [this.tensors[0]!, this.tensors[1]!] : null;
+  }
+
   /** Rebuilds the dataset in a worker from copies of its tensors. */
   workerRecipe(): WorkerRecipe {
     return builtinRecipe('TensorDataset', this.tensors);

@@ -139,6 +139,11 @@ export abstract class Optimizer {
     this.native.step();
   }
 
+  /** @internal The native optimizer, which the native epoch loop borrows while it runs. */
+  get nativeOptimizer(): NativeOptimizer {
+    return this.native;
+  }
+
   /** Clears the gradients: to null by default (PyTorch 2's default), or to zeros. */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     this.native.zeroGrad(options.setToNone ?? true);

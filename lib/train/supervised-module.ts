@@ -63,8 +63,13 @@ export class SupervisedModule extends LightningModule {
   trainingStep(batch: unknown): Tensor {
     const [input, target] = pairOf(batch, 'trainingStep');
     const loss = this.lossFn(this.forward(input), target);
-    this.log('train/loss', loss, { onStep: true, onEpoch: true, progBar: true });
+    this.logTrainLoss(loss);
     return loss;
+  }
+
+  /** @internal Logs `train/loss` (the native epoch loop reports its losses through here too). */
+  logTrainLoss(loss: Tensor | number): void {
+    this.log('train/loss', loss, { onStep: true, onEpoch: true, progBar: true });
   }
 
   /** `val/loss` and the metrics, per epoch. */
@@ -80,6 +85,11 @@ export class SupervisedModule extends LightningModule {
   /** The model's output for a batch's input. */
   override predictStep(batch: unknown): Tensor {
     return this.forward(batch instanceof Tensor ? batch : pairOf(batch, 'predictStep')[0]);
+  }
+
+  /** @internal The loss as given (the native epoch loop runs built-in loss modules itself). */
+  get lossFunction(): LossFunction {
+    return this.settings.loss;
   }
 
   /** The optimizer (and scheduler) from the factories. */

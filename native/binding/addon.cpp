@@ -5,6 +5,7 @@
 #include "binding/autocast_binding.h"
 #include "binding/autograd.h"
 #include "binding/buffer_keepalive.h"
+#include "binding/epoch_loop_binding.h"
 #include "binding/factory.h"
 #include "binding/hot_ops.h"
 #include "binding/node_api.h"
@@ -60,6 +61,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initGradClipping(env, exports);
   ScriptModuleWrap::Init(env, exports);
   initSequentialPlan(env, exports);
+  initEpochLoop(env, exports);
   exports.Set("setClasses", Napi::Function::New<setClasses>(env, "setClasses"));
   return exports;
 }

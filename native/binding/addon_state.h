@@ -26,6 +26,8 @@ struct AddonState {
   Napi::Reference<Napi::Symbol> handleKey;
   /** NativeScriptModule, which native code instantiates for torch.jit.load results. */
   Napi::FunctionReference scriptModuleClass;
+  /** NativeOptimizer, to recognize its instances (the native epoch loop borrows one). */
+  Napi::FunctionReference optimizerClass;
   /** lib/tensor's TorchError, thrown for every LibTorch failure. */
   Napi::FunctionReference torchErrorClass;
   StorageAccounting accounting;

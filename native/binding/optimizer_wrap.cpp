@@ -42,18 +42,38 @@ ParamGroupSpec groupSpec(Napi::Value value) {
 }  // namespace
 
 void OptimizerWrap::Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("NativeOptimizer", DefineClass(env, "NativeOptimizer",
-                                             {
-                                                 InstanceMethod<&OptimizerWrap::step>("step"),
-                                                 InstanceMethod<&OptimizerWrap::zeroGrad>("zeroGrad"),
-                                                 InstanceMethod<&OptimizerWrap::addParamGroup>("addParamGroup"),
-                                                 InstanceMethod<&OptimizerWrap::groupOptions>("groupOptions"),
-                                                 InstanceMethod<&OptimizerWrap::setGroupOption>("setGroupOption"),
-                                                 InstanceMethod<&OptimizerWrap::paramState>("paramState"),
-                                                 InstanceMethod<&OptimizerWrap::setParamState>("setParamState"),
-                                                 InstanceMethod<&OptimizerWrap::dispose>("dispose"),
-                                                 InstanceMethod<&OptimizerWrap::stateBytes>("stateBytes"),
-                                             }));
+  Napi::Function constructor = DefineClass(env, "NativeOptimizer",
+                                           {
+                                               InstanceMethod<&OptimizerWrap::step>("step"),
+                                               InstanceMethod<&OptimizerWrap::zeroGrad>("zeroGrad"),
+                                               InstanceMethod<&OptimizerWrap::addParamGroup>("addParamGroup"),
+                                               InstanceMethod<&OptimizerWrap::groupOptions>("groupOptions"),
+                                               InstanceMethod<&OptimizerWrap::setGroupOption>("setGroupOption"),
+                                               InstanceMethod<&OptimizerWrap::paramState>("paramState"),
+                                               InstanceMethod<&OptimizerWrap::setParamState>("setParamState"),
+                                               InstanceMethod<&OptimizerWrap::dispose>("dispose"),
+                                               InstanceMethod<&OptimizerWrap::stateBytes>("stateBytes"),
+                                           });
+  AddonState::of(env).optimizerClass = Napi::Persistent(constructor);
+  exports.Set("NativeOptimizer", constructor);
+}
+
+OptimizerWrap& OptimizerWrap::from(Napi::Value value, const char* what) {
+  Napi::Env env = value.Env();
+  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(AddonState::of(env).optimizerClass.Value()))
+    throw Napi::TypeError::New(env, std::string(what) + " must be a NativeOptimizer");
+  return *Unwrap(value.As<Napi::Object>());
+}
+
+torch::optim::Optimizer& OptimizerWrap::borrow(Napi::Env env) {
+  torch::optim::Optimizer& optimizer = live(env);
+  borrowed_ = true;
+  return optimizer;
+}
+
+void OptimizerWrap::giveBack(Napi::Env env) {
+  borrowed_ = false;
+  if (optimizer_) reportState(env);
 }
 
 OptimizerWrap::~OptimizerWrap() {
@@ -64,6 +84,8 @@ OptimizerWrap::~OptimizerWrap() {
 
 torch::optim::Optimizer& OptimizerWrap::live(Napi::Env env) {
   if (!optimizer_) throw torchError(env, "this optimizer has been disposed and can no longer be used");
+  if (borrowed_)
+    throw torchError(env, "this optimizer is in use by a running native epoch loop; wait for it to finish");
   return *optimizer_;
 }
 
@@ -78,6 +100,7 @@ void OptimizerWrap::reportState(Napi::Env env, bool force) {
 
 Napi::Value OptimizerWrap::dispose(const Napi::CallbackInfo& info) {
   if (!optimizer_) return info.Env().Undefined();
+  live(info.Env());  // throws while borrowed
   AddonState::of(info.Env()).reportExternal(info.Env(), -reportedBytes_);
   reportedBytes_ = 0;
   optimizer_.reset();
@@ -119,19 +142,7 @@ Napi::Value OptimizerWrap::step(const Napi::CallbackInfo& info) {
 // zeroGrad(setToNone)
 Napi::Value OptimizerWrap::zeroGrad(const Napi::CallbackInfo& info) {
   bool setToNone = info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
-  NT_GUARD(info, {
-    for (auto& group : live(info.Env()).param_groups()) {
-      for (auto& p : group.params()) {
-        if (!p.grad().defined()) continue;
-        if (setToNone) {
-          p.mutable_grad().reset();
-        } else {
-          p.mutable_grad().detach_();
-          p.mutable_grad().zero_();
-        }
-      }
-    }
-  });
+  NT_GUARD(info, { nodetorch::zeroGrad(live(info.Env()), setToNone); });
   return info.Env().Undefined();
 }
 

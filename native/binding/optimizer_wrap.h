@@ -15,6 +15,16 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
   explicit OptimizerWrap(const Napi::CallbackInfo& info);
   ~OptimizerWrap() override;
 
+  /** The NativeOptimizer `value` is; a TypeError naming `what` otherwise. */
+  static OptimizerWrap& from(Napi::Value value, const char* what);
+  /**
+   * Lends the optimizer to work on another thread (the native epoch loop): until giveBack, every
+   * JS call on it throws a TorchError instead of racing with the worker.
+   */
+  torch::optim::Optimizer& borrow(Napi::Env env);
+  /** Ends a borrow (on the JS thread) and reports the state's new size. */
+  void giveBack(Napi::Env env);
+
  private:
   Napi::Value step(const Napi::CallbackInfo& info);
   Napi::Value zeroGrad(const Napi::CallbackInfo& info);
@@ -39,6 +49,7 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
 
   std::string kind_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  bool borrowed_ = false;
   size_t stateEntries_ = 0;
   int64_t reportedBytes_ = 0;
 };

@@ -85,7 +85,9 @@ const std::unordered_map<std::string, Setter>& fields() {
   return table;
 }
 
-std::vector<PlanStep> readSteps(Napi::Value value) {
+}  // namespace
+
+std::vector<PlanStep> readPlanSteps(Napi::Value value) {
   Napi::Env env = value.Env();
   if (!value.IsArray()) throw Napi::TypeError::New(env, "steps must be an array, got " + describeJsValue(value));
   Napi::Array items = value.As<Napi::Array>();
@@ -106,6 +108,8 @@ std::vector<PlanStep> readSteps(Napi::Value value) {
   validatePlan(steps);
   return steps;
 }
+
+namespace {
 
 // Runs a plan on the libuv thread pool, holding the steps' tensors and the input (claimed: JS may
 // read them meanwhile but not change them).
@@ -131,7 +135,7 @@ class PlanWorker : public PromiseWorker {
 // runSequential(steps, input) -> Tensor
 Napi::Value runSequential(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
-    std::vector<PlanStep> steps = readSteps(info[0]);
+    std::vector<PlanStep> steps = readPlanSteps(info[0]);
     at::Tensor input = TensorWrap::unwrap(info[1], "input");
     return Napi::Value(TensorWrap::wrap(info.Env(), runPlan(steps, std::move(input))));
   });
@@ -140,7 +144,7 @@ Napi::Value runSequential(const Napi::CallbackInfo& info) {
 // runSequentialAsync(steps, input) -> Promise<Tensor>
 Napi::Value runSequentialAsync(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
-    std::vector<PlanStep> steps = readSteps(info[0]);
+    std::vector<PlanStep> steps = readPlanSteps(info[0]);
     at::Tensor input = TensorWrap::unwrap(info[1], "input");
     AsyncClaim claim(info.Env());
     for (const PlanStep& step : steps) {

@@ -289,4 +289,18 @@ int64_t stateBytes(torch::optim::Optimizer& optimizer, const std::string& kind) 
   return bytes;
 }
 
+void zeroGrad(torch::optim::Optimizer& optimizer, bool setToNone) {
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      if (setToNone) {
+        p.mutable_grad().reset();
+      } else {
+        p.mutable_grad().detach_();
+        p.mutable_grad().zero_();
+      }
+    }
+  }
+}
+
 }  // namespace nodetorch

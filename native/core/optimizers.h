@@ -39,6 +39,9 @@ std::optional<ParamState> paramState(torch::optim::Optimizer& optimizer, const s
                                      const at::Tensor& param);
 void setParamState(torch::optim::Optimizer& optimizer, const std::string& kind, const at::Tensor& param,
                    const ParamState& state);
+/** Clears the gradients of every parameter: to undefined (`setToNone`, PyTorch 2's default) or to zeros. */
+void zeroGrad(torch::optim::Optimizer& optimizer, bool setToNone);
+
 /** Bytes of every parameter's state buffers (Adam's exp_avg and exp_avg_sq, SGD's momentum, ...). */
 int64_t stateBytes(torch::optim::Optimizer& optimizer, const std::string& kind);
 

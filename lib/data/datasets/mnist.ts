@@ -179,6 +179,16 @@ export class MNIST<I = Tensor, L = number> implements Dataset<[I, L]> {
     return [(this.transform ? this.transform(image) : image) as I, (this.targetTransform ? this.targetTransform(label) : label) as L];
   }
 
+  /**
+   * @internal The whole split as (float32 images (N, 1, 28, 28) in [0, 1], int64 labels) for the
+   * native epoch loop, as `get` and the default collate give them; null when transforms change samples.
+   */
+  nativeTensors(): readonly [Tensor, Tensor] | null {
+    if (this.transform || this.targetTransform) return null;
+    const { data, targets } = this.allTensors();
+    return [data.unsqueeze(1).float().div(255), targets];
+  }
+
   /** All images as one uint8 tensor (N, 28, 28), like torchvision's `.data` (made on first use, then kept). */
   get data(): Tensor {
     return this.allTensors().data;

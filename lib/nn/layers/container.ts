@@ -51,6 +51,11 @@ export class Sequential extends Module {
     return this.nativePlan() !== null;
   }
 
+  /** @internal The layers as native plan steps now (null unless every layer is built in and hook-free). */
+  nativePlanSteps(): PlanStep[] | null {
+    return this.hasHooks ? null : this.nativePlan();
+  }
+
   // Made on every call from the layers as they are now (weights, settings, training mode).
   private nativePlan(): PlanStep[] | null {
     const steps: PlanStep[] = [];
