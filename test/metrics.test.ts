@@ -474,4 +474,23 @@ test('bad inputs name the metric, the input and the problem', () => {
   });
 });
 
+test('stateDict / loadStateDict: a restored metric goes on as the original (sum and cat states)', () => {
+  const preds = torch.tensor([0.9, 0.2, 0.7, 0.4], { dtype: 'float32' });
+  const target = torch.tensor([1, 0, 0, 1], { dtype: 'int64' });
+  for (const make of [() => new metrics.Accuracy({ task: 'binary' }), () => new metrics.AUROC({ task: 'binary' })]) {
+    const original = make();
+    original.update(preds, target);
+    const restored = make();
+    restored.loadStateDict(original.stateDict());
+    assert.equal(restored.updateCount, 1);
+    original.update(preds.flip([0]), target);
+    restored.update(preds.flip([0]), target);
+    assert.equal(restored.compute().item(), original.compute().item());
+  }
+  assert.throws(
+    () => new metrics.Accuracy({ task: 'binary' }).loadStateDict({ updates: 1, states: { nope: { sum: null, parts: [] } } }),
+    /no state 'nope'/,
+  );
+});
+
 test.run();

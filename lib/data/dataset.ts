@@ -3,6 +3,9 @@
  * IterableDataset, Subset, ConcatDataset).
  */
 import { builtinRecipe, type WorkerRecipe } from './recipe.js';
+import { aten } from '../ops/surface.js';
+import { tensor } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 import { invalidOption } from '../util/validate.js';
 
@@ -67,6 +70,16 @@ export class Subset<T> implements Dataset<T> {
   /** The sample of the wrapped dataset at `indices[index]` (negative `index` counts from the end). */
   get(index: number): T {
     return this.dataset.get(this.indices[checkIndex(index, this.indices.length, 'Subset.get')]!);
+  }
+
+  /** @internal The wrapped dataset's tensors at `indices`, for the native epoch loop (when it has them). */
+  nativeTensors(): readonly [Tensor, Tensor] | null {
+    const inner = (this.dataset as { nativeTensors?: () => readonly [Tensor, Tensor] | null }).nativeTensors?.();
+    if (!inner) return null;
+    const size = inner[0].shape[0]!;
+    if (this.indices.some((i) => !Number.isInteger(i) || i < 0 || i >= size)) return null;
+    const index = tensor(this.indices as number[], { dtype: 'int64' });
+    return [aten.index_select.default(inner[0], 0, index), aten.index_select.default(inner[1], 0, index)];
   }
 
   /** Portable when the wrapped dataset is. */

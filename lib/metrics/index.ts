@@ -13,7 +13,7 @@
  * @module
  */
 export { Metric } from './metric.js';
-export type { StateReduction } from './metric.js';
+export type { StateReduction, MetricState } from './metric.js';
 export type { MetricInput } from './inputs.js';
 export type { Task, Average, TaskOptions, ClassificationOptions, TaskConfig, ClassificationConfig } from './options.js';
 export { Accuracy, Precision, Recall, F1Score, StatScoresMetric } from './classification.js';

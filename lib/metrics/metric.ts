@@ -22,6 +22,12 @@ interface State {
   parts: Tensor[];
 }
 
+/** A metric's states as {@link Metric.stateDict} saves them. */
+export interface MetricState {
+  updates: number;
+  states: Record<string, { sum: Tensor | null; parts: Tensor[] }>;
+}
+
 const emptyState = (reduction: StateReduction): State => ({ reduction, sum: undefined, parts: [] });
 
 /**
@@ -109,6 +115,33 @@ export abstract class Metric {
     });
     this.#updates += updates;
     return batch;
+  }
+
+  /**
+   * The accumulated states (copies) and the update count, for checkpoints: a training epoch
+   * resumed mid-way goes on from where the metric was (torchmetrics keeps them in the state dict).
+   */
+  stateDict(): MetricState {
+    const states: MetricState['states'] = {};
+    for (const [name, state] of this.#states) {
+      states[name] = {
+        sum: state.sum ? noGrad(() => state.sum!.clone()) : null,
+        parts: state.parts.map((part) => noGrad(() => part.clone())),
+      };
+    }
+    return { updates: this.#updates, states };
+  }
+
+  /** Restores {@link stateDict}'s output (states this metric does not declare are an error). */
+  loadStateDict(saved: MetricState): void {
+    for (const name of Object.keys(saved.states)) this.#state(name);
+    this.reset();
+    for (const [name, { sum, parts }] of Object.entries(saved.states)) {
+      const state = this.#state(name);
+      state.sum = sum ? keep(noGrad(() => sum.clone())) : undefined;
+      state.parts = parts.map((part) => keep(noGrad(() => part.clone())));
+    }
+    this.#updates = saved.updates;
   }
 
   /** Adds `value` to sum state `name`, or appends a copy of it to cat state `name`. */

@@ -4,6 +4,8 @@
  * in which a resume restores it: model, optimizers, schedulers, callbacks, loop counters, RNG.
  * @module
  */
+import type { MetricState } from '../metrics/metric.js';
+import { metricStates, restoreMetricStates } from './metric-states.js';
 import type { GradScalerState } from '../amp/grad-scaler.js';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -52,6 +54,7 @@ export function dumpCheckpoint(trainer: Trainer, module: LightningModule): Check
     epoch_complete: trainer.epochComplete,
     results: trainer.trainResultsState(),
     loader_generator: trainer.trainGenerator?.getState() ?? null,
+    metrics: metricStates(module),
   };
   if (state.epochStart) {
     fitLoop.epoch_start_rng = state.epochStart.torchRng;
@@ -108,6 +111,7 @@ export function restoreCheckpoint(trainer: Trainer, module: LightningModule, che
     throw new Error(`Trainer: checkpoint ${file} is from another model: ${parts.join('; ')}`);
   }
   module.loadStateDict(checkpoint.state_dict);
+  restoreMetricStates(module, checkpoint.loops?.fit_loop?.metrics as Record<string, MetricState> | undefined);
   if (checkpoint.optimizer_states.length !== trainer.optimizers.length)
     throw new Error(
       `Trainer: checkpoint ${file} has ${checkpoint.optimizer_states.length} optimizer states, the module configures ${trainer.optimizers.length}`,

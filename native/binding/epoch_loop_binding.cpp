@@ -155,9 +155,15 @@ Napi::Value runEpochChunkJs(const Napi::CallbackInfo& info) {
     claim.reads(chunk.targets);
     if (chunk.loss.weight.defined()) claim.reads(chunk.loss.weight);
     auto stop = std::make_shared<std::atomic<bool>>(false);
-    Napi::ThreadSafeFunction onBatch =
-        Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "nodetorch:epoch-loop-progress", 0, 1);
     chunk.optimizer = &optimizer.borrow(env);
+    // Made last: once it exists, only the worker's Release lets the process exit.
+    Napi::ThreadSafeFunction onBatch;
+    try {
+      onBatch = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "nodetorch:epoch-loop-progress", 0, 1);
+    } catch (...) {
+      optimizer.giveBack(env);
+      throw;
+    }
     auto* worker = new EpochLoopWorker(env, std::move(chunk), std::move(claim), optimizerValue.As<Napi::Object>(),
                                        std::move(onBatch), stop);
     Napi::Object out = Napi::Object::New(env);

@@ -1,5 +1,6 @@
 #include "binding/promise_worker.h"
 
+#include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
 
 #include "binding/errors.h"
@@ -13,6 +14,8 @@ PromiseWorker::PromiseWorker(Napi::Env env, const char* name)
 
 void PromiseWorker::Execute() {
   try {
+    // The intra-op thread count is per thread under OpenMP: apply the process-wide setting here too.
+    at::init_num_threads();
     at::AutoGradMode gradMode(gradEnabled_);
     Compute();
   } catch (const c10::Error& error) {
