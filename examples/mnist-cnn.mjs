@@ -4,8 +4,10 @@
 // held-out accuracy (about 98% with the defaults).
 //   node examples/mnist-cnn.mjs                 (8 epochs on the 7,996 training digits)
 //   node examples/mnist-cnn.mjs --epochs 1 --train 1000 --test 500    (the quick run the tests use)
+//   node examples/mnist-cnn.mjs --dataset mnist --root data --train 60000 --test 10000   (full MNIST, downloaded once)
 import { parseArgs } from 'node:util';
 import * as torch from 'nodetorch';
+import { loadDigits } from './digits.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -16,6 +18,8 @@ const { values: opts } = parseArgs({
     test: { type: 'string', default: '2004' },
     seed: { type: 'string', default: '0' },
     out: { type: 'string', default: 'runs' },
+    dataset: { type: 'string', default: 'embedded' },
+    root: { type: 'string' },
   },
 });
 const [epochs, batchSize, lr, trainCount, testCount, seed] = ['epochs', 'batch', 'lr', 'train', 'test', 'seed'].map((k) => Number(opts[k]));
@@ -72,13 +76,8 @@ class DigitsCNN extends train.LightningModule {
   }
 }
 
-/** A seeded random subset of `count` samples (the splits hold the digits in order). */
-const sample = (dataset, count) =>
-  new data.Subset(dataset, new data.Generator(seed).randperm(dataset.length).slice(0, Math.min(count, dataset.length)));
-
 torch.manualSeed(seed);
-const trainSet = sample(new data.EmbeddedMNIST({ train: true }), trainCount);
-const testSet = sample(new data.EmbeddedMNIST({ train: false }), testCount);
+const { trainSet, testSet } = await loadDigits({ dataset: opts.dataset, root: opts.root, trainCount, testCount, seed });
 const trainLoader = new data.DataLoader(trainSet, { batchSize, shuffle: true, seed });
 const testLoader = new data.DataLoader(testSet, { batchSize: 500 });
 const module = new DigitsCNN({ lr, epochs, stepsPerEpoch: trainLoader.length, batchSize });

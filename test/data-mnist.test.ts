@@ -246,6 +246,25 @@ class MirrorServer {
   });
   it.after(async () => rm(root, { recursive: true, force: true }));
 
+  it('nativeTensors (for the native epoch loop) holds what get() and the default collate give', async () => {
+    for (const Dataset of [data.MNIST, data.FashionMNIST]) {
+      const ds = await Dataset.create({ root });
+      const [images, labels] = ds.nativeTensors()!;
+      assert.deepEqual(images.shape, [12, 1, 28, 28]);
+      assert.equal(labels.dtype, 'int64');
+      const collated = data.defaultCollate(Array.from({ length: ds.length }, (_, i) => ds.get(i))) as torch.Tensor[];
+      assert.ok(torch.equal(images, collated[0]!) && torch.equal(labels, collated[1]!));
+      assert.equal((await Dataset.create({ root, transform: data.normalize([0.5], [0.5]) })).nativeTensors(), null);
+    }
+    const embedded = new data.EmbeddedMNIST({ train: false });
+    const [images, labels] = embedded.nativeTensors()!;
+    const some = [0, 7, embedded.length - 1].map((i) => embedded.get(i));
+    const collated = data.defaultCollate(some) as torch.Tensor[];
+    const index = torch.tensor([0, 7, embedded.length - 1], { dtype: 'int64' });
+    assert.ok(torch.equal(torch.ops.aten.index_select(images, 0, index), collated[0]!));
+    assert.ok(torch.equal(torch.ops.aten.index_select(labels, 0, index), collated[1]!));
+  });
+
   it('load from <root>/<Name>/raw and work with DataLoader workers out of the box', async () => {
     const transform = data.normalize([0.5], [0.5]);
     for (const Dataset of [data.MNIST, data.FashionMNIST]) {
