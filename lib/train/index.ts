@@ -10,3 +10,4 @@ export type { Precision, Resolved } from './precision.js';
 export type { RunInfo } from './run-info.js';
 export * as callbacks from './callbacks/index.js';
 export * as loggers from './loggers/index.js';
+export { makeGrid, type MakeGridOptions } from './loggers/image-grid.js';

@@ -15,6 +15,7 @@ import { getRngState, manualSeed, setRngState, useDeterministicAlgorithms } from
 import { Tensor } from '../tensor/tensor.js';
 import { check, describeValue, invalidOption, isNonNegative, isPositiveInteger, requireOptions } from '../util/validate.js';
 import type { Callback } from './callbacks/callback.js';
+import { LearningCurves } from './callbacks/learning-curves.js';
 import { ProgressBar } from './callbacks/progress-bar.js';
 import { dumpCheckpoint, readCheckpoint, restoreCheckpoint, restoreRng, writeCheckpoint } from './checkpoint.js';
 import { newFitState, type FitState, type Stage } from './fit-state.js';
@@ -73,6 +74,8 @@ export interface TrainerOptions {
   defaultRootDir?: string;
   /** Print progress (default true). */
   enableProgressBar?: boolean;
+  /** Draw loss and metric curves (curves.svg, curves.png) in the run folder at the end of fit (default true; off in fastDevRun). */
+  enableCurves?: boolean;
   /** Save a checkpoint on SIGINT and when ModelCheckpoint asks (default true). */
   enableCheckpointing?: boolean;
   /** Send step values to the loggers every N optimizer steps (default 50). */
@@ -98,7 +101,7 @@ const KNOWN_OPTIONS = new Set([
   'maxEpochs', 'maxSteps', 'minEpochs', 'device', 'precision', 'accumulateGradBatches', 'gradientClipVal',
   'gradientClipAlgorithm', 'valCheckInterval', 'checkValEveryNEpoch', 'limitTrainBatches', 'limitValBatches',
   'limitTestBatches', 'limitPredictBatches', 'fastDevRun', 'callbacks', 'logger', 'seed', 'deterministic',
-  'defaultRootDir', 'enableProgressBar', 'enableCheckpointing', 'logEveryNSteps', 'detectAnomaly',
+  'defaultRootDir', 'enableProgressBar', 'enableCheckpointing', 'logEveryNSteps', 'detectAnomaly', 'enableCurves',
 ]); // prettier-ignore
 
 // The loop yields to the event loop when it has run this long (keeps timers within ~50 ms).
@@ -209,6 +212,7 @@ export class Trainer {
       deterministic: options.deterministic ?? false,
       defaultRootDir: this.defaultRootDir,
       enableProgressBar: options.enableProgressBar ?? true,
+      enableCurves: fastDevRun ? false : (options.enableCurves ?? true),
       enableCheckpointing: fastDevRun ? false : (options.enableCheckpointing ?? true),
       logEveryNSteps: check('Trainer', 'logEveryNSteps', options.logEveryNSteps ?? 50, 'a positive integer', isPositiveInteger),
       detectAnomaly: options.detectAnomaly ?? false,
@@ -218,6 +222,8 @@ export class Trainer {
     this.callbacks = [...(options.callbacks ?? [])];
     if (this.options.enableProgressBar && !this.callbacks.some((callback) => callback instanceof ProgressBar))
       this.callbacks.push(new ProgressBar());
+    if (this.options.enableCurves && !this.callbacks.some((callback) => callback instanceof LearningCurves))
+      this.callbacks.push(new LearningCurves());
     this.callbacks.forEach((callback, i) => {
       if (typeof callback !== 'object' || callback === null || typeof callback.stateDict !== 'function')
         throw new TypeError(`Trainer: callbacks[${i}] must be a Callback, got ${describeValue(callback)}`);

@@ -39,6 +39,16 @@ export function summaryTable(rows: readonly Record<string, number>[]): string {
   return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n') + '\n';
 }
 
+/**
+ * The epoch-level values logged so far (what the summary table and the learning curves show): the
+ * trainer's callback metrics without step values and learning rates, with the current epoch.
+ */
+export function epochRow(trainer: Trainer): Record<string, number> {
+  const row: Record<string, number> = { epoch: trainer.currentEpoch };
+  for (const [key, value] of trainer.callbackMetrics) if (!key.endsWith('_step') && !key.startsWith('lr-')) row[key] = value;
+  return row;
+}
+
 const format = (values: ReadonlyMap<string, number>) =>
   [...values]
     .map(
@@ -99,9 +109,7 @@ export class ProgressBar extends Callback {
 
   /** Ends the epoch's bar, or prints its line. */
   onTrainEpochEnd(trainer: Trainer, _module: LightningModule): void {
-    const row: Record<string, number> = { epoch: trainer.currentEpoch };
-    for (const [key, value] of trainer.callbackMetrics) if (!key.endsWith('_step') && !key.startsWith('lr-')) row[key] = value;
-    this.history.push(row);
+    this.history.push(epochRow(trainer));
     const seconds = (performance.now() - this.epochStarted) / 1000;
     if (this.bar) {
       this.bar.update({ metrics: format(trainer.progressBarMetrics) });

@@ -17,8 +17,11 @@ export interface Logger {
   readonly logDir: string;
   /** Records `metrics` at `step` (the global step). */
   logMetrics(metrics: Record<string, number>, step: number): void | Promise<void>;
-  /** Records the run's hyperparameters (and its provenance). */
-  logHyperparams(params: Record<string, unknown>): void | Promise<void>;
+  /**
+   * Records the run's hyperparameters (and its provenance); `metrics`, where given, are values to
+   * show beside them (TensorBoard's HParams tab). The Trainer passes none.
+   */
+  logHyperparams(params: Record<string, unknown>, metrics?: Record<string, number>): void | Promise<void>;
   /** Writes what is buffered. */
   save(): void | Promise<void>;
   /** Ends the run. */

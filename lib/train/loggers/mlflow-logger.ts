@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { flattenParams } from './flatten-params.js';
 import type { Logger, RunStatus } from './logger.js';
 
 /** Options of MLflowLogger. */
@@ -96,7 +97,9 @@ export class MLflowLogger implements Logger {
 
   logHyperparams(params: Record<string, unknown>): void {
     const { _run: run, ...rest } = params as { _run?: { gitCommit?: string | null; command?: string } };
-    for (const [key, value] of Object.entries(flatten(rest))) writeKey(path.join(this.runDir, 'params'), checkKey(key, 'param'), value);
+    // Nested hyperparameters as MLflow params: `{ opt: { lr: 0.1 } }` -> `opt/lr` = '0.1'.
+    for (const [key, value] of Object.entries(flattenParams(rest)))
+      writeKey(path.join(this.runDir, 'params'), checkKey(key, 'param'), typeof value === 'string' ? value : JSON.stringify(value));
     if (run?.gitCommit) writeKey(path.join(this.runDir, 'tags'), 'mlflow.source.git.commit', run.gitCommit);
     if (run?.command) writeKey(path.join(this.runDir, 'tags'), 'mlflow.source.name', run.command);
   }
@@ -145,16 +148,4 @@ export class MLflowLogger implements Logger {
     this.writeExperiment(root, id, this.name);
     return id;
   }
-}
-
-/** Nested hyperparameters as MLflow params: `{ opt: { lr: 0.1 } }` -> `{ 'opt/lr': '0.1' }`. */
-function flatten(params: Record<string, unknown>, prefix = ''): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [key, value] of Object.entries(params)) {
-    const name = prefix ? `${prefix}/${key}` : key;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value))
-      Object.assign(flat, flatten(value as Record<string, unknown>, name));
-    else flat[name] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return flat;
 }

@@ -4,7 +4,9 @@
  * (TensorBoard's event.proto / summary.proto, encoded with protobufjs) in TFRecord framing: the
  * length (uint64 LE), its masked CRC-32C, the data, and the data's masked CRC-32C.
  * Holds scalars (`logMetrics`), histograms (`logHistogram`, e.g. weights and gradients), text
- * (`logText`; hyperparameters are also written as a markdown table), and `hparams.yaml`.
+ * (`logText`), images as PNG (`logImage`, e.g. a `makeGrid` of sample predictions), and the
+ * hyperparameters three ways: the hparams plugin's records (the HParams tab), a markdown table
+ * and `hparams.yaml`.
  * @module
  */
 import { crc32c } from '@node-rs/crc32';
@@ -16,7 +18,10 @@ import { stringify } from 'yaml';
 import { writeFileAtomic } from '../../io/atomic.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { nextVersion } from './csv-logger.js';
+import { flattenParams } from './flatten-params.js';
 import type { Logger, RunStatus } from './logger.js';
+import { encodePng } from './png.js';
+import { hparamsEnd, hparamsStart } from './tensorboard-hparams.js';
 
 // The parts of tensorflow/core/util/event.proto and framework/summary.proto that we write.
 const schema = protobuf.Root.fromJSON({
@@ -32,13 +37,26 @@ const schema = protobuf.Root.fromJSON({
           },
         },
         Summary: { fields: { value: { rule: 'repeated', type: 'Value', id: 1 } } },
+        // summary.proto's `oneof value`: declared so a scalar of exactly 0 is written (protobufjs
+        // leaves out proto3 default values outside a oneof).
         Value: {
+          oneofs: { value: { oneof: ['simpleValue', 'image', 'histo', 'tensor'] } },
           fields: {
             tag: { type: 'string', id: 1 },
             simpleValue: { type: 'float', id: 2 },
+            image: { type: 'Image', id: 4 },
             histo: { type: 'HistogramProto', id: 5 },
             tensor: { type: 'TensorProto', id: 8 },
             metadata: { type: 'SummaryMetadata', id: 9 },
+          },
+        },
+        // Summary.Image: colorspace 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA.
+        Image: {
+          fields: {
+            height: { type: 'int32', id: 1 },
+            width: { type: 'int32', id: 2 },
+            colorspace: { type: 'int32', id: 3 },
+            encodedImageString: { type: 'bytes', id: 4 },
           },
         },
         HistogramProto: {
@@ -96,6 +114,11 @@ export interface TensorBoardLoggerOptions {
   name?: string;
   /** The version (default: the next free `version_N`). */
   version?: number | string;
+  /**
+   * When `logHyperparams` gets no metrics, log `hp_metric` = -1 as the HParams tab's metric
+   * (Lightning's default, true); a module that logs `hp_metric` fills it in.
+   */
+  defaultHpMetric?: boolean;
 }
 
 /** TensorBoard's default histogram bucket limits: ±1e-12 growing by 10% up to 1e20. */
@@ -114,12 +137,16 @@ export class TensorBoardLogger implements Logger {
   /** The event file being written. */
   readonly eventFile: string;
   private fd: number | null;
+  private readonly defaultHpMetric: boolean;
+  // Whether an hparams session was started: finalize then records how it ended.
+  private sessionStarted = false;
 
   /** A logger under `saveDir`. */
   constructor(saveDir: string, options: TensorBoardLoggerOptions = {}) {
     this.name = options.name ?? 'lightning_logs';
     const root = path.join(saveDir, this.name);
     this.version = options.version ?? nextVersion(root);
+    this.defaultHpMetric = options.defaultHpMetric ?? true;
     this.logDir = path.join(root, typeof this.version === 'number' ? `version_${this.version}` : this.version);
     mkdirSync(this.logDir, { recursive: true });
     const now = Date.now() / 1000;
@@ -171,18 +198,40 @@ export class TensorBoardLogger implements Logger {
     this.write({ wallTime: Date.now() / 1000, step, summary: { value: [{ tag, tensor, metadata }] } });
   }
 
-  async logHyperparams(params: Record<string, unknown>): Promise<void> {
+  /**
+   * An image under `tag`: a (C, H, W) tensor with C = 1 (gray), 3 (RGB) or 4 (RGBA), or an (H, W)
+   * gray one; floats in [0, 1] (clamped) or uint8. Written as a PNG in a `Summary.Image`.
+   */
+  logImage(tag: string, image: Tensor, step: number): void {
+    const { height, width, channels, png } = encodePng(image, `TensorBoardLogger.logImage('${tag}')`);
+    const value = { tag, image: { height, width, colorspace: channels, encodedImageString: png } };
+    this.write({ wallTime: Date.now() / 1000, step, summary: { value: [value] } });
+  }
+
+  /**
+   * Records the hyperparameters: `hparams.yaml`, a markdown table (text), and the hparams
+   * plugin's experiment and session-start records (nested keys joined by '/'), with `metrics`
+   * (logged at step 0) as the HParams tab's metrics. `finalize` records the session's end.
+   */
+  async logHyperparams(params: Record<string, unknown>, metrics?: Record<string, number>): Promise<void> {
     await writeFileAtomic(path.join(this.logDir, 'hparams.yaml'), stringify(params));
     const rows = Object.entries(params).map(([key, value]) => `| ${key} | ${typeof value === 'string' ? value : JSON.stringify(value)} |`);
     this.logText('hparams', ['| name | value |', '|---|---|', ...rows].join('\n'), 0);
+    const hpMetrics = metrics ?? (this.defaultHpMetric ? { hp_metric: -1 } : {});
+    this.logMetrics(hpMetrics, 0);
+    const now = Date.now() / 1000;
+    this.write({ wallTime: now, step: 0, summary: { value: hparamsStart(flattenParams(params), Object.keys(hpMetrics), now) } });
+    this.sessionStarted = true;
   }
 
   save(): void {
     if (this.fd !== null) fsyncSync(this.fd);
   }
 
-  finalize(_status: RunStatus): void {
+  finalize(status: RunStatus): void {
     if (this.fd === null) return;
+    if (this.sessionStarted)
+      this.write({ wallTime: Date.now() / 1000, step: 0, summary: { value: [hparamsEnd(status, Date.now() / 1000)] } });
     fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = null;
