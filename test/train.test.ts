@@ -46,7 +46,7 @@ function supervised(dropout = 0): InstanceType<typeof SupervisedModule> {
 
 const weights = (module: torch.nn.Module) =>
   Object.entries(module.stateDict()).map(([k, v]) => [k, Array.from(v.toTypedArray() as Float32Array)]);
-const quiet = { enableProgressBar: false, logger: false as const };
+const quiet = { enableProgressBar: false, logger: false as const, enableCurves: false };
 
 test('SupervisedModule: fit learns the blobs; validate and test return the epoch metrics', async () => {
   const train = new data.DataLoader(blobs(240, 1), { batchSize: 32, shuffle: true, seed: 3 });
@@ -173,6 +173,40 @@ test('resume mid-epoch (an interrupt saves interrupted.ckpt): weights equal the 
   assert.deepEqual(weights(resumed), await uninterrupted(3));
 });
 
+test('resume mid-epoch restores the torch.metrics objects logged in training (their states travel in the checkpoint)', async () => {
+  class Tracked extends LightningModule {
+    readonly net = this.registerModule('net', new nn.Linear(4, 3));
+    readonly trainAccuracy = new torch.metrics.Accuracy({ task: 'multiclass', numClasses: 3 });
+    trainingStep([x, y]: torch.Tensor[]): torch.Tensor {
+      const logits = this.net.forward(x!);
+      this.trainAccuracy.update(logits, y!);
+      this.log('train/acc', this.trainAccuracy, { onStep: false, onEpoch: true });
+      return nn.functional.crossEntropy(logits, y!);
+    }
+    configureOptimizers(): torch.optim.Optimizer {
+      return new optim.SGD(this.parameters(), { lr: 0.05 });
+    }
+  }
+  class Interrupt extends callbacks.Callback {
+    onTrainBatchEnd(trainer: InstanceType<typeof Trainer>, _module: unknown, _output: unknown, _batch: unknown, batchIdx: number) {
+      if (trainer.currentEpoch === 1 && batchIdx === 3) trainer.requestStop('SIGINT');
+    }
+  }
+  const loader = () => new data.DataLoader(blobs(96, 1), { batchSize: 16, shuffle: true, seed: 5 });
+  const make = () => (torch.manualSeed(1), new Tracked());
+  const straight = new Trainer({ maxEpochs: 2, seed: 2, ...quiet });
+  await straight.fit(make(), loader());
+  const dir = scratch();
+  await new Trainer({ maxEpochs: 2, seed: 2, defaultRootDir: dir, callbacks: [new Interrupt()], ...quiet }).fit(make(), loader());
+  const saved = await torch.load<{ loops: { fit_loop: { metrics: Record<string, { updates: number }> } } }>(
+    path.join(dir, 'checkpoints', 'interrupted.ckpt'),
+  );
+  assert.equal(saved.loops.fit_loop.metrics.trainAccuracy!.updates, 4, 'four batches of epoch 1 were folded in');
+  const resumed = new Trainer({ maxEpochs: 2, seed: 2, ...quiet });
+  await resumed.fit(make(), loader(), null, { ckptPath: path.join(dir, 'checkpoints', 'interrupted.ckpt') });
+  assert.equal(resumed.callbackMetrics.get('train/acc'), straight.callbackMetrics.get('train/acc'));
+});
+
 testOrSkip(
   test,
   "checkpoints have Lightning's keys and load in Python; the state dict fits the torch.nn model",
@@ -285,7 +319,7 @@ test('bad input: options, losses, checkpoints', async () => {
   );
 });
 
-test('fit leaves the event loop free: a 10 ms timer keeps ticking', async () => {
+test('fit stepping from JS leaves the event loop free: a 10 ms timer keeps ticking', async () => {
   let last = performance.now();
   let worst = 0;
   const timer = setInterval(() => {
@@ -293,10 +327,11 @@ test('fit leaves the event loop free: a 10 ms timer keeps ticking', async () => 
     worst = Math.max(worst, now - last);
     last = now;
   }, 10);
-  await new Trainer({ maxEpochs: 3, ...quiet }).fit(supervised(), new data.DataLoader(blobs(512, 1), { batchSize: 8 }));
+  const trainer = new Trainer({ maxEpochs: 3, nativeLoop: false, ...quiet });
+  await trainer.fit(supervised(), new data.DataLoader(blobs(512, 1), { batchSize: 8 }));
   clearInterval(timer);
-  // The target is 50 ms (bench/ measures it); here, under a loaded test machine, only a bound that catches a blocked loop.
-  assert.ok(worst < 250, `the longest gap between ticks was ${worst.toFixed(1)} ms`);
+  assert.equal(trainer.usesNativeLoop, false);
+  assert.ok(worst < 50, `the longest gap between ticks was ${worst.toFixed(1)} ms`);
 });
 
 test('LearningRateMonitor logs lr per epoch; Timer stops the fit; durations parse', async () => {

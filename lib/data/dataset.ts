@@ -78,7 +78,7 @@ export class Subset<T> implements Dataset<T> {
     if (!inner) return null;
     const size = inner[0].shape[0]!;
     if (this.indices.some((i) => !Number.isInteger(i) || i < 0 || i >= size)) return null;
-    const index = tensor(this.indices as number[], { dtype: 'int64' });
+    const index = tensor(this.indices, { dtype: 'int64' });
     return [aten.index_select.default(inner[0], 0, index), aten.index_select.default(inner[1], 0, index)];
   }
 

@@ -7,6 +7,7 @@ export type { FitState, Stage, EpochStart } from './fit-state.js';
 export type { HookName, LogRule } from './hooks.js';
 export type { Checkpoint, ResumePoint } from './checkpoint.js';
 export type { Precision, Resolved } from './precision.js';
+export type { NativeLoopMode } from './native-loop.js';
 export type { RunInfo } from './run-info.js';
 export * as callbacks from './callbacks/index.js';
 export * as loggers from './loggers/index.js';

@@ -22,9 +22,11 @@ import { newFitState, type FitState, type Stage } from './fit-state.js';
 import { callCallbackHook, callHook, type HookName } from './hooks.js';
 import type { LightningModule, OptimizerConfig, SchedulerConfig, StepOutput } from './lightning-module.js';
 import type { Logger, RunStatus } from './loggers/logger.js';
+import { nativeLoopSupport, runNativeChunk, type BatchReport, type NativeLoopData, type NativeLoopMode } from './native-loop.js';
 import { gradScalerFor, inPrecision, prepareModule, resolvePrecision, transferBatch, type Precision, type Resolved } from './precision.js';
 import type { GradScaler } from '../amp/grad-scaler.js';
 import { ResultCollection, type LogOptions, type Loggable } from './results.js';
+import type { SupervisedModule } from './supervised-module.js';
 import { runInfo } from './run-info.js';
 
 /** Options of the Trainer (Lightning's arguments in camelCase). */
@@ -82,6 +84,13 @@ export interface TrainerOptions {
   logEveryNSteps?: number;
   /** Stop with an error when a training loss is NaN or infinite. */
   detectAnomaly?: boolean;
+  /**
+   * Run training batches in C++ on a worker thread (the native epoch loop): 'auto' (default) where
+   * the fit allows it (a SupervisedModule around a Sequential of built-in layers, a built-in loss,
+   * one optimizer, a TensorDataset or MNIST loader without workers, '32-true', built-in callbacks);
+   * true demands it (an error says what stands in the way); false always steps from JS.
+   */
+  nativeLoop?: NativeLoopMode;
 }
 
 /** Options of `fit`. */
@@ -102,10 +111,23 @@ const KNOWN_OPTIONS = new Set([
   'gradientClipAlgorithm', 'valCheckInterval', 'checkValEveryNEpoch', 'limitTrainBatches', 'limitValBatches',
   'limitTestBatches', 'limitPredictBatches', 'fastDevRun', 'callbacks', 'logger', 'seed', 'deterministic',
   'defaultRootDir', 'enableProgressBar', 'enableCheckpointing', 'logEveryNSteps', 'detectAnomaly', 'enableCurves',
+  'nativeLoop',
 ]); // prettier-ignore
 
 // The loop yields to the event loop when it has run this long (keeps timers within ~50 ms).
 const YIELD_AFTER_MS = 4;
+
+// Where an epoch's batch loop starts, stops and validates.
+interface EpochPlan {
+  skip: number;
+  limit: number;
+  valEvery: number | undefined;
+  lastBatch: number;
+  resume: ReturnType<typeof restoreCheckpoint> | null;
+  valLoader: Loader | null;
+}
+
+const isNativeLoopMode = (value: unknown): value is NativeLoopMode => value === 'auto' || typeof value === 'boolean';
 
 /** Trains, validates, tests and predicts with a LightningModule. */
 export class Trainer {
@@ -216,6 +238,7 @@ export class Trainer {
       enableCheckpointing: fastDevRun ? false : (options.enableCheckpointing ?? true),
       logEveryNSteps: check('Trainer', 'logEveryNSteps', options.logEveryNSteps ?? 50, 'a positive integer', isPositiveInteger),
       detectAnomaly: options.detectAnomaly ?? false,
+      nativeLoop: check('Trainer', 'nativeLoop', options.nativeLoop ?? 'auto', "'auto', true or false", isNativeLoopMode),
     };
     this.accumulateGradBatches = this.options.accumulateGradBatches;
     if (options.maxEpochs === -1 && this.options.maxSteps === -1) throw new RangeError('Trainer: maxEpochs -1 needs a maxSteps limit');
@@ -256,6 +279,11 @@ export class Trainer {
     return path.join(this.logger?.logDir ?? this.defaultRootDir, 'checkpoints');
   }
 
+  /** Whether the current (or last) fit runs its training batches in the native epoch loop. */
+  get usesNativeLoop(): boolean {
+    return this.nativeData !== null;
+  }
+
   /** Asks the fit to end after the current step (callbacks call this; SIGINT does too). */
   requestStop(reason: string): void {
     this.fitState.shouldStop = true;
@@ -270,6 +298,7 @@ export class Trainer {
       this.fitState = newFitState();
       if (this.options.seed !== undefined) manualSeed(this.options.seed);
       this.configureOptimizers(module);
+      this.nativeData = this.nativeLoopFor(module, trainLoader);
       this.trainGenerator = (trainLoader as DataLoader<unknown, unknown>).generator ?? null;
       let resume: ReturnType<typeof restoreCheckpoint> | null = null;
       if (options.ckptPath) resume = restoreCheckpoint(this, module, await readCheckpoint(options.ckptPath), options.ckptPath);
@@ -380,6 +409,15 @@ export class Trainer {
   // ---- the loops ----------------------------------------------------------------------------
 
   private currentBatchSize: number | undefined;
+  private nativeData: NativeLoopData | null = null;
+
+  private nativeLoopFor(module: LightningModule, loader: Loader): NativeLoopData | null {
+    if (this.options.nativeLoop === false) return null;
+    const support = nativeLoopSupport(this, module, loader);
+    if (typeof support !== 'string') return support;
+    if (this.options.nativeLoop === true) throw new Error(`Trainer: nativeLoop is true, but ${support}`);
+    return null;
+  }
 
   private async run(stage: Stage, module: LightningModule, body: () => Promise<void>): Promise<void> {
     if (this.stage) throw new Error(`Trainer.${stage}: the trainer is already running ${this.stage}`);
@@ -497,35 +535,9 @@ export class Trainer {
           ? undefined
           : Math.max(1, Math.floor(this.options.valCheckInterval * Math.min(total, limit)))
         : this.options.valCheckInterval;
-    const accumulate = this.accumulateGradBatches;
-    const lastBatch = Math.min(total ?? Infinity, limit) - 1;
-    let batchIdx = 0;
-    for await (const batch of loader as AsyncIterable<unknown>) {
-      if (batchIdx >= limit) break;
-      if (batchIdx < skip) {
-        batchIdx++;
-        if (batchIdx === skip && resume) restoreRng(resume.rng);
-        continue;
-      }
-      await this.trainStep(
-        module,
-        transferBatch(batch, this.precision),
-        batchIdx,
-        (batchIdx + 1) % accumulate === 0 || batchIdx === lastBatch,
-      );
-      state.batchesDone = batchIdx + 1;
-      const validateNow =
-        valLoader &&
-        valEvery !== undefined &&
-        (batchIdx + 1) % valEvery === 0 &&
-        batchIdx !== lastBatch &&
-        (state.epoch + 1) % this.options.checkValEveryNEpoch === 0;
-      if (validateNow) await this.evaluate(module, 'validate', valLoader, true);
-      batchIdx++;
-      await this.maybeYield();
-      if (this.fitState.shouldStop && state.epoch >= this.options.minEpochs) break;
-      if (this.options.maxSteps !== -1 && state.globalStep >= this.options.maxSteps) break;
-    }
+    const plan: EpochPlan = { skip, limit, valEvery, lastBatch: Math.min(total ?? Infinity, limit) - 1, resume, valLoader };
+    if (this.nativeData) await this.nativeTrainBatches(module, this.nativeData, plan);
+    else await this.jsTrainBatches(module, loader, plan);
     const interrupted = this.fitState.stopReason === 'SIGINT' && state.batchesDone < Math.min(total ?? Infinity, limit);
     if (interrupted) {
       if (this.options.enableCheckpointing) await this.saveCheckpoint(path.join(this.checkpointDir, 'interrupted.ckpt'), module);
@@ -543,6 +555,120 @@ export class Trainer {
     state.batchesDone = 0;
     state.epochStart = null;
     this.epochComplete = false;
+  }
+
+  // The epoch's batches stepped from JS, one trainStep each.
+  private async jsTrainBatches(module: LightningModule, loader: Loader, plan: EpochPlan): Promise<void> {
+    const state = this.fitState;
+    const accumulate = this.accumulateGradBatches;
+    let batchIdx = 0;
+    for await (const batch of loader as AsyncIterable<unknown>) {
+      if (batchIdx >= plan.limit) break;
+      if (batchIdx < plan.skip) {
+        batchIdx++;
+        if (batchIdx === plan.skip && plan.resume) restoreRng(plan.resume.rng);
+        continue;
+      }
+      const stepNow = (batchIdx + 1) % accumulate === 0 || batchIdx === plan.lastBatch;
+      await this.trainStep(module, transferBatch(batch, this.precision), batchIdx, stepNow);
+      state.batchesDone = batchIdx + 1;
+      if (this.validatesAfter(batchIdx, plan)) await this.evaluate(module, 'validate', plan.valLoader!, true);
+      batchIdx++;
+      await this.maybeYield();
+      if (this.stopsEpoch()) break;
+    }
+  }
+
+  // The epoch's batches in C++ (lib/train/native-loop.ts), in chunks that end where JS must act
+  // between two batches: validation, a per-step scheduler step, maxSteps.
+  private async nativeTrainBatches(module: LightningModule, data: NativeLoopData, plan: EpochPlan): Promise<void> {
+    const state = this.fitState;
+    // Pulled batch by batch as the JS loop pulls them, so the sampler draws at the same points.
+    const order = data.loader.epochIndices();
+    const pull = (count: number): number[][] => {
+      const batches: number[][] = [];
+      while (batches.length < count) {
+        const next = order.next();
+        if (next.done) break;
+        batches.push(next.value);
+      }
+      return batches;
+    };
+    pull(plan.skip);
+    const end = Math.min(data.loader.length, plan.limit);
+    if (plan.skip > 0 && plan.resume) restoreRng(plan.resume.rng);
+    const clip = this.options.gradientClipVal === undefined ? 'none' : this.options.gradientClipAlgorithm;
+    const settings = { accumulate: this.accumulateGradBatches, clip, clipValue: this.options.gradientClipVal ?? 0 } as const;
+    let batchIdx = plan.skip;
+    while (batchIdx < end) {
+      const stepAfter: boolean[] = [];
+      let steps = state.globalStep;
+      for (let b = batchIdx; b < end; b++) {
+        const stepNow = (b + 1) % settings.accumulate === 0 || b === plan.lastBatch;
+        stepAfter.push(stepNow);
+        if (stepNow) steps++;
+        const schedulerDue = stepNow && this.schedulers.some((c) => c.interval === 'step' && steps % c.frequency === 0);
+        const maxStepsDue = stepNow && this.options.maxSteps !== -1 && steps >= this.options.maxSteps;
+        if (this.validatesAfter(b, plan) || schedulerDue || maxStepsDue) break;
+      }
+      const chunkEnd = batchIdx + stepAfter.length;
+      let last: BatchReport | null = null;
+      const onBatch = async (report: BatchReport): Promise<void> => {
+        this.currentBatchSize = report.batchSize;
+        await this.running('trainingStep', () => (module as SupervisedModule).logTrainLoss(report.loss));
+        if (report.batchIdx === chunkEnd - 1) {
+          last = report; // its scheduler step waits until the worker has given the optimizer back
+          return;
+        }
+        await this.afterNativeBatch(module, report);
+      };
+      try {
+        const ran = await runNativeChunk(data, pull(stepAfter.length), stepAfter, batchIdx, settings, onBatch, () => this.stopsEpoch());
+        if (last) await this.afterNativeBatch(module, last);
+        batchIdx += ran;
+      } catch (error) {
+        const at = (error as { nativeBatchIdx?: number }).nativeBatchIdx ?? batchIdx;
+        throw withPlace(error, `Trainer.fit: epoch ${state.epoch}, batch ${at}`);
+      }
+      if (batchIdx === chunkEnd && this.validatesAfter(chunkEnd - 1, plan)) await this.evaluate(module, 'validate', plan.valLoader!, true);
+      await this.maybeYield();
+      if (this.stopsEpoch() || batchIdx < chunkEnd) return;
+    }
+    pull(1); // the JS loop's last pull: the batch past the limit, or the end of the epoch
+  }
+
+  private async afterNativeBatch(module: LightningModule, report: BatchReport): Promise<void> {
+    if (report.stepped) await this.afterOptimizerStep();
+    await callHook(this, module, 'onTrainBatchEnd', { loss: report.loss }, null, report.batchIdx);
+    this.fitState.batchesDone = report.batchIdx + 1;
+  }
+
+  // Validation inside the epoch (valCheckInterval) after batch `batchIdx`.
+  private validatesAfter(batchIdx: number, plan: EpochPlan): boolean {
+    return (
+      plan.valLoader !== null &&
+      plan.valEvery !== undefined &&
+      (batchIdx + 1) % plan.valEvery === 0 &&
+      batchIdx !== plan.lastBatch &&
+      (this.fitState.epoch + 1) % this.options.checkValEveryNEpoch === 0
+    );
+  }
+
+  // Whether the epoch ends early: a stop request (once minEpochs are done) or maxSteps reached.
+  private stopsEpoch(): boolean {
+    const state = this.fitState;
+    if (state.shouldStop && state.epoch >= this.options.minEpochs) return true;
+    return this.options.maxSteps !== -1 && state.globalStep >= this.options.maxSteps;
+  }
+
+  // The counters, per-step schedulers and step logging after an optimizer step.
+  private async afterOptimizerStep(): Promise<void> {
+    const state = this.fitState;
+    state.globalStep += 1;
+    for (const config of this.schedulers) {
+      if (config.interval === 'step' && state.globalStep % config.frequency === 0) this.stepScheduler(config);
+    }
+    if (state.globalStep % this.options.logEveryNSteps === 0) await this.logStep();
   }
 
   private async trainStep(module: LightningModule, batch: unknown, batchIdx: number, stepNow: boolean): Promise<void> {
@@ -575,11 +701,7 @@ export class Trainer {
           optimizer.zeroGrad();
         }
         this.scaler?.update();
-        state.globalStep += 1;
-        for (const config of this.schedulers) {
-          if (config.interval === 'step' && state.globalStep % config.frequency === 0) this.stepScheduler(config);
-        }
-        if (state.globalStep % this.options.logEveryNSteps === 0) await this.logStep();
+        await this.afterOptimizerStep();
       }
       await callHook(this, module, 'onTrainBatchEnd', output, batch, batchIdx);
     } catch (error) {
