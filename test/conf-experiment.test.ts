@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
 import { buildExperiment, buildModel, trainerOptions } from '../lib/cli/build-experiment.ts';
-import { ConfigValidationError, validateExperiment, type ExperimentConfig } from '../lib/conf/schema.ts';
+import { ConfigValidationError, validateExperiment } from '../lib/conf/schema.ts';
 
 const base = (): Record<string, unknown> => ({
   name: 'mnist',
@@ -106,7 +106,7 @@ test('buildModel: the mlp and cnn options make the layers they describe', () => 
 
 test('buildExperiment: the config trains (native loop), logs into the run folder and checkpoints', async () => {
   const runDir = mkdtempSync(path.join(tmpdir(), 'nodetorch-experiment-'));
-  const config = validateExperiment(base()) as ExperimentConfig;
+  const config = validateExperiment(base());
   const { module, trainer, trainLoader, testLoader } = await buildExperiment(config, runDir);
   await trainer.fit(module, trainLoader, testLoader);
   assert.equal(trainer.usesNativeLoop, true);

@@ -46,8 +46,8 @@ export async function buildExperiment(config: ExperimentConfig, runDir: string):
     shuffle: true,
     seed: config.seed,
     numWorkers: config.data.num_workers,
-  }) as DataLoader<unknown, unknown>;
-  const testLoader = new DataLoader(testSet, { batchSize: 500, numWorkers: config.data.num_workers }) as DataLoader<unknown, unknown>;
+  });
+  const testLoader = new DataLoader(testSet, { batchSize: 500, numWorkers: config.data.num_workers });
   const model = buildModel(config.model);
   const module = new SupervisedModule(model, {
     loss: new nn.CrossEntropyLoss(),
@@ -143,7 +143,7 @@ export function trainerOptions(config: ExperimentConfig['trainer']): TrainerOpti
     if (value === null || value === undefined) continue;
     options[key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())] = value;
   }
-  return options as TrainerOptions;
+  return options;
 }
 
 function buildLogger(config: NonNullable<ExperimentConfig['logger']>, name: string, runDir: string): Logger {
@@ -180,13 +180,13 @@ async function loadData(config: ExperimentConfig): Promise<{ trainSet: Dataset<u
   const { data } = config;
   if (data.name === 'embedded_mnist')
     return {
-      trainSet: sample(new EmbeddedMNIST({ train: true }) as Dataset<unknown>, data.train_size),
-      testSet: sample(new EmbeddedMNIST({ train: false }) as Dataset<unknown>, data.test_size),
+      trainSet: sample(new EmbeddedMNIST({ train: true }), data.train_size),
+      testSet: sample(new EmbeddedMNIST({ train: false }), data.test_size),
     };
   const Class = data.name === 'mnist' ? MNIST : FashionMNIST;
   const [train, test] = await Promise.all([
     Class.create({ root: data.root, train: true, download: true }),
     Class.create({ root: data.root, train: false, download: true }),
   ]);
-  return { trainSet: sample(train as Dataset<unknown>, data.train_size), testSet: sample(test as Dataset<unknown>, data.test_size) };
+  return { trainSet: sample(train, data.train_size), testSet: sample(test, data.test_size) };
 }
