@@ -1,0 +1,5 @@
+/**
+ * torch.conf: Hydra-style configuration.
+ * @module
+ */
+export * from './overrides/index.js';
