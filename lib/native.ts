@@ -190,7 +190,8 @@ export interface NativeBinding {
   hasBackendKernel(name: string, overload: string, device: string): boolean;
 }
 
-function packageRoot(): string {
+/** @internal The folder of nodetorch's package.json (a checkout, or node_modules/nodetorch). */
+export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = path.join(dir, 'package.json');

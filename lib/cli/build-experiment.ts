@@ -16,6 +16,7 @@ import { Adam, AdamW, SGD } from '../optim/optimizers.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { CosineAnnealingLR, OneCycleLR, StepLR } from '../optim/lr-scheduler/index.js';
 import { Accuracy } from '../metrics/classification.js';
+import { manualSeed } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Callback } from '../train/callbacks/callback.js';
 import { EarlyStopping } from '../train/callbacks/early-stopping.js';
@@ -48,6 +49,7 @@ export async function buildExperiment(config: ExperimentConfig, runDir: string):
     numWorkers: config.data.num_workers,
   });
   const testLoader = new DataLoader(testSet, { batchSize: 500, numWorkers: config.data.num_workers });
+  manualSeed(config.seed); // before the model is made, so the same seed gives the same initial weights
   const model = buildModel(config.model);
   const module = new SupervisedModule(model, {
     loss: new nn.CrossEntropyLoss(),
@@ -55,6 +57,7 @@ export async function buildExperiment(config: ExperimentConfig, runDir: string):
     lrScheduler: config.scheduler ? (optimizer) => buildScheduler(config.scheduler!, optimizer, trainLoader.length) : undefined,
     metrics: { acc: new Accuracy({ task: 'multiclass', numClasses: config.model.num_classes }) },
   });
+  module.saveHyperparameters(config); // in checkpoints and the loggers' hparams
   const trainer = new Trainer({
     ...trainerOptions(config.trainer),
     seed: config.seed,

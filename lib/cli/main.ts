@@ -7,6 +7,13 @@
 import { Command, CommanderError } from 'commander';
 import '../index.js'; // the whole package: Tensor methods are installed there
 import { addDataCommands } from './commands/data.js';
+import { addTrainCommand } from './commands/train.js';
+import { addEvaluateCommands } from './commands/evaluate.js';
+import { ComposeError } from '../conf/compose.js';
+import { ConfigCompositionError } from '../conf/defaults/index.js';
+import { ConfigError } from '../conf/omegaconf/index.js';
+import { OverrideParseError, SweepError } from '../conf/overrides/index.js';
+import { ConfigValidationError } from '../conf/schema.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 
 /** The program with every command registered (exported for tests and `--help` output). */
@@ -15,6 +22,8 @@ export function createProgram(): Command {
     .description('PyTorch for Node.js: train, sweep and inspect models from configs (Hydra-style)')
     .showHelpAfterError()
     .exitOverride();
+  addTrainCommand(program);
+  addEvaluateCommands(program);
   addDataCommands(program);
   return program;
 }
@@ -32,15 +41,18 @@ export async function main(argv: readonly string[]): Promise<number> {
         ? ExitCode.success
         : ExitCode.usage;
     }
-    if (
-      error instanceof UsageError ||
-      (error as Error).name === 'ConfigValidationError' ||
-      (error as Error).name === 'OverrideParseError'
-    ) {
-      process.stderr.write(`nodetorch: ${(error as Error).message}\n`);
+    if (isUsageError(error)) {
+      process.stderr.write(`nodetorch: ${error.message}\n`);
       return ExitCode.usage;
     }
     process.stderr.write(`nodetorch: ${(error as Error)?.stack ?? String(error)}\n`);
     return ExitCode.failure;
   }
+}
+
+// Errors in the command line or the config: nothing was started, exit code 2.
+function isUsageError(error: unknown): error is Error {
+  return [UsageError, ComposeError, ConfigCompositionError, ConfigError, OverrideParseError, SweepError, ConfigValidationError].some(
+    (type) => error instanceof type,
+  );
 }

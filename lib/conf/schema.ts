@@ -49,7 +49,7 @@ const scheduler = z
       pct_start: z.number().gt(0).lt(1),
     }),
   ])
-  .nullable();
+  .nullish(); // absent when the `scheduler` group stays a null placeholder
 
 const data = z.strictObject({
   name: z.enum(['embedded_mnist', 'mnist', 'fashion_mnist']),
@@ -86,7 +86,7 @@ const trainer = z.strictObject({
   fast_dev_run: z.union([z.boolean(), positiveInt]).optional(),
 });
 
-const logger = z.strictObject({ kind: z.enum(['csv', 'tensorboard', 'mlflow', 'jsonl']), save_dir: z.string() }).nullable();
+const logger = z.strictObject({ kind: z.enum(['csv', 'tensorboard', 'mlflow', 'jsonl']), save_dir: z.string() }).nullish(); // ~logger removes it
 
 /** The composed experiment config (the `hydra` node aside). */
 export const experimentSchema = z.object({

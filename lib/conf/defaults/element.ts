@@ -5,7 +5,7 @@
  * they start with `/`; packages resolve against that config's package unless they hold `_global_`.
  * @module
  */
-import { ConfigCompositionError } from './errors.ts';
+import { ConfigCompositionError } from './errors.js';
 
 /** Flags of an entry, as the defaults-list syntax spells them. */
 export interface ElementFlags {

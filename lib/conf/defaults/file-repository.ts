@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigCompositionError } from './errors.ts';
-import { parseHeader } from './header.ts';
-import { isMapping } from './is-mapping.ts';
-import { pyTypeName } from './py-format.ts';
-import type { ConfigRepository, LoadedConfig } from './types.ts';
+import { ConfigCompositionError } from './errors.js';
+import { parseHeader } from './header.js';
+import { isMapping } from './is-mapping.js';
+import { pyTypeName } from './py-format.js';
+import type { ConfigRepository, LoadedConfig } from './types.js';
 
 const EXTENSION = '.yaml';
 

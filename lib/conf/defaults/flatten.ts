@@ -3,9 +3,9 @@
  * config's `_self_` where its list puts it; deleted entries, placeholders and skipped `???` left out.
  * @module
  */
-import { DefaultElement } from './element.ts';
-import type { DefaultsTreeNode } from './tree.ts';
-import type { ResultDefault } from './types.ts';
+import { DefaultElement } from './element.js';
+import type { DefaultsTreeNode } from './tree.js';
+import type { ResultDefault } from './types.js';
 
 /** The configs to merge, in order. */
 export function flattenTree(tree: DefaultsTreeNode): ResultDefault[] {

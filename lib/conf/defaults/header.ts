@@ -3,7 +3,7 @@
  * `# @key value` lines, skipping blank lines, stopping at the first other line (a plain comment too).
  * @module
  */
-import { ConfigCompositionError } from './errors.ts';
+import { ConfigCompositionError } from './errors.js';
 
 const HEADER_LINE = /^\s*#\s*@/;
 

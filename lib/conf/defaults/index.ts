@@ -4,10 +4,10 @@
  * the configs it lists and merges them; the overrides it does not consume set config values.
  * @module
  */
-export { ConfigCompositionError, MissingConfigError } from './errors.ts';
-export { createFileRepository } from './file-repository.ts';
-export { isGroupOverride } from './overrides.ts';
-export { resolveDefaults } from './resolve.ts';
+export { ConfigCompositionError, MissingConfigError } from './errors.js';
+export { createFileRepository } from './file-repository.js';
+export { isGroupOverride } from './overrides.js';
+export { resolveDefaults } from './resolve.js';
 export type {
   ConfigRepository,
   DefaultsOverride,
@@ -16,4 +16,4 @@ export type {
   OverrideType,
   ResolveOptions,
   ResultDefault,
-} from './types.ts';
+} from './types.js';

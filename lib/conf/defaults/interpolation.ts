@@ -3,7 +3,7 @@
  * once the rest of the list is known. Only whole choices interpolate, as in Hydra: no resolvers.
  * @module
  */
-import { ConfigCompositionError } from './errors.ts';
+import { ConfigCompositionError } from './errors.js';
 
 const REFERENCE = /\$\{\s*([^{}]*?)\s*\}/g;
 

@@ -4,11 +4,11 @@
  * defaults lists, the choices seen so far, and the checks that every override and deletion matched.
  * @module
  */
-import { DefaultElement } from './element.ts';
-import { ConfigCompositionError } from './errors.ts';
-import { isMapping } from './is-mapping.ts';
-import { pyStr, pyTypeName } from './py-format.ts';
-import type { ConfigRepository, DefaultsOverride } from './types.ts';
+import { DefaultElement } from './element.js';
+import { ConfigCompositionError } from './errors.js';
+import { isMapping } from './is-mapping.js';
+import { pyStr, pyTypeName } from './py-format.js';
+import type { ConfigRepository, DefaultsOverride } from './types.js';
 
 interface OverrideSource {
   external: boolean;

@@ -3,10 +3,10 @@
  * `- some/config[@pkg]`, `- [optional] [override] group[@pkg]: option | [a, b] | null | ???`.
  * @module
  */
-import { DefaultElement } from './element.ts';
-import { ConfigCompositionError } from './errors.ts';
-import { isMapping } from './is-mapping.ts';
-import { pyRepr, pyTypeName } from './py-format.ts';
+import { DefaultElement } from './element.js';
+import { ConfigCompositionError } from './errors.js';
+import { isMapping } from './is-mapping.js';
+import { pyRepr, pyTypeName } from './py-format.js';
 
 /** How entries are read. */
 export interface ParseOptions {

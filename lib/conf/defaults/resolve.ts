@@ -3,12 +3,12 @@
  * the command line's group overrides, the ordered list of configs to merge and the final choices.
  * @module
  */
-import { DefaultElement } from './element.ts';
-import { ConfigCompositionError } from './errors.ts';
-import { flattenTree } from './flatten.ts';
-import { GroupOverrides } from './overrides.ts';
-import { buildDefaultsTree, type DefaultsTreeNode } from './tree.ts';
-import type { ConfigRepository, DefaultsOverride, DefaultsResult, ResolveOptions, ResultDefault } from './types.ts';
+import { DefaultElement } from './element.js';
+import { ConfigCompositionError } from './errors.js';
+import { flattenTree } from './flatten.js';
+import { GroupOverrides } from './overrides.js';
+import { buildDefaultsTree, type DefaultsTreeNode } from './tree.js';
+import type { ConfigRepository, DefaultsOverride, DefaultsResult, ResolveOptions, ResultDefault } from './types.js';
 
 /** Hydra's stand-in primary when there is no config name: an empty config, left out of the result. */
 const EMPTY_PRIMARY = '_dummy_empty_config_';

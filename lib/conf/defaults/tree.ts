@@ -5,13 +5,13 @@
  * changes; the children are put back in list order at the end.
  * @module
  */
-import { DefaultElement } from './element.ts';
-import { ConfigCompositionError, MissingConfigError } from './errors.ts';
-import { interpolateChoice } from './interpolation.ts';
-import type { GroupOverrides } from './overrides.ts';
-import { parseDefaultsList } from './parse.ts';
-import { pyStr } from './py-format.ts';
-import type { ConfigRepository, DefaultsOverride } from './types.ts';
+import { DefaultElement } from './element.js';
+import { ConfigCompositionError, MissingConfigError } from './errors.js';
+import { interpolateChoice } from './interpolation.js';
+import type { GroupOverrides } from './overrides.js';
+import { parseDefaultsList } from './parse.js';
+import { pyStr } from './py-format.js';
+import type { ConfigRepository, DefaultsOverride } from './types.js';
 
 /** A config whose defaults list was expanded; `children` is null for a config merged whole. */
 export interface DefaultsTreeNode {

@@ -34,7 +34,7 @@ export interface ConfigRepository {
 }
 
 /** The kind of a command-line override: `key=v`, `+key=v`, `++key=v`, `~key[=v]`. */
-export type OverrideType = 'change' | 'add' | 'force_add' | 'delete';
+export type OverrideType = 'change' | 'add' | 'force_add' | 'delete' | 'extend_list';
 
 /**
  * A command-line override as the override parser returns it. Only the fields read here are

@@ -5,6 +5,7 @@
  */
 import pngjs from 'pngjs';
 import { aten } from '../../ops/surface.js';
+import { fromTypedArray } from '../../tensor/creation.js';
 import { tidy } from '../../tensor/scope.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -47,4 +48,24 @@ export function encodePng(image: Tensor, what = 'image'): EncodedImage {
   const data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
   const png = pngjs.PNG.sync.write({ width, height, data } as pngjs.PNG, { colorType, inputColorType: colorType });
   return { height, width, channels, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength) };
+}
+
+/**
+ * Decodes a PNG into a float32 (1, H, W) gray image in [0, 1] (colour is averaged with the
+ * ITU-R 601 weights, transparency composited onto black), as a model of digits takes it.
+ */
+export function decodeGrayPng(bytes: Uint8Array, what = 'image'): Tensor {
+  let decoded: pngjs.PNGWithMetadata;
+  try {
+    decoded = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    throw new Error(`${what} is not a readable PNG: ${(error as Error).message}`, { cause: error });
+  }
+  const { width, height, data } = decoded; // RGBA, 8 bits per channel after pngjs's conversion
+  const gray = new Float32Array(width * height);
+  for (let i = 0; i < gray.length; i++) {
+    const [r, g, b, a] = [data[4 * i]!, data[4 * i + 1]!, data[4 * i + 2]!, data[4 * i + 3]!];
+    gray[i] = ((0.299 * r + 0.587 * g + 0.114 * b) / 255) * (a / 255);
+  }
+  return fromTypedArray(gray, [1, height, width]);
 }
