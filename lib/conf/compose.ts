@@ -23,14 +23,15 @@ import {
   type ConfigDict,
   type ConfigValue,
 } from './omegaconf/index.js';
-import { overrideValueText, parseOverride, type Override } from './overrides/index.js';
+import { pyStr } from './defaults/py-format.js';
+import { parseOverride, type Override } from './overrides/index.js';
 
 /** Options of {@link compose}. */
 export interface ComposeOptions {
   /** The folder of YAML configs (groups are subfolders). */
   configDir: string;
-  /** The primary config's name, without `.yaml` (default 'config'). */
-  configName?: string;
+  /** The primary config's name, without `.yaml` (default 'config'); null composes without one, as Hydra's `config_name=None`. */
+  configName?: string | null;
   /** Command-line overrides, one per string, in Hydra's grammar. */
   overrides?: readonly string[];
   /** 'RUN' (default) or 'MULTIRUN': sets `hydra.mode`; a sweep in a single run is an error either way (expand with sweepJobs first). */
@@ -84,13 +85,16 @@ export function composeFrom(repo: ConfigRepository, options: Omit<ComposeOptions
     );
   const isHydra = (override: Override) =>
     override.key === 'hydra' || override.key.startsWith('hydra.') || override.key.startsWith('hydra/');
-  const configName = options.configName ?? 'config';
+  const configName = options.configName === undefined ? 'config' : options.configName;
   const defaults = resolveDefaults(repo, configName, parsed);
   let cfg: ConfigDict = {};
   for (const entry of defaults.defaults) {
     const body = repo.load(entry.configPath)?.body;
     if (body === undefined || body === null) continue;
-    if (!isDict(body))
+    if (entry.primary && !isDict(body))
+      throw new ComposeError(`primary config '${entry.configPath}' must be a DictConfig, got ${isList(body) ? 'ListConfig' : typeof body}`);
+    // A list config is fine under a package (`+top_level_list=file1` gives { top_level_list: [...] }).
+    if (!isDict(body) && !(isList(body) && entry.package !== ''))
       throw new ComposeError(`Config '${entry.configPath}' must be a mapping, got a ${isList(body) ? 'list' : typeof body}`);
     cfg = merge(cfg, atPackage(entry.package, body));
   }
@@ -105,7 +109,8 @@ export function composeFrom(repo: ConfigRepository, options: Omit<ComposeOptions
   update(cfg, 'hydra.runtime.cwd', process.cwd());
   update(cfg, 'hydra.job.config_name', configName);
   update(cfg, 'hydra.job.num', options.jobNum ?? 0);
-  update(cfg, 'hydra.job.id', `${options.mode === 'MULTIRUN' ? 'multirun' : 'run'}_${options.jobNum ?? 0}`);
+  // Hydra's basic launcher numbers a multirun's jobs 0, 1, ... in both `id` and `num`.
+  update(cfg, 'hydra.job.id', options.mode === 'MULTIRUN' ? (options.jobNum ?? 0) : `run_${options.jobNum ?? 0}`);
   const dirname = select(hydra, 'job.config.override_dirname') as { kv_sep?: string; item_sep?: string; exclude_keys?: string[] } | null;
   update(
     cfg,
@@ -129,12 +134,12 @@ export function composeFrom(repo: ConfigRepository, options: Omit<ComposeOptions
 }
 
 // A config merged into package `pkg` ('' is the root): { a: { b: body } } for 'a.b'.
-function atPackage(pkg: string, body: ConfigDict): ConfigDict {
-  if (pkg === '') return body;
+function atPackage(pkg: string, body: ConfigValue): ConfigDict {
+  if (pkg === '') return body as ConfigDict;
   return pkg
     .split('.')
     .reverse()
-    .reduce<ConfigDict>((inner, key) => ({ [key]: inner }), body);
+    .reduce<ConfigValue>((inner, key) => ({ [key]: inner }), body) as ConfigDict;
 }
 
 // Hydra's rules for `key=v`, `+key=v`, `++key=v` and `~key[=v]` on the composed config.
@@ -145,15 +150,24 @@ function applyValueOverride(cfg: ConfigDict, override: Override): void {
   const value = override.value;
   const exists = hasKey(cfg, key);
   switch (override.type) {
-    case 'change':
-      if (!exists)
+    case 'change': {
+      // The composed config is in struct mode: neither the key nor a key of a dict merged onto it may be new.
+      const unknown = exists ? newKeyIn(select(cfg, key, { throwOnResolutionFailure: false }), value, key) : key;
+      if (unknown !== null)
         throw new ComposeError(
-          `Could not override '${key}'.\nTo append to your config use +${override.input}\nKey '${splitKey(key).at(-1)}' is not in struct\n    full_key: ${key}\n    object_type=dict`,
+          `Could not override '${key}'.\nTo append to your config use +${override.input}\nKey '${splitKey(unknown).at(-1)}' is not in struct\n    full_key: ${unknown}\n    object_type=dict`,
         );
       update(cfg, key, value, { merge: true });
       return;
+    }
     case 'add':
-      if (exists && select(cfg, key) !== null) throw new ComposeError(`Could not append to config. An item is already at '${key}'.`);
+      // As Hydra: `+key=v` needs the key absent (or null / `???`), unless v is a dict or list, which merges.
+      if (exists && select(cfg, key) !== null && !isContainer(value))
+        throw new ComposeError(
+          `Could not append to config. An item is already at '${key}'.\n` +
+            `Either remove + prefix: '${override.input.slice(1)}'\n` +
+            `Or add a second + to add or override '${key}': '+${override.input}'`,
+        );
       update(cfg, key, value, { merge: true, forceAdd: true });
       return;
     case 'force_add':
@@ -178,17 +192,27 @@ function deleteKey(cfg: ConfigDict, override: Override): void {
     parts.length === 0 ? cfg : select(cfg, parts.join('.'), { throwOnResolutionFailure: false }) === null ? null : walk(cfg, parts);
   if (!parent || !isContainer(parent) || !(last in parent))
     throw new ComposeError(`Could not delete from config. '${override.key}' does not exist.`);
-  const current = (parent as Record<string, ConfigValue>)[last]!;
   if (override.hasValue && override.value !== null) {
-    // sweepJobs writes `~key` as `~key=null`, a plain delete in Hydra
-    const given = overrideValueText(override);
+    // sweepJobs writes `~key` as `~key=null`, a plain delete in Hydra. Hydra compares the resolved value.
+    const current = select(cfg, override.key);
     if (JSON.stringify(current) !== JSON.stringify(override.value))
       throw new ComposeError(
-        `Could not delete from config. The value of '${override.key}' is ${JSON.stringify(current)} and not ${given}.`,
+        `Could not delete from config. The value of '${override.key}' is ${pyStr(current)} and not ${pyStr(override.value)}.`,
       );
   }
   if (isList(parent)) parent.splice(Number(last), 1);
   else delete (parent as Record<string, ConfigValue>)[last];
+}
+
+// The first key of dict `value` (recursively) that dict `target` lacks, as a full key under `key`; null if none.
+function newKeyIn(target: ConfigValue, value: ConfigValue, key: string): string | null {
+  if (!isDict(target) || !isDict(value)) return null;
+  for (const [name, inner] of Object.entries(value)) {
+    if (!(name in target)) return `${key}.${name}`;
+    const found = newKeyIn(target[name] ?? null, inner, `${key}.${name}`);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 // The raw container at `parts` (no resolution), for in-place deletion.

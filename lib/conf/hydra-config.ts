@@ -30,24 +30,20 @@ export function defaultHydraConfig(): ConfigDict {
 }
 
 /**
- * Hydra's `hydra.job.override_dirname`: the task overrides sorted, `key=value` joined by `,`
- * (minus `exclude_keys`), for run folders named after what changed.
+ * Hydra's `hydra.job.override_dirname`: the task overrides as given, minus those whose key (without
+ * `+`/`~` and `@package`) is in `exclude_keys`, sorted, joined by `item_sep`, then every `=` turned
+ * into `kv_sep` (as Hydra's get_overrides_dirname does), for run folders named after what changed.
  */
 export function overrideDirname(
   overrides: readonly string[],
   options: { kvSep?: string; itemSep?: string; excludeKeys?: readonly string[] } = {},
 ): string {
-  const kvSep = options.kvSep ?? '=';
   const excluded = new Set(options.excludeKeys ?? []);
+  // A key holds no `=` or `@` (a value may, quoted), so the key is what precedes the first of either.
+  const keyOf = (text: string): string => /^(?:\+\+|\+|~)?([^=@]*)/.exec(text)![1]!;
   return overrides
-    .map((text) => {
-      const at = text.indexOf('=');
-      return at < 0
-        ? { key: text, line: text }
-        : { key: text.slice(0, at).replace(/^[+~]+/, ''), line: text.slice(0, at) + kvSep + text.slice(at + 1) };
-    })
-    .filter(({ key }) => !excluded.has(key))
-    .map(({ line }) => line)
+    .filter((text) => !excluded.has(keyOf(text)))
     .sort()
-    .join(options.itemSep ?? ',');
+    .join(options.itemSep ?? ',')
+    .replaceAll('=', options.kvSep ?? '=');
 }
