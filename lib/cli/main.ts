@@ -9,11 +9,13 @@ import '../index.js'; // the whole package: Tensor methods are installed there
 import { addDataCommands } from './commands/data.js';
 import { addTrainCommand } from './commands/train.js';
 import { addEvaluateCommands } from './commands/evaluate.js';
+import { addSweepCommand } from './commands/sweep.js';
 import { ComposeError } from '../conf/compose.js';
 import { ConfigCompositionError } from '../conf/defaults/index.js';
 import { ConfigError } from '../conf/omegaconf/index.js';
 import { OverrideParseError, SweepError } from '../conf/overrides/index.js';
 import { ConfigValidationError } from '../conf/schema.js';
+import { SweepConfigError } from '../sweep/index.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 
 /** The program with every command registered (exported for tests and `--help` output). */
@@ -24,6 +26,7 @@ export function createProgram(): Command {
     .exitOverride();
   addTrainCommand(program);
   addEvaluateCommands(program);
+  addSweepCommand(program);
   addDataCommands(program);
   return program;
 }
@@ -52,7 +55,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 // Errors in the command line or the config: nothing was started, exit code 2.
 function isUsageError(error: unknown): error is Error {
-  return [UsageError, ComposeError, ConfigCompositionError, ConfigError, OverrideParseError, SweepError, ConfigValidationError].some(
-    (type) => error instanceof type,
-  );
+  return [
+    UsageError,
+    ComposeError,
+    ConfigCompositionError,
+    ConfigError,
+    OverrideParseError,
+    SweepError,
+    ConfigValidationError,
+    SweepConfigError,
+  ].some((type) => error instanceof type);
 }
