@@ -398,7 +398,7 @@ test('the progress bar prints one plain line per epoch when not on a terminal', 
     summary: { write: (text: string) => table.push(text) },
   });
   assert.equal(bar.live, false);
-  await new Trainer({ maxEpochs: 2, callbacks: [bar], logger: false }).fit(
+  await new Trainer({ maxEpochs: 2, callbacks: [bar], logger: false, enableCurves: false }).fit(
     supervised(),
     new data.DataLoader(blobs(32, 1), { batchSize: 16 }),
   );

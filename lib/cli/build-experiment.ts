@@ -30,6 +30,7 @@ import { TensorBoardLogger } from '../train/loggers/tensorboard-logger.js';
 import { SupervisedModule } from '../train/supervised-module.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import type { ExperimentConfig } from '../conf/schema.js';
+import { progressCallbackFromEnv } from './sweep/progress-callback.js';
 
 /** What `nodetorch train` fits. */
 export interface Experiment {
@@ -173,6 +174,8 @@ function buildCallbacks(config: ExperimentConfig): Callback[] {
   const early = config.early_stopping;
   if (early)
     callbacks.push(new EarlyStopping({ monitor: early.monitor, mode: early.mode, patience: early.patience, minDelta: early.min_delta }));
+  const sweepProgress = progressCallbackFromEnv(); // NODETORCH_SWEEP_PROGRESS: the sweep's per-epoch metric file
+  if (sweepProgress) callbacks.push(sweepProgress);
   return callbacks;
 }
 

@@ -9,6 +9,7 @@ export class SweepConfigError extends Error {
   /** The dotted key path of the offending value ('' for the whole configuration). */
   readonly path: string;
 
+  /** The error at `path`, with its message. */
   constructor(path: string, message: string) {
     super(path ? `sweep config: ${path}: ${message}` : `sweep config: ${message}`);
     this.name = 'SweepConfigError';

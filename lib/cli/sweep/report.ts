@@ -9,7 +9,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { bestTrial, writeBestTrial, type BestTrialFile } from './best-trial.js';
 import { parallelCoordinatesSpec } from './parallel-coordinates.js';
-import { renderChart } from './render-chart.js';
+import { renderChart } from '../../util/render-chart.js';
 import { formatTable, resultsTable, toCsv } from './results-table.js';
 import type { SweepState } from './state.js';
 

@@ -15,6 +15,7 @@ export class MissingConfigError extends ConfigCompositionError {
   override name = 'MissingConfigError';
 
   /**
+   * The error for `missingConfig`.
    * @param message Hydra's message (it names the config, and the group's options when it has any).
    * @param missingConfig The config path that was not found.
    * @param options The options of its group, or null when it was not a group entry.

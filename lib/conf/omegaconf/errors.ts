@@ -12,6 +12,7 @@ export class ConfigError extends Error {
   /** The full key (`a.b[0].c`) of the node the error concerns, when there is one. */
   readonly fullKey: string | undefined;
 
+  /** The error, with OmegaConf's message and the full key it concerns. */
   constructor(message: string, fullKey?: string, options?: { cause?: unknown }) {
     super(fullKey === undefined ? message : `${message}\n    full_key: ${fullKey}`, options);
     this.fullKey = fullKey;

@@ -9,6 +9,7 @@ import { pyStrRepr } from './py-format.js';
 export class ParseFailure extends Error {
   /** Offset in the override of what the message is about. */
   readonly offset: number;
+  /** The error, with Hydra's message and where it applies. */
   constructor(message: string, offset: number) {
     super(message);
     this.name = 'ParseFailure';
@@ -44,6 +45,7 @@ export class OverrideParseError extends Error {
   /** Index of the override when it was parsed as part of a list (sweepJobs), else null. */
   readonly index: number | null;
 
+  /** The error, with Hydra's message and where it applies. */
   constructor(override: string, column: number, reason: string, position?: OverrideListPosition) {
     const detail = `Error parsing override '${override}'\n${reason}\n${override}\n${caretLine(override, column)}`;
     super(
@@ -62,6 +64,7 @@ export class OverrideParseError extends Error {
 
 /** A parsed override the sweeper cannot expand (an interval for the basic sweeper, a glob with no options). */
 export class SweepError extends Error {
+  /** The error, with Hydra's message and where it applies. */
   constructor(message: string) {
     super(message);
     this.name = 'SweepError';

@@ -10,6 +10,7 @@ import type { PyChoiceSweep, PyGlob, PyIntervalSweep, PyListExtension, PyRangeSw
 export class QuotedString {
   readonly text: string;
   readonly quote: "'" | '"';
+  /** Wraps the text of a quoted string (it stays a string, whatever it reads as). */
   constructor(text: string, quote: "'" | '"') {
     this.text = text;
     this.quote = quote;
@@ -19,6 +20,7 @@ export class QuotedString {
 /** A dict in insertion order; keys may be strings, ints, floats, bools or null, as in Hydra. */
 export class PyDict {
   readonly entries: (readonly [PyValue, PyValue])[];
+  /** A dict with its entries in insertion order (keys keep their Python types). */
   constructor(entries: (readonly [PyValue, PyValue])[]) {
     this.entries = entries;
   }
@@ -34,6 +36,7 @@ export type PyValue = ParsedElement | PyValue[] | PyChoiceSweep | PyRangeSweep |
 export class PyError extends Error {
   /** The Python exception type: TypeError, ValueError, OverflowError, AssertionError, HydraException. */
   readonly pyType: string;
+  /** Makes the value. */
   constructor(pyType: string, message: string) {
     super(message);
     this.name = 'PyError';

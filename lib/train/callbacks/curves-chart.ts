@@ -6,9 +6,7 @@
  * synchronous work stays off the event loop (fit keeps timers within 50 ms to its very end).
  * @module
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { renderChart, type RenderedChart } from '../../util/render-chart.js';
 
 /** One point of a curve. */
 export interface CurvePoint {
@@ -67,41 +65,7 @@ export function curvesSpec(points: readonly CurvePoint[], title = 'Learning curv
   };
 }
 
-// The worker: plain JavaScript (no TypeScript loader needed), given the libraries' file URLs.
-// resvg-js is CommonJS: its class is a named export or on the default one, depending on the loader.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  const [vegaLite, vega, resvg] = await Promise.all(workerData.urls.map((url) => import(url)));
-  const view = new vega.View(vega.parse(vegaLite.compile(workerData.spec).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  const Resvg = resvg.Resvg ?? resvg.default.Resvg;
-  const png = new Uint8Array(new Resvg(svg, { fitTo: { mode: 'zoom', value: workerData.scale } }).render().asPng());
-  parentPort.postMessage({ svg, png }, [png.buffer]);
-})().catch((error) => parentPort.postMessage({ error: String((error && error.message) || error) }));
-`;
-
-const RENDER_TIMEOUT_MS = 60_000;
-
 /** The chart of `points` as SVG text and PNG bytes (`scale` times the SVG's size), drawn on a worker thread. */
-export async function renderCurves(points: readonly CurvePoint[], scale = 2): Promise<{ svg: string; png: Uint8Array }> {
-  // Resolved here, beside nodetorch, so the worker finds them whatever the current directory.
-  const require = createRequire(import.meta.url);
-  const urls = ['vega-lite', 'vega', '@resvg/resvg-js'].map((name) => pathToFileURL(require.resolve(name)).href);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { urls, spec: curvesSpec(points), scale } });
-  try {
-    const reply = await new Promise<{ svg: string; png: Uint8Array } | { error: string }>((resolve, reject) => {
-      // A stuck renderer must not hold the fit: give up after RENDER_TIMEOUT_MS.
-      const timer = setTimeout(() => reject(new Error(`rendering took over ${RENDER_TIMEOUT_MS / 1000} s`)), RENDER_TIMEOUT_MS);
-      timer.unref();
-      worker.once('message', (message: { svg: string; png: Uint8Array } | { error: string }) => (clearTimeout(timer), resolve(message)));
-      worker.once('error', (error) => (clearTimeout(timer), reject(error)));
-      worker.once('exit', (code) => (clearTimeout(timer), reject(new Error(`the rendering worker exited with code ${code}`))));
-    });
-    if ('error' in reply) throw new Error(reply.error);
-    return reply;
-  } finally {
-    await worker.terminate();
-  }
+export async function renderCurves(points: readonly CurvePoint[], scale = 2): Promise<RenderedChart> {
+  return renderChart(curvesSpec(points), scale);
 }

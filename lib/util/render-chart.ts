@@ -1,9 +1,8 @@
 /**
  * renderChart: any vega-lite spec to SVG (vega, renderer 'none': no canvas, no browser) and PNG
  * (resvg), on a worker thread that imports the three libraries when first needed, so that loading
- * nodetorch never pays for them and their synchronous work stays off the event loop. The same
- * worker as lib/train/callbacks/curves-chart.ts's renderCurves, with the spec as input: that one
- * is `renderChart(curvesSpec(points), scale)` (see this module's note in the sweep's report).
+ * nodetorch never pays for them and their synchronous work stays off the event loop. The
+ * Trainer's learning curves and the sweep's parallel-coordinates plot both draw through it.
  * @module
  */
 import { createRequire } from 'node:module';
