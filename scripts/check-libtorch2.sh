@@ -175,7 +175,10 @@ mkdir -p "$B/src"
   tar --null -T - -cf -) | tar -xpf - -C "$B/src"
 if [ -d "$B/cache/build" ]; then mv "$B/cache/build" "$B/src/build"; fi
 
-if [ -e "$B/src/package-lock.json" ]; then install=(npm ci); else install=(npm install); fi
+# --ignore-scripts: the chroot's npm 9 would otherwise run our own install script, which builds the
+# addon once more before `npm run build` (the dependencies need no scripts: their binaries are
+# optional packages, as the host's npm 11, which runs none, shows).
+if [ -e "$B/src/package-lock.json" ]; then install=(npm ci --ignore-scripts); else install=(npm install --ignore-scripts); fi
 cr sh -c "cd /build/src && ${install[*]}" || die "${install[*]} failed in the chroot"
 cr sh -c 'cd /build/src && npm run build' || die "npm run build failed against LibTorch $TORCH_VERSION"
 
