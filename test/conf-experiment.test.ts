@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
 import { buildExperiment, buildModel, trainerOptions } from '../lib/cli/build-experiment.ts';
-import { ConfigValidationError, validateExperiment } from '../lib/conf/schema.ts';
+import { validateExperiment } from '../lib/conf/schema.ts';
+import { ConfigValidationError } from '../lib/conf/validation-error.ts';
 
 const base = (): Record<string, unknown> => ({
   name: 'mnist',

@@ -14,7 +14,7 @@ import { ComposeError } from '../conf/compose.js';
 import { ConfigCompositionError } from '../conf/defaults/index.js';
 import { ConfigError } from '../conf/omegaconf/index.js';
 import { OverrideParseError, SweepError } from '../conf/overrides/index.js';
-import { ConfigValidationError } from '../conf/schema.js';
+import { ConfigValidationError } from '../conf/validation-error.js';
 import { SweepConfigError } from '../sweep/index.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 

@@ -188,8 +188,7 @@ function applyValueOverride(cfg: ConfigDict, override: Override): void {
 function deleteKey(cfg: ConfigDict, override: Override): void {
   const parts = splitKey(override.key);
   const last = parts.pop()!;
-  const parent =
-    parts.length === 0 ? cfg : select(cfg, parts.join('.'), { throwOnResolutionFailure: false }) === null ? null : walk(cfg, parts);
+  const parent = parts.length === 0 ? cfg : walk(cfg, parts);
   if (!parent || !isContainer(parent) || !(last in parent))
     throw new ComposeError(`Could not delete from config. '${override.key}' does not exist.`);
   if (override.hasValue && override.value !== null) {

@@ -19,4 +19,4 @@ export type {
   ResultDefault,
 } from './defaults/index.js';
 export * as omegaconf from './omegaconf/index.js';
-export { ConfigValidationError } from './schema.js';
+export { ConfigValidationError } from './validation-error.js';

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { ConfigValidationError } from './validation-error.js';
 
 const positiveInt = z.number().int().positive();
 const fraction = z.number().positive();
@@ -120,18 +121,6 @@ export const experimentSchema = z.object({
 
 /** A validated experiment config. */
 export type ExperimentConfig = z.infer<typeof experimentSchema>;
-
-/** A config that fails validation; `issues` lists each problem as `path: message (found ...)`. */
-export class ConfigValidationError extends Error {
-  /** One line per problem. */
-  readonly issues: string[];
-  /** Wraps the problems found. */
-  constructor(issues: string[]) {
-    super(`the config is not valid:\n${issues.map((line) => `  - ${line}`).join('\n')}`);
-    this.name = 'ConfigValidationError';
-    this.issues = issues;
-  }
-}
 
 /** Checks `config` (plain, resolved data) against the schema; returns it typed, or throws naming every problem. */
 export function validateExperiment(config: unknown): ExperimentConfig {

@@ -95,7 +95,13 @@ export function nativeLoopSupport(trainer: FitView, module: unknown, loader: unk
   if (typeof data === 'string') return data;
   const device = trainer.precision.device as Device;
   return {
-    planSteps: () => model.nativePlanSteps() ?? [],
+    planSteps: () => {
+      const steps = model.nativePlanSteps();
+      // A hook or a custom layer added during the fit: the loop cannot run it (an empty plan would be the identity).
+      if (!steps)
+        throw new Error('the model no longer runs natively (a hook or a custom layer was added during fit); use nativeLoop: false');
+      return steps;
+    },
     loss,
     optimizer: trainer.optimizers[0]!,
     params: trainer.optimizers[0]!.paramGroups.flatMap((group) => group.params),
@@ -119,7 +125,6 @@ function lossSpec(loss: unknown): Record<string, unknown> | string {
   const options = (loss as { options: Record<string, unknown> }).options;
   const reduction = REDUCTIONS[(options.reduction as string | undefined) ?? 'mean'];
   if (reduction === undefined) return `the loss reduction '${String(options.reduction)}' does not give a scalar`;
-  if (options.target !== undefined) return 'unsupported loss options';
   return {
     kind,
     reduction,

@@ -17,14 +17,6 @@
 namespace nodetorch {
 namespace {
 
-std::vector<at::Tensor> tensorList(Napi::Value value, const char* what) {
-  if (!value.IsArray()) throw Napi::TypeError::New(value.Env(), std::string(what) + " must be an array of tensors");
-  Napi::Array array = value.As<Napi::Array>();
-  std::vector<at::Tensor> out;
-  for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(TensorWrap::unwrap(array.Get(i), Param(what).at(i)));
-  return out;
-}
-
 double number(Napi::Object object, const char* name, double fallback) {
   Napi::Value value = object.Get(name);
   if (value.IsUndefined()) return fallback;
@@ -129,7 +121,7 @@ Napi::Value runEpochChunkJs(const Napi::CallbackInfo& info) {
     EpochChunk chunk;
     chunk.plan = readPlanSteps(spec.Get("steps"));
     chunk.loss = readLoss(spec.Get("loss"));
-    chunk.params = tensorList(spec.Get("params"), "params");
+    chunk.params = TensorWrap::unwrapArray(spec.Get("params"), "params");
     chunk.inputs = TensorWrap::unwrap(spec.Get("inputs"), "inputs");
     chunk.targets = TensorWrap::unwrap(spec.Get("targets"), "targets");
     chunk.batches = readBatches(spec.Get("batches"));

@@ -15,19 +15,11 @@
 namespace nodetorch {
 namespace {
 
-std::vector<at::Tensor> tensorArray(Napi::Value value, const char* what) {
-  if (!value.IsArray()) throw Napi::TypeError::New(value.Env(), std::string(what) + " must be an array of tensors");
-  Napi::Array array = value.As<Napi::Array>();
-  std::vector<at::Tensor> out;
-  for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(TensorWrap::unwrap(array.Get(i), Param(what).at(i)));
-  return out;
-}
-
 // { params: Tensor[], options: { lr: number, ... } } with numbers and booleans only.
 ParamGroupSpec groupSpec(Napi::Value value) {
   if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "a parameter group must be an object");
   Napi::Object object = value.As<Napi::Object>();
-  ParamGroupSpec spec{tensorArray(object.Get("params"), "params"), {}};
+  ParamGroupSpec spec{TensorWrap::unwrapArray(object.Get("params"), "params"), {}};
   Napi::Object options = object.Get("options").As<Napi::Object>();
   Napi::Array names = options.GetPropertyNames();
   for (uint32_t i = 0; i < names.Length(); ++i) {
@@ -208,9 +200,9 @@ namespace {
 // clipGradNorm(params, maxNorm, normType, errorIfNonfinite) -> total norm
 Napi::Value clipGradNorm(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
-    double norm =
-        torch::nn::utils::clip_grad_norm_(tensorArray(info[0], "parameters"), info[1].ToNumber().DoubleValue(),
-                                          info[2].ToNumber().DoubleValue(), info[3].ToBoolean().Value());
+    double norm = torch::nn::utils::clip_grad_norm_(TensorWrap::unwrapArray(info[0], "parameters"),
+                                                    info[1].ToNumber().DoubleValue(), info[2].ToNumber().DoubleValue(),
+                                                    info[3].ToBoolean().Value());
     return Napi::Value(Napi::Number::New(info.Env(), norm));
   });
 }
@@ -218,7 +210,8 @@ Napi::Value clipGradNorm(const Napi::CallbackInfo& info) {
 // clipGradValue(params, clipValue)
 Napi::Value clipGradValue(const Napi::CallbackInfo& info) {
   NT_GUARD(info, {
-    torch::nn::utils::clip_grad_value_(tensorArray(info[0], "parameters"), info[1].ToNumber().DoubleValue());
+    torch::nn::utils::clip_grad_value_(TensorWrap::unwrapArray(info[0], "parameters"),
+                                       info[1].ToNumber().DoubleValue());
   });
   return info.Env().Undefined();
 }

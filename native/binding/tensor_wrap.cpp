@@ -294,6 +294,14 @@ const at::Tensor& TensorWrap::unwrap(Napi::Value value, const Param& param) {
   return checked(env, lookup(env, handleOf(value)), value, param);
 }
 
+std::vector<at::Tensor> TensorWrap::unwrapArray(Napi::Value value, const char* what) {
+  if (!value.IsArray()) throw Napi::TypeError::New(value.Env(), std::string(what) + " must be an array of tensors");
+  Napi::Array array = value.As<Napi::Array>();
+  std::vector<at::Tensor> out;
+  for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(unwrap(array.Get(i), Param(what).at(i)));
+  return out;
+}
+
 const at::Tensor& TensorWrap::fromHandle(Napi::Value handle, const Param& param) {
   Napi::Env env = handle.Env();
   return checked(env, lookup(env, handle), handle, param);

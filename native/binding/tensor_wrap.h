@@ -5,6 +5,8 @@
 #pragma once
 #include <ATen/core/Tensor.h>
 
+#include <vector>
+
 #include "binding/js_convert.h"
 #include "binding/node_api.h"
 
@@ -23,6 +25,8 @@ class TensorWrap {
   static Napi::Value adopt(Napi::Env env, Napi::Value out, at::Tensor tensor);
   /** The tensor behind `value`; a TypeError naming `param` if it is no tensor, a TorchError if disposed. */
   static const at::Tensor& unwrap(Napi::Value value, const Param& param);
+  /** The tensors of a JS array (copies of the handles' tensors); a TypeError naming `what` otherwise. */
+  static std::vector<at::Tensor> unwrapArray(Napi::Value value, const char* what);
   /**
    * The tensor behind a handle JS passed directly (`tensor[HANDLE]`). Copy it before anything that
    * allocates JS values: the collector may then free the slot, as the object need not be reachable.
