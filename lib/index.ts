@@ -73,6 +73,7 @@ export * as train from './train/index.js';
 export * as amp from './amp/index.js';
 export * as conf from './conf/index.js';
 export * as sweep from './sweep/index.js';
+export * as profiler from './profiler/index.js';
 export { autocast, isAutocastEnabled, getAutocastDtype } from './amp/autocast.js';
 import * as data from './data/index.js';
 /** torch.utils.data, as in PyTorch (the same module as torch.data). */

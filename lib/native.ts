@@ -188,6 +188,38 @@ export interface NativeBinding {
   autocastExit(): void;
   /** Whether `aten::<name>.<overload>` has a kernel for the device type's backend. */
   hasBackendKernel(name: string, overload: string, device: string): boolean;
+  /** Starts the profiler's collector (native/core/profiler.h); throws if a session is active. */
+  profilerStart(options: { recordShapes: boolean; profileMemory: boolean }): void;
+  /** Ends the session and returns its events as columns, sorted by start time. */
+  profilerStop(): NativeProfilerEvents;
+  /** Opens a JS span on this thread; -1 when no session is active. */
+  profilerBeginSpan(name: string): number;
+  profilerEndSpan(id: number): void;
+  /** The profiler's clock in nanoseconds. */
+  profilerNow(): number;
+}
+
+/** @internal A profiler session's events, one typed array per field (see native/binding/profiler_binding.cpp). */
+export interface NativeProfilerEvents {
+  id: Float64Array;
+  parent: Float64Array;
+  /** 0 op, 1 autograd node, 2 user span, 3 memory report. */
+  kind: Float64Array;
+  /** An index into `names`. */
+  name: Float64Array;
+  /** An index into `shapeTable`. */
+  shapes: Float64Array;
+  startNs: Float64Array;
+  endNs: Float64Array;
+  thread: Float64Array;
+  sequenceNr: Float64Array;
+  selfMemory: Float64Array;
+  memoryBytes: Float64Array;
+  totalAllocated: Float64Array;
+  names: string[];
+  shapeTable: string[];
+  /** The thread that started the session (the JS thread). */
+  sessionThread: number;
 }
 
 /** @internal The folder of nodetorch's package.json (a checkout, or node_modules/nodetorch). */

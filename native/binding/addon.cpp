@@ -11,6 +11,7 @@
 #include "binding/node_api.h"
 #include "binding/op_call.h"
 #include "binding/optimizer_wrap.h"
+#include "binding/profiler_binding.h"
 #include "binding/runtime_binding.h"
 #include "binding/script_module_wrap.h"
 #include "binding/sequential_plan_binding.h"
@@ -62,6 +63,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ScriptModuleWrap::Init(env, exports);
   initSequentialPlan(env, exports);
   initEpochLoop(env, exports);
+  initProfiler(env, exports);
   exports.Set("setClasses", Napi::Function::New<setClasses>(env, "setClasses"));
   return exports;
 }

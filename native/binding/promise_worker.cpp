@@ -4,6 +4,7 @@
 #include <c10/util/Exception.h>
 
 #include "binding/errors.h"
+#include "core/profiler.h"
 
 namespace nodetorch {
 
@@ -17,6 +18,7 @@ void PromiseWorker::Execute() {
     // The intra-op thread count is per thread under OpenMP: apply the process-wide setting here too.
     at::init_num_threads();
     at::AutoGradMode gradMode(gradEnabled_);
+    profiler::ThreadScope profiled;  // this thread's allocations reach an active memory profile
     Compute();
   } catch (const c10::Error& error) {
     SetError(error.what_without_backtrace());
