@@ -4,7 +4,7 @@
  * TensorBoard's profiler plugin looks.
  * @module
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -58,18 +58,25 @@ export interface TraceSource {
 
 /**
  * PyTorch's `tensorboard_trace_handler(dir_name, worker_name, use_gzip)`: an `onTraceReady` that
- * writes `<worker>.<ms>.pt.trace.json[.gz]` into `dirName` (point TensorBoard's `--logdir` at it).
+ * writes `<worker>.<ms>.pt.trace.json[.gz]` into `dirName` (point TensorBoard's `--logdir` at it)
+ * and returns the file's path.
  */
 export function tensorboardTraceHandler(
   dirName: string,
   options: { workerName?: string; useGzip?: boolean } = {},
-): (profile: TraceSource) => void {
+): (profile: TraceSource) => string {
   const worker = options.workerName ?? `${os.hostname()}_${process.pid}`;
   return (profile) => {
     mkdirSync(dirName, { recursive: true });
-    const file = path.join(dirName, `${worker}.${Date.now()}.pt.trace.json`);
+    let ms = Date.now();
+    while (existsSync(path.join(dirName, `${worker}.${ms}.pt.trace.json${options.useGzip === true ? '.gz' : ''}`))) ms += 1;
+    const file = path.join(dirName, `${worker}.${ms}.pt.trace.json`);
     const text = profile.chromeTraceJson();
-    if (options.useGzip === true) writeFileAtomicSync(`${file}.gz`, gzipSync(text));
-    else writeFileAtomicSync(file, text);
+    if (options.useGzip !== true) {
+      writeFileAtomicSync(file, text);
+      return file;
+    }
+    writeFileAtomicSync(`${file}.gz`, gzipSync(text));
+    return `${file}.gz`;
   };
 }

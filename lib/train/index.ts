@@ -11,4 +11,5 @@ export type { NativeLoopMode } from './native-loop.js';
 export type { RunInfo } from './run-info.js';
 export * as callbacks from './callbacks/index.js';
 export * as loggers from './loggers/index.js';
+export * as profilers from './profilers/index.js';
 export { makeGrid, type MakeGridOptions } from './loggers/image-grid.js';

@@ -17,6 +17,7 @@ import { check, describeValue, invalidOption, isNonNegative, isPositiveInteger, 
 import type { Callback } from './callbacks/callback.js';
 import { LearningCurves } from './callbacks/learning-curves.js';
 import { ProgressBar } from './callbacks/progress-bar.js';
+import { PyTorchProfiler } from './profilers/pytorch-profiler.js';
 import { dumpCheckpoint, readCheckpoint, restoreCheckpoint, restoreRng, writeCheckpoint } from './checkpoint.js';
 import { newFitState, type FitState, type Stage } from './fit-state.js';
 import { callCallbackHook, callHook, type HookName } from './hooks.js';
@@ -91,6 +92,11 @@ export interface TrainerOptions {
    * true demands it (an error says what stands in the way); false always steps from JS.
    */
   nativeLoop?: NativeLoopMode;
+  /**
+   * Profile a few training steps with torch.profiler (Lightning's `profiler`): 'pytorch' for the
+   * defaults (traces and a summary in the log folder), or a configured PyTorchProfiler.
+   */
+  profiler?: 'pytorch' | PyTorchProfiler;
 }
 
 /** Options of `fit`. */
@@ -109,7 +115,7 @@ export type Loader = DataLoader<unknown, unknown> | Batches;
 const KNOWN_OPTIONS = new Set([
   'maxEpochs', 'maxSteps', 'minEpochs', 'device', 'precision', 'accumulateGradBatches', 'gradientClipVal',
   'gradientClipAlgorithm', 'valCheckInterval', 'checkValEveryNEpoch', 'limitTrainBatches', 'limitValBatches',
-  'limitTestBatches', 'limitPredictBatches', 'fastDevRun', 'callbacks', 'logger', 'seed', 'deterministic',
+  'limitTestBatches', 'limitPredictBatches', 'fastDevRun', 'callbacks', 'logger', 'seed', 'deterministic', 'profiler',
   'defaultRootDir', 'enableProgressBar', 'enableCheckpointing', 'logEveryNSteps', 'detectAnomaly', 'enableCurves',
   'nativeLoop',
 ]); // prettier-ignore
@@ -154,7 +160,9 @@ export class Trainer {
   /** The folder for checkpoints and logs. */
   readonly defaultRootDir: string;
   /** The resolved options. */
-  readonly options: Readonly<Required<Omit<TrainerOptions, 'callbacks' | 'logger' | 'seed' | 'gradientClipVal' | 'fastDevRun'>>> & {
+  readonly options: Readonly<
+    Required<Omit<TrainerOptions, 'callbacks' | 'logger' | 'seed' | 'gradientClipVal' | 'fastDevRun' | 'profiler'>>
+  > & {
     seed: number | undefined;
     gradientClipVal: number | undefined;
     fastDevRun: number;
@@ -163,6 +171,8 @@ export class Trainer {
   readonly precision: Resolved;
   /** The gradient scaler of '16-mixed' (null otherwise). */
   readonly scaler: GradScaler | null;
+  /** The profiler of the `profiler` option (null without one). */
+  readonly profiler: PyTorchProfiler | null;
   /** The stage running now. */
   stage: Stage | null = null;
   /** @internal The train loader's generator during fit (checkpoints save its state). */
@@ -243,6 +253,8 @@ export class Trainer {
     this.accumulateGradBatches = this.options.accumulateGradBatches;
     if (options.maxEpochs === -1 && this.options.maxSteps === -1) throw new RangeError('Trainer: maxEpochs -1 needs a maxSteps limit');
     this.callbacks = [...(options.callbacks ?? [])];
+    this.profiler = profilerOf(options.profiler);
+    if (this.profiler && !this.callbacks.includes(this.profiler)) this.callbacks.push(this.profiler);
     if (this.options.enableProgressBar && !this.callbacks.some((callback) => callback instanceof ProgressBar))
       this.callbacks.push(new ProgressBar());
     if (this.options.enableCurves && !this.callbacks.some((callback) => callback instanceof LearningCurves))
@@ -858,4 +870,11 @@ function withPlace(error: unknown, place: string): Error {
     return error;
   }
   return new Error(`${place}: ${String(error)}`, { cause: error });
+}
+
+function profilerOf(option: TrainerOptions['profiler']): PyTorchProfiler | null {
+  if (option === undefined) return null;
+  if (option === 'pytorch') return new PyTorchProfiler();
+  if (option instanceof PyTorchProfiler) return option;
+  throw invalidOption('Trainer', 'profiler', "'pytorch' or a PyTorchProfiler", option);
 }
