@@ -169,6 +169,22 @@ test('predict ckpt= input=FILE.json (784 numbers) and input=FILE.png (28x28) pri
   assert.ok(Math.abs(b.top[0]!.probability - a.top[0]!.probability) < 1e-5);
 });
 
+test('train --profile writes a Chrome trace and the summary into the run folder; profiler.active= changes the schedule', async () => {
+  const dir = path.join(scratch, 'profiled');
+  const outcome = await cli('train', ...tiny, '~logger', 'profiler.active=2', '--profile', `hydra.run.dir=${dir}`);
+  assert.equal(outcome.code, 0, show(outcome));
+  const files = readdirSync(path.join(dir, 'profiler')).sort();
+  assert.equal(files.length, 2, files.join(', '));
+  assert.equal(files[0], 'fit-profile.txt');
+  assert.match(files[1]!, /^profile\.\d+\.pt\.trace\.json$/);
+  const trace = JSON.parse(readFileSync(path.join(dir, 'profiler', files[1]!), 'utf8')) as { traceEvents: { name: string }[] };
+  const steps = trace.traceEvents.filter((event) => event.name.startsWith('ProfilerStep#')).map((event) => event.name);
+  assert.deepEqual(steps, ['ProfilerStep#2', 'ProfilerStep#3'], 'wait 1, warm up 1, then the two active steps');
+  assert.match(readFileSync(path.join(dir, 'profiler', 'fit-profile.txt'), 'utf8'), /aten::addmm/);
+  const config = parse(readFileSync(path.join(dir, '.hydra', 'config.yaml'), 'utf8')) as { profiler: { active: number } };
+  assert.equal(config.profiler.active, 2);
+});
+
 test('train -m: multirun.yaml and one job folder per combination, with its overrides', async () => {
   const sweepDir = path.join(scratch, 'sweep');
   const outcome = await cli('train', '-m', ...tiny, 'model.hidden=[16]', 'optimizer.lr=0.1,0.3', `hydra.sweep.dir=${sweepDir}`);

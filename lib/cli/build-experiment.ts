@@ -29,6 +29,8 @@ import { MLflowLogger } from '../train/loggers/mlflow-logger.js';
 import { TensorBoardLogger } from '../train/loggers/tensorboard-logger.js';
 import { SupervisedModule } from '../train/supervised-module.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
+import { PyTorchProfiler } from '../train/profilers/pytorch-profiler.js';
+import { schedule } from '../profiler/schedule.js';
 import type { ExperimentConfig } from '../conf/schema.js';
 import { progressCallbackFromEnv } from './sweep/progress-callback.js';
 
@@ -65,6 +67,7 @@ export async function buildExperiment(config: ExperimentConfig, runDir: string):
     defaultRootDir: runDir,
     logger: config.logger ? buildLogger(config.logger, config.name, runDir) : false,
     callbacks: buildCallbacks(config),
+    profiler: config.profiler ? buildProfiler(config.profiler, runDir) : undefined,
   });
   return { module, trainer, trainLoader, testLoader };
 }
@@ -156,6 +159,18 @@ function buildLogger(config: NonNullable<ExperimentConfig['logger']>, name: stri
   if (config.kind === 'tensorboard') return new TensorBoardLogger(saveDir, { name });
   if (config.kind === 'jsonl') return new JSONLLogger(saveDir, { name });
   return new MLflowLogger(saveDir, { experimentName: name });
+}
+
+function buildProfiler(config: NonNullable<ExperimentConfig['profiler']>, runDir: string): PyTorchProfiler {
+  return new PyTorchProfiler({
+    dirpath: path.join(runDir, 'profiler'),
+    schedule: schedule({ wait: config.wait, warmup: config.warmup, active: config.active, repeat: config.repeat }),
+    recordShapes: config.record_shapes,
+    profileMemory: config.profile_memory,
+    withStack: config.with_stack,
+    rowLimit: config.row_limit,
+    sortByKey: config.sort_by_key,
+  });
 }
 
 function buildCallbacks(config: ExperimentConfig): Callback[] {

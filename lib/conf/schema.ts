@@ -89,6 +89,21 @@ const trainer = z.strictObject({
 
 const logger = z.strictObject({ kind: z.enum(['csv', 'tensorboard', 'mlflow', 'jsonl']), save_dir: z.string() }).nullish(); // ~logger removes it
 
+// `+profiler=pytorch` adds it; absent otherwise.
+const profiler = z
+  .strictObject({
+    wait: z.number().int().min(0),
+    warmup: z.number().int().min(0),
+    active: z.number().int().min(1),
+    repeat: z.number().int().min(0),
+    record_shapes: z.boolean(),
+    profile_memory: z.boolean(),
+    with_stack: z.boolean(),
+    row_limit: z.number().int().min(-1),
+    sort_by_key: z.enum(['cpu_time', 'cpu_time_total', 'self_cpu_time_total', 'count', 'cpu_memory_usage', 'self_cpu_memory_usage']),
+  })
+  .nullish();
+
 /** The composed experiment config (the `hydra` node aside). */
 export const experimentSchema = z.object({
   name: z.string().min(1),
@@ -100,6 +115,7 @@ export const experimentSchema = z.object({
   data,
   trainer,
   logger,
+  profiler,
   checkpoint: z
     .strictObject({
       monitor: z.string().nullable(),

@@ -76,11 +76,13 @@ export function addTrainCommand(program: Command): void {
     .argument('[overrides...]', 'Hydra overrides: key=value, +key=value, ~key, group=option')
     .option('-m, --multirun', 'run every combination of the sweeps in the overrides')
     .option('--cfg <which>', 'print the config instead of running: job, hydra or all')
+    .option('--profile', "profile a few training steps (as +profiler=pytorch) into the run folder's profiler/")
     .option('--config-dir <dir>', "a folder of configs to use instead of the package's", undefined)
     .option('--config-name <name>', 'the primary config', 'config')
     .addHelpText('after', groupsHelp(defaultDir))
-    .action(async (overrides: string[], options: ConfigOptions & { multirun?: boolean; cfg?: string }) => {
+    .action(async (given: string[], options: ConfigOptions & { multirun?: boolean; cfg?: string; profile?: boolean }) => {
       const configDir = configDirOf(options);
+      const overrides = options.profile ? withProfiler(given) : given;
       if (options.cfg !== undefined && !['job', 'hydra', 'all'].includes(options.cfg))
         throw new UsageError(`--cfg must be job, hydra or all, got '${options.cfg}'`);
       if (!options.multirun) {
@@ -104,6 +106,11 @@ export function addTrainCommand(program: Command): void {
         await trainJob(composed);
       }
     });
+}
+
+/** `--profile`: `+profiler=pytorch`, unless the overrides pick a profiler already. */
+function withProfiler(overrides: string[]): string[] {
+  return overrides.some((override) => /^[+~]*profiler(=|$)/.test(override)) ? overrides : [...overrides, '+profiler=pytorch'];
 }
 
 function printedConfig(composed: ComposeResult, which: string): string {

@@ -92,7 +92,10 @@ export class PyTorchProfiler extends Callback {
     const session = this.session;
     if (session === undefined) return;
     session.stop();
-    if (session.events().length === 0) return;
+    if (session.events().length === 0) {
+      console.warn(`PyTorchProfiler: the fit ended after ${session.stepNum} steps, before the schedule recorded one`);
+      return;
+    }
     const table = session
       .keyAverages({ groupByInputShape: this.settings.groupByInputShapes === true })
       .table({ sortBy: this.settings.sortByKey ?? 'self_cpu_time_total', rowLimit: this.settings.rowLimit ?? 20 });
