@@ -7,6 +7,7 @@ import { noGrad } from '../tensor/autograd.js';
 import { isComplexDType, isDevice, isFloatingDType } from '../tensor/dtypes.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType, Device } from '../tensor/types.js';
+import type { MemoryFormat } from '../ops/spec.js';
 import type { PlanStep } from './sequential-plan.js';
 import { summary } from './summary.js';
 
@@ -31,6 +32,8 @@ export interface LoadStateDictResult {
 export interface ModuleToOptions {
   device?: Device;
   dtype?: DType;
+  /** Lay 4-D parameters and buffers out in this format ('channels_last': NHWC), as PyTorch's `memory_format`. */
+  memoryFormat?: MemoryFormat;
 }
 
 /**
@@ -197,8 +200,10 @@ export abstract class Module {
     noGrad(() => {
       for (const tensor of [...this.parameters(), ...this.buffers()]) {
         const dtype = options.dtype && isFloatingDType(tensor.dtype) ? options.dtype : undefined;
-        const moved = tensor.to({ device: options.device, dtype });
-        if (moved.device === tensor.device && moved.dtype === tensor.dtype) continue;
+        // As PyTorch's Module.to, a memory format applies to 4-D tensors only.
+        const memoryFormat = options.memoryFormat && tensor.dim() === 4 ? options.memoryFormat : undefined;
+        const moved = tensor.to({ device: options.device, dtype, memoryFormat });
+        if (moved === tensor || (moved.device === tensor.device && moved.dtype === tensor.dtype && !memoryFormat)) continue;
         const grad = tensor.grad;
         if (grad) tensor.grad = null;
         aten.set_data.default(tensor, moved); // the same JS tensor (as param.data = ... in PyTorch)

@@ -8,6 +8,7 @@ export type { HookName, LogRule } from './hooks.js';
 export type { Checkpoint, ResumePoint } from './checkpoint.js';
 export type { Precision, Resolved } from './precision.js';
 export type { NativeLoopMode } from './native-loop.js';
+export type { ChannelsLastMode } from './memory-format.js';
 export type { RunInfo } from './run-info.js';
 export * as callbacks from './callbacks/index.js';
 export * as loggers from './loggers/index.js';

@@ -18,6 +18,7 @@ import type { Callback } from './callbacks/callback.js';
 import { LearningCurves } from './callbacks/learning-curves.js';
 import { ProgressBar } from './callbacks/progress-bar.js';
 import { PyTorchProfiler } from './profilers/pytorch-profiler.js';
+import { applyChannelsLast, type ChannelsLastMode } from './memory-format.js';
 import { dumpCheckpoint, readCheckpoint, restoreCheckpoint, restoreRng, writeCheckpoint } from './checkpoint.js';
 import { newFitState, type FitState, type Stage } from './fit-state.js';
 import { callCallbackHook, callHook, type HookName } from './hooks.js';
@@ -93,6 +94,13 @@ export interface TrainerOptions {
    */
   nativeLoop?: NativeLoopMode;
   /**
+   * Train convolutional models with 4-D weights laid out channels-last (NHWC), the layout oneDNN's
+   * convolutions and pooling are fast in: 'auto' (default) for a SupervisedModule around a
+   * Sequential of built-in layers with a Conv2d; true for any module with a Conv2d (its forward
+   * must not `view` conv outputs); false keeps PyTorch's default layout.
+   */
+  channelsLast?: ChannelsLastMode;
+  /**
    * Profile a few training steps with torch.profiler (Lightning's `profiler`): 'pytorch' for the
    * defaults (traces and a summary in the log folder), or a configured PyTorchProfiler.
    */
@@ -115,7 +123,7 @@ export type Loader = DataLoader<unknown, unknown> | Batches;
 const KNOWN_OPTIONS = new Set([
   'maxEpochs', 'maxSteps', 'minEpochs', 'device', 'precision', 'accumulateGradBatches', 'gradientClipVal',
   'gradientClipAlgorithm', 'valCheckInterval', 'checkValEveryNEpoch', 'limitTrainBatches', 'limitValBatches',
-  'limitTestBatches', 'limitPredictBatches', 'fastDevRun', 'callbacks', 'logger', 'seed', 'deterministic', 'profiler',
+  'limitTestBatches', 'limitPredictBatches', 'fastDevRun', 'callbacks', 'logger', 'seed', 'deterministic', 'profiler', 'channelsLast',
   'defaultRootDir', 'enableProgressBar', 'enableCheckpointing', 'logEveryNSteps', 'detectAnomaly', 'enableCurves',
   'nativeLoop',
 ]); // prettier-ignore
@@ -133,7 +141,7 @@ interface EpochPlan {
   valLoader: Loader | null;
 }
 
-const isNativeLoopMode = (value: unknown): value is NativeLoopMode => value === 'auto' || typeof value === 'boolean';
+const isAutoOrBoolean = (value: unknown): value is 'auto' | boolean => value === 'auto' || typeof value === 'boolean';
 
 /** Trains, validates, tests and predicts with a LightningModule. */
 export class Trainer {
@@ -178,6 +186,7 @@ export class Trainer {
   /** @internal The train loader's generator during fit (checkpoints save its state). */
   trainGenerator: Generator | null = null;
   private hook: string | null = null;
+  private channelsLastActive = false;
   private results = new ResultCollection();
   private lastYield = 0;
   private interrupts = 0;
@@ -248,7 +257,8 @@ export class Trainer {
       enableCheckpointing: fastDevRun ? false : (options.enableCheckpointing ?? true),
       logEveryNSteps: check('Trainer', 'logEveryNSteps', options.logEveryNSteps ?? 50, 'a positive integer', isPositiveInteger),
       detectAnomaly: options.detectAnomaly ?? false,
-      nativeLoop: check('Trainer', 'nativeLoop', options.nativeLoop ?? 'auto', "'auto', true or false", isNativeLoopMode),
+      nativeLoop: check('Trainer', 'nativeLoop', options.nativeLoop ?? 'auto', "'auto', true or false", isAutoOrBoolean),
+      channelsLast: check('Trainer', 'channelsLast', options.channelsLast ?? 'auto', "'auto', true or false", isAutoOrBoolean),
     };
     this.accumulateGradBatches = this.options.accumulateGradBatches;
     if (options.maxEpochs === -1 && this.options.maxSteps === -1) throw new RangeError('Trainer: maxEpochs -1 needs a maxSteps limit');
@@ -289,6 +299,11 @@ export class Trainer {
   /** Where checkpoints go when ModelCheckpoint names no folder: the first logger's folder, else the root. */
   get checkpointDir(): string {
     return path.join(this.logger?.logDir ?? this.defaultRootDir, 'checkpoints');
+  }
+
+  /** Whether the current (or last) run lays the model's 4-D weights out channels-last (the `channelsLast` option). */
+  get usesChannelsLast(): boolean {
+    return this.channelsLastActive;
   }
 
   /** Whether the current (or last) fit runs its training batches in the native epoch loop. */
@@ -438,6 +453,7 @@ export class Trainer {
     this.stage = stage;
     module.trainer = this;
     prepareModule(module, this.precision);
+    this.channelsLastActive = applyChannelsLast(module, this.options.channelsLast);
     const deterministic = this.options.deterministic;
     if (deterministic) useDeterministicAlgorithms(true);
     const onSigint = () => this.onSigint();

@@ -4,6 +4,7 @@ import { bound } from '../bound-ops.js';
 import { isDevice } from '../dtypes.js';
 import type { Tensor } from '../tensor.js';
 import type { DType, Device } from '../types.js';
+import type { MemoryFormat } from '../../ops/spec.js';
 
 /** Nested JS arrays as `toArray()` returns them. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -15,6 +16,8 @@ export interface ToOptions {
   /** Always return a new tensor, even when nothing changes. */
   copy?: boolean;
   nonBlocking?: boolean;
+  /** The layout of the result: 'channels_last' (NHWC strides) for 4-D image batches, ...; default 'preserve_format'. */
+  memoryFormat?: MemoryFormat;
 }
 
 /** The conversion methods of Tensor. */
@@ -47,8 +50,11 @@ export interface ConversionMethods {
   clone(): Tensor;
   /** A tensor sharing storage that is cut off from the autograd graph. */
   detach(): Tensor;
-  /** This tensor when its elements are dense and row-major, else a copy that is. */
-  contiguous(): Tensor;
+  /**
+   * This tensor when its elements are dense in `memoryFormat` (default row-major,
+   * 'contiguous_format'), else a copy that is; 'channels_last' lays a 4-D tensor out as NHWC.
+   */
+  contiguous(memoryFormat?: MemoryFormat): Tensor;
   /** Sets requiresGrad in place and returns this tensor. */
   requiresGrad_(requiresGrad?: boolean): Tensor;
 }
@@ -91,7 +97,7 @@ export const conversionMethods: ConversionMethods & ThisType<Tensor> = {
       undefined,
       options.nonBlocking ?? false,
       options.copy ?? false,
-      undefined,
+      options.memoryFormat,
     ]);
   },
   cpu() {
@@ -124,8 +130,8 @@ export const conversionMethods: ConversionMethods & ThisType<Tensor> = {
   detach() {
     return bound.detach.call([this]);
   },
-  contiguous() {
-    return bound.contiguous.call([this]);
+  contiguous(memoryFormat) {
+    return memoryFormat === undefined ? bound.contiguous.call([this]) : bound.contiguous.call([this, memoryFormat]);
   },
   requiresGrad_(requiresGrad = true) {
     this.requiresGrad = requiresGrad;
