@@ -188,6 +188,8 @@ export interface NativeBinding {
   autocastExit(): void;
   /** Whether `aten::<name>.<overload>` has a kernel for the device type's backend. */
   hasBackendKernel(name: string, overload: string, device: string): boolean;
+  /** The intra-op thread count of ops run on the calling thread only (DataLoader workers use 1). */
+  setThreadIntraOpThreads(threads: number): void;
   /** Starts the profiler's collector (native/core/profiler.h); throws if a session is active. */
   profilerStart(options: { recordShapes: boolean; profileMemory: boolean }): void;
   /** Ends the session and returns its events as columns, sorted by start time. */
@@ -269,7 +271,16 @@ export function addonCandidates(root = packageRoot()): string[] {
   return [...fromEnv, path.join(root, 'build', 'Release', 'nodetorch.node'), path.join(root, 'build', 'Debug', 'nodetorch.node')];
 }
 
+// LibTorch's OpenMP team and OpenBLAS's threads take turns on the same cores: OpenMP's default of
+// spinning after each parallel region starves OpenBLAS's threads, which made a 2-thread MLP step
+// several times slower than a 1-thread one on a busy 2-core machine (docs/performance.md). libgomp
+// reads this when it loads, with the addon; a value the user set wins.
+function preferPassiveOpenMpWaits(): void {
+  if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) process.env.OMP_WAIT_POLICY = 'PASSIVE';
+}
+
 function load(): { binding: NativeBinding; file: string } {
+  preferPassiveOpenMpWaits();
   const candidates = addonCandidates();
   const found = candidates.find((file) => existsSync(file));
   if (!found) {

@@ -65,6 +65,19 @@ export class ThreadIdDataset implements Dataset<{ index: number; thread: number 
   }
 }
 
+/** Reports the intra-op thread count LibTorch would use for ops on the reading thread. */
+export class IntraOpThreadsDataset implements Dataset<{ index: number; threads: number }> {
+  constructor(readonly length: number) {}
+
+  get(index: number): { index: number; threads: number } {
+    return { index, threads: torch.getNumThreads() };
+  }
+
+  workerRecipe(): WorkerRecipe {
+    return { module: import.meta.url, export: 'IntraOpThreadsDataset', args: [this.length] };
+  }
+}
+
 /** Like ThreadIdDataset, but the first worker to read `exitAt` ends its thread (a marker file makes it happen once). */
 export class ExitOnceDataset extends ThreadIdDataset {
   constructor(

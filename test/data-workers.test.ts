@@ -19,6 +19,7 @@ import {
   RandomDrawDataset,
   SlowDataset,
   SquaresDataset,
+  IntraOpThreadsDataset,
   ThreadIdDataset,
   WhoReadsDataset,
 } from './data-fixtures.ts';
@@ -45,6 +46,21 @@ async function epoch(loader: AsyncIterable<unknown>): Promise<unknown[]> {
     const threaded = await epoch(new data.DataLoader(ds, { ...options, numWorkers: 2, prefetchFactor: 3 }));
     assert.equal(threaded.length, 8);
     assert.deepEqual(threaded, inline);
+  });
+
+  it("run their ops with one intra-op thread, as PyTorch's workers, leaving the main thread's count", async () => {
+    const before = torch.getNumThreads();
+    torch.setNumThreads(2);
+    try {
+      const batches = await epoch(new data.DataLoader(new IntraOpThreadsDataset(4), { batchSize: 2, numWorkers: 2 }));
+      const counts = batches.flatMap((batch) => (batch as { threads: [string, number[], number[]] }).threads[2]);
+      assert.deepEqual(counts, [1, 1, 1, 1]);
+      assert.equal(torch.getNumThreads(), 2, 'the main thread keeps its setting');
+      const inline = await epoch(new data.DataLoader(new IntraOpThreadsDataset(2), { batchSize: 2 }));
+      assert.deepEqual((inline[0] as { threads: [string, number[], number[]] }).threads[2], [2, 2]);
+    } finally {
+      torch.setNumThreads(before);
+    }
   });
 
   it('give the same batches for EmbeddedMNIST with a normalize transform', async () => {

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 // The whole package, so that user code running in this thread finds the generated Tensor methods.
 import '../index.js';
+import { native } from '../native.js';
 import { tidy } from '../tensor/scope.js';
 import type { Dataset, IterableDataset } from './dataset.js';
 import { fetchBatch, readIterable } from './fetch.js';
@@ -34,6 +35,10 @@ interface WorkerState {
   iterator?: AsyncIterator<unknown>;
   exhausted: boolean;
 }
+
+// As PyTorch's DataLoader workers (torch.set_num_threads(1)): a worker's transforms run on its own
+// thread, one batch each, so intra-op teams there would only fight the training step for cores.
+native.setThreadIntraOpThreads(1);
 
 const port = parentPort!;
 const setup = (workerData as { setup: WorkerSetup }).setup;

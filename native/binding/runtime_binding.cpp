@@ -38,6 +38,12 @@ Napi::Value setNumThreadsJs(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value setThreadIntraOpThreadsJs(const Napi::CallbackInfo& info) {
+  int64_t threads = toInt(info[0], "threads");
+  NT_GUARD(info, { setThreadIntraOpThreads(static_cast<int>(threads)); });
+  return info.Env().Undefined();
+}
+
 Napi::Value getNumThreadsJs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), getNumThreads()); }
 
 Napi::Value memory(const Napi::CallbackInfo& info) {
@@ -71,6 +77,8 @@ Napi::Value cudaDeviceCount(const Napi::CallbackInfo& info) {
 void initRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("config", Napi::Function::New<config>(env, "config"));
   exports.Set("setNumThreads", Napi::Function::New<setNumThreadsJs>(env, "setNumThreads"));
+  exports.Set("setThreadIntraOpThreads",
+              Napi::Function::New<setThreadIntraOpThreadsJs>(env, "setThreadIntraOpThreads"));
   exports.Set("getNumThreads", Napi::Function::New<getNumThreadsJs>(env, "getNumThreads"));
   exports.Set("memory", Napi::Function::New<memory>(env, "memory"));
   exports.Set("emptyCache", Napi::Function::New<emptyCache>(env, "emptyCache"));

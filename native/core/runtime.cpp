@@ -45,6 +45,13 @@ void setNumThreads(int threads) {
 
 int getNumThreads() { return at::get_num_threads(); }
 
+void setThreadIntraOpThreads(int threads) {
+  if (threads < 1)
+    throw std::invalid_argument("setThreadIntraOpThreads expects a positive integer, got " + std::to_string(threads));
+  // OpenMP keeps the team size per thread; LibTorch's builds without OpenMP share one pool (no-op).
+  if (auto setOmpThreads = blasSymbol<void (*)(int)>("omp_set_num_threads")) setOmpThreads(threads);
+}
+
 int defaultNumThreads() {
   if (int n = envInt("NODETORCH_NUM_THREADS"); n > 0) return n;
   if (int n = envInt("OMP_NUM_THREADS"); n > 0) return n;

@@ -10,6 +10,8 @@ void tuneMalloc();
 /** Sets LibTorch intra-op and BLAS threads to the same count (timings turn bimodal otherwise). */
 void setNumThreads(int threads);
 int getNumThreads();
+/** The intra-op team size for ops run on the calling thread only (OpenMP builds), leaving the process's setting. */
+void setThreadIntraOpThreads(int threads);
 /** The count used at load: NODETORCH_NUM_THREADS, else OMP_NUM_THREADS, else LibTorch's default. */
 int defaultNumThreads();
 
