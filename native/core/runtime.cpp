@@ -49,6 +49,10 @@ void setThreadIntraOpThreads(int threads) {
   if (threads < 1)
     throw std::invalid_argument("setThreadIntraOpThreads expects a positive integer, got " + std::to_string(threads));
   // OpenMP keeps the team size per thread; LibTorch's builds without OpenMP share one pool (no-op).
+  // LibTorch sets a thread's team size from the process's on the thread's first parallel op: make
+  // that happen now (in LibTorch's copy of the inline initializer and in ours) so it cannot undo this.
+  at::get_num_threads();
+  at::internal::lazy_init_num_threads();
   if (auto setOmpThreads = blasSymbol<void (*)(int)>("omp_set_num_threads")) setOmpThreads(threads);
 }
 
