@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { CASES } from './cases/index.mjs';
 import { DEFAULT_MARGIN, betterOfRuns, collectRatios, compareRatios, formatComparison } from './harness/compare.mjs';
 import { buildCpp } from './harness/cpp.mjs';
-import { describeMachine, threadEnv } from './harness/machine.mjs';
+import { describeMachine, libraryEnv, threadEnv } from './harness/machine.mjs';
 import { PYTHON, benchDir, peer, progress, runParticipant } from './harness/processes.mjs';
 import { caseMarkdown, writeResults } from './harness/report.mjs';
 
@@ -77,7 +77,11 @@ const suite = {
   machine: describeMachine(),
   versions: { ...(versions.error ? {} : versions), 'Python torch': typeof python === 'string' ? python : 'n/a' },
   settings: {
-    threads: `NODETORCH_NUM_THREADS = OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = ${threadCounts.join(' or ')} for every participant (LibTorch intra-op and OpenBLAS alike) unless it says "defaults"`,
+    threads: `NODETORCH_NUM_THREADS = OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = ${threadCounts.join(' or ')} for every participant (LibTorch intra-op and OpenBLAS alike), with ${
+      Object.entries(libraryEnv)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' and ') || 'no other variable'
+    } as nodetorch sets them at load, unless it says "defaults"`,
     threadCounts,
     rounds: ctx.rounds,
   },

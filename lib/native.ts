@@ -58,6 +58,8 @@ export interface NativeConfig {
   cudaAvailable: boolean;
   cudaDeviceCount: number;
   blas: string;
+  /** The kernels OpenBLAS picked for this CPU ('SkylakeX', 'Haswell', ...); '' for another BLAS. */
+  blasCore: string;
   numThreads: number;
   blasThreads: number | null;
   quantizedEngines: string[];
@@ -279,8 +281,26 @@ function preferPassiveOpenMpWaits(): void {
   if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) process.env.OMP_WAIT_POLICY = 'PASSIVE';
 }
 
+// OpenBLAS (DYNAMIC_ARCH) picks its kernels from the CPU model; on a CPU it does not know (a VM that
+// reports "Intel(R) Xeon(R) Processor" here) it falls back to Prescott's SSE3 kernels, a quarter of
+// the speed: 21 against 95 GFLOP/s for a 1024x1024 SGEMM here (docs/performance.md). Naming the
+// core by the instruction sets the CPU has fixes that; OPENBLAS_CORETYPE set by the user wins.
+function preferBlasCoreForCpu(): void {
+  if (process.env.OPENBLAS_CORETYPE !== undefined || process.platform !== 'linux' || process.arch !== 'x64') return;
+  let flags: Set<string>;
+  try {
+    const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+    flags = new Set((/^flags\s*:(.*)$/m.exec(cpuinfo)?.[1] ?? '').trim().split(/\s+/));
+  } catch {
+    return;
+  }
+  if (['avx512f', 'avx512bw', 'avx512dq', 'avx512vl'].every((flag) => flags.has(flag))) process.env.OPENBLAS_CORETYPE = 'SkylakeX';
+  else if (flags.has('avx2') && flags.has('fma')) process.env.OPENBLAS_CORETYPE = 'Haswell';
+}
+
 function load(): { binding: NativeBinding; file: string } {
   preferPassiveOpenMpWaits();
+  preferBlasCoreForCpu();
   const candidates = addonCandidates();
   const found = candidates.find((file) => existsSync(file));
   if (!found) {

@@ -2,9 +2,17 @@
 // baseline, and which changes against it fail (worse by more than the margin), pass, or are only listed.
 import { test } from 'uvu';
 import assert from 'node:assert/strict';
-import { DEFAULT_MARGIN, betterOfRuns, collectRatios, compareRatios, formatComparison, ratioKey } from '../bench/harness/compare.mjs';
+import {
+  DEFAULT_MARGIN,
+  betterOfRuns,
+  collectRatios,
+  compareRatios,
+  formatComparison,
+  ratioKey,
+  type CaseResult,
+} from '../bench/harness/compare.mjs';
 
-const cases = [
+const cases: CaseResult[] = [
   {
     id: 'train-step',
     checkedRatios: ['best / Python'],

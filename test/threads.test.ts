@@ -1,30 +1,48 @@
-// Thread settings made at load: OpenMP waits passively unless the user chose (a spinning team
-// starves OpenBLAS's threads on a busy machine), and the per-thread intra-op count.
+// Settings made at load: OpenMP waits passively unless the user chose (a spinning team starves
+// OpenBLAS's threads on a busy machine), OpenBLAS's kernels named by the CPU's instruction sets (its
+// own detection falls back to SSE3 on CPUs it does not know), and the per-thread intra-op count.
 import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
 import { native } from '../lib/native.ts';
 
 const root = path.join(import.meta.dirname, '..');
 
-function waitPolicyAfterImport(env: Record<string, string>): string {
+/** What a fresh process sees after importing nodetorch with `env` (and none of the variables it sets). */
+function afterImport(env: Record<string, string>): { waitPolicy: string; blasCore: string } {
   const clean = { ...process.env };
-  delete clean.OMP_WAIT_POLICY;
-  delete clean.GOMP_SPINCOUNT;
-  const script = "await import('./lib/index.ts'); console.log(process.env.OMP_WAIT_POLICY ?? 'unset')";
-  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  for (const name of ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'OPENBLAS_CORETYPE']) delete clean[name];
+  const script =
+    "const t = await import('./lib/index.ts'); console.log(JSON.stringify({ waitPolicy: process.env.OMP_WAIT_POLICY ?? 'unset', blasCore: t.config().blasCore }))";
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: root,
     env: { ...clean, ...env },
     encoding: 'utf8',
-  }).trim();
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { waitPolicy: string; blasCore: string };
 }
+
+const waitPolicyAfterImport = (env: Record<string, string>) => afterImport(env).waitPolicy;
 
 test('OpenMP waits passively by default; a policy or spin count the user set wins', () => {
   assert.equal(waitPolicyAfterImport({}), 'PASSIVE');
   assert.equal(waitPolicyAfterImport({ OMP_WAIT_POLICY: 'active' }), 'active');
   assert.equal(waitPolicyAfterImport({ GOMP_SPINCOUNT: '10000' }), 'unset');
+});
+
+test("OpenBLAS runs the kernels of the CPU's instruction sets; OPENBLAS_CORETYPE set by the user wins", () => {
+  const flags =
+    readFileSync('/proc/cpuinfo', 'utf8')
+      .match(/^flags\s*:(.*)$/m)?.[1]
+      ?.split(/\s+/) ?? [];
+  const chosen = afterImport({}).blasCore;
+  if (flags.includes('avx512f') && flags.includes('avx512bw')) assert.equal(chosen, 'SkylakeX');
+  else if (flags.includes('avx2') && flags.includes('fma')) assert.equal(chosen, 'Haswell');
+  assert.notEqual(chosen, 'Prescott');
+  assert.equal(afterImport({ OPENBLAS_CORETYPE: 'Prescott' }).blasCore, 'Prescott');
 });
 
 test('setThreadIntraOpThreads changes the calling thread only, and checks its argument', async () => {

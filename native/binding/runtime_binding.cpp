@@ -20,6 +20,7 @@ Napi::Value config(const Napi::CallbackInfo& info) {
     out.Set("cudaAvailable", config.cudaAvailable);
     out.Set("cudaDeviceCount", config.cudaDeviceCount);
     out.Set("blas", config.blas);
+    out.Set("blasCore", config.blasCore);
     out.Set("numThreads", config.numThreads);
     out.Set("blasThreads",
             config.blasThreads >= 0 ? Napi::Value(Napi::Number::New(env, config.blasThreads)) : env.Null());

@@ -74,6 +74,7 @@ RuntimeConfig runtimeConfig() {
   } else {
     config.blas = "reference BLAS (slow: install libopenblas0-pthread)";
   }
+  if (auto coreName = blasSymbol<char* (*)()>("openblas_get_corename")) config.blasCore = coreName();
   auto blasThreads = blasSymbol<int (*)()>("openblas_get_num_threads");
   config.blasThreads = blasThreads ? blasThreads() : -1;
   config.numThreads = at::get_num_threads();

@@ -20,6 +20,7 @@ struct RuntimeConfig {
   bool cudaAvailable;
   int cudaDeviceCount;
   std::string blas;
+  std::string blasCore;  // OpenBLAS's kernels for this CPU ("SkylakeX", "Haswell", ...), empty if not OpenBLAS
   int numThreads;
   int blasThreads;  // -1 when the BLAS library does not say
   std::vector<std::string> quantizedEngines;
