@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Profiles training steps of the bench models with torch.profiler and prints PyTorch's table:
 // how docs/performance.md finds where a step's time goes.
-//   node scripts/profile-step.mjs [--model cnn|mlp] [--batch 64] [--layout nchw|channels_last] [--threads 1] [--steps 20]
+//   node scripts/profile-step.mjs [--model cnn|mlp|lstm|tiny] [--batch 64] [--layout nchw|channels_last] [--threads 1] [--steps 20]
 import { parseArgs } from 'node:util';
 import * as torch from 'nodetorch';
+import { buildModel, buildOptimizer, sampleShapes } from '../bench/peers/nodetorch-models.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -15,27 +16,15 @@ const { values: opts } = parseArgs({
     rows: { type: 'string', default: '12' },
   },
 });
-const { nn, optim, profiler } = torch;
+const { nn, profiler } = torch;
 torch.setNumThreads(Number(opts.threads));
 torch.manualSeed(0);
 const batch = Number(opts.batch);
-const cnn = opts.model === 'cnn';
-const model = cnn
-  ? new nn.Sequential(
-      new nn.Conv2d(1, 16, 3, { padding: 1 }),
-      new nn.ReLU(),
-      new nn.MaxPool2d(2),
-      new nn.Conv2d(16, 32, 3, { padding: 1 }),
-      new nn.ReLU(),
-      new nn.MaxPool2d(2),
-      new nn.Flatten(),
-      new nn.Linear(32 * 7 * 7, 10),
-    )
-  : new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+const model = buildModel(opts.model);
 if (opts.layout === 'channels_last') model.to({ memoryFormat: 'channels_last' });
-const inputs = torch.randn(cnn ? [batch, 1, 28, 28] : [batch, 784]);
+const inputs = torch.randn([batch, ...sampleShapes[opts.model]]);
 const targets = torch.randint(0, 10, [batch]);
-const optimizer = new optim.SGD([...model.parameters()], { lr: 0.01, momentum: 0.9 });
+const optimizer = buildOptimizer('sgd', [...model.parameters()]);
 const lossFn = new nn.CrossEntropyLoss();
 const step = () =>
   torch.tidy(() => {
