@@ -48,8 +48,8 @@ Napi::Value profilerStop(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     std::vector<profiler::Event> events = profiler::stop();
     size_t count = events.size();
-    const char* fields[] = {"id",     "parent",     "kind",           "name",        "shapes",        "startNs",
-                            "endNs",  "thread",     "sequenceNr",     "selfMemory", "memoryBytes", "totalAllocated"};
+    const char* fields[] = {"id",    "parent", "kind",       "name",       "shapes",      "startNs",
+                            "endNs", "thread", "sequenceNr", "selfMemory", "memoryBytes", "totalAllocated"};
     constexpr size_t fieldCount = sizeof(fields) / sizeof(fields[0]);
     std::vector<Napi::Float64Array> columns;
     for (size_t f = 0; f < fieldCount; ++f) columns.push_back(Napi::Float64Array::New(env, count));

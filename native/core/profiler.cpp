@@ -24,7 +24,7 @@ struct OpenEvent : at::ObserverContext {
   Event event;
 };
 
-std::mutex mutex;  // guards everything below but the atomics and the thread-local stacks
+std::mutex mutex;                         // guards everything below but the atomics and the thread-local stacks
 std::atomic<uint64_t> currentSession{0};  // 0: no session
 std::atomic<int64_t> nextId{1};
 std::atomic<uint64_t> nextThread{1};
@@ -122,14 +122,9 @@ std::unique_ptr<at::ObserverContext> onOpStart(const at::RecordFunction& fn) {
   event->event.name = fn.name();
   event->event.sequenceNr = fn.seqNr();
   switch (fn.scope()) {
-    case at::RecordScope::BACKWARD_FUNCTION:
-      event->event.kind = EventKind::Backward;
-      break;
-    case at::RecordScope::USER_SCOPE:
-      event->event.kind = EventKind::UserSpan;
-      break;
-    default:
-      event->event.kind = EventKind::Op;
+    case at::RecordScope::BACKWARD_FUNCTION: event->event.kind = EventKind::Backward; break;
+    case at::RecordScope::USER_SCOPE: event->event.kind = EventKind::UserSpan; break;
+    default: event->event.kind = EventKind::Op;
   }
   if (sessionOptions.recordShapes) event->event.inputShapes = shapesOf(fn);
   open(event.get(), session);
@@ -198,9 +193,8 @@ void start(const Options& options) {
   sessionThread = threadId();
   finished.clear();
   openSpans.clear();
-  callbackHandle = at::addGlobalCallback(at::RecordFunctionCallback(onOpStart, onOpEnd)
-                                             .needsInputs(options.recordShapes)
-                                             .needsIds(true));
+  callbackHandle = at::addGlobalCallback(
+      at::RecordFunctionCallback(onOpStart, onOpEnd).needsInputs(options.recordShapes).needsIds(true));
   currentSession.store(sessions.fetch_add(1) + 1);
   if (options.profileMemory) c10::ThreadLocalDebugInfo::_push(c10::DebugInfoKind::PROFILER_STATE, memoryReporter());
 }
