@@ -68,6 +68,9 @@ test('Module.to({ memoryFormat }) restrides 4-D parameters only, in place', () =
   assert.deepEqual(weight.toArray(), before);
   assert.deepEqual(conv.bias!.stride(), [1]);
   assert.deepEqual((model.at(7) as torch.nn.Linear).weight.stride(), [128, 1]);
+  const conv3d = new nn.Conv3d(2, 3, 2);
+  conv3d.to({ memoryFormat: 'channels_last_3d' });
+  assert.deepEqual(conv3d.weight.stride(), [16, 1, 8, 4, 2], '5-D weights take channels_last_3d, as in PyTorch');
 });
 
 test("'auto' trains a built-in CNN channels-last, to the default layout's weights", async () => {

@@ -32,7 +32,7 @@ export interface LoadStateDictResult {
 export interface ModuleToOptions {
   device?: Device;
   dtype?: DType;
-  /** Lay 4-D parameters and buffers out in this format ('channels_last': NHWC), as PyTorch's `memory_format`. */
+  /** Lay 4-D and 5-D parameters and buffers out in this format ('channels_last': NHWC), as PyTorch's `memory_format`. */
   memoryFormat?: MemoryFormat;
 }
 
@@ -200,10 +200,10 @@ export abstract class Module {
     noGrad(() => {
       for (const tensor of [...this.parameters(), ...this.buffers()]) {
         const dtype = options.dtype && isFloatingDType(tensor.dtype) ? options.dtype : undefined;
-        // As PyTorch's Module.to, a memory format applies to 4-D tensors only.
-        const memoryFormat = options.memoryFormat && tensor.dim() === 4 ? options.memoryFormat : undefined;
+        // As PyTorch's Module.to, a memory format applies to 4-D and 5-D tensors only.
+        const memoryFormat = options.memoryFormat && (tensor.dim() === 4 || tensor.dim() === 5) ? options.memoryFormat : undefined;
         const moved = tensor.to({ device: options.device, dtype, memoryFormat });
-        if (moved === tensor || (moved.device === tensor.device && moved.dtype === tensor.dtype && !memoryFormat)) continue;
+        if (moved.device === tensor.device && moved.dtype === tensor.dtype && !memoryFormat) continue;
         const grad = tensor.grad;
         if (grad) tensor.grad = null;
         aten.set_data.default(tensor, moved); // the same JS tensor (as param.data = ... in PyTorch)
