@@ -37,7 +37,9 @@ fi
 lock_stamp=node_modules/.package-lock.json
 if [ ! -d node_modules ] || [ package-lock.json -nt "$lock_stamp" ] || [ package.json -nt "$lock_stamp" ]; then
   log "installing npm dependencies"
-  npm ci --no-audit --no-fund
+  # onnxruntime-node (a dev dependency) ships its CPU binaries; its postinstall would download CUDA
+  # files from another registry and fail the install where that registry cannot be reached.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 fi
 
 log "building the native addon ($(node scripts/find-libtorch.cjs --cmake))"
