@@ -106,10 +106,38 @@ export interface NativeScriptModule {
   train(on: boolean): void;
   isTraining(): boolean;
   methodNames(): string[];
-  save(path: string): void;
+  /** Saves the archive; `extraFiles` ({ name: text }) are stored beside the code (TorchScript's extra files). */
+  save(path: string, extraFiles?: Record<string, string>): void;
   to(target: string): void;
   /** Frees this wrapper's module now (async calls still running keep theirs); later calls throw a TorchError. */
   dispose(): void;
+  /** torch.jit.freeze: a new module with attributes inlined (throws in training mode). */
+  freeze(preservedAttrs: string[]): NativeScriptModule;
+  /** torch.jit.optimize_for_inference: a new frozen module after LibTorch's inference passes. */
+  optimizeForInference(otherMethods: string[]): NativeScriptModule;
+  /** The method's TorchScript graph as text. */
+  graphText(method: string): string;
+  /** The method's graph prepared for export (frozen, inlined, lowered) as plain data. */
+  exportGraph(method: string, constantFolding: boolean): unknown;
+  /** An extra file the module was loaded with, or null. */
+  extraFile(name: string): string | null;
+}
+
+/** The module tree torch.jit.trace mirrors as TorchScript modules (tensors shared, not copied). */
+export interface NativeModuleTree {
+  className: string;
+  training: boolean;
+  parameters: [string, unknown][];
+  buffers: [string, unknown][];
+  children: [string, NativeModuleTree][];
+}
+
+/** One method to trace: the function called under the tracer with `inputs`. */
+export interface NativeTracedMethod {
+  name: string;
+  fn: (...inputs: unknown[]) => unknown;
+  inputs: unknown[];
+  argumentNames: string[];
 }
 
 /** The raw binding (native/binding/*.cpp). */
@@ -172,6 +200,17 @@ export interface NativeBinding {
   clipGradNorm(params: unknown[], maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
   clipGradValue(params: unknown[], clipValue: number): void;
   jitLoad(path: string, device?: string): Promise<NativeScriptModule>;
+  /** Traces each method in turn on the calling thread; the functions' own outputs come back too. */
+  jitTrace(
+    tree: NativeModuleTree,
+    methods: NativeTracedMethod[],
+    options: { strict: boolean },
+  ): { module: NativeScriptModule; outputs: unknown[]; warnings: string[] };
+  /** Opens a module scope for the nodes a trace records next (no-op without a trace). */
+  jitTracePushScope(name: string): void;
+  jitTracePopScope(): void;
+  /** Whether a trace records on this thread now. */
+  jitIsTracing(): boolean;
   /** Runs the steps of a native forward plan (lib/nn/sequential-plan.ts) on `input`. */
   runSequential(steps: readonly object[], input: unknown): unknown;
   runSequentialAsync(steps: readonly object[], input: unknown): Promise<unknown>;

@@ -10,14 +10,62 @@ import { native, type NativeScriptModule } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Device, DType } from '../tensor/types.js';
 import { withCallerStack } from '../util/caller-stack.js';
+import { parseSignature, SIGNATURE_FILE, type ModelSignature } from './signature.js';
 
 /**
  * A loaded TorchScript module. Its parameters are the module's own tensors: an optimizer over
  * `parameters()` trains the module, and `save` writes the trained weights.
  */
 export class ScriptModule {
+  /**
+   * The traced method's signature (input and output names, dtypes, shapes with -1 where the trace
+   * generalizes): recorded by torch.jit.trace, saved in the archive's `signature.json`, read back by
+   * torch.jit.load; null for a module that has none.
+   */
+  signature: ModelSignature | null;
+
   /** @internal */
-  constructor(private readonly module: NativeScriptModule) {}
+  constructor(private readonly module: NativeScriptModule) {
+    this.signature = parseSignature(module.extraFile(SIGNATURE_FILE));
+  }
+
+  /** The method's TorchScript graph as text (PyTorch's `module.graph`). */
+  graph(method = 'forward'): string {
+    return this.module.graphText(method);
+  }
+
+  /** @internal The method's graph frozen and lowered for exporters (lib/onnx). */
+  exportGraph(method: string, constantFolding: boolean): unknown {
+    return this.module.exportGraph(method, constantFolding);
+  }
+
+  /**
+   * torch.jit.freeze: a new module with parameters, buffers and submodules inlined as constants
+   * (and batch norm folded into convolutions), keeping `preservedAttrs`. The module must be in eval mode.
+   */
+  freeze(options: { preservedAttrs?: string[] } = {}): ScriptModule {
+    return this.derive(() => this.module.freeze(options.preservedAttrs ?? []), 'torch.jit.freeze');
+  }
+
+  /**
+   * torch.jit.optimize_for_inference: freezes (if not frozen yet) and runs LibTorch's inference
+   * passes (convolutions moved to oneDNN where the build has it, ops fused). Eval mode only.
+   */
+  optimizeForInference(options: { otherMethods?: string[] } = {}): ScriptModule {
+    return this.derive(() => this.module.optimizeForInference(options.otherMethods ?? []), 'torch.jit.optimizeForInference');
+  }
+
+  private derive(make: () => NativeScriptModule, what: string): ScriptModule {
+    let derived: ScriptModule;
+    try {
+      derived = new ScriptModule(make());
+    } catch (error) {
+      (error as Error).message = `${what}: ${(error as Error).message}`;
+      throw error;
+    }
+    derived.signature = this.signature;
+    return derived;
+  }
 
   /** Runs `forward` with tensors, numbers, arrays or objects as inputs. */
   forward(...inputs: unknown[]): unknown {
@@ -92,7 +140,7 @@ export class ScriptModule {
   private async saveAtomically(file: string): Promise<void> {
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
     try {
-      this.module.save(temp);
+      this.module.save(temp, this.signature ? { [SIGNATURE_FILE]: JSON.stringify(this.signature) } : {});
       await rename(temp, file);
     } catch (error) {
       await rm(temp, { force: true });

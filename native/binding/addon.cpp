@@ -8,6 +8,7 @@
 #include "binding/epoch_loop_binding.h"
 #include "binding/factory.h"
 #include "binding/hot_ops.h"
+#include "binding/jit_trace_binding.h"
 #include "binding/node_api.h"
 #include "binding/op_call.h"
 #include "binding/optimizer_wrap.h"
@@ -61,6 +62,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   OptimizerWrap::Init(env, exports);
   initGradClipping(env, exports);
   ScriptModuleWrap::Init(env, exports);
+  initJitTrace(env, exports);
   initSequentialPlan(env, exports);
   initEpochLoop(env, exports);
   initProfiler(env, exports);

@@ -5,13 +5,29 @@
 
 #include "binding/errors.h"
 #include "core/profiler.h"
+#include "core/trace_state.h"
 
 namespace nodetorch {
 
 PromiseWorker::PromiseWorker(Napi::Env env, const char* name)
     : Napi::AsyncWorker(env, name),
+      name_(name),
       gradEnabled_(at::GradMode::is_enabled()),
       deferred_(Napi::Promise::Deferred::New(env)) {}
+
+Napi::Promise PromiseWorker::start(PromiseWorker* worker) {
+  if (tracing::isTracing()) {
+    std::string name = worker->name_;
+    Napi::Env env = worker->Env();
+    delete worker;
+    throw torchError(env, "an async call (" + name +
+                              ") inside torch.jit.trace: the trace records only the calling thread, so its result "
+                              "would be baked in as a constant; use the synchronous form (forward, not forwardAsync)");
+  }
+  Napi::Promise promise = worker->deferred_.Promise();
+  worker->Queue();
+  return promise;
+}
 
 void PromiseWorker::Execute() {
   try {

@@ -13,12 +13,12 @@ class PromiseWorker : public Napi::AsyncWorker {
  public:
   PromiseWorker(Napi::Env env, const char* name);
 
-  /** Queues a newly allocated worker (which deletes itself when done) and returns its Promise. */
-  static Napi::Promise start(PromiseWorker* worker) {
-    Napi::Promise promise = worker->deferred_.Promise();
-    worker->Queue();
-    return promise;
-  }
+  /**
+   * Queues a newly allocated worker (which deletes itself when done) and returns its Promise.
+   * Refused inside torch.jit.trace: the trace records the calling thread only, so the work's
+   * result would be baked into the trace as a constant.
+   */
+  static Napi::Promise start(PromiseWorker* worker);
 
  protected:
   virtual void Compute() = 0;
@@ -29,6 +29,7 @@ class PromiseWorker : public Napi::AsyncWorker {
   void OnOK() final;
   void OnError(const Napi::Error& error) final;
 
+  const char* name_;
   bool gradEnabled_;
   Napi::Promise::Deferred deferred_;
 };

@@ -8,13 +8,24 @@
 #include "binding/async_claim.h"
 #include "binding/errors.h"
 #include "binding/generic_value.h"
+#include "binding/graph_ir.h"
 #include "binding/js_convert.h"
 #include "binding/promise_worker.h"
 #include "binding/tensor_wrap.h"
 #include "core/dtype.h"
+#include "core/tracing.h"
 
 namespace nodetorch {
 namespace {
+
+// The extra files torch.jit.load reads back (LibTorch fills only the names asked for).
+const char* const kKnownExtraFiles[] = {"signature.json"};
+
+// What a NativeScriptModule object is constructed from.
+struct ModuleAndFiles {
+  torch::jit::Module module;
+  ScriptModuleWrap::ExtraFiles extraFiles;
+};
 
 // The arguments of a method call: info[first..] as IValues (tensors, numbers, lists, dicts...).
 std::vector<c10::IValue> methodInputs(const Napi::CallbackInfo& info, size_t first) {
@@ -29,13 +40,21 @@ class LoadWorker : public PromiseWorker {
       : PromiseWorker(env, "nodetorch:jit.load"), path_(std::move(path)), device_(device) {}
 
  protected:
-  void Compute() override { module_ = torch::jit::load(path_, device_); }
-  Napi::Value Result(Napi::Env env) override { return ScriptModuleWrap::wrap(env, module_); }
+  void Compute() override {
+    torch::jit::ExtraFilesMap extra;
+    for (const char* name : kKnownExtraFiles) extra[name] = "";
+    module_ = torch::jit::load(path_, device_, extra);
+    for (auto& [name, content] : extra) {
+      if (!content.empty()) extraFiles_[name] = std::move(content);
+    }
+  }
+  Napi::Value Result(Napi::Env env) override { return ScriptModuleWrap::wrap(env, module_, std::move(extraFiles_)); }
 
  private:
   std::string path_;
   c10::optional<c10::Device> device_;
   torch::jit::Module module_;
+  ScriptModuleWrap::ExtraFiles extraFiles_;
 };
 
 // Runs a method on the libuv thread pool. The module's parameters, buffers and the inputs are
@@ -122,20 +141,35 @@ void ScriptModuleWrap::Init(Napi::Env env, Napi::Object exports) {
                                        InstanceMethod<&ScriptModuleWrap::save>("save"),
                                        InstanceMethod<&ScriptModuleWrap::to>("to"),
                                        InstanceMethod<&ScriptModuleWrap::dispose>("dispose"),
+                                       InstanceMethod<&ScriptModuleWrap::freeze>("freeze"),
+                                       InstanceMethod<&ScriptModuleWrap::optimizeForInference>("optimizeForInference"),
+                                       InstanceMethod<&ScriptModuleWrap::graphText>("graphText"),
+                                       InstanceMethod<&ScriptModuleWrap::exportGraph>("exportGraph"),
+                                       InstanceMethod<&ScriptModuleWrap::extraFile>("extraFile"),
                                    });
   AddonState::of(env).scriptModuleClass = Napi::Persistent(cls);
   exports.Set("jitLoad", Napi::Function::New<jitLoad>(env, "jitLoad"));
 }
 
-Napi::Object ScriptModuleWrap::wrap(Napi::Env env, torch::jit::Module module) {
-  auto* owned = new torch::jit::Module(std::move(module));
+Napi::Object ScriptModuleWrap::wrap(Napi::Env env, torch::jit::Module module, ExtraFiles extraFiles) {
+  auto* owned = new ModuleAndFiles{std::move(module), std::move(extraFiles)};
   return AddonState::of(env).scriptModuleClass.New(
-      {Napi::External<torch::jit::Module>::New(env, owned, [](Napi::Env, torch::jit::Module* m) { delete m; })});
+      {Napi::External<ModuleAndFiles>::New(env, owned, [](Napi::Env, ModuleAndFiles* m) { delete m; })});
+}
+
+torch::jit::Module& ScriptModuleWrap::unwrap(Napi::Value value) {
+  Napi::Env env = value.Env();
+  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(AddonState::of(env).scriptModuleClass.Value()))
+    throw torchError(env, "expected a TorchScript module");
+  return Unwrap(value.As<Napi::Object>())->live(env);
 }
 
 ScriptModuleWrap::ScriptModuleWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ScriptModuleWrap>(info) {
-  if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "script modules come from torch.jit.load()");
-  module_ = *info[0].As<Napi::External<torch::jit::Module>>().Data();
+  if (!info[0].IsExternal())
+    throw Napi::TypeError::New(info.Env(), "script modules come from torch.jit.load() or torch.jit.trace()");
+  const ModuleAndFiles& source = *info[0].As<Napi::External<ModuleAndFiles>>().Data();
+  module_ = source.module;
+  extraFiles_ = source.extraFiles;
   reportedBytes_ = moduleBytes(*module_);
   AddonState::of(info.Env()).reportExternal(info.Env(), reportedBytes_);
 }
@@ -213,10 +247,74 @@ Napi::Value ScriptModuleWrap::methodNames(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// save(path): PyTorch's TorchScript archive, loadable by torch.jit.load in Python.
+// save(path, extraFiles?): PyTorch's TorchScript archive, loadable by torch.jit.load in Python;
+// extraFiles ({ name: text }) replace the module's own by name.
 Napi::Value ScriptModuleWrap::save(const Napi::CallbackInfo& info) {
-  NT_GUARD(info, { live(info.Env()).save(info[0].ToString().Utf8Value()); });
+  NT_GUARD(info, {
+    torch::jit::ExtraFilesMap extra(extraFiles_.begin(), extraFiles_.end());
+    if (info[1].IsObject()) {
+      Napi::Object files = info[1].As<Napi::Object>();
+      Napi::Array names = files.GetPropertyNames();
+      for (uint32_t i = 0; i < names.Length(); ++i) {
+        std::string name = names.Get(i).ToString();
+        extra[name] = files.Get(name).ToString().Utf8Value();
+      }
+    }
+    live(info.Env()).save(info[0].ToString().Utf8Value(), extra);
+  });
   return info.Env().Undefined();
+}
+
+// extraFile(name): the text of an extra file the module was loaded or traced with, or null.
+Napi::Value ScriptModuleWrap::extraFile(const Napi::CallbackInfo& info) {
+  auto found = extraFiles_.find(info[0].ToString().Utf8Value());
+  return found == extraFiles_.end() ? info.Env().Null() : Napi::String::New(info.Env(), found->second);
+}
+
+// freeze(preservedAttrs): torch.jit.freeze; a new module (throws on a module in training mode).
+Napi::Value ScriptModuleWrap::freeze(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    std::vector<std::string> preserved;
+    if (info[0].IsArray()) {
+      Napi::Array names = info[0].As<Napi::Array>();
+      for (uint32_t i = 0; i < names.Length(); ++i) preserved.push_back(names.Get(i).ToString());
+    }
+    return wrap(info.Env(), torch::jit::freeze(live(info.Env()), preserved, /*optimize_numerics=*/true), extraFiles_);
+  });
+}
+
+// optimizeForInference(otherMethods): freezes (when not frozen) and runs LibTorch's inference passes.
+Napi::Value ScriptModuleWrap::optimizeForInference(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    std::vector<std::string> others;
+    if (info[0].IsArray()) {
+      Napi::Array names = info[0].As<Napi::Array>();
+      for (uint32_t i = 0; i < names.Length(); ++i) others.push_back(names.Get(i).ToString());
+    }
+    torch::jit::Module& module = live(info.Env());
+    if (module.type()->hasAttribute("training") && module.is_training())
+      throw torchError(info.Env(), "optimizeForInference needs a module in eval mode: call eval() first");
+    return wrap(info.Env(), torch::jit::optimize_for_inference(module, others), extraFiles_);
+  });
+}
+
+// graphText(method): the method's TorchScript graph as text.
+Napi::Value ScriptModuleWrap::graphText(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    std::string name = info[0].IsString() ? info[0].ToString().Utf8Value() : "forward";
+    auto method = live(info.Env()).find_method(name);
+    if (!method) throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
+    return Napi::String::New(info.Env(), method->graph()->toString());
+  });
+}
+
+// exportGraph(method, constantFolding): the frozen, lowered graph an exporter reads (graph_ir.h).
+Napi::Value ScriptModuleWrap::exportGraph(const Napi::CallbackInfo& info) {
+  return NT_GUARD(info, {
+    std::string name = info[0].IsString() ? info[0].ToString().Utf8Value() : "forward";
+    bool folding = info[1].IsBoolean() ? info[1].As<Napi::Boolean>().Value() : true;
+    return graphToJs(info.Env(), *tracing::exportGraph(live(info.Env()), name, folding));
+  });
 }
 
 // to(device or dtype): moves parameters and buffers in place.

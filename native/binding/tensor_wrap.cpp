@@ -12,9 +12,19 @@
 #include "binding/errors.h"
 #include "binding/js_convert.h"
 #include "core/dtype.h"
+#include "core/trace_state.h"
 
 namespace nodetorch {
 namespace {
+
+// PyTorch's TracerWarning for a tensor's values read into the host language during a trace.
+void warnDataRead(const char* what) {
+  if (!tracing::isTracing()) return;
+  tracing::warn(std::string("Converting a tensor to ") + what +
+                " might cause the trace to be incorrect. We can't record the data flow of JavaScript values, so this "
+                "value will be treated as a constant in the future. This means that the trace might not generalize to "
+                "other inputs!");
+}
 
 static_assert(sizeof(void*) >= 8, "a finalizer's data is a tensor handle");
 
@@ -226,8 +236,14 @@ Napi::Object tensorFunctions(Napi::Env env) {
   add("storageBytes", [](Info info, T self) -> Napi::Value {
     return Napi::Number::New(info.Env(), self.has_storage() ? static_cast<double>(self.storage().nbytes()) : 0.0);
   });
-  add("toTypedArray", [](Info info, T self) -> Napi::Value { return toTypedArray(info.Env(), self); });
-  add("item", [](Info info, T self) -> Napi::Value { return scalarToJs(info.Env(), self.item()); });
+  add("toTypedArray", [](Info info, T self) -> Napi::Value {
+    warnDataRead("an array");
+    return toTypedArray(info.Env(), self);
+  });
+  add("item", [](Info info, T self) -> Napi::Value {
+    warnDataRead("a number");
+    return scalarToJs(info.Env(), self.item());
+  });
   add("retainGrad", [](Info info, T self) -> Napi::Value {
     checkWritable(info.Env(), self);
     self.retain_grad();
