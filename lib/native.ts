@@ -64,6 +64,8 @@ export interface NativeConfig {
   blasThreads: number | null;
   quantizedEngines: string[];
   mallocTuned: boolean;
+  /** Whether LibTorch has oneDNN (MKL-DNN), which optimizeForInference moves convolutions to. */
+  mkldnn: boolean;
 }
 
 /** Live native memory as the addon counts it. */
@@ -115,8 +117,8 @@ export interface NativeScriptModule {
   freeze(preservedAttrs: string[]): NativeScriptModule;
   /** torch.jit.optimize_for_inference: a new frozen module after LibTorch's inference passes. */
   optimizeForInference(otherMethods: string[]): NativeScriptModule;
-  /** The method's TorchScript graph as text. */
-  graphText(method: string): string;
+  /** The method's TorchScript graph as text, optionally with submodule calls inlined. */
+  graphText(method: string, inlined?: boolean): string;
   /** The method's graph prepared for export (frozen, inlined, lowered) as plain data. */
   exportGraph(method: string, constantFolding: boolean): unknown;
   /** An extra file the module was loaded with, or null. */

@@ -34,6 +34,11 @@ export class ScriptModule {
     return this.module.graphText(method);
   }
 
+  /** The method's graph with the submodules' methods inlined (PyTorch's `module.inlined_graph`). */
+  inlinedGraph(method = 'forward'): string {
+    return this.module.graphText(method, true);
+  }
+
   /** @internal The method's graph frozen and lowered for exporters (lib/onnx). */
   exportGraph(method: string, constantFolding: boolean): unknown {
     return this.module.exportGraph(method, constantFolding);

@@ -79,7 +79,7 @@ function traceMethods(target: Traceable, inputsByMethod: Record<string, unknown[
     for (const [i, name] of names.entries()) {
       const mismatches = checkTraceOutputs((inputs) => module.runMethod(name, ...inputs), inputsByMethod[name]!, traced.outputs[i]);
       if (mismatches.length === 0) continue;
-      const random = nondeterministicNodes(module.graph(name));
+      const random = nondeterministicNodes(module.inlinedGraph(name));
       if (random.length > 0) {
         warnings.add(`Trace had nondeterministic nodes. Did you forget to call .eval() on your model? Nodes:\n\t${random.join('\n\t')}`);
       } else {

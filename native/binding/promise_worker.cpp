@@ -20,9 +20,11 @@ Napi::Promise PromiseWorker::start(PromiseWorker* worker) {
     std::string name = worker->name_;
     Napi::Env env = worker->Env();
     delete worker;
-    throw torchError(env, "an async call (" + name +
-                              ") inside torch.jit.trace: the trace records only the calling thread, so its result "
-                              "would be baked in as a constant; use the synchronous form (forward, not forwardAsync)");
+    std::string message = "an async call (" + name +
+                          ") inside torch.jit.trace: the trace records only the calling thread, so its result would "
+                          "be baked in as a constant; use the synchronous form (forward, not forwardAsync)";
+    tracing::refuseAsyncCall(message);
+    throw torchError(env, message);
   }
   Napi::Promise promise = worker->deferred_.Promise();
   worker->Queue();

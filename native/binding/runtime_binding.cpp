@@ -29,6 +29,7 @@ Napi::Value config(const Napi::CallbackInfo& info) {
       engines.Set(static_cast<uint32_t>(i), config.quantizedEngines[i]);
     out.Set("quantizedEngines", engines);
     out.Set("mallocTuned", config.mallocTuned);
+    out.Set("mkldnn", config.mkldnn);
     return Napi::Value(out);
   });
 }

@@ -1,5 +1,6 @@
 #include "binding/script_module_wrap.h"
 
+#include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/serialization/import.h>
 
 #include <unordered_set>
@@ -298,13 +299,16 @@ Napi::Value ScriptModuleWrap::optimizeForInference(const Napi::CallbackInfo& inf
   });
 }
 
-// graphText(method): the method's TorchScript graph as text.
+// graphText(method, inlined): the method's TorchScript graph as text (with submodule calls inlined).
 Napi::Value ScriptModuleWrap::graphText(const Napi::CallbackInfo& info) {
   return NT_GUARD(info, {
     std::string name = info[0].IsString() ? info[0].ToString().Utf8Value() : "forward";
     auto method = live(info.Env()).find_method(name);
     if (!method) throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
-    return Napi::String::New(info.Env(), method->graph()->toString());
+    if (!info[1].ToBoolean()) return Napi::String::New(info.Env(), method->graph()->toString());
+    auto graph = method->graph()->copy();  // inlined: submodule calls replaced by their bodies
+    torch::jit::Inline(*graph);
+    return Napi::String::New(info.Env(), graph->toString());
   });
 }
 

@@ -82,6 +82,7 @@ RuntimeConfig runtimeConfig() {
     config.quantizedEngines.push_back(c10::toString(engine));
   }
   config.mallocTuned = mallocWasTuned;
+  config.mkldnn = at::hasMKLDNN();
   return config;
 }
 

@@ -25,6 +25,8 @@ struct RuntimeConfig {
   int blasThreads;  // -1 when the BLAS library does not say
   std::vector<std::string> quantizedEngines;
   bool mallocTuned;
+  /** Whether LibTorch has oneDNN (MKL-DNN): optimize_for_inference moves convolutions to it. */
+  bool mkldnn;
 };
 RuntimeConfig runtimeConfig();
 

@@ -13,6 +13,12 @@ void pushScope(const std::string& name);
 /** Closes the scope opened last; no-op without a trace. */
 void popScope();
 
+/**
+ * Records an async call refused while tracing (its error may have been swallowed into a Promise
+ * the traced function dropped): the trace then fails with that error.
+ */
+void refuseAsyncCall(const std::string& message);
+
 /** Records a warning of the trace running on this thread (shown when the trace returns). */
 void warn(const std::string& message);
 /** The warnings recorded since the last call, including LibTorch's own tracer warnings. */

@@ -19,6 +19,7 @@ namespace {
 
 // Only the JS thread traces, but keep the record per thread as the trace state is.
 thread_local std::vector<std::string> pendingWarnings;
+thread_local std::string refusedAsyncCall;
 
 void collectWarning(const std::string& message) { pendingWarnings.push_back(message); }
 
@@ -62,10 +63,12 @@ c10::Stack traceMethod(torch::jit::Module& module, const std::string& name, c10:
   if (isTracing()) throw std::runtime_error("torch.jit.trace cannot be called inside another trace");
   if (module.find_method(name)) throw std::runtime_error("the traced module already has a method '" + name + "'");
   installWarningHook();
+  refusedAsyncCall.clear();
   try {
     auto traced = torch::jit::tracer::trace(
         std::move(inputs), fn, [](const at::Tensor&) { return std::string(); }, strict,
         /*force_outplace=*/false, &module, argumentNames);
+    if (!refusedAsyncCall.empty()) throw std::runtime_error(std::exchange(refusedAsyncCall, {}));
     auto method = module._ivalue()->compilation_unit()->create_function(
         c10::QualifiedName(*module.type()->name(), name), traced.first->graph);
     module.type()->addMethod(method);
@@ -84,6 +87,10 @@ void pushScope(const std::string& name) {
 
 void popScope() {
   if (const auto& state = torch::jit::tracer::getTracingState()) state->graph->pop_scope();
+}
+
+void refuseAsyncCall(const std::string& message) {
+  if (refusedAsyncCall.empty()) refusedAsyncCall = message;
 }
 
 void warn(const std::string& message) {

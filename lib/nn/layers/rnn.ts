@@ -1,6 +1,6 @@
 /** Recurrent layers: RNN, LSTM and GRU (multi-layer, bidirectional, batchFirst) over ATen's fused kernels. */
 import { aten } from '../../ops/surface.js';
-import { empty, zeros } from '../../tensor/creation.js';
+import { empty, zerosLike } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
@@ -77,14 +77,15 @@ abstract class RNNBase extends Module {
     for (const weight of this.parameters()) init.uniform_(weight, -bound, bound);
   }
 
-  /** A zero initial state of shape (layers * directions, batch, hidden). */
+  /**
+   * A zero initial state of shape (layers * directions, batch, hidden) for a batched input. Made
+   * from the input (one element per batch entry, expanded) rather than from its size as a number,
+   * so that torch.jit.trace records a state that follows the batch size.
+   */
   protected zeroState(input: Tensor): Tensor {
-    const batch = input.dim() === 3 ? input.size(this.batchFirst ? 0 : 1) : 1;
-    const shape =
-      input.dim() === 3
-        ? [this.numLayers * (this.bidirectional ? 2 : 1), batch, this.hiddenSize]
-        : [this.numLayers * (this.bidirectional ? 2 : 1), this.hiddenSize];
-    return zeros(shape, { dtype: input.dtype as never, device: input.device as never });
+    const perBatch = input.select(this.batchFirst ? 1 : 0, 0).narrow(-1, 0, 1); // (batch, 1)
+    const states = this.numLayers * (this.bidirectional ? 2 : 1);
+    return zerosLike(perBatch).unsqueeze(0).expand([states, -1, this.hiddenSize]).contiguous();
   }
 
   /** Throws unless the input is 2-D (unbatched) or 3-D with `inputSize` features in its last dim. */

@@ -66,29 +66,30 @@ export class MultiheadAttention extends Module {
     const { keyPaddingMask = null, needWeights = true, attnMask = null, averageAttnWeights = true } = options;
     // Work in (seq, batch, embed) like PyTorch's functional core.
     const [q0, k0, v0] = this.batchFirst ? [query, key, value].map((t) => t.transpose(0, 1)) : [query, key, value];
-    const [L, N, E] = q0!.shape as [number, number, number];
+    const [L, , E] = q0!.shape as [number, number, number];
     const S = k0!.size(0);
     if (E !== this.embedDim) throw new RangeError(`MultiheadAttention: expected embedding size ${this.embedDim}, got ${E}`);
     const [wq, wk, wv] = this.inProjWeight.chunk(3);
     const [bq, bk, bv] = this.inProjBias ? this.inProjBias.chunk(3) : [null, null, null];
-    const heads = (t: Tensor, length: number) => t.reshape(length, N * this.numHeads, this.headDim).transpose(0, 1);
+    // -1 rather than the batch size as a number, so that torch.jit.trace records shapes that follow the batch.
+    const heads = (t: Tensor, length: number) => t.reshape(length, -1, this.headDim).transpose(0, 1);
     const q = heads(F.linear(q0!, wq!, { bias: bq }), L);
     const k = heads(F.linear(k0!, wk!, { bias: bk }), S);
     const v = heads(F.linear(v0!, wv!, { bias: bv }), S);
     let scores = q.mul(1 / Math.sqrt(this.headDim)).bmm(k.transpose(1, 2)); // (N*H, L, S)
     if (attnMask) scores = attnMask.dtype === 'bool' ? scores.maskedFill(attnMask, -Infinity) : scores.add(attnMask);
     if (keyPaddingMask) {
-      const perHead = scores.view(N, this.numHeads, L, S);
-      const mask = keyPaddingMask.view(N, 1, 1, S);
-      scores = (keyPaddingMask.dtype === 'bool' ? perHead.maskedFill(mask, -Infinity) : perHead.add(mask)).view(N * this.numHeads, L, S);
+      const perHead = scores.view(-1, this.numHeads, L, S);
+      const mask = keyPaddingMask.view(-1, 1, 1, S);
+      scores = (keyPaddingMask.dtype === 'bool' ? perHead.maskedFill(mask, -Infinity) : perHead.add(mask)).view(-1, L, S);
     }
     let weights = scores.softmax(-1);
     if (this.dropout > 0) weights = F.dropout(weights, { p: this.dropout, training: this.training });
-    const attended = weights.bmm(v).transpose(0, 1).reshape(L, N, E);
+    const attended = weights.bmm(v).transpose(0, 1).reshape(L, -1, E);
     let output = this.outProj.forward(attended);
     if (this.batchFirst) output = output.transpose(0, 1);
     if (!needWeights) return [output, null];
-    const perHeadWeights = weights.view(N, this.numHeads, L, S);
+    const perHeadWeights = weights.view(-1, this.numHeads, L, S);
     return [output, averageAttnWeights ? perHeadWeights.mean(1) : perHeadWeights];
   }
 }
