@@ -12,7 +12,7 @@ export { ReLU, LeakyReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, Dropou
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d } from './layers/conv.js';
 export type { ConvLayerOptions, ConvTransposeLayerOptions } from './layers/conv.js';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d } from './layers/pooling.js';
-export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, Embedding } from './layers/normalization.js';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, GroupNorm, Embedding } from './layers/normalization.js';
 export type { BatchNormOptions } from './layers/normalization.js';
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';

@@ -10,6 +10,7 @@ import type { DType, Device } from '../tensor/types.js';
 import type { MemoryFormat } from '../ops/spec.js';
 import type { PlanStep } from './sequential-plan.js';
 import { summary } from './summary.js';
+import { inTraceScope, isTracingModules } from '../jit/trace-scope.js';
 
 /** A function called after a module's forward: it may return a replacement output. */
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
@@ -36,6 +37,10 @@ export interface ModuleToOptions {
   memoryFormat?: MemoryFormat;
 }
 
+// The hook-running forwards modules install on themselves, and the class's way in for deep copies.
+const installedForwards = new WeakSet<object>();
+let installForwardOn: (module: Module) => void;
+
 /**
  * Base class of every layer and model. Subclasses register children, parameters and buffers, and
  * implement `forward`; calling `forward` runs the registered hooks around it.
@@ -50,16 +55,24 @@ export abstract class Module {
   private readonly forwardHooks = new Set<ForwardHook>();
   private readonly forwardPreHooks = new Set<ForwardPreHook>();
 
+  static {
+    installForwardOn = (module) => module.installForward();
+  }
+
   /** Sets up an empty module in training mode (subclasses call `super()` first). */
   constructor() {
-    // Wrap the subclass's forward so hooks run however it is called (prototype methods exist already).
+    this.installForward();
+  }
+
+  // Wraps the class's forward so hooks run however it is called (prototype methods exist already).
+  private installForward(): void {
     const forward = (this.forward as (...inputs: unknown[]) => unknown).bind(this);
-    Object.defineProperty(this, 'forward', {
-      value: (...inputs: unknown[]) =>
-        this.forwardHooks.size || this.forwardPreHooks.size ? this.callWithHooks(forward, inputs) : forward.apply(this, inputs),
-      writable: true,
-      configurable: true,
-    });
+    const run = (inputs: unknown[]) =>
+      this.forwardHooks.size || this.forwardPreHooks.size ? this.callWithHooks(forward, inputs) : forward.apply(this, inputs);
+    // Under torch.jit.trace the nodes this forward records carry the module's path.
+    const wrapper = (...inputs: unknown[]) => (isTracingModules() ? inTraceScope(this, () => run(inputs)) : run(inputs));
+    installedForwards.add(wrapper);
+    Object.defineProperty(this, 'forward', { value: wrapper, writable: true, configurable: true });
   }
 
   /**
@@ -83,11 +96,8 @@ export abstract class Module {
   /** Adds a parameter under `name` (setting requiresGrad unless it is already set on a float tensor) and returns it. */
   registerParameter<T extends Tensor | null>(name: string, param: T): T {
     this.checkName(name, 'parameter');
-    if (param !== null) {
-      if (!(param instanceof Tensor)) throw new TypeError(`registerParameter('${name}'): expected a Tensor, got ${typeof param}`);
-      if (!param.isLeaf) throw new Error(`registerParameter('${name}'): a parameter must be a leaf tensor (use .detach())`);
-      if (isFloatingDType(param.dtype) || isComplexDType(param.dtype)) param.requiresGrad = true;
-    }
+    this.checkParameter(name, param, 'registerParameter');
+    if (param !== null && (isFloatingDType(param.dtype) || isComplexDType(param.dtype))) param.requiresGrad = true;
     this.parameters_.set(name, param);
     return param;
   }
@@ -101,6 +111,38 @@ export abstract class Module {
     if (options.persistent === false) this.nonPersistent.add(name);
     else this.nonPersistent.delete(name);
     return buffer;
+  }
+
+  /**
+   * Replaces the parameter registered as `name` (a tensor or null) with `param`, as assigning
+   * `module.name = nn.Parameter(...)` does in PyTorch: the tensor is kept as given (requiresGrad
+   * included), the registration order is kept, and the field that held the old parameter
+   * (`this.name`, or its camelCase) now holds the new one.
+   */
+  replaceParameter<T extends Tensor | null>(name: string, param: T): T {
+    if (!this.parameters_.has(name)) throw new Error(`${this.constructor.name} has no parameter named '${name}' to replace`);
+    this.checkParameter(name, param, 'replaceParameter');
+    const old = this.parameters_.get(name)!;
+    this.parameters_.set(name, param);
+    this.retargetFields(name, old, param);
+    return param;
+  }
+
+  private checkParameter(name: string, param: Tensor | null, method: string): void {
+    if (param === null) return;
+    if (!(param instanceof Tensor)) throw new TypeError(`${method}('${name}'): expected a Tensor, got ${typeof param}`);
+    if (!param.isLeaf) throw new Error(`${method}('${name}'): a parameter must be a leaf tensor (use .detach())`);
+  }
+
+  // Points the fields that held `old` (registered as `name`) at `replacement`: any field holding a
+  // tensor or module by identity, and for null the field named `name` or its camelCase.
+  private retargetFields(name: string, old: Tensor | Module | null, replacement: Tensor | Module | null): void {
+    const named = new Set([name, name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())]);
+    for (const key of Object.keys(this)) {
+      const descriptor = Object.getOwnPropertyDescriptor(this, key);
+      if (!descriptor || !('value' in descriptor) || descriptor.value !== old) continue;
+      if (old !== null || named.has(key)) Reflect.set(this, key, replacement);
+    }
   }
 
   private checkName(name: string, what: string): void {
@@ -120,6 +162,40 @@ export abstract class Module {
   *children(): IterableIterator<Module> {
     for (const [, child] of this.namedChildren()) yield child;
   }
+  /**
+   * The descendant at a dotted path ('features.0'; '' is this module), like PyTorch's
+   * `get_submodule`; a missing step is an error naming it.
+   */
+  getSubmodule(target: string): Module {
+    const names = target === '' ? [] : target.split('.');
+    return names.reduce<Module>((module, name, i) => {
+      const child = module.children_.get(name);
+      if (child) return child;
+      const path = names.slice(0, i).join('.');
+      throw new Error(`getSubmodule('${target}'): ${module.constructor.name}${path ? ` '${path}'` : ''} has no submodule '${name}'`);
+    }, this);
+  }
+
+  /**
+   * Replaces the descendant at a dotted path with `module`, like PyTorch's `set_submodule`: the
+   * parent keeps the name in its place (a Sequential its order), and the parent's fields that held
+   * the old module now hold the new one, so a custom forward calling `this.conv` runs `module`.
+   */
+  setSubmodule(target: string, module: Module): void {
+    if (!(module instanceof Module)) throw new TypeError(`setSubmodule('${target}'): expected a Module, got ${typeof module}`);
+    const dot = target.lastIndexOf('.');
+    const parent = this.getSubmodule(target.slice(0, Math.max(dot, 0)));
+    const name = target.slice(dot + 1);
+    const old = parent.children_.get(name);
+    if (!old) throw new Error(`setSubmodule('${target}'): ${parent.constructor.name} has no submodule '${name}' to replace`);
+    parent.children_.set(name, module);
+    parent.retargetFields(name, old, module);
+    parent.childReplaced(name, old, module);
+  }
+
+  /** Called after `setSubmodule` replaced the child `name`: containers update their own lists here. */
+  protected childReplaced(_name: string, _old: Module, _replacement: Module): void {}
+
   /** This module and every descendant, with dotted names ('' for this one); each module once. */
   *namedModules(prefix = '', seen = new Set<Module>()): IterableIterator<[string, Module]> {
     if (seen.has(this)) return;
@@ -312,6 +388,19 @@ export abstract class Module {
     return null;
   }
 
+  /** @internal Removes this module's forward pre-hooks and returns them (a module taking its place runs them instead). */
+  takeForwardPreHooks(): ForwardPreHook[] {
+    const hooks = [...this.forwardPreHooks];
+    this.forwardPreHooks.clear();
+    return hooks;
+  }
+  /** @internal Removes this module's forward hooks and returns them (a module taking its place runs them instead). */
+  takeForwardHooks(): ForwardHook[] {
+    const hooks = [...this.forwardHooks];
+    this.forwardHooks.clear();
+    return hooks;
+  }
+
   /** Whether any hook is registered on this module (native fast paths step aside then). */
   get hasHooks(): boolean {
     return this.forwardHooks.size > 0 || this.forwardPreHooks.size > 0;
@@ -355,6 +444,16 @@ export abstract class Module {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/** @internal Whether `fn` is the hook-running forward a Module installs on itself (not a user's replacement). */
+export function isInstalledForward(fn: unknown): boolean {
+  return typeof fn === 'function' && installedForwards.has(fn);
+}
+
+/** @internal Installs the hook-running forward on a module made without its constructor (a deep copy). */
+export function installForward(module: Module): void {
+  installForwardOn(module);
 }
 
 /** What a module line prints: settings are numbers, strings, flags or lists of numbers. */

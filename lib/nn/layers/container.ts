@@ -1,6 +1,7 @@
 /** Containers: Sequential, ModuleList, ModuleDict. */
 import { Tensor } from '../../tensor/tensor.js';
 import { Module } from '../module.js';
+import { isTracingModules } from '../../jit/trace-scope.js';
 import { runPlan, runPlanAsync, type PlanStep } from '../sequential-plan.js';
 
 /** Runs its modules in order, feeding each one's output to the next. */
@@ -32,6 +33,10 @@ export class Sequential extends Module {
     return this.layers.length;
   }
 
+  protected override childReplaced(name: string, _old: Module, replacement: Module): void {
+    this.layers[Number(name)] = replacement;
+  }
+
   /** Iterates over the modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.layers[Symbol.iterator]();
@@ -56,13 +61,16 @@ export class Sequential extends Module {
     return this.hasHooks ? null : this.nativePlan();
   }
 
-  // Made on every call from the layers as they are now (weights, settings, training mode).
+  // Made on every call from the layers as they are now (weights, settings, training mode). A nested
+  // Sequential (such as a fused ConvReLU2d) contributes its own steps, unless its class has a forward of its own.
   private nativePlan(): PlanStep[] | null {
     const steps: PlanStep[] = [];
     for (const layer of this.layers) {
-      const step = layer.hasHooks ? null : layer.nativeStep();
-      if (!step) return null;
-      steps.push(step);
+      if (layer.hasHooks) return null;
+      const chains = layer instanceof Sequential && (Object.getPrototypeOf(layer) as Sequential).forward === Sequential.prototype.forward;
+      const inner = chains ? layer.nativePlan() : [layer.nativeStep()];
+      if (!inner || inner.some((step) => !step)) return null;
+      steps.push(...(inner as PlanStep[]));
     }
     return steps;
   }
@@ -75,7 +83,8 @@ export class Sequential extends Module {
   forward(input: Tensor): Tensor;
   forward(input: unknown): unknown;
   forward(input: unknown): unknown {
-    const plan = input instanceof Tensor ? this.nativePlan() : null;
+    // Under torch.jit.trace each layer runs its own forward, so its nodes carry its path.
+    const plan = input instanceof Tensor && !isTracingModules() ? this.nativePlan() : null;
     if (plan) return runPlan(plan, input as Tensor);
     let output = input;
     for (const layer of this.layers) output = (layer.forward as (x: unknown) => unknown)(output);
@@ -113,6 +122,9 @@ export class ModuleList extends Module {
   get length(): number {
     return this.items.length;
   }
+  protected override childReplaced(name: string, _old: Module, replacement: Module): void {
+    this.items[Number(name)] = replacement;
+  }
   /** Iterates over the modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.items[Symbol.iterator]();
@@ -138,6 +150,9 @@ export class ModuleDict extends Module {
     this.registerModule(name, module);
     this.items.set(name, module);
     return this;
+  }
+  protected override childReplaced(name: string, _old: Module, replacement: Module): void {
+    this.items.set(name, replacement);
   }
   /** The module named `name`, or undefined. */
   get(name: string): Module | undefined {

@@ -9,7 +9,7 @@ import { Module, pyRepr } from '../module.js';
 import type { PlanStep } from '../sequential-plan.js';
 import { positiveInt, type FactoryOptions } from './linear.js';
 
-/** Options of BatchNorm1d/2d. */
+/** Options of BatchNorm1d/2d/3d. */
 export interface BatchNormOptions extends FactoryOptions {
   eps?: number;
   /** Weight of the newest batch in the running statistics; null keeps a cumulative average. */
@@ -102,6 +102,14 @@ export class BatchNorm2d extends BatchNorm {
   /** `numFeatures` is C. Options: eps 1e-5, momentum 0.1, affine true, trackRunningStats true, device and dtype. */
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super(numFeatures, [4], options);
+  }
+}
+
+/** Batch normalization over (N, C, D, H, W) input, per channel, like nn.BatchNorm3d. */
+export class BatchNorm3d extends BatchNorm {
+  /** `numFeatures` is C. Options: eps 1e-5, momentum 0.1, affine true, trackRunningStats true, device and dtype. */
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super(numFeatures, [5], options);
   }
 }
 

@@ -1,0 +1,3 @@
+/** torch.ao.nn.intrinsic: fused modules (a Sequential of the layers fused). */
+export { FusedModule, ConvReLU1d, ConvReLU2d, ConvReLU3d, LinearReLU, BNReLU2d, BNReLU3d } from './fused.js';
+export type { ModuleClass } from './fused.js';
