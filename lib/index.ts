@@ -50,7 +50,7 @@ export type { DTypeName, ElementArray, NativeMemory } from './native.js';
 export { TorchError } from './tensor/errors.js';
 export { tidy, keep, dispose } from './tensor/scope.js';
 export type { Disposable } from './tensor/scope.js';
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled, autograd } from './tensor/autograd.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceModeEnabled, autograd } from './tensor/autograd.js';
 export type { GradOptions } from './tensor/autograd.js';
 export { config, setNumThreads, getNumThreads, memory, emptyCache, cuda } from './tensor/runtime.js';
 export type { Config } from './tensor/runtime.js';

@@ -201,6 +201,10 @@ export interface NativeBinding {
   NativeOptimizer: new (kind: string, groups: NativeParamGroup[]) => NativeOptimizer;
   clipGradNorm(params: unknown[], maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
   clipGradValue(params: unknown[], clipValue: number): void;
+  /** Opens an inference-mode scope on this thread (c10::InferenceMode); exitInferenceMode closes the innermost. */
+  enterInferenceMode(enabled: boolean): void;
+  exitInferenceMode(): void;
+  isInferenceModeEnabled(): boolean;
   jitLoad(path: string, device?: string): Promise<NativeScriptModule>;
   /** Traces each method in turn on the calling thread; the functions' own outputs come back too. */
   jitTrace(

@@ -24,6 +24,30 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn, 'enableGrad');
 }
 
+/**
+ * Runs `fn` in inference mode, like `with torch.inference_mode():` — no autograd recording and
+ * no version counting, for the fastest inference. Tensors made inside are inference tensors: they
+ * cannot take part in autograd later. Async work started inside (forwardAsync) runs in the mode too.
+ * `enabled: false` turns the mode off inside an enclosing one.
+ */
+export function inferenceMode<T>(fn: () => T, options: { enabled?: boolean } = {}): T {
+  native.enterInferenceMode(options.enabled ?? true);
+  try {
+    const result = fn();
+    if (result instanceof Promise) {
+      throw new TypeError('inferenceMode(fn): fn must be synchronous (the mode is per thread and would not follow the Promise)');
+    }
+    return result;
+  } finally {
+    native.exitInferenceMode();
+  }
+}
+
+/** Whether inference mode is on for this thread (PyTorch's `torch.is_inference_mode_enabled()`). */
+export function isInferenceModeEnabled(): boolean {
+  return native.isInferenceModeEnabled();
+}
+
 /** Whether operations are being recorded for autograd on this thread. */
 export function isGradEnabled(): boolean {
   return native.isGradEnabled();

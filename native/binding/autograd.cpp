@@ -2,7 +2,11 @@
 #include "binding/autograd.h"
 
 #include <ATen/core/grad_mode.h>
+#include <c10/core/InferenceMode.h>
 #include <torch/csrc/autograd/autograd.h>
+
+#include <memory>
+#include <vector>
 
 #include "binding/errors.h"
 #include "binding/js_convert.h"
@@ -72,6 +76,26 @@ Napi::Value setGradEnabled(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), previous);
 }
 
+// Inference-mode scopes opened from JS on this thread, innermost last (torch.inferenceMode(fn)
+// opens and closes one around a synchronous fn, so they nest and close in order).
+thread_local std::vector<std::unique_ptr<c10::InferenceMode>> inferenceScopes;
+
+// enterInferenceMode(enabled): opens a scope; exitInferenceMode() closes the innermost one.
+Napi::Value enterInferenceMode(const Napi::CallbackInfo& info) {
+  if (!info[0].IsBoolean()) throw Napi::TypeError::New(info.Env(), "enabled must be a boolean");
+  inferenceScopes.push_back(std::make_unique<c10::InferenceMode>(info[0].As<Napi::Boolean>().Value()));
+  return info.Env().Undefined();
+}
+
+Napi::Value exitInferenceMode(const Napi::CallbackInfo& info) {
+  if (!inferenceScopes.empty()) inferenceScopes.pop_back();
+  return info.Env().Undefined();
+}
+
+Napi::Value isInferenceModeEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), c10::InferenceMode::is_enabled());
+}
+
 }  // namespace
 
 void initAutograd(Napi::Env env, Napi::Object exports) {
@@ -79,6 +103,9 @@ void initAutograd(Napi::Env env, Napi::Object exports) {
   exports.Set("grad", Napi::Function::New<grad>(env, "grad"));
   exports.Set("isGradEnabled", Napi::Function::New<isGradEnabled>(env, "isGradEnabled"));
   exports.Set("setGradEnabled", Napi::Function::New<setGradEnabled>(env, "setGradEnabled"));
+  exports.Set("enterInferenceMode", Napi::Function::New<enterInferenceMode>(env, "enterInferenceMode"));
+  exports.Set("exitInferenceMode", Napi::Function::New<exitInferenceMode>(env, "exitInferenceMode"));
+  exports.Set("isInferenceModeEnabled", Napi::Function::New<isInferenceModeEnabled>(env, "isInferenceModeEnabled"));
 }
 
 }  // namespace nodetorch

@@ -1,7 +1,10 @@
 #include "binding/promise_worker.h"
 
 #include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
 #include <c10/util/Exception.h>
+
+#include <optional>
 
 #include "binding/errors.h"
 #include "core/profiler.h"
@@ -13,6 +16,7 @@ PromiseWorker::PromiseWorker(Napi::Env env, const char* name)
     : Napi::AsyncWorker(env, name),
       name_(name),
       gradEnabled_(at::GradMode::is_enabled()),
+      inferenceMode_(c10::InferenceMode::is_enabled()),
       deferred_(Napi::Promise::Deferred::New(env)) {}
 
 Napi::Promise PromiseWorker::start(PromiseWorker* worker) {
@@ -35,6 +39,8 @@ void PromiseWorker::Execute() {
   try {
     // The intra-op thread count is per thread under OpenMP: apply the process-wide setting here too.
     at::init_num_threads();
+    std::optional<c10::InferenceMode> inferenceMode;
+    if (inferenceMode_) inferenceMode.emplace(true);
     at::AutoGradMode gradMode(gradEnabled_);
     profiler::ThreadScope profiled;  // this thread's allocations reach an active memory profile
     Compute();

@@ -1,7 +1,7 @@
 // Long LibTorch work on the libuv thread pool, settled as a Promise. Subclasses copy their inputs to
 // plain C++ on the JS thread (constructor), compute on a worker (Compute, which may throw), and
-// build the JS result back on the JS thread (Result). The caller's grad mode goes with the work:
-// LibTorch keeps it per thread.
+// build the JS result back on the JS thread (Result). The caller's grad mode and inference mode go
+// with the work: LibTorch keeps them per thread.
 #pragma once
 #include <ATen/core/grad_mode.h>
 
@@ -31,6 +31,7 @@ class PromiseWorker : public Napi::AsyncWorker {
 
   const char* name_;
   bool gradEnabled_;
+  bool inferenceMode_;
   Napi::Promise::Deferred deferred_;
 };
 
