@@ -74,6 +74,7 @@ export * as amp from './amp/index.js';
 export * as conf from './conf/index.js';
 export * as sweep from './sweep/index.js';
 export * as profiler from './profiler/index.js';
+export * as onnx from './onnx/index.js';
 export * as ao from './ao/index.js';
 export { autocast, isAutocastEnabled, getAutocastDtype } from './amp/autocast.js';
 import * as data from './data/index.js';

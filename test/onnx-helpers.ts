@@ -1,0 +1,115 @@
+// Helpers of the ONNX export tests: run an exported file in onnxruntime-node and compare with
+// nodetorch, and validate it with Debian's python3-onnx checker where that is installed.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import * as torch from '../lib/index.ts';
+
+export const dir = mkdtempSync(path.join(tmpdir(), 'nodetorch-onnx-'));
+
+/** The newest opset the installed python3-onnx knows (Debian 12's onnx 1.12: 17), or undefined without it. */
+export const checkerOpset = (() => {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import onnx.defs; print(onnx.defs.onnx_opset_version())'], { encoding: 'utf8' });
+  return probe.status === 0 ? Number(probe.stdout.trim()) : undefined;
+})();
+
+/** Why the onnx.checker checks are skipped, or undefined when python3-onnx is there. */
+export const noOnnxChecker = checkerOpset === undefined ? 'python3-onnx is not installed (apt-get install -y python3-onnx)' : undefined;
+
+/**
+ * Runs onnx.checker.check_model(full_check=True) on a file; asserts it passes. A file of an opset
+ * newer than the checker knows is not checked (the checker refuses its IR version outright).
+ */
+export function assertCheckerPasses(file: string, opset = 17): void {
+  if (checkerOpset === undefined || opset > checkerOpset) return;
+  const script = 'import sys, onnx\nm = onnx.load(sys.argv[1])\nonnx.checker.check_model(m, full_check=True)\nprint("ok")';
+  const run = spawnSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' });
+  assert.equal(run.status, 0, `onnx.checker rejected ${path.basename(file)}:\n${run.stderr.slice(-3000)}`);
+}
+
+const ORT_TYPES: Partial<Record<torch.DTypeName, ort.Tensor.Type>> = {
+  float32: 'float32',
+  float64: 'float64',
+  int64: 'int64',
+  int32: 'int32',
+  bool: 'bool',
+  uint8: 'uint8',
+};
+
+/** A nodetorch tensor as an onnxruntime tensor. */
+export function toOrt(t: torch.Tensor): ort.Tensor {
+  const type = ORT_TYPES[t.dtype];
+  if (!type) throw new Error(`no onnxruntime type for ${t.dtype}`);
+  const data = t.dtype === 'bool' ? Uint8Array.from(t.toTypedArray() as Uint8Array) : t.toTypedArray();
+  return new ort.Tensor(type, data as Float32Array, t.shape);
+}
+
+/** Runs a file on `inputs` (by input name); the outputs by name. */
+export async function runOrt(file: string, inputs: Record<string, torch.Tensor>): Promise<Record<string, ort.Tensor>> {
+  const session = await ort.InferenceSession.create(file);
+  try {
+    const feeds = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, toOrt(t)]));
+    return await session.run(feeds);
+  } finally {
+    await session.release();
+  }
+}
+
+/** The tensors of a forward's result, flattened in order. */
+export function flat(value: unknown): torch.Tensor[] {
+  if (value instanceof torch.Tensor) return [value];
+  if (Array.isArray(value)) return value.flatMap(flat);
+  return [];
+}
+
+/** Asserts |actual - expected| <= tol + tol * |expected| elementwise, with equal shapes. */
+export function assertOrtClose(actual: ort.Tensor, expected: torch.Tensor, label: string, tol = 1e-5): void {
+  assert.deepEqual([...actual.dims], expected.shape, `${label}: shape`);
+  const got = Array.from(actual.data as ArrayLike<number | bigint>, Number);
+  const want = Array.from(expected.toTypedArray() as ArrayLike<number | bigint>, Number);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    const error = Math.abs(got[i]! - want[i]!) - tol * Math.abs(want[i]!);
+    if (!(error <= tol)) assert.fail(`${label}[${i}]: onnxruntime ${got[i]}, nodetorch ${want[i]} (tolerance ${tol} + ${tol} * |x|)`);
+    worst = Math.max(worst, error);
+  }
+}
+
+/** What {@link roundTrip} checks. */
+export interface RoundTrip {
+  model: torch.nn.Module | torch.jit.ScriptModule;
+  /** The example the export traces with. */
+  example: torch.Tensor[];
+  /** More inputs to run (other batch sizes along the dynamic axes). */
+  others?: torch.Tensor[][];
+  options?: torch.onnx.ExportOptions;
+  /** The nodetorch reference (default: model.forward in eval mode, without grad). */
+  reference?: (...inputs: torch.Tensor[]) => unknown;
+}
+
+/**
+ * Exports `model` to `<dir>/<name>.onnx`, runs the file in onnxruntime on the example and every
+ * other input and compares each output with nodetorch's; runs onnx.checker where it is installed.
+ * Returns the file's path.
+ */
+export async function roundTrip(name: string, spec: RoundTrip): Promise<string> {
+  const file = path.join(dir, `${name}.onnx`);
+  await torch.onnx.export(spec.model, spec.example, file, spec.options);
+  if (spec.model instanceof torch.nn.Module) spec.model.eval();
+  const reference = spec.reference ?? ((...inputs: torch.Tensor[]) => (spec.model.forward as (...x: torch.Tensor[]) => unknown)(...inputs));
+  const inputNames = spec.example.map((_, i) => spec.options?.inputNames?.[i] ?? `input_${i}`);
+  for (const inputs of [spec.example, ...(spec.others ?? [])]) {
+    const expected = flat(torch.noGrad(() => reference(...inputs)));
+    const outputs = await runOrt(file, Object.fromEntries(inputs.map((t, i) => [inputNames[i]!, t])));
+    const outputNames = expected.map((_, i) => spec.options?.outputNames?.[i] ?? `output_${i}`);
+    assert.equal(Object.keys(outputs).length, expected.length, `${name}: number of outputs`);
+    expected.forEach((want, i) =>
+      assertOrtClose(outputs[outputNames[i]!]!, want, `${name} ${outputNames[i]} at input shape [${inputs[0]!.shape}]`),
+    );
+  }
+  assertCheckerPasses(file, spec.options?.opsetVersion ?? 17);
+  return file;
+}
