@@ -6,7 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import type { Test } from 'uvu';
 import * as torch from '../lib/index.ts';
+import { testOrSkip } from './helpers.ts';
 
 export const dir = mkdtempSync(path.join(tmpdir(), 'nodetorch-onnx-'));
 
@@ -19,15 +21,34 @@ export const checkerOpset = (() => {
 /** Why the onnx.checker checks are skipped, or undefined when python3-onnx is there. */
 export const noOnnxChecker = checkerOpset === undefined ? 'python3-onnx is not installed (apt-get install -y python3-onnx)' : undefined;
 
+/** Files exported so far, with their opsets, for {@link registerCheckerTest}. */
+const exported: { file: string; opset: number }[] = [];
+
+/** Records a file for the checker test. */
+export function recordExport(file: string, opset = 17): void {
+  exported.push({ file, opset });
+}
+
 /**
- * Runs onnx.checker.check_model(full_check=True) on a file; asserts it passes. A file of an opset
- * newer than the checker knows is not checked (the checker refuses its IR version outright).
+ * Registers (last in a file) the test that runs onnx.checker.check_model(full_check=True) on
+ * every file the earlier tests recorded, or skips it with the reason where python3-onnx is
+ * missing. A file of an opset newer than the checker knows is left out: the checker refuses its
+ * IR version outright.
  */
-export function assertCheckerPasses(file: string, opset = 17): void {
-  if (checkerOpset === undefined || opset > checkerOpset) return;
-  const script = 'import sys, onnx\nm = onnx.load(sys.argv[1])\nonnx.checker.check_model(m, full_check=True)\nprint("ok")';
-  const run = spawnSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' });
-  assert.equal(run.status, 0, `onnx.checker rejected ${path.basename(file)}:\n${run.stderr.slice(-3000)}`);
+export function registerCheckerTest(register: Test): void {
+  const name = `onnx.checker full_check passes on every exported file (opsets up to ${checkerOpset ?? 17})`;
+  testOrSkip(register, name, noOnnxChecker, () => {
+    const checked = exported.filter((e) => e.opset <= checkerOpset!);
+    assert.ok(checked.length > 0, 'files were exported');
+    const script = [
+      'import sys, onnx',
+      'for f in sys.argv[1:]:',
+      '    try: onnx.checker.check_model(onnx.load(f), full_check=True)',
+      '    except Exception as e: sys.exit(f"{f}: {e}")',
+    ].join('\n');
+    const run = spawnSync('/usr/bin/python3', ['-c', script, ...checked.map((e) => e.file)], { encoding: 'utf8' });
+    assert.equal(run.status, 0, `onnx.checker rejected a file:\n${run.stderr.slice(-3000)}`);
+  });
 }
 
 const ORT_TYPES: Partial<Record<torch.DTypeName, ort.Tensor.Type>> = {
@@ -92,7 +113,7 @@ export interface RoundTrip {
 
 /**
  * Exports `model` to `<dir>/<name>.onnx`, runs the file in onnxruntime on the example and every
- * other input and compares each output with nodetorch's; runs onnx.checker where it is installed.
+ * other input and compares each output with nodetorch's; records the file for the checker test.
  * Returns the file's path.
  */
 export async function roundTrip(name: string, spec: RoundTrip): Promise<string> {
@@ -110,6 +131,6 @@ export async function roundTrip(name: string, spec: RoundTrip): Promise<string> 
       assertOrtClose(outputs[outputNames[i]!]!, want, `${name} ${outputNames[i]} at input shape [${inputs[0]!.shape}]`),
     );
   }
-  assertCheckerPasses(file, spec.options?.opsetVersion ?? 17);
+  recordExport(file, spec.options?.opsetVersion ?? 17);
   return file;
 }

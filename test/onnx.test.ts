@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 import { decodeModel } from '../lib/onnx/proto.ts';
 import { readFileSync } from 'node:fs';
-import { roundTrip } from './onnx-helpers.ts';
+import { registerCheckerTest, roundTrip } from './onnx-helpers.ts';
 
 const { nn } = torch;
 torch.manualSeed(0);
@@ -244,5 +244,7 @@ test('a ScriptModule from torch.jit.trace exports too', async () => {
   });
   traced.dispose();
 });
+
+registerCheckerTest(test);
 
 test.run();
