@@ -170,6 +170,54 @@ test('custom module: elementwise, where, cat, softmax, two inputs and outputs, d
   });
 });
 
+// The functional pieces the layers and attention are made of, one output each so every mapping is compared.
+class Ops extends nn.Module {
+  w = this.registerBuffer('w', torch.randn([4, 5]));
+  bias = this.registerBuffer('bias', torch.randn([5]));
+  forward(x: torch.Tensor, seq: torch.Tensor): torch.Tensor[] {
+    const F = torch.nn.functional;
+    const scores = seq.bmm(seq.transpose(1, 2)); // (B, 3, 3)
+    const blended = scores.baddbmm(seq, seq.permute(0, 2, 1), { beta: 0.5, alpha: 0.25 });
+    const [p, q] = seq.split(2, 2);
+    const chunks = seq.chunk(3, 1);
+    const { values, indices } = seq.max(2);
+    const causal = F.scaledDotProductAttention(seq, seq, seq, { isCausal: true });
+    const [pooled, where] = F.maxPool2d(seq.unsqueeze(1), 2, { stride: 1, returnIndices: true });
+    return [
+      x.mm(this.w),
+      this.bias.addmm(x, this.w, { beta: 0.5, alpha: 2 }),
+      blended.maskedFill(blended.lt(0), -1),
+      F.elu(x, { alpha: 0.7 }),
+      F.softplus(x, { beta: 2 }),
+      torch.ops.aten.hardtanh(x, -0.5, 0.5),
+      x.clamp(-0.2, 0.3),
+      torch.stack([p!, q!], 1),
+      torch.cat(chunks.reverse(), 1),
+      seq.narrow(1, 1, 2).squeeze(0),
+      x.unsqueeze(1).expand(-1, 3, -1).add(seq),
+      seq.mean([1, 2]),
+      seq.sum(2, true),
+      values,
+      indices,
+      seq.argmax(1),
+      x.ge(0).logicalAnd(x.ne(0.5)).logicalNot(),
+      x.sub(x.mean()).div(x.abs().add(1)).pow(2).rsqrt(),
+      causal,
+      pooled,
+      where,
+    ];
+  }
+}
+
+test('functional pieces: mm, addmm, bmm, baddbmm, masked_fill, activations, split/chunk/stack/cat, reductions, attention, pool indices', async () => {
+  await roundTrip('ops', {
+    model: new Ops(),
+    example: [torch.randn([3, 4]), torch.randn([3, 3, 4])],
+    others: [[torch.randn([5, 4]), torch.randn([5, 3, 4])]],
+    options: { dynamicAxes: { input_0: [0], input_1: [0] } },
+  });
+});
+
 test('a zoo of the other built-in layers', async () => {
   const model = new nn.Sequential(
     new nn.Conv2d(3, 4, 3, { padding: 1, paddingMode: 'reflect' }),

@@ -39,7 +39,7 @@ function encodeAttribute(name: string, value: AttributeValue): AttributeProto {
   if (Array.isArray(value)) {
     if (value.length > 0 && value.every((v) => typeof v === 'string'))
       return { name, type: AttributeType.STRINGS, strings: value.map((v) => encoder.encode(v)) };
-    const numbers = value;
+    const numbers = value as number[];
     if (FLOATS_ATTRIBUTES.has(name)) return { name, type: AttributeType.FLOATS, floats: numbers };
     return { name, type: AttributeType.INTS, ints: numbers };
   }
