@@ -9,6 +9,7 @@
 #   scripts/check-libtorch2.sh                  prepare the chroot if needed, then build + test
 #   scripts/check-libtorch2.sh --prepare-only   only create/update the chroot, then exit
 #   scripts/check-libtorch2.sh --clean          drop the cached CMake build dir first
+#   scripts/check-libtorch2.sh -- jit onnx      build, then run only the test files matching these filters
 # Environment:
 #   TRIXIE_ROOT    chroot location (default $HOME/.cache/trixie-root)
 #   TRIXIE_MIRROR  Debian mirror for debootstrap and apt (default http://deb.debian.org/debian)
@@ -24,11 +25,14 @@ PACKAGES=(libtorch-dev libgloo-dev nodejs npm cmake g++ make python3 python3-tor
 
 die() { echo "check-libtorch2: $*" >&2; exit 1; }
 
-PREPARE_ONLY=0 CLEAN=0
-for arg in "$@"; do
+PREPARE_ONLY=0 CLEAN=0 FILTERS=()
+while [ $# -gt 0 ]; do
+  arg=$1
+  shift
   case $arg in
     --prepare-only) PREPARE_ONLY=1 ;;
     --clean) CLEAN=1 ;;
+    --) FILTERS=("$@"); break ;;
     -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $arg (see --help)" ;;
   esac
@@ -184,6 +188,10 @@ cr sh -c 'cd /build/src && npm run build' || die "npm run build failed against L
 
 status=0
 # The node-gyp build of bindings.gyp is checked on the host; here it would only repeat the compile.
-cr sh -c 'cd /build/src && NODETORCH_SKIP_GYP_TEST=1 NODETORCH_SKIP_PACK_TEST=1 npm test' || status=$?
+if [ ${#FILTERS[@]} -gt 0 ]; then
+  cr sh -c "cd /build/src && NODETORCH_SKIP_GYP_TEST=1 NODETORCH_SKIP_PACK_TEST=1 node scripts/run-tests.mjs ${FILTERS[*]}" || status=$?
+else
+  cr sh -c 'cd /build/src && NODETORCH_SKIP_GYP_TEST=1 NODETORCH_SKIP_PACK_TEST=1 npm test' || status=$?
+fi
 echo "== LibTorch $TORCH_VERSION (trixie chroot): tests $([ $status = 0 ] && echo passed || echo "FAILED (exit $status)") =="
 exit "$status"

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { parse } from 'yaml';
+import type { Tensor } from '../lib/index.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'nodetorch-cli-'));
@@ -167,6 +168,50 @@ test('predict ckpt= input=FILE.json (784 numbers) and input=FILE.png (28x28) pri
   assert.ok(a.top[0]!.probability >= a.top[1]!.probability);
   assert.equal(b.prediction, a.prediction);
   assert.ok(Math.abs(b.top[0]!.probability - a.top[0]!.probability) < 1e-5);
+});
+
+test('export ckpt= writes TorchScript (plain and optimized) and ONNX files that predict what predict does', async () => {
+  assert.ok(checkpoint, 'needs the checkpoint of the train test');
+  const digit = JSON.parse(readFileSync(path.join(scratch, 'digit.json'), 'utf8')) as number[];
+  const out = (name: string) => path.join(scratch, name);
+  const [plain, optimized, onnx, predicted, badFormat, badOptimize] = await cliAll([
+    ['export', `ckpt=${checkpoint}`, 'format=torchscript', `output=${out('model.pt')}`],
+    ['export', `ckpt=${checkpoint}`, 'optimize=true'],
+    ['export', `ckpt=${checkpoint}`, 'format=onnx', `output=${out('model.onnx')}`],
+    ['predict', `ckpt=${checkpoint}`, `input=${path.join(scratch, 'digit.json')}`, 'topk=1'],
+    ['export', `ckpt=${checkpoint}`, 'format=tflite'],
+    ['export', `ckpt=${checkpoint}`, 'optimize=maybe'],
+  ]);
+  for (const outcome of [plain!, optimized!, onnx!, predicted!]) assert.equal(outcome.code, 0, show(outcome));
+  const reported = JSON.parse(optimized!.stdout.trim().split('\n').at(-1)!) as {
+    output: string;
+    signature: { inputs: { name: string; shape: number[] }[] };
+  };
+  assert.equal(reported.output, checkpoint.replace(/\.ckpt$/, '.optimized.pt'));
+  assert.deepEqual(reported.signature.inputs[0], { name: 'images', dtype: 'float32', datatype: 'FP32', shape: [-1, 1, 28, 28] });
+  const expected = JSON.parse(predicted!.stdout.trim().split('\n').at(-1)!) as { prediction: number; top: { probability: number }[] };
+
+  const torch = await import('../lib/index.ts');
+  const images = torch.tensor(digit, { dtype: 'float32' }).reshape([1, 1, 28, 28]);
+  for (const file of [out('model.pt'), reported.output]) {
+    const module = await torch.jit.load(file);
+    assert.equal(module.signature?.outputs[0]?.name, 'logits');
+    const probabilities = (module.forward(images.expand([3, 1, 28, 28])) as Tensor).softmax(1);
+    assert.equal((probabilities.argmax(1).toArray() as number[])[2], expected.prediction);
+    assert.ok(Math.abs(probabilities.max().item() - expected.top[0]!.probability) < 1e-5, file);
+  }
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(out('model.onnx'));
+  const feeds = { images: new ort.Tensor('float32', Float32Array.from([...digit, ...digit]), [2, 1, 28, 28]) };
+  const logits = (await session.run(feeds)).logits!.data as Float32Array;
+  const row = torch.tensor(Array.from(logits.slice(10, 20))).softmax(0);
+  assert.equal(row.argmax().item(), expected.prediction);
+  assert.ok(Math.abs(row.max().item() - expected.top[0]!.probability) < 1e-5);
+
+  assert.equal(badFormat!.code, 2, show(badFormat!));
+  assert.match(badFormat!.stderr, /format must be one of torchscript, onnx, got 'tflite'/);
+  assert.equal(badOptimize!.code, 2, show(badOptimize!));
+  assert.match(badOptimize!.stderr, /optimize must be true or false, got 'maybe'/);
 });
 
 test('train --profile writes a Chrome trace and the summary into the run folder; profiler.active= changes the schedule', async () => {

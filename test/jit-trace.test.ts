@@ -277,7 +277,7 @@ test('freeze folds attributes into constants, keeps preserved ones, and refuses 
   assert.throws(() => torch.jit.freeze(model as never), /expects a ScriptModule .* got a Sequential/);
 });
 
-test('optimizeForInference moves convolutions to oneDNN (where the build has it) with the same outputs', () => {
+test('optimizeForInference moves convolutions to oneDNN (where the build has it) with the same outputs, sync and async', async () => {
   const model = cnn();
   warmUp(model, torch.randn([8, 1, 8, 8]));
   const optimized = torch.jit.optimizeForInference(torch.jit.trace(model, torch.randn([2, 1, 8, 8])));
@@ -285,6 +285,10 @@ test('optimizeForInference moves convolutions to oneDNN (where the build has it)
   const x = torch.randn([64, 1, 8, 8]);
   const eager = torch.noGrad(() => model.forward(x));
   assertArrayClose((optimized.forward(x) as torch.Tensor).flatten().toArray(), eager.flatten().toArray(), 1e-5);
+  // oneDNN tensors have no autograd kernels: the optimized module runs in inference mode, off the event loop too.
+  const asyncOut = (await optimized.forwardAsync(x)) as torch.Tensor;
+  assertArrayClose(asyncOut.flatten().toArray(), eager.flatten().toArray(), 1e-5);
+  assert.equal(asyncOut.isInference(), true);
 });
 
 test('a save that cannot be written is an error and leaves no file', async () => {

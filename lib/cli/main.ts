@@ -1,6 +1,6 @@
 /**
- * The `nodetorch` command line (commander): `train`, `eval`, `predict`, `sweep` and `data`, each with
- * `--help`; later commands (export, serve, bench, launch) register here too. Exit codes: 0 success,
+ * The `nodetorch` command line (commander): `train`, `eval`, `predict`, `export`, `sweep` and `data`,
+ * each with `--help`; later commands (serve, bench, launch) register here too. Exit codes: 0 success,
  * 1 failure, 2 usage or config error (lib/cli/exit-codes.ts).
  * @module
  */
@@ -9,6 +9,7 @@ import '../index.js'; // the whole package: Tensor methods are installed there
 import { addDataCommands } from './commands/data.js';
 import { addTrainCommand } from './commands/train.js';
 import { addEvaluateCommands } from './commands/evaluate.js';
+import { addExportCommand } from './commands/export.js';
 import { addSweepCommand } from './commands/sweep.js';
 import { ComposeError } from '../conf/compose.js';
 import { ConfigCompositionError } from '../conf/defaults/index.js';
@@ -26,6 +27,7 @@ export function createProgram(): Command {
     .exitOverride();
   addTrainCommand(program);
   addEvaluateCommands(program);
+  addExportCommand(program);
   addSweepCommand(program);
   addDataCommands(program);
   return program;

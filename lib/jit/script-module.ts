@@ -54,7 +54,9 @@ export class ScriptModule {
 
   /**
    * torch.jit.optimize_for_inference: freezes (if not frozen yet) and runs LibTorch's inference
-   * passes (convolutions moved to oneDNN where the build has it, ops fused). Eval mode only.
+   * passes (convolutions moved to oneDNN where the build has it, ops fused). Eval mode only. The
+   * result's methods run in inference mode (their outputs are inference tensors): oneDNN tensors
+   * have no autograd kernels.
    */
   optimizeForInference(options: { otherMethods?: string[] } = {}): ScriptModule {
     return this.derive(() => this.module.optimizeForInference(options.otherMethods ?? []), 'torch.jit.optimizeForInference');

@@ -1,8 +1,10 @@
 #include "binding/script_module_wrap.h"
 
+#include <c10/core/InferenceMode.h>
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/serialization/import.h>
 
+#include <optional>
 #include <unordered_set>
 
 #include "binding/addon_state.h"
@@ -26,7 +28,16 @@ const char* const kKnownExtraFiles[] = {"signature.json"};
 struct ModuleAndFiles {
   torch::jit::Module module;
   ScriptModuleWrap::ExtraFiles extraFiles;
+  bool inferenceOnly;
 };
+
+// InferenceMode for the calls of an inference-only module (on this thread; async workers made
+// inside it take the mode along).
+std::optional<c10::InferenceMode> inferenceScope(bool inferenceOnly) {
+  std::optional<c10::InferenceMode> scope;
+  if (inferenceOnly) scope.emplace(true);
+  return scope;
+}
 
 // The arguments of a method call: info[first..] as IValues (tensors, numbers, lists, dicts...).
 std::vector<c10::IValue> methodInputs(const Napi::CallbackInfo& info, size_t first) {
@@ -152,8 +163,9 @@ void ScriptModuleWrap::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("jitLoad", Napi::Function::New<jitLoad>(env, "jitLoad"));
 }
 
-Napi::Object ScriptModuleWrap::wrap(Napi::Env env, torch::jit::Module module, ExtraFiles extraFiles) {
-  auto* owned = new ModuleAndFiles{std::move(module), std::move(extraFiles)};
+Napi::Object ScriptModuleWrap::wrap(Napi::Env env, torch::jit::Module module, ExtraFiles extraFiles,
+                                    bool inferenceOnly) {
+  auto* owned = new ModuleAndFiles{std::move(module), std::move(extraFiles), inferenceOnly};
   return AddonState::of(env).scriptModuleClass.New(
       {Napi::External<ModuleAndFiles>::New(env, owned, [](Napi::Env, ModuleAndFiles* m) { delete m; })});
 }
@@ -171,6 +183,7 @@ ScriptModuleWrap::ScriptModuleWrap(const Napi::CallbackInfo& info) : Napi::Objec
   const ModuleAndFiles& source = *info[0].As<Napi::External<ModuleAndFiles>>().Data();
   module_ = source.module;
   extraFiles_ = source.extraFiles;
+  inferenceOnly_ = source.inferenceOnly;
   reportedBytes_ = moduleBytes(*module_);
   AddonState::of(info.Env()).reportExternal(info.Env(), reportedBytes_);
 }
@@ -181,6 +194,7 @@ Napi::Value ScriptModuleWrap::runMethod(const Napi::CallbackInfo& info) {
     std::string name = info[0].ToString();
     auto method = live(info.Env()).find_method(name);
     if (!method) throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
+    auto scope = inferenceScope(inferenceOnly_);
     return fromIValue(info.Env(), (*method)(methodInputs(info, 1)));
   });
 }
@@ -190,6 +204,7 @@ Napi::Value ScriptModuleWrap::runMethodAsync(const Napi::CallbackInfo& info) {
     std::string name = info[0].ToString();
     if (!live(info.Env()).find_method(name))
       throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
+    auto scope = inferenceScope(inferenceOnly_);
     return PromiseWorker::start(new MethodWorker(info.Env(), live(info.Env()), running_, name, methodInputs(info, 1)));
   });
 }
@@ -280,7 +295,8 @@ Napi::Value ScriptModuleWrap::freeze(const Napi::CallbackInfo& info) {
       Napi::Array names = info[0].As<Napi::Array>();
       for (uint32_t i = 0; i < names.Length(); ++i) preserved.push_back(names.Get(i).ToString());
     }
-    return wrap(info.Env(), torch::jit::freeze(live(info.Env()), preserved, /*optimize_numerics=*/true), extraFiles_);
+    return wrap(info.Env(), torch::jit::freeze(live(info.Env()), preserved, /*optimize_numerics=*/true), extraFiles_,
+                inferenceOnly_);
   });
 }
 
@@ -295,7 +311,7 @@ Napi::Value ScriptModuleWrap::optimizeForInference(const Napi::CallbackInfo& inf
     torch::jit::Module& module = live(info.Env());
     if (module.type()->hasAttribute("training") && module.is_training())
       throw torchError(info.Env(), "optimizeForInference needs a module in eval mode: call eval() first");
-    return wrap(info.Env(), torch::jit::optimize_for_inference(module, others), extraFiles_);
+    return wrap(info.Env(), torch::jit::optimize_for_inference(module, others), extraFiles_, /*inferenceOnly=*/true);
   });
 }
 

@@ -16,7 +16,12 @@ class ScriptModuleWrap : public Napi::ObjectWrap<ScriptModuleWrap> {
   static void Init(Napi::Env env, Napi::Object exports);
   /** Extra files of a TorchScript archive by name (the traced signature lives in one). */
   using ExtraFiles = std::map<std::string, std::string>;
-  static Napi::Object wrap(Napi::Env env, torch::jit::Module module, ExtraFiles extraFiles = {});
+  /**
+   * `inferenceOnly`: methods run under c10::InferenceMode (optimize_for_inference's oneDNN tensors
+   * have no autograd kernels: LibTorch 2.x asserts when they meet the autograd dispatch keys).
+   */
+  static Napi::Object wrap(Napi::Env env, torch::jit::Module module, ExtraFiles extraFiles = {},
+                           bool inferenceOnly = false);
   /** The module inside a NativeScriptModule object (a TorchError when it is not one or is disposed). */
   static torch::jit::Module& unwrap(Napi::Value value);
   explicit ScriptModuleWrap(const Napi::CallbackInfo& info);
@@ -45,6 +50,7 @@ class ScriptModuleWrap : public Napi::ObjectWrap<ScriptModuleWrap> {
 
   std::optional<torch::jit::Module> module_;
   ExtraFiles extraFiles_;
+  bool inferenceOnly_ = false;
   /** The parameter and buffer bytes told to V8. */
   int64_t reportedBytes_ = 0;
   /** Async method calls running now (changed on the JS thread only). */

@@ -142,6 +142,8 @@ std::shared_ptr<torch::jit::Graph> exportGraph(const torch::jit::Module& module,
     for (size_t i = 0; i < inputTypes.size(); ++i) {
       if (inputTypes[i]->cast<c10::TensorType>()) graph->inputs()[i]->setType(inputTypes[i]);
     }
+    // Ranks and dtypes for the exporter. This pass also pins some broadcasts to the example's
+    // sizes (expands); lib/onnx/graph-passes.ts drops those.
     torch::jit::PropagateInputShapes(graph);
   }
   return graph;
