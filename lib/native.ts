@@ -50,7 +50,22 @@ export interface NativeTensorFunctions {
 
 /** Names of the dtypes the addon reports. */
 export type DTypeName =
-  'float16' | 'bfloat16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'bool' | 'complex64' | 'complex128';
+  | 'float16'
+  | 'bfloat16'
+  | 'float32'
+  | 'float64'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'bool'
+  | 'complex64'
+  | 'complex128'
+  /** Quantized dtypes (torch.qint8, ...): values are stored as integers with a scale and zero point. */
+  | 'qint8'
+  | 'quint8'
+  | 'qint32';
 
 /** What `torch.config()` reports about the LibTorch build and the process. */
 export interface NativeConfig {
@@ -131,6 +146,8 @@ export interface NativeModuleTree {
   training: boolean;
   parameters: [string, unknown][];
   buffers: [string, unknown][];
+  /** Other attributes: TorchScript objects (packed quantized weights). */
+  objects?: [string, unknown][];
   children: [string, NativeModuleTree][];
 }
 
@@ -201,6 +218,10 @@ export interface NativeBinding {
   NativeOptimizer: new (kind: string, groups: NativeParamGroup[]) => NativeOptimizer;
   clipGradNorm(params: unknown[], maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
   clipGradValue(params: unknown[], clipValue: number): void;
+  /** The quantized engine in use ('onednn', 'qnnpack', ...). */
+  quantizedEngine(): string;
+  /** Selects the quantized engine by name (throws naming the supported ones). */
+  setQuantizedEngine(name: string): void;
   /** Opens an inference-mode scope on this thread (c10::InferenceMode); exitInferenceMode closes the innermost. */
   enterInferenceMode(enabled: boolean): void;
   exitInferenceMode(): void;

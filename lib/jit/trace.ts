@@ -115,6 +115,7 @@ function moduleTree(module: Module): NativeModuleTree {
     training: module.training,
     parameters: [...module.namedParameters({ recurse: false })],
     buffers: [...module.namedBuffers({ recurse: false })],
+    objects: module.tracedObjects(),
     children: [...module.namedChildren()].map(([name, child]) => [name, moduleTree(child)]),
   };
 }

@@ -427,6 +427,14 @@ export abstract class Module {
     return summary(this, ...inputs);
   }
 
+  /**
+   * @internal TorchScript objects this module holds besides tensors (packed quantized weights):
+   * torch.jit.trace registers them as attributes of the traced module.
+   */
+  tracedObjects(): [string, unknown][] {
+    return [];
+  }
+
   /** Extra text inside the parentheses of this module's line, like PyTorch's extra_repr. */
   extraRepr(): string {
     return '';

@@ -15,6 +15,7 @@
 #include "binding/profiler_binding.h"
 #include "binding/runtime_binding.h"
 #include "binding/script_module_wrap.h"
+#include "binding/script_object_wrap.h"
 #include "binding/sequential_plan_binding.h"
 #include "binding/tensor_wrap.h"
 #include "core/caching_cpu_allocator.h"
@@ -49,6 +50,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     tuneMalloc();
     installCachingCpuAllocator();
     setNumThreads(defaultNumThreads());
+    selectBestQuantizedEngine();
   });
   env.SetInstanceData(new AddonState());
   initBufferKeepAlive(env);
@@ -62,6 +64,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   OptimizerWrap::Init(env, exports);
   initGradClipping(env, exports);
   ScriptModuleWrap::Init(env, exports);
+  ScriptObjectWrap::Init(env, exports);
   initJitTrace(env, exports);
   initSequentialPlan(env, exports);
   initEpochLoop(env, exports);

@@ -26,6 +26,8 @@ struct AddonState {
   Napi::Reference<Napi::Symbol> handleKey;
   /** NativeScriptModule, which native code instantiates for torch.jit.load results. */
   Napi::FunctionReference scriptModuleClass;
+  /** NativeScriptObject: opaque TorchScript objects (packed quantized weights...). */
+  Napi::FunctionReference scriptObjectClass;
   /** NativeOptimizer, to recognize its instances (the native epoch loop borrows one). */
   Napi::FunctionReference optimizerClass;
   /** lib/tensor's TorchError, thrown for every LibTorch failure. */

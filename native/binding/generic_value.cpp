@@ -5,6 +5,7 @@
 
 #include "binding/errors.h"
 #include "binding/js_convert.h"
+#include "binding/script_object_wrap.h"
 #include "binding/tensor_wrap.h"
 
 namespace nodetorch {
@@ -27,6 +28,7 @@ c10::IValue convert(Napi::Value value, int depth, const std::string& path) {
   if (value.IsBigInt()) return toInt(value, path);
   if (value.IsString()) return value.As<Napi::String>().Utf8Value();
   if (TensorWrap::isTensor(value)) return TensorWrap::unwrap(value, path);
+  if (ScriptObjectWrap::isScriptObject(value)) return ScriptObjectWrap::unwrap(value);
   if (value.IsArray()) {
     Napi::Array array = value.As<Napi::Array>();
     c10::impl::GenericList list(c10::AnyType::get());

@@ -6,6 +6,7 @@
 #include "binding/errors.h"
 #include "binding/js_convert.h"
 #include "binding/script_module_wrap.h"
+#include "binding/script_object_wrap.h"
 #include "binding/tensor_wrap.h"
 #include "core/tracing.h"
 
@@ -35,6 +36,17 @@ tracing::ModuleSpec readSpec(Napi::Value value, int depth) {
   spec.training = object.Get("training").ToBoolean();
   spec.parameters = namedTensors(object.Get("parameters"), "parameter");
   spec.buffers = namedTensors(object.Get("buffers"), "buffer");
+  Napi::Value objects = object.Get("objects");
+  if (objects.IsArray()) {
+    Napi::Array pairs = objects.As<Napi::Array>();
+    for (uint32_t i = 0; i < pairs.Length(); ++i) {
+      Napi::Array pair = pairs.Get(i).As<Napi::Array>();
+      std::string name = pair.Get(0u).ToString();
+      if (!ScriptObjectWrap::isScriptObject(pair.Get(1u)))
+        throw torchError(value.Env(), "module attribute " + name + " is not a TorchScript object");
+      spec.objects.emplace_back(name, ScriptObjectWrap::unwrap(pair.Get(1u)));
+    }
+  }
   Napi::Value children = object.Get("children");
   if (children.IsArray()) {
     Napi::Array pairs = children.As<Napi::Array>();

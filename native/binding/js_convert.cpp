@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "binding/errors.h"
+#include "binding/script_object_wrap.h"
 #include "binding/tensor_wrap.h"
 #include "core/dtype.h"
 
@@ -172,6 +173,7 @@ c10::IValue convert(Napi::Value value, const c10::TypePtr& type, const c10::Argu
     case TypeKind::MemoryFormatType: return parseNamed(value, param, parseMemoryFormat);
     case TypeKind::DeviceObjType: return parseNamed(value, param, parseDevice);
     case TypeKind::ListType: return listToIValue(value, type->expectRef<c10::ListType>(), argument, param);
+    case TypeKind::ClassType: return ScriptObjectWrap::unwrap(value, type, param.str());
     case TypeKind::GeneratorType:
       typeError(value.Env(),
                 param.str() + ": custom generators are not supported; pass null and seed with torch.manualSeed");
@@ -355,6 +357,7 @@ Napi::Value fromIValue(Napi::Env env, const c10::IValue& value) {
     for (const auto& entry : dict) set.Call(map, {fromIValue(env, entry.key()), fromIValue(env, entry.value())});
     return map;
   }
+  if (value.isObject() || value.isCapsule()) return ScriptObjectWrap::wrap(env, value);
   throw torchError(env, "cannot return a value of type " + value.tagKind() + " to JavaScript");
 }
 

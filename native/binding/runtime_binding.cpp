@@ -74,9 +74,22 @@ Napi::Value cudaDeviceCount(const Napi::CallbackInfo& info) {
                            torch::cuda::is_available() ? static_cast<double>(torch::cuda::device_count()) : 0);
 }
 
+Napi::Value quantizedEngineJs(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), quantizedEngine());
+}
+
+// setQuantizedEngine(name): as torch.backends.quantized.engine = name.
+Napi::Value setQuantizedEngineJs(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "the engine must be a string");
+  NT_GUARD(info, { setQuantizedEngine(info[0].As<Napi::String>()); });
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void initRuntime(Napi::Env env, Napi::Object exports) {
+  exports.Set("quantizedEngine", Napi::Function::New<quantizedEngineJs>(env, "quantizedEngine"));
+  exports.Set("setQuantizedEngine", Napi::Function::New<setQuantizedEngineJs>(env, "setQuantizedEngine"));
   exports.Set("config", Napi::Function::New<config>(env, "config"));
   exports.Set("setNumThreads", Napi::Function::New<setNumThreadsJs>(env, "setNumThreads"));
   exports.Set("setThreadIntraOpThreads",

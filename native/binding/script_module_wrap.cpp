@@ -31,14 +31,6 @@ struct ModuleAndFiles {
   bool inferenceOnly;
 };
 
-// InferenceMode for the calls of an inference-only module (on this thread; async workers made
-// inside it take the mode along).
-std::optional<c10::InferenceMode> inferenceScope(bool inferenceOnly) {
-  std::optional<c10::InferenceMode> scope;
-  if (inferenceOnly) scope.emplace(true);
-  return scope;
-}
-
 // The arguments of a method call: info[first..] as IValues (tensors, numbers, lists, dicts...).
 std::vector<c10::IValue> methodInputs(const Napi::CallbackInfo& info, size_t first) {
   std::vector<c10::IValue> inputs;
@@ -194,7 +186,9 @@ Napi::Value ScriptModuleWrap::runMethod(const Napi::CallbackInfo& info) {
     std::string name = info[0].ToString();
     auto method = live(info.Env()).find_method(name);
     if (!method) throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
-    auto scope = inferenceScope(inferenceOnly_);
+    // An inference-only module's calls run in InferenceMode (async workers made here take it along).
+    std::optional<c10::InferenceMode> inference;
+    if (inferenceOnly_) inference.emplace(true);
     return fromIValue(info.Env(), (*method)(methodInputs(info, 1)));
   });
 }
@@ -204,7 +198,9 @@ Napi::Value ScriptModuleWrap::runMethodAsync(const Napi::CallbackInfo& info) {
     std::string name = info[0].ToString();
     if (!live(info.Env()).find_method(name))
       throw torchError(info.Env(), "this TorchScript module has no method '" + name + "'");
-    auto scope = inferenceScope(inferenceOnly_);
+    // An inference-only module's calls run in InferenceMode (async workers made here take it along).
+    std::optional<c10::InferenceMode> inference;
+    if (inferenceOnly_) inference.emplace(true);
     return PromiseWorker::start(new MethodWorker(info.Env(), live(info.Env()), running_, name, methodInputs(info, 1)));
   });
 }

@@ -28,6 +28,9 @@ const std::unordered_map<std::string, c10::ScalarType>& dtypeTable() {
       {"bool", c10::kBool},
       {"complex64", c10::kComplexFloat},
       {"complex128", c10::kComplexDouble},
+      {"qint8", c10::kQInt8},
+      {"quint8", c10::kQUInt8},
+      {"qint32", c10::kQInt32},
   };
   return table;
 }
@@ -39,7 +42,7 @@ c10::ScalarType parseDtype(const std::string& name) {
   if (found == dtypeTable().end()) {
     throw std::invalid_argument("unknown dtype '" + name +
                                 "': expected one of float16, bfloat16, float32, float64, int8, uint8, "
-                                "int16, int32, int64, bool, complex64, complex128");
+                                "int16, int32, int64, bool, complex64, complex128, qint8, quint8, qint32");
   }
   return found->second;
 }
@@ -58,6 +61,9 @@ const char* dtypeName(c10::ScalarType type) {
     case c10::kBool: return "bool";
     case c10::kComplexFloat: return "complex64";
     case c10::kComplexDouble: return "complex128";
+    case c10::kQInt8: return "qint8";
+    case c10::kQUInt8: return "quint8";
+    case c10::kQInt32: return "qint32";
     default: return c10::toString(type);
   }
 }

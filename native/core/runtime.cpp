@@ -8,6 +8,7 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <cctype>
 #include <cstdlib>
 
 namespace nodetorch {
@@ -24,6 +25,14 @@ Fn blasSymbol(const char* name) {
 int envInt(const char* name) {
   const char* value = std::getenv(name);
   return value ? std::atoi(value) : 0;
+}
+
+// PyTorch's names for the engines ('onednn', 'qnnpack', 'x86', 'fbgemm', 'none'); c10 prints 'ONEDNN'.
+std::string engineName(c10::QEngine engine) {
+  if (engine == c10::QEngine::NoQEngine) return "none";
+  std::string name = c10::toString(engine);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
 }
 
 }  // namespace
@@ -79,11 +88,39 @@ RuntimeConfig runtimeConfig() {
   config.blasThreads = blasThreads ? blasThreads() : -1;
   config.numThreads = at::get_num_threads();
   for (auto engine : at::globalContext().supportedQEngines()) {
-    config.quantizedEngines.push_back(c10::toString(engine));
+    if (engine != c10::QEngine::NoQEngine) config.quantizedEngines.push_back(engineName(engine));
   }
   config.mallocTuned = mallocWasTuned;
   config.mkldnn = at::hasMKLDNN();
   return config;
+}
+
+std::string quantizedEngine() { return engineName(at::globalContext().qEngine()); }
+
+void setQuantizedEngine(const std::string& name) {
+  std::string known;
+  for (auto engine : at::globalContext().supportedQEngines()) {
+    std::string candidate = engineName(engine);
+    if (candidate == name) {
+      at::globalContext().setQEngine(engine);
+      return;
+    }
+    if (engine != c10::QEngine::NoQEngine) known += (known.empty() ? "" : ", ") + candidate;
+  }
+  throw std::invalid_argument("unknown quantized engine '" + name + "': this LibTorch build supports " +
+                              (known.empty() ? std::string("none") : known));
+}
+
+void selectBestQuantizedEngine() {
+  const auto& supported = at::globalContext().supportedQEngines();
+  for (const char* preferred : {"x86", "fbgemm", "onednn", "qnnpack"}) {
+    for (auto engine : supported) {
+      if (engineName(engine) == preferred) {
+        at::globalContext().setQEngine(engine);
+        return;
+      }
+    }
+  }
 }
 
 }  // namespace nodetorch

@@ -15,6 +15,13 @@ void setThreadIntraOpThreads(int threads);
 /** The count used at load: NODETORCH_NUM_THREADS, else OMP_NUM_THREADS, else LibTorch's default. */
 int defaultNumThreads();
 
+/** The quantized engine in use ('onednn', 'x86', 'fbgemm', 'qnnpack'; 'none' without one). */
+std::string quantizedEngine();
+/** Selects a quantized engine by name; throws naming the supported ones for another name. */
+void setQuantizedEngine(const std::string& name);
+/** The best quantized engine this build has (x86, fbgemm, onednn, then qnnpack: slow on x86). */
+void selectBestQuantizedEngine();
+
 struct RuntimeConfig {
   std::string torchVersion;
   bool cudaAvailable;

@@ -42,6 +42,7 @@ torch::jit::Module buildWith(const ModuleSpec& spec, const std::shared_ptr<torch
   module.register_attribute("training", c10::BoolType::get(), spec.training);
   for (const auto& [name, tensor] : spec.parameters) module.register_parameter(name, tensor, /*is_buffer=*/false);
   for (const auto& [name, tensor] : spec.buffers) module.register_buffer(name, tensor);
+  for (const auto& [name, object] : spec.objects) module.register_attribute(name, object.type(), object);
   for (const auto& [name, child] : spec.children) module.register_module(name, buildWith(child, unit));
   return module;
 }

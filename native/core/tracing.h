@@ -18,6 +18,8 @@ struct ModuleSpec {
   bool training = true;
   std::vector<std::pair<std::string, at::Tensor>> parameters;
   std::vector<std::pair<std::string, at::Tensor>> buffers;
+  /** Other attributes: TorchScript objects such as packed quantized weights (ops read them via GetAttr). */
+  std::vector<std::pair<std::string, c10::IValue>> objects;
   std::vector<std::pair<std::string, ModuleSpec>> children;
 };
 

@@ -1,2 +1,3 @@
 /** torch.ao.nn: modules for quantization (`intrinsic`: the fused modules). */
 export * as intrinsic from './intrinsic/index.js';
+export * as quantized from './quantized/index.js';

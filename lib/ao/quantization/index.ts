@@ -3,3 +3,7 @@ export { fuseModules, fuseKnownModules } from './fuse-modules.js';
 export type { FuseModulesOptions, FuseKnownModulesOptions } from './fuse-modules.js';
 export { DEFAULT_FUSION_PATTERNS, getFusionPattern } from './fuser-method-mappings.js';
 export type { FuserMethod, FusionPattern } from './fuser-method-mappings.js';
+export { quantizeDynamic } from './quantize-dynamic.js';
+export type { QuantizeDynamicOptions } from './quantize-dynamic.js';
+export { MinMaxObserver } from './observer.js';
+export type { MinMaxObserverOptions, QuantizedDType, QScheme } from './observer.js';

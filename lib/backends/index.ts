@@ -1,0 +1,2 @@
+/** torch.backends: settings of the kernel libraries (`quantized.engine`). */
+export { quantized } from './quantized.js';

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Golden values for dynamic quantization (issue 14): torch.ao.quantization.quantize_dynamic on the
+onednn engine (the engine Debian's LibTorch has besides qnnpack).
+
+Run with Debian's python3-torch:  /usr/bin/python3 scripts/golden/quantize_cases.py
+Writes test/fixtures/quantize_golden.json, replayed by test/quantize-dynamic.test.ts: an MLP's float
+state dict, an input, and for each Linear of the quantized model its weight's scale, zero point and
+int8 values, plus the quantized model's output (bit-exact: same engine, same kernels).
+"""
+import json
+import os
+
+import torch
+import torch.nn as nn
+from torch.ao.quantization import quantize_dynamic
+
+
+def enc(t):
+    t = t.detach()
+    return {"values": t.reshape(-1).tolist(), "shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", "")}
+
+
+def main():
+    torch.backends.quantized.engine = "onednn"
+    torch.manual_seed(14)
+    model = nn.Sequential(nn.Linear(20, 32), nn.ReLU(), nn.Linear(32, 16), nn.Tanh(), nn.Linear(16, 5)).eval()
+    # A weight with an exact tie of magnitudes at the extremes, so the symmetric scale is tested on it.
+    with torch.no_grad():
+        model[4].weight[0, 0] = 0.75
+        model[4].weight[1, 1] = -0.75
+    x = torch.randn(7, 20)
+    quantized = quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+    layers = []
+    for index in (0, 2, 4):
+        qweight = quantized[index].weight()
+        layers.append(
+            {
+                "index": index,
+                "scale": qweight.q_scale(),
+                "zeroPoint": qweight.q_zero_point(),
+                "intRepr": enc(qweight.int_repr()),
+            }
+        )
+    with torch.no_grad():
+        out = quantized(x)
+        fp32 = model(x)
+    golden = {
+        "engine": "onednn",
+        "stateDict": {k: enc(v) for k, v in model.state_dict().items()},
+        "input": enc(x),
+        "layers": layers,
+        "output": enc(out),
+        "fp32Output": enc(fp32),
+    }
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "quantize_golden.json")
+    with open(path, "w") as f:
+        json.dump(golden, f)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+// Dynamic quantization: torch.backends.quantized, quantizeDynamic on nn.Linear bit-exact with
+// PyTorch's quantize_dynamic on the same engine (test/fixtures/quantize_golden.json from
+// scripts/golden/quantize_cases.py), tracing and saving the quantized model, and bad input.
+import { test } from 'uvu';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as torch from '../lib/index.ts';
+import { hasPythonTorch, readFixture } from './helpers.ts';
+
+const { nn } = torch;
+const { quantizeDynamic } = torch.ao.quantization;
+
+interface Encoded {
+  values: number[];
+  shape: number[];
+  dtype: string;
+}
+const golden = readFixture<{
+  engine: string;
+  stateDict: Record<string, Encoded>;
+  input: Encoded;
+  layers: { index: number; scale: number; zeroPoint: number; intRepr: Encoded }[];
+  output: Encoded;
+  fp32Output: Encoded;
+}>('quantize_golden.json');
+const decode = (e: Encoded) => torch.tensor(e.values, { dtype: e.dtype as torch.DType }).reshape(e.shape);
+// The golden values hold for their engine only; a build without it skips those tests.
+const onGoldenEngine = torch.backends.quantized.supportedEngines.includes(golden.engine) ? test : (name: string) => test.skip(name);
+
+function floatModel(): torch.nn.Sequential {
+  const model = new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Linear(32, 16), new nn.Tanh(), new nn.Linear(16, 5)).eval();
+  model.loadStateDict(Object.fromEntries(Object.entries(golden.stateDict).map(([k, v]) => [k, decode(v)])));
+  return model;
+}
+
+test('the engine is the best one the build has, and can be set by name', () => {
+  const { quantized } = torch.backends;
+  assert.ok(quantized.supportedEngines.includes(quantized.engine), quantized.engine);
+  assert.notEqual(quantized.engine, 'qnnpack', 'never qnnpack when another engine exists');
+  assert.throws(() => (quantized.engine = 'tpu'), /unknown quantized engine 'tpu': this LibTorch build supports/);
+  const current = quantized.engine;
+  quantized.engine = current;
+  assert.equal(quantized.engine, current);
+});
+
+onGoldenEngine("quantizeDynamic gives PyTorch's int8 weights, scales and outputs, bit for bit", () => {
+  torch.backends.quantized.engine = golden.engine;
+  const model = floatModel();
+  const quantized = quantizeDynamic(model, { qconfigSpec: [nn.Linear], dtype: 'qint8' }) as torch.nn.Sequential;
+  const layers = [...quantized.children()];
+  for (const expected of golden.layers) {
+    const layer = layers[expected.index] as InstanceType<typeof torch.ao.nn.quantized.dynamic.Linear>;
+    assert.ok(layer instanceof torch.ao.nn.quantized.dynamic.Linear, `layer ${expected.index} is quantized`);
+    const qweight = layer.weight();
+    assert.equal(qweight.dtype, 'qint8');
+    assert.equal(qweight.qScale(), expected.scale);
+    assert.equal(qweight.qZeroPoint(), expected.zeroPoint);
+    assert.deepEqual(qweight.intRepr().flatten().toArray(), expected.intRepr.values);
+  }
+  const x = decode(golden.input);
+  const out = torch.noGrad(() => quantized.forward(x));
+  assert.deepEqual(out.flatten().toArray(), golden.output.values);
+  // The float model is untouched (not inplace).
+  assert.ok([...model.children()][0] instanceof nn.Linear);
+  const fp32 = torch
+    .noGrad(() => model.forward(x))
+    .flatten()
+    .toArray() as number[];
+  fp32.forEach((v, i) => assert.ok(Math.abs(v - golden.fp32Output.values[i]!) < 1e-5));
+});
+
+onGoldenEngine('a quantized model traces and saves; both nodetorch and Python load it with the same outputs', async () => {
+  torch.backends.quantized.engine = golden.engine;
+  const quantized = quantizeDynamic(floatModel());
+  const x = decode(golden.input);
+  const traced = torch.jit.trace(quantized, x.narrow(0, 0, 2));
+  assert.match(traced.inlinedGraph(), /quantized::linear_dynamic/);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'nodetorch-q-')), 'mlp-int8.pt');
+  await traced.save(file);
+  const loaded = await torch.jit.load(file);
+  assert.deepEqual((loaded.forward(x) as torch.Tensor).flatten().toArray(), golden.output.values);
+  if (!hasPythonTorch) return;
+  const script = `
+import json, sys, torch
+torch.backends.quantized.engine = "${golden.engine}"
+request = json.load(sys.stdin)
+module = torch.jit.load(request["file"])
+x = torch.tensor(request["values"], dtype=torch.float32).reshape(request["shape"])
+print(json.dumps(module(x).reshape(-1).tolist()))
+`;
+  const request = JSON.stringify({ file, values: golden.input.values, shape: golden.input.shape });
+  const fromPython = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: request, encoding: 'utf8' })) as number[];
+  assert.deepEqual(fromPython, golden.output.values);
+});
+
+test('a layer type with no counterpart or another dtype is an error, and the model is left as it was', () => {
+  const model = floatModel();
+  const before = JSON.stringify(Object.keys(model.stateDict()));
+  assert.throws(
+    () => quantizeDynamic(model, { qconfigSpec: [nn.Conv2d] }),
+    /Conv2d has no dynamically quantized counterpart \(supported: Linear\)/,
+  );
+  assert.throws(() => quantizeDynamic(model, { dtype: 'float16' as never }), /dtype 'float16' is not supported/);
+  assert.throws(() => quantizeDynamic({} as never), /model must be an nn\.Module/);
+  assert.equal(JSON.stringify(Object.keys(model.stateDict())), before);
+  assert.ok([...model.children()][0] instanceof nn.Linear);
+  const whole = quantizeDynamic(new nn.Linear(4, 2));
+  assert.ok(whole instanceof torch.ao.nn.quantized.dynamic.Linear);
+  assert.throws(() => torch.ao.nn.quantized.dynamic.Linear.fromFloat(new nn.ReLU() as never), /expected an nn\.Linear/);
+});
+
+test.run();
