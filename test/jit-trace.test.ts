@@ -291,6 +291,16 @@ test('optimizeForInference moves convolutions to oneDNN (where the build has it)
   assert.equal(asyncOut.isInference(), true);
 });
 
+test('freeze and optimizeForInference work on modules PyTorch saved, too', async () => {
+  const loaded = (await torch.jit.load(new URL('./fixtures/jit/cnn.pt', import.meta.url).pathname)).eval();
+  const x = torch.randn([3, 1, 8, 8]);
+  const expected = (loaded.forward(x) as torch.Tensor).flatten().toArray();
+  for (const derived of [loaded.freeze(), loaded.optimizeForInference()]) {
+    assert.doesNotMatch(derived.graph(), /prim::GetAttr/);
+    assertArrayClose((derived.forward(x) as torch.Tensor).flatten().toArray(), expected, 1e-5);
+  }
+});
+
 test('a save that cannot be written is an error and leaves no file', async () => {
   const traced = torch.jit.trace(new nn.Linear(2, 2), torch.zeros([1, 2]));
   const missing = path.join(dir, 'no-such-dir', 'model.pt');
