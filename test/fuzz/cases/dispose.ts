@@ -170,6 +170,48 @@ const paths: [string, string, () => unknown][] = [
       return layer.to('float64');
     },
   ],
+  [
+    'jit.trace input',
+    'torch.jit.trace((x) => x.mul(2), disposed(torch.ones([2])))',
+    () => torch.jit.trace((x: torch.Tensor) => x.mul(2), gone(torch.ones([2]))),
+  ],
+  [
+    'jit.trace parameter',
+    'const l = new torch.nn.Linear(2, 2); l.weight.dispose(); torch.jit.trace(l, torch.ones([1, 2]))',
+    () => {
+      const layer = new nn.Linear(2, 2);
+      layer.weight.dispose();
+      return torch.jit.trace(layer, torch.ones([1, 2]));
+    },
+  ],
+  [
+    'traced module after dispose',
+    'const t = torch.jit.trace(new torch.nn.Linear(2, 2), torch.ones([1, 2])); t.dispose(); t.forward(torch.ones([1, 2]))',
+    () => {
+      const traced = torch.jit.trace(new nn.Linear(2, 2), torch.ones([1, 2]));
+      traced.dispose();
+      return traced.forward(torch.ones([1, 2]));
+    },
+  ],
+  [
+    'freeze after dispose',
+    'const t = torch.jit.trace(new torch.nn.Linear(2, 2).eval(), torch.ones([1, 2])); t.dispose(); t.freeze()',
+    () => {
+      const traced = torch.jit.trace(new nn.Linear(2, 2).eval(), torch.ones([1, 2]));
+      traced.dispose();
+      return traced.freeze();
+    },
+  ],
+  [
+    'quantized op without packed weights',
+    "new torch.Op('quantized::linear_dynamic').call([torch.ones([1, 2]), {}, true])",
+    () => new torch.Op('quantized::linear_dynamic').call([torch.ones([1, 2]), {}, true]),
+  ],
+  [
+    'quantized prepack of a disposed weight',
+    "new torch.Op('quantized::linear_prepack').call([disposed(torch.ones([2, 2])), null])",
+    () => new torch.Op('quantized::linear_prepack').call([gone(torch.ones([2, 2])), null]),
+  ],
 ];
 
 export const dispose: FuzzCategory = {
