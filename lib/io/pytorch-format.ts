@@ -17,6 +17,13 @@ export const STORAGE_CLASS: Readonly<Record<string, string>> = {
   complex128: 'ComplexDoubleStorage',
 };
 
+/** Quantized dtypes' storage classes: they hold the integer values (int_repr). */
+export const QUANTIZED_STORAGE: Readonly<Record<string, { storage: string; values: DType }>> = {
+  qint8: { storage: 'QInt8Storage', values: 'int8' },
+  quint8: { storage: 'QUInt8Storage', values: 'uint8' },
+  qint32: { storage: 'QInt32Storage', values: 'int32' },
+};
+
 /** The dtype each storage class holds. */
 export const STORAGE_DTYPE: Readonly<Record<string, DType>> = Object.fromEntries(
   Object.entries(STORAGE_CLASS).map(([dtype, name]) => [name, dtype as DType]),

@@ -14,7 +14,8 @@ import { aten } from '../ops/surface.js';
 import { fromTypedArray } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/types.js';
-import { ELEMENT_BYTES, STORAGE_CLASS, STORAGE_DTYPE } from './pytorch-format.js';
+import { makeQuantized, QSCHEMES, type QSchemeName } from '../tensor/quantized.js';
+import { ELEMENT_BYTES, QUANTIZED_STORAGE, STORAGE_CLASS, STORAGE_DTYPE } from './pytorch-format.js';
 import { checkEntryCount } from './zip-directory.js';
 
 /** Options of {@link readPyTorchFile}. */
@@ -127,6 +128,28 @@ export function readPyTorchFile(bytes: Uint8Array, file: string, options: ReadOp
       return view;
     },
   );
+  // Quantized tensors: the storage holds the integers; the params name the scheme (a torch.* global).
+  for (const scheme of QSCHEMES) globals.set(`torch.${scheme}`, scheme as unknown as Builder);
+  allow(
+    'torch._utils',
+    '_rebuild_qtensor',
+    (storage: Tensor, offset: number, size: number[], stride: number[], params: unknown[], requiresGrad: boolean) => {
+      const [scheme, ...rest] = params as [QSchemeName, ...unknown[]];
+      if (requiresGrad) throw new Error(`${file}: a quantized tensor cannot require grad`);
+      const values = aten.as_strided.default(storage, size, stride, offset).contiguous();
+      if (scheme === 'per_tensor_affine' || scheme === 'per_tensor_symmetric')
+        return makeQuantized(values, { scheme, perChannel: false, scale: rest[0] as number, zeroPoint: rest[1] as number });
+      if (scheme === 'per_channel_affine' || scheme === 'per_channel_symmetric')
+        return makeQuantized(values, {
+          scheme,
+          perChannel: true,
+          scales: rest[0] as Tensor,
+          zeroPoints: rest[1] as Tensor,
+          axis: rest[2] as number,
+        });
+      throw new Error(`${file}: quantized tensors with the scheme ${String(scheme)} are not supported`);
+    },
+  );
   allow('torch._utils', '_rebuild_parameter', (data: Tensor, requiresGrad: boolean) => {
     data.requiresGrad = requiresGrad;
     return data;
@@ -145,7 +168,11 @@ export function readPyTorchFile(bytes: Uint8Array, file: string, options: ReadOp
     allow('torch.jit._pickle', list, (items: unknown[]) => items);
   // torch.FloatStorage & co. appear only as names inside storage references; each stands for its dtype.
   const storageTypes = new Map<unknown, DType>();
-  for (const [name, dtype] of Object.entries(STORAGE_DTYPE)) {
+  const storageEntries: [string, DType][] = [
+    ...Object.entries(STORAGE_DTYPE),
+    ...Object.values(QUANTIZED_STORAGE).map(({ storage, values }) => [storage, values] as [string, DType]),
+  ];
+  for (const [name, dtype] of storageEntries) {
     const marker = () => dtype;
     storageTypes.set(marker, dtype);
     allow('torch', name, marker);

@@ -9,7 +9,8 @@ import { zipSync } from 'fflate';
 import { aten } from '../ops/surface.js';
 import { tidy } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
-import { ELEMENT_BYTES, STORAGE_CLASS } from './pytorch-format.js';
+import { quantizationParams, quantizedOps } from '../tensor/quantized.js';
+import { ELEMENT_BYTES, QUANTIZED_STORAGE, STORAGE_CLASS } from './pytorch-format.js';
 
 // Integer dtypes of each element width, to read any tensor's raw bytes.
 const RAW_VIEW: Record<number, 'uint8' | 'int16' | 'int32' | 'int64'> = { 1: 'uint8', 2: 'int16', 4: 'int32', 8: 'int64' };
@@ -160,6 +161,7 @@ export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8
 
   const storages = new Map<string, { key: string; numel: number }>();
   const writeTensor = (tensor: Tensor): void => {
+    if (QUANTIZED_STORAGE[tensor.dtype]) return writeQuantized(tensor);
     const storageClass = STORAGE_CLASS[tensor.dtype];
     if (!storageClass) throw new TypeError(`torch.save: tensors of dtype ${tensor.dtype} cannot be saved`);
     const storageId = tensor._storageId;
@@ -199,6 +201,44 @@ export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8
       () => pickle.tuple(tensor.shape.map((n) => () => pickle.int(n))),
       () => pickle.tuple(strides.map((n) => () => pickle.int(n))),
       () => pickle.byte(tensor.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE),
+      () => {
+        pickle.global('collections', 'OrderedDict');
+        pickle.byte(OP.EMPTY_TUPLE, OP.REDUCE);
+      },
+    ]);
+    pickle.byte(OP.REDUCE);
+  };
+
+  // As Python's Tensor.__reduce_ex__ for quantized tensors: torch._utils._rebuild_qtensor(storage of
+  // the integer values, offset, size, stride, quantizer params, requires_grad, backward_hooks).
+  const writeQuantized = (tensor: Tensor): void => {
+    const { storage: storageClass } = QUANTIZED_STORAGE[tensor.dtype]!;
+    const key = String(Object.keys(records).length);
+    records[`${archiveName}/data/${key}`] = rawBytes(quantizedOps().intRepr.call([tensor]));
+    const params = quantizationParams(tensor);
+    pickle.global('torch._utils', '_rebuild_qtensor');
+    pickle.tuple([
+      () => {
+        pickle.tuple([
+          () => pickle.string('storage'),
+          () => pickle.global('torch', storageClass),
+          () => pickle.string(key),
+          () => pickle.string('cpu'),
+          () => pickle.int(tensor.numel()),
+        ]);
+        pickle.byte(OP.BINPERSID);
+      },
+      () => pickle.int(0),
+      () => pickle.tuple(tensor.shape.map((n) => () => pickle.int(n))),
+      () => pickle.tuple(contiguousStrides(tensor.shape).map((n) => () => pickle.int(n))),
+      () =>
+        pickle.tuple([
+          () => pickle.global('torch', params.scheme),
+          ...(params.perChannel
+            ? [() => writeTensor(params.scales), () => writeTensor(params.zeroPoints), () => pickle.int(params.axis)]
+            : [() => pickle.float(params.scale), () => pickle.int(params.zeroPoint)]),
+        ]),
+      () => pickle.byte(OP.NEWFALSE),
       () => {
         pickle.global('collections', 'OrderedDict');
         pickle.byte(OP.EMPTY_TUPLE, OP.REDUCE);

@@ -20,6 +20,9 @@ export const DTYPE_NAMES: readonly DTypeName[] = [
   'bool',
   'complex64',
   'complex128',
+  'qint8',
+  'quint8',
+  'qint32',
 ];
 
 /** PyTorch's other spellings of dtypes (`torch.float` is float32, `torch.long` int64, ...). */

@@ -23,6 +23,11 @@ export interface FormatInput {
   requiresGrad: boolean;
   /** Autograd node name such as `'MulBackward0'` (any `::` namespace is stripped), or null. */
   gradFn: string | null;
+  /**
+   * For a quantized tensor (`values` then hold the dequantized floats): its scheme and parameters,
+   * printed as PyTorch's suffixes (`quantization_scheme=torch.per_tensor_affine, scale=0.1, zero_point=0`).
+   */
+  quantization?: { scheme: string; scale: number | string; zeroPoint: number | string; axis?: number };
 }
 
 /** PyTorch's default print options. */
@@ -61,6 +66,13 @@ export function formatTensor(input: FormatInput): string {
     // An empty tensor has no elements to hint at its shape or dtype, so both are spelled out.
     if (input.shape.length !== 1) suffixes.push(`size=${formatSize(input.shape)}`);
     if (input.dtype !== DEFAULT_FLOAT_DTYPE) suffixes.push(`dtype=torch.${input.dtype}`);
+  } else if (input.quantization) {
+    // PyTorch prints a quantized tensor's dequantized values with its size, dtype and parameters.
+    const q = input.quantization;
+    suffixes.push(`size=${formatSize(input.shape)}`, `dtype=torch.${input.dtype}`, `quantization_scheme=torch.${q.scheme}`);
+    suffixes.push(`scale=${q.scale}`, `zero_point=${q.zeroPoint}`);
+    if (q.axis !== undefined) suffixes.push(`axis=${q.axis}`);
+    body = formatBody({ ...input, dtype: DEFAULT_FLOAT_DTYPE }, numel, indent);
   } else {
     if (!DEFAULT_DTYPES.has(input.dtype)) suffixes.push(`dtype=torch.${input.dtype}`);
     body = formatBody(input, numel, indent);

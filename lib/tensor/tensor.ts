@@ -8,6 +8,7 @@ import { native, type DTypeName, type ElementArray } from '../native.js';
 import type { TensorMethods } from '../ops/types.generated.js';
 import { TorchError } from './errors.js';
 import { formatTensor } from './format.js';
+import { formatQuantized } from './format-quantized.js';
 import { HANDLE, TOKEN } from './handle.js';
 import type { HandWrittenMethods } from './methods/index.js';
 import { record } from './scope.js';
@@ -181,6 +182,7 @@ class TensorImpl {
   /** Prints like PyTorch: `tensor([[1., 2.], [3., 4.]], requires_grad=True)`. */
   toString(): string {
     if (this.isDisposed) return 'tensor(<disposed>)';
+    if (this.dtype.startsWith('q')) return formatQuantized(this as unknown as Tensor);
     return formatTensor({
       values: this._toTypedArray(),
       shape: this.shape,

@@ -51,6 +51,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     installCachingCpuAllocator();
     setNumThreads(defaultNumThreads());
     selectBestQuantizedEngine();
+    disableTensorExprFuser();
   });
   env.SetInstanceData(new AddonState());
   initBufferKeepAlive(env);

@@ -5,6 +5,7 @@
 #include <c10/core/QEngine.h>
 #include <dlfcn.h>
 #include <malloc.h>
+#include <torch/csrc/jit/passes/tensorexpr_fuser.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -110,6 +111,8 @@ void setQuantizedEngine(const std::string& name) {
   throw std::invalid_argument("unknown quantized engine '" + name + "': this LibTorch build supports " +
                               (known.empty() ? std::string("none") : known));
 }
+
+void disableTensorExprFuser() { torch::jit::setTensorExprFuserEnabled(false); }
 
 void selectBestQuantizedEngine() {
   const auto& supported = at::globalContext().supportedQEngines();

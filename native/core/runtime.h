@@ -19,6 +19,12 @@ int defaultNumThreads();
 std::string quantizedEngine();
 /** Selects a quantized engine by name; throws naming the supported ones for another name. */
 void setQuantizedEngine(const std::string& name);
+/**
+ * Turns LibTorch's TensorExpr fuser off: on a CPU build it compiles kernels with LLVM the first time
+ * a TorchScript graph runs with new input shapes, which took minutes on Debian's LibTorch 2.6 (an
+ * optimized CNN's first batch of 64 seemed to hang). Graphs run unfused, as in PyTorch 1.13's default.
+ */
+void disableTensorExprFuser();
 /** The best quantized engine this build has (x86, fbgemm, onednn, then qnnpack: slow on x86). */
 void selectBestQuantizedEngine();
 

@@ -5,7 +5,9 @@ onednn engine (the engine Debian's LibTorch has besides qnnpack).
 Run with Debian's python3-torch:  /usr/bin/python3 scripts/golden/quantize_cases.py
 Writes test/fixtures/quantize_golden.json, replayed by test/quantize-dynamic.test.ts: an MLP's float
 state dict, an input, and for each Linear of the quantized model its weight's scale, zero point and
-int8 values, plus the quantized model's output (bit-exact: same engine, same kernels).
+int8 values, plus the quantized model's output (bit-exact: same engine, same kernels). Also
+"tensors": quantized tensors (per tensor and per channel) with their repr and integers, saved with
+torch.save to test/fixtures/pt/quantized.pt, replayed by test/quantized-tensors.test.ts.
 """
 import json
 import os
@@ -44,8 +46,23 @@ def main():
     with torch.no_grad():
         out = quantized(x)
         fp32 = model(x)
+    tensors = {
+        "per_tensor_qint8": torch.quantize_per_tensor(torch.tensor([0.1, -0.5, 1.0, 2.6]), 0.02, 0, torch.qint8),
+        "per_tensor_quint8": torch.quantize_per_tensor(torch.tensor([[0.1, -0.5], [1.0, 3.0]]), 0.05, 10, torch.quint8),
+        "per_channel_qint8": torch.quantize_per_channel(
+            torch.tensor([[0.1, -0.2, 0.3], [0.4, -0.5, 0.6]]),
+            torch.tensor([0.01, 0.02], dtype=torch.float64),
+            torch.tensor([0, 2]),
+            0,
+            torch.qint8,
+        ),
+    }
+    pt = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "pt", "quantized.pt")
+    torch.save(tensors, pt)
     golden = {
+        "tensors": {name: {"repr": repr(t), "intRepr": enc(t.int_repr()), "dtype": str(t.dtype).replace("torch.", "")} for name, t in tensors.items()},
         "engine": "onednn",
+        "torchVersion": torch.__version__,
         "stateDict": {k: enc(v) for k, v in model.state_dict().items()},
         "input": enc(x),
         "layers": layers,
