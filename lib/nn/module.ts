@@ -128,6 +128,44 @@ export abstract class Module {
     return param;
   }
 
+  /**
+   * Replaces the buffer registered as `name` with `buffer`, as assigning `module.name = tensor` to a
+   * buffer does in PyTorch: its place and persistence are kept, and the fields that held the old
+   * buffer now hold the new one.
+   */
+  replaceBuffer<T extends Tensor | null>(name: string, buffer: T): T {
+    if (!this.buffers_.has(name)) throw new Error(`${this.constructor.name} has no buffer named '${name}' to replace`);
+    if (buffer !== null && !(buffer instanceof Tensor))
+      throw new TypeError(`replaceBuffer('${name}'): expected a Tensor, got ${typeof buffer}`);
+    const old = this.buffers_.get(name)!;
+    this.buffers_.set(name, buffer);
+    this.retargetFields(name, old, buffer);
+    return buffer;
+  }
+
+  /**
+   * Unregisters the parameter `name` and returns it, as `del module._parameters[name]` does in
+   * PyTorch: it leaves parameters() and the state dict; fields that held it keep their value.
+   */
+  deleteParameter(name: string): Tensor | null {
+    if (!this.parameters_.has(name)) throw new Error(`${this.constructor.name} has no parameter named '${name}' to delete`);
+    const param = this.parameters_.get(name)!;
+    this.parameters_.delete(name);
+    return param;
+  }
+
+  /**
+   * Unregisters the buffer `name` and returns it, as `del module._buffers[name]` does in PyTorch:
+   * it leaves buffers() and the state dict; fields that held it keep their value.
+   */
+  deleteBuffer(name: string): Tensor | null {
+    if (!this.buffers_.has(name)) throw new Error(`${this.constructor.name} has no buffer named '${name}' to delete`);
+    const buffer = this.buffers_.get(name)!;
+    this.buffers_.delete(name);
+    this.nonPersistent.delete(name);
+    return buffer;
+  }
+
   private checkParameter(name: string, param: Tensor | null, method: string): void {
     if (param === null) return;
     if (!(param instanceof Tensor)) throw new TypeError(`${method}('${name}'): expected a Tensor, got ${typeof param}`);
@@ -379,6 +417,14 @@ export abstract class Module {
   registerForwardPreHook(hook: ForwardPreHook): HookHandle {
     this.forwardPreHooks.add(hook);
     return { remove: () => void this.forwardPreHooks.delete(hook) };
+  }
+  /** The forward pre-hooks registered on this module, in the order they run (PyTorch's `_forward_pre_hooks`). */
+  registeredForwardPreHooks(): ForwardPreHook[] {
+    return [...this.forwardPreHooks];
+  }
+  /** Unregisters the forward pre-hook `hook` (what its handle's `remove` does); returns whether it was registered. */
+  removeForwardPreHook(hook: ForwardPreHook): boolean {
+    return this.forwardPreHooks.delete(hook);
   }
   /**
    * @internal This layer as one native plan step, or null when it has none (custom modules, or

@@ -21,6 +21,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Device } from '../tensor/types.js';
 import { defaultCollate } from '../data/collate.js';
 import type { Callback } from './callbacks/callback.js';
+import { ModelPruning } from './callbacks/model-pruning.js';
 import { ProgressBar } from './callbacks/progress-bar.js';
 import { Timer } from './callbacks/timer.js';
 import { SupervisedModule } from './supervised-module.js';
@@ -85,6 +86,8 @@ export function nativeLoopSupport(trainer: FitView, module: unknown, loader: unk
   if (trainer.precision.precision !== '32-true') return `precision '${trainer.precision.precision}' runs in JS (autocast is per thread)`;
   if (trainer.options.detectAnomaly) return 'detectAnomaly checks every loss in JS';
   for (const callback of trainer.callbacks) {
+    if (callback instanceof ModelPruning)
+      return 'callback ModelPruning prunes the model during the fit (pruned layers apply their masks in JS forward pre-hooks)';
     const own = (hook: string) => typeof (callback as unknown as Record<string, unknown>)[hook] === 'function';
     const inner = INNER_HOOKS.find(own);
     if (inner) return `callback ${callback.constructor.name} implements ${inner}`;

@@ -7,3 +7,4 @@ export { Timer, durationMs, type TimerOptions } from './timer.js';
 export { ProgressBar, summaryTable, type ProgressBarOptions, type ProgressStream } from './progress-bar.js';
 export { LearningCurves, type LearningCurvesOptions } from './learning-curves.js';
 export { GradientAccumulationScheduler, type GradientAccumulationSchedulerOptions } from './gradient-accumulation-scheduler.js';
+export { ModelPruning, type ModelPruningOptions, type PruningFnName, type PruningFunction } from './model-pruning.js';
