@@ -159,6 +159,23 @@ export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8
     seen.delete(item);
   };
 
+  // The persistent id of a storage record: ('storage', torch.<Class>Storage, key, 'cpu', numel).
+  const storageReference = (storageClass: string, key: string, numel: number): void => {
+    pickle.tuple([
+      () => pickle.string('storage'),
+      () => pickle.global('torch', storageClass),
+      () => pickle.string(key),
+      () => pickle.string('cpu'),
+      () => pickle.int(numel),
+    ]);
+    pickle.byte(OP.BINPERSID);
+  };
+  // backward_hooks: an empty collections.OrderedDict().
+  const emptyBackwardHooks = (): void => {
+    pickle.global('collections', 'OrderedDict');
+    pickle.byte(OP.EMPTY_TUPLE, OP.REDUCE);
+  };
+
   const storages = new Map<string, { key: string; numel: number }>();
   const writeTensor = (tensor: Tensor): void => {
     if (QUANTIZED_STORAGE[tensor.dtype]) return writeQuantized(tensor);
@@ -187,24 +204,12 @@ export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8
     // torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks)
     pickle.global('torch._utils', '_rebuild_tensor_v2');
     pickle.tuple([
-      () => {
-        pickle.tuple([
-          () => pickle.string('storage'),
-          () => pickle.global('torch', storageClass),
-          () => pickle.string(key),
-          () => pickle.string('cpu'),
-          () => pickle.int(numel),
-        ]);
-        pickle.byte(OP.BINPERSID);
-      },
+      () => storageReference(storageClass, key, numel),
       () => pickle.int(offset),
       () => pickle.tuple(tensor.shape.map((n) => () => pickle.int(n))),
       () => pickle.tuple(strides.map((n) => () => pickle.int(n))),
       () => pickle.byte(tensor.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE),
-      () => {
-        pickle.global('collections', 'OrderedDict');
-        pickle.byte(OP.EMPTY_TUPLE, OP.REDUCE);
-      },
+      emptyBackwardHooks,
     ]);
     pickle.byte(OP.REDUCE);
   };
@@ -218,16 +223,7 @@ export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8
     const params = quantizationParams(tensor);
     pickle.global('torch._utils', '_rebuild_qtensor');
     pickle.tuple([
-      () => {
-        pickle.tuple([
-          () => pickle.string('storage'),
-          () => pickle.global('torch', storageClass),
-          () => pickle.string(key),
-          () => pickle.string('cpu'),
-          () => pickle.int(tensor.numel()),
-        ]);
-        pickle.byte(OP.BINPERSID);
-      },
+      () => storageReference(storageClass, key, tensor.numel()),
       () => pickle.int(0),
       () => pickle.tuple(tensor.shape.map((n) => () => pickle.int(n))),
       () => pickle.tuple(contiguousStrides(tensor.shape).map((n) => () => pickle.int(n))),
@@ -239,10 +235,7 @@ export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8
             : [() => pickle.float(params.scale), () => pickle.int(params.zeroPoint)]),
         ]),
       () => pickle.byte(OP.NEWFALSE),
-      () => {
-        pickle.global('collections', 'OrderedDict');
-        pickle.byte(OP.EMPTY_TUPLE, OP.REDUCE);
-      },
+      emptyBackwardHooks,
     ]);
     pickle.byte(OP.REDUCE);
   };
