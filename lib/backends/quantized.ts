@@ -23,12 +23,15 @@ export function supportedEngines(): string[] {
 
 /** PyTorch's object form: `torch.backends.quantized.engine = 'onednn'`. */
 export const quantized = {
+  /** The engine in use. */
   get engine(): string {
     return getEngine();
   },
+  /** Selects the engine (an error names the supported ones for another). */
   set engine(engine: string) {
     setEngine(engine);
   },
+  /** The engines this build supports, with 'none'. */
   get supportedEngines(): string[] {
     return supportedEngines();
   },

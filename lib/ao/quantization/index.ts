@@ -4,6 +4,6 @@ export type { FuseModulesOptions, FuseKnownModulesOptions } from './fuse-modules
 export { DEFAULT_FUSION_PATTERNS, getFusionPattern } from './fuser-method-mappings.js';
 export type { FuserMethod, FusionPattern } from './fuser-method-mappings.js';
 export { quantizeDynamic } from './quantize-dynamic.js';
-export type { QuantizeDynamicOptions } from './quantize-dynamic.js';
+export type { QuantizeDynamicOptions, ModuleClass } from './quantize-dynamic.js';
 export { MinMaxObserver } from './observer.js';
 export type { MinMaxObserverOptions, QuantizedDType, QScheme } from './observer.js';

@@ -47,6 +47,7 @@ export class MinMaxObserver {
   private minVal: Tensor | null = null;
   private maxVal: Tensor | null = null;
 
+  /** An observer for `dtype` (qint8) and `qscheme` (per-tensor symmetric), PyTorch's defaults for weights. */
   constructor(options: MinMaxObserverOptions = {}) {
     this.dtype = options.dtype ?? 'qint8';
     this.qscheme = options.qscheme ?? 'per_tensor_symmetric';

@@ -10,10 +10,16 @@ import { Linear as DynamicLinear } from '../nn/quantized/dynamic/linear.js';
 /** A layer class quantizeDynamic can replace. */
 type Quantizable = typeof Linear;
 
+/** A layer class, as PyTorch's qconfig_spec holds types. */
+export interface ModuleClass {
+  /** The class's constructor. */
+  new (...args: never[]): Module;
+}
+
 /** Options of {@link quantizeDynamic}, as PyTorch's (camelCase). */
 export interface QuantizeDynamicOptions {
   /** The layer classes to quantize (default: nn.Linear). */
-  qconfigSpec?: readonly (abstract new (...args: never[]) => Module)[];
+  qconfigSpec?: readonly ModuleClass[];
   /** The weight dtype (default 'qint8', the one supported). */
   dtype?: 'qint8';
   /** Quantize `model` itself instead of a copy (default false). */

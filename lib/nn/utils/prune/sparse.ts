@@ -35,7 +35,7 @@ export type SparseCooEntry = {
   size: number[];
   /** int64, [ndim, nnz]: the coordinates of the nonzero entries, in row-major order. */
   indices: Tensor;
-  /** [nnz]: their values. */
+  /** Their values (nnz of them). */
   values: Tensor;
 };
 
@@ -45,11 +45,11 @@ export type SparseCsrEntry = {
   layout: 'sparse_csr';
   /** The dense tensor's shape (the matrix is size[0] x the rest). */
   size: number[];
-  /** [rows + 1]: where each row's entries start in col_indices and values. */
+  /** Shape (rows + 1): where each row's entries start in col_indices and values. */
   crow_indices: Tensor;
-  /** [nnz]: the column of each nonzero entry. */
+  /** The column of each nonzero entry (nnz of them). */
   col_indices: Tensor;
-  /** [nnz]: their values. */
+  /** Their values (nnz of them). */
   values: Tensor;
 };
 

@@ -13,6 +13,7 @@ import { MinMaxObserver } from '../../../quantization/observer.js';
 
 /** A TorchScript object the addon returns (packed weights); opaque to JS. */
 export interface ScriptObject {
+  /** The TorchScript class, e.g. `__torch__.torch.classes.quantized.LinearPackedParamsBase`. */
   typeName(): string;
 }
 
