@@ -4,6 +4,7 @@
  * @module
  */
 import type { DTypeName } from '../native.js';
+import { SCALAR_TYPE_CODES } from '../tensor/dtypes.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { DataType, type TensorProto } from './proto.js';
 
@@ -33,30 +34,10 @@ export const ONNX_DTYPE: Partial<Record<DTypeName, number>> = {
   complex128: DataType.COMPLEX128,
 };
 
-/** c10::ScalarType codes (an `int` dtype argument in a TorchScript graph) to dtype names. */
-const SCALAR_TYPES: (DTypeName | undefined)[] = [
-  'uint8',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float16',
-  'float32',
-  'float64',
-  undefined,
-  'complex64',
-  'complex128',
-  'bool',
-  undefined,
-  undefined,
-  undefined,
-  'bfloat16',
-];
-
 /** The dtype a c10::ScalarType code names; throws for the ones ONNX export cannot hold. */
 export function dtypeOfScalarType(code: number): DTypeName {
-  const dtype = SCALAR_TYPES[code];
-  if (!dtype) throw new Error(`scalar type ${code} has no ONNX equivalent`);
+  const dtype = SCALAR_TYPE_CODES[code] as DTypeName | undefined;
+  if (!dtype || ONNX_DTYPE[dtype] === undefined) throw new Error(`scalar type ${code} has no ONNX equivalent`);
   return dtype;
 }
 

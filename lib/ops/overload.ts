@@ -1,30 +1,11 @@
 import { Op } from '../tensor/op.js';
-import { DTYPE_ALIASES, DTYPE_NAMES } from '../tensor/dtypes.js';
+import { DTYPE_ALIASES, DTYPE_NAMES, SCALAR_TYPE_CODES } from '../tensor/dtypes.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgFlag, type ArgKind, type ArgSpec, type OpSpec } from './spec.js';
 import { isPlainObject } from '../util/validate.js';
 
 const DTYPES = new Set<string>([...DTYPE_NAMES, ...Object.keys(DTYPE_ALIASES)]);
 const MEMORY_FORMATS = new Set(['contiguous_format', 'preserve_format', 'channels_last', 'channels_last_3d']);
-// c10::ScalarType numbering, for ops that return a dtype.
-const SCALAR_TYPE_NAMES = [
-  'uint8',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float16',
-  'float32',
-  'float64',
-  'complex32',
-  'complex64',
-  'complex128',
-  'bool',
-  'qint8',
-  'quint8',
-  'qint32',
-  'bfloat16',
-];
 
 const isInt = (v: unknown) => (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
 const isScalar = (v: unknown) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint';
@@ -181,7 +162,7 @@ export class Overload {
       if (value instanceof Tensor && value !== bound[aliased]) value.dispose();
       return bound[aliased];
     }
-    if (kind === 'DT' && typeof value === 'number') return SCALAR_TYPE_NAMES[value] ?? value;
+    if (kind === 'DT' && typeof value === 'number') return SCALAR_TYPE_CODES[value] ?? value;
     return value;
   }
 }

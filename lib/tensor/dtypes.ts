@@ -25,6 +25,29 @@ export const DTYPE_NAMES: readonly DTypeName[] = [
   'qint32',
 ];
 
+/**
+ * c10::ScalarType's numbering (what a TorchScript graph or an op returning a dtype holds as an
+ * int): the dtype name of each code. complex32 has no nodetorch dtype but keeps its place.
+ */
+export const SCALAR_TYPE_CODES: readonly string[] = [
+  'uint8',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float16',
+  'float32',
+  'float64',
+  'complex32',
+  'complex64',
+  'complex128',
+  'bool',
+  'qint8',
+  'quint8',
+  'qint32',
+  'bfloat16',
+];
+
 /** PyTorch's other spellings of dtypes (`torch.float` is float32, `torch.long` int64, ...). */
 export const DTYPE_ALIASES: Readonly<Record<string, DTypeName>> = {
   float: 'float32',
