@@ -9,7 +9,7 @@ import { zipSync } from 'fflate';
 import { aten } from '../ops/surface.js';
 import { tidy } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
-import { quantizationParams, quantizedOps } from '../tensor/quantized.js';
+import { quantizationParams } from '../tensor/quantized.js';
 import { ELEMENT_BYTES, QUANTIZED_STORAGE, STORAGE_CLASS } from './pytorch-format.js';
 
 // Integer dtypes of each element width, to read any tensor's raw bytes.
@@ -219,7 +219,7 @@ export function writePyTorchFile(value: unknown, archiveName = 'archive'): Uint8
   const writeQuantized = (tensor: Tensor): void => {
     const { storage: storageClass } = QUANTIZED_STORAGE[tensor.dtype]!;
     const key = String(Object.keys(records).length);
-    records[`${archiveName}/data/${key}`] = rawBytes(quantizedOps().intRepr.call([tensor]));
+    records[`${archiveName}/data/${key}`] = rawBytes(tensor.intRepr());
     const params = quantizationParams(tensor);
     pickle.global('torch._utils', '_rebuild_qtensor');
     pickle.tuple([

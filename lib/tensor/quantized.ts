@@ -3,6 +3,7 @@
  * zero point, or one per channel along an axis), read through ATen, and the way back from integers
  * and parameters to a quantized tensor. Shared by printing and by torch.save/torch.load.
  */
+import { aten } from '../ops/surface.js';
 import { Op } from './op.js';
 import type { Tensor } from './tensor.js';
 
@@ -21,58 +22,30 @@ export type QuantizationParams =
   | { scheme: QSchemeName; perChannel: false; scale: number; zeroPoint: number }
   | { scheme: QSchemeName; perChannel: true; scales: Tensor; zeroPoints: Tensor; axis: number };
 
-// Made on first use: this module loads with the Tensor class.
-let ops:
-  | {
-      qscheme: Op<[Tensor], number>;
-      scale: Op<[Tensor], number>;
-      zeroPoint: Op<[Tensor], number>;
-      scales: Op<[Tensor], Tensor>;
-      zeroPoints: Op<[Tensor], Tensor>;
-      axis: Op<[Tensor], number>;
-      intRepr: Op<[Tensor], Tensor>;
-      perTensor: Op<[Tensor, number, number], Tensor>;
-      perChannel: Op<[Tensor, Tensor, Tensor, number], Tensor>;
-    }
-  | undefined;
-
-/** The ATen ops quantized tensors are read and made with. */
-export function quantizedOps(): NonNullable<typeof ops> {
-  return (ops ??= {
-    qscheme: new Op('qscheme'),
-    scale: new Op('q_scale'),
-    zeroPoint: new Op('q_zero_point'),
-    scales: new Op('q_per_channel_scales'),
-    zeroPoints: new Op('q_per_channel_zero_points'),
-    axis: new Op('q_per_channel_axis'),
-    intRepr: new Op('int_repr'),
-    perTensor: new Op('_make_per_tensor_quantized_tensor'),
-    perChannel: new Op('_make_per_channel_quantized_tensor'),
-  });
-}
+// aten::qscheme returns a QScheme, which the generated surface leaves out; made on first use
+// (this module loads with the Tensor class).
+let qscheme: Op<[Tensor], number> | undefined;
 
 /** Whether a dtype is quantized (qint8, quint8, qint32). */
 export const isQuantizedDType = (dtype: string): boolean => dtype === 'qint8' || dtype === 'quint8' || dtype === 'qint32';
 
 /** The scheme and parameters of a quantized tensor. */
 export function quantizationParams(tensor: Tensor): QuantizationParams {
-  const q = quantizedOps();
-  const scheme = QSCHEMES[q.qscheme.call([tensor])] ?? 'per_tensor_affine';
+  const scheme = QSCHEMES[(qscheme ??= new Op('qscheme')).call([tensor])] ?? 'per_tensor_affine';
   if (scheme.startsWith('per_channel'))
     return {
       scheme,
       perChannel: true,
-      scales: q.scales.call([tensor]),
-      zeroPoints: q.zeroPoints.call([tensor]),
-      axis: q.axis.call([tensor]),
+      scales: tensor.qPerChannelScales(),
+      zeroPoints: tensor.qPerChannelZeroPoints(),
+      axis: tensor.qPerChannelAxis(),
     };
-  return { scheme, perChannel: false, scale: q.scale.call([tensor]), zeroPoint: q.zeroPoint.call([tensor]) };
+  return { scheme, perChannel: false, scale: tensor.qScale(), zeroPoint: tensor.qZeroPoint() };
 }
 
 /** A quantized tensor from its integer values and parameters (the dtype follows the integers' dtype). */
 export function makeQuantized(values: Tensor, params: QuantizationParams): Tensor {
-  const q = quantizedOps();
   return params.perChannel
-    ? q.perChannel.call([values, params.scales, params.zeroPoints, params.axis])
-    : q.perTensor.call([values, params.scale, params.zeroPoint]);
+    ? aten._make_per_channel_quantized_tensor.default(values, params.scales, params.zeroPoints, params.axis)
+    : aten._make_per_tensor_quantized_tensor.default(values, params.scale, params.zeroPoint);
 }
