@@ -7,6 +7,7 @@
 import { native } from '../../../../native.js';
 import { Module } from '../../../../nn/module.js';
 import { Linear as FloatLinear } from '../../../../nn/layers/linear.js';
+import { aten } from '../../../../ops/surface.js';
 import { Op } from '../../../../tensor/op.js';
 import type { Tensor } from '../../../../tensor/tensor.js';
 import { MinMaxObserver } from '../../../quantization/observer.js';
@@ -17,7 +18,6 @@ export interface ScriptObject {
   typeName(): string;
 }
 
-const quantizePerTensor = new Op<[Tensor, number, number, string], Tensor>('quantize_per_tensor');
 const linearPrepack = new Op<[Tensor, Tensor | null], ScriptObject>('quantized::linear_prepack');
 const linearUnpack = new Op<[ScriptObject], [Tensor, Tensor | null]>('quantized::linear_unpack');
 const linearDynamic = new Op<[Tensor, ScriptObject, boolean], Tensor>('quantized::linear_dynamic');
@@ -47,7 +47,7 @@ export class Linear extends Module {
     if (!(linear instanceof FloatLinear)) throw new TypeError('quantized.dynamic.Linear.fromFloat: expected an nn.Linear');
     observer.forward(linear.weight);
     const { scale, zeroPoint } = observer.calculateQparams();
-    const qweight = quantizePerTensor.call([linear.weight.detach().float(), scale, zeroPoint, observer.dtype]);
+    const qweight = aten.quantize_per_tensor.default(linear.weight.detach().float(), scale, zeroPoint, observer.dtype);
     return new Linear(linear.inFeatures, linear.outFeatures, qweight, linear.bias?.detach() ?? null);
   }
 
