@@ -5,5 +5,4 @@ export { DEFAULT_FUSION_PATTERNS, getFusionPattern } from './fuser-method-mappin
 export type { FuserMethod, FusionPattern } from './fuser-method-mappings.js';
 export { quantizeDynamic } from './quantize-dynamic.js';
 export type { QuantizeDynamicOptions, ModuleClass } from './quantize-dynamic.js';
-export { MinMaxObserver } from './observer.js';
-export type { MinMaxObserverOptions, QuantizedDType, QScheme } from './observer.js';
+export * from './observers/index.js';

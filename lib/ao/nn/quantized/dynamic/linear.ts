@@ -10,7 +10,7 @@ import { Linear as FloatLinear } from '../../../../nn/layers/linear.js';
 import { aten } from '../../../../ops/surface.js';
 import { Op } from '../../../../tensor/op.js';
 import type { Tensor } from '../../../../tensor/tensor.js';
-import { MinMaxObserver } from '../../../quantization/observer.js';
+import { MinMaxObserver } from '../../../quantization/observers/min-max.js';
 
 /** A TorchScript object the addon returns (packed weights); opaque to JS. */
 export interface ScriptObject {
@@ -43,11 +43,11 @@ export class Linear extends Module {
   }
 
   /** PyTorch's `from_float`: observes the weight (MinMax, per-tensor symmetric qint8), quantizes and packs it. */
-  static fromFloat(linear: FloatLinear, observer = new MinMaxObserver()): Linear {
+  static fromFloat(linear: FloatLinear, observer = new MinMaxObserver({ dtype: 'qint8', qscheme: 'per_tensor_symmetric' })): Linear {
     if (!(linear instanceof FloatLinear)) throw new TypeError('quantized.dynamic.Linear.fromFloat: expected an nn.Linear');
     observer.forward(linear.weight);
     const { scale, zeroPoint } = observer.calculateQparams();
-    const qweight = aten.quantize_per_tensor.default(linear.weight.detach().float(), scale, zeroPoint, observer.dtype);
+    const qweight = aten.quantize_per_tensor.default(linear.weight.detach().float(), scale.item(), zeroPoint.item(), observer.dtype);
     return new Linear(linear.inFeatures, linear.outFeatures, qweight, linear.bias?.detach() ?? null);
   }
 
