@@ -2,6 +2,7 @@
  * torch.nn.Module in TypeScript: a tree of modules owning parameters and buffers, with PyTorch's
  * traversal, train/eval, device/dtype moves, state dicts and forward hooks.
  */
+import type { QConfig } from '../ao/quantization/qconfig.js';
 import { aten } from '../ops/surface.js';
 import { noGrad } from '../tensor/autograd.js';
 import { isComplexDType, isDevice, isFloatingDType } from '../tensor/dtypes.js';
@@ -48,6 +49,11 @@ let installForwardOn: (module: Module) => void;
 export abstract class Module {
   /** True in training mode (dropout active, batch norm updating statistics). */
   training = true;
+  /**
+   * The quantization config of this module and (unless they have their own) its children, for
+   * eager-mode quantization (torch.ao.quantization.prepare); null opts a subtree out.
+   */
+  declare qconfig?: QConfig | null;
   private readonly parameters_ = new Map<string, Tensor | null>();
   private readonly buffers_ = new Map<string, Tensor | null>();
   private readonly nonPersistent = new Set<string>();
@@ -421,6 +427,14 @@ export abstract class Module {
   /** The forward pre-hooks registered on this module, in the order they run (PyTorch's `_forward_pre_hooks`). */
   registeredForwardPreHooks(): ForwardPreHook[] {
     return [...this.forwardPreHooks];
+  }
+  /** The forward hooks registered on this module, in the order they run (PyTorch's `_forward_hooks`). */
+  registeredForwardHooks(): ForwardHook[] {
+    return [...this.forwardHooks];
+  }
+  /** Unregisters the forward hook `hook` (what its handle's `remove` does); returns whether it was registered. */
+  removeForwardHook(hook: ForwardHook): boolean {
+    return this.forwardHooks.delete(hook);
   }
   /** Unregisters the forward pre-hook `hook` (what its handle's `remove` does); returns whether it was registered. */
   removeForwardPreHook(hook: ForwardPreHook): boolean {

@@ -6,3 +6,21 @@ export type { FuserMethod, FusionPattern } from './fuser-method-mappings.js';
 export { quantizeDynamic } from './quantize-dynamic.js';
 export type { QuantizeDynamicOptions, ModuleClass } from './quantize-dynamic.js';
 export * from './observers/index.js';
+export {
+  qconfig,
+  getDefaultQconfig,
+  defaultQconfig,
+  defaultObserver,
+  defaultWeightObserver,
+  defaultPerChannelWeightObserver,
+} from './qconfig.js';
+export type { QConfig } from './qconfig.js';
+export { QuantStub, DeQuantStub, QuantWrapper } from './stubs.js';
+export { prepare, propagateQconfig } from './prepare.js';
+export type { PrepareOptions } from './prepare.js';
+export { convert } from './convert.js';
+export type { ConvertOptions } from './convert.js';
+export { quantize, calibrate } from './quantize.js';
+export type { CalibrateOptions } from './quantize.js';
+export { DEFAULT_STATIC_QUANT_MODULE_MAPPINGS, UNSUPPORTED_STATIC_QUANT_MODULES } from './mappings.js';
+export type { FromFloat } from './mappings.js';

@@ -1,3 +1,4 @@
 /** torch.ao.nn.intrinsic: fused modules (a Sequential of the layers fused). */
 export { FusedModule, ConvReLU1d, ConvReLU2d, ConvReLU3d, LinearReLU, BNReLU2d, BNReLU3d } from './fused.js';
 export type { ModuleClass } from './fused.js';
+export * as quantized from './quantized/index.js';

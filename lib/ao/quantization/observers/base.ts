@@ -66,6 +66,8 @@ export abstract class ObserverBase extends Module {
   abstract override forward(x: Tensor): Tensor;
   /** The scale and zero point for what was observed. */
   abstract calculateQparams(): Qparams;
+  /** Whether the observer has seen any values (convert refuses an uncalibrated layer). */
+  abstract get hasObserved(): boolean;
 
   /**
    * A factory making this observer with `options`, as PyTorch's `Observer.with_args(...)`: what
@@ -106,7 +108,7 @@ export abstract class UniformQuantizationObserverBase extends ObserverBase {
     try {
       [this.quantMin, this.quantMax] = quantRange(this.dtype, this.reduceRange, custom);
     } catch (error) {
-      throw new RangeError(`${new.target.name}: ${(error as Error).message.replace(/^observer: /, '')}`);
+      throw new RangeError(`${new.target.name}: ${(error as Error).message.replace(/^observer: /, '')}`, { cause: error });
     }
     this.eps = this.registerBuffer('eps', tensor([options.eps ?? FLOAT32_EPS], { dtype: 'float32' }));
   }

@@ -62,6 +62,12 @@ export class HistogramObserver extends UniformQuantizationObserverBase {
   }
 
   /**
+  /** Whether any value was seen. */
+  get hasObserved(): boolean {
+    return this.min !== Infinity || this.max !== -Infinity;
+  }
+
+  /**
    * Adds `x` to the histogram (infinite values are left out, as PyTorch does, with a warning) and
    * returns `x` unchanged. A wider range than before resamples the old histogram onto the new bins.
    */

@@ -58,6 +58,11 @@ export class MinMaxObserver extends UniformQuantizationObserverBase {
     return this.maxVal.item();
   }
 
+  /** Whether any value was seen. */
+  get hasObserved(): boolean {
+    return this.min !== Infinity || this.max !== -Infinity;
+  }
+
   /** Records the range of `x` (detached, in float32) and returns `x` unchanged; an empty `x` changes nothing. */
   forward(x: Tensor): Tensor {
     if (x.numel() === 0) return x;

@@ -46,6 +46,11 @@ export class PerChannelMinMaxObserver extends UniformQuantizationObserverBase {
     this.maxVal = this.registerBuffer('max_val', tensor([], { dtype: 'float32' }));
   }
 
+  /** Whether any value was seen. */
+  get hasObserved(): boolean {
+    return this.minVal.numel() > 0;
+  }
+
   /** Records each channel's range of `x` and returns `x` unchanged; an empty `x` changes nothing. */
   forward(x: Tensor): Tensor {
     if (x.numel() === 0) return x;

@@ -1,3 +1,2 @@
 /** torch.ao.nn.quantized.dynamic: modules with int8 weights and activations quantized on the fly. */
 export { Linear } from './linear.js';
-export type { ScriptObject } from './linear.js';

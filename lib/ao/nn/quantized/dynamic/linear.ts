@@ -11,12 +11,8 @@ import { aten } from '../../../../ops/surface.js';
 import { Op } from '../../../../tensor/op.js';
 import type { Tensor } from '../../../../tensor/tensor.js';
 import { MinMaxObserver } from '../../../quantization/observers/min-max.js';
+import type { ScriptObject } from '../utils.js';
 
-/** A TorchScript object the addon returns (packed weights); opaque to JS. */
-export interface ScriptObject {
-  /** The TorchScript class, e.g. `__torch__.torch.classes.quantized.LinearPackedParamsBase`. */
-  typeName(): string;
-}
 
 const linearPrepack = new Op<[Tensor, Tensor | null], ScriptObject>('quantized::linear_prepack');
 const linearUnpack = new Op<[ScriptObject], [Tensor, Tensor | null]>('quantized::linear_unpack');
