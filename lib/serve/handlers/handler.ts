@@ -1,0 +1,51 @@
+/**
+ * Handlers in TorchServe's shape (preprocess, inference, postprocess), as TypeScript modules. The
+ * server runs them per request around a batched inference: `preprocess` turns one request into
+ * model inputs with a leading batch dimension, the worker concatenates a batch's inputs and runs the
+ * model once off the event loop, and `postprocess` turns that request's rows of the outputs into its
+ * answer. A handler therefore never sees another request's data, and batching changes no answer.
+ * @module
+ */
+import type { ModelSignature } from '../../jit/signature.js';
+import type { Tensor } from '../../tensor/tensor.js';
+
+/** One named input of a request: a form part, or `body` for a whole non-form body. */
+export interface RequestPart {
+  bytes: Buffer;
+  /** The part's content type ('' when none was given). */
+  contentType: string;
+}
+
+/** A request's inputs by name (`data` for `curl -F data=@x.png`, `body` for a raw body). */
+export type PredictionRequest = ReadonlyMap<string, RequestPart>;
+
+/** What a handler knows about the model it serves. */
+export interface HandlerContext {
+  modelName: string;
+  modelVersion: string;
+  /** Input and output names, datatypes and shapes (null when the model file carries none). */
+  signature: ModelSignature | null;
+  /** Class names by index (a .mar's index_to_name.json), or null. */
+  classNames: Readonly<Record<string, string>> | null;
+}
+
+/** One request's model inputs, and anything postprocess needs to know about the request. */
+export interface Prepared {
+  /** The model's positional inputs, each with the request's rows along dimension 0. */
+  inputs: Tensor[];
+  /** Handed back to postprocess unchanged. */
+  state?: unknown;
+}
+
+/** A model handler; `inference` defaults to the model's forward on the thread pool. */
+export interface Handler {
+  /** Request to model inputs; throw HandlerInputError for input it cannot use (the client gets 400). */
+  preprocess(request: PredictionRequest, context: HandlerContext): Prepared | Promise<Prepared>;
+  /**
+   * Runs the model on a batch (every request's inputs concatenated); must not block the event loop.
+   * `forward` is the model's own forward on the thread pool, with the outputs as a list of tensors.
+   */
+  inference?(inputs: Tensor[], forward: (inputs: Tensor[]) => Promise<Tensor[]>, context: HandlerContext): Promise<Tensor[]>;
+  /** This request's rows of each output to its answer: a JSON value, a string or bytes. */
+  postprocess(outputs: Tensor[], context: HandlerContext, state: unknown): unknown;
+}

@@ -1,0 +1,89 @@
+/**
+ * KServe v2 (Open Inference Protocol, REST) on the inference listener: server and model health,
+ * metadata from the model's signature, and inference. Errors are `{"error": "..."}`.
+ * @module
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ServeError } from '../errors.js';
+import type { ModelEntry, ModelManager } from '../model-manager.js';
+import type { ServeMetrics } from '../metrics.js';
+import { NODETORCH_VERSION } from '../../train/checkpoint.js';
+import { routes, sendJson } from './common.js';
+import { jsonBody } from './inference-api.js';
+import { inferResponse, parseInferRequest } from './kserve-infer.js';
+import { handlerFailure } from './predictions.js';
+
+type Params = { model: string; version?: string };
+
+/** The platform name metadata reports. */
+export const PLATFORM = 'pytorch_torchscript';
+
+function metadata(manager: ModelManager, entry: ModelEntry): Record<string, unknown> {
+  const signature = entry.model?.signature ?? null;
+  const tensors = (list: NonNullable<typeof signature>['inputs'] | undefined) =>
+    (list ?? []).map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape }));
+  return {
+    name: entry.name,
+    versions: manager.registry.versionsOf(entry.name).map((e) => e.version),
+    platform: PLATFORM,
+    inputs: tensors(signature?.inputs),
+    outputs: tensors(signature?.outputs),
+  };
+}
+
+/** Registers the KServe v2 routes on `app`. */
+export function addKServeRoutes(app: FastifyInstance, manager: ModelManager, metrics: ServeMetrics): void {
+  routes(app, '/v2', {
+    GET: async (_request, reply) => sendJson(reply, { name: 'nodetorch', version: NODETORCH_VERSION, extensions: [] }),
+  });
+  routes(app, '/v2/health/live', { GET: async (_request, reply) => sendJson(reply, { live: true }) });
+  routes(app, '/v2/health/ready', {
+    GET: async (_request, reply) => {
+      const ready = manager.healthy() && [...manager.registry.entries()].every((e) => e.status !== 'loading');
+      return sendJson(reply, { ready }, ready ? 200 : 503);
+    },
+  });
+  const describe = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { model, version } = request.params as Params;
+    return sendJson(reply, metadata(manager, manager.registry.get(model, version)));
+  };
+  const ready = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { model, version } = request.params as Params;
+    const entry = manager.registry.get(model, version);
+    const isReady = entry.status === 'ready' && (entry.runner?.workerCount ?? 0) > 0;
+    return sendJson(reply, { name: model, ready: isReady }, isReady ? 200 : 503);
+  };
+  const infer = async (request: FastifyRequest, reply: FastifyReply) => {
+    const started = performance.now();
+    const { model, version } = request.params as Params;
+    const entry = manager.registry.get(model, version);
+    try {
+      manager.runnerOf(entry);
+      const parsed = parseInferRequest(jsonBody(request), entry.model!.signature);
+      let outputs;
+      try {
+        outputs = await manager.infer(entry, parsed.inputs, version);
+      } catch (error) {
+        const failure = handlerFailure(error, request);
+        throw failure.code === 503 && failure.type === 'InternalServerException'
+          ? new ServeError(500, failure.type, `inference failed: ${(error as Error).message}`)
+          : failure;
+      } finally {
+        for (const t of parsed.inputs) t.dispose();
+      }
+      try {
+        return sendJson(reply, inferResponse(entry.name, entry.version, parsed, outputs, entry.model!.signature));
+      } finally {
+        for (const t of outputs) t.dispose();
+      }
+    } finally {
+      metrics.recordRequest(model, version, (performance.now() - started) / 1000);
+    }
+  };
+  routes(app, '/v2/models/:model', { GET: describe });
+  routes(app, '/v2/models/:model/versions/:version', { GET: describe });
+  routes(app, '/v2/models/:model/ready', { GET: ready });
+  routes(app, '/v2/models/:model/versions/:version/ready', { GET: ready });
+  routes(app, '/v2/models/:model/infer', { POST: infer });
+  routes(app, '/v2/models/:model/versions/:version/infer', { POST: infer });
+}

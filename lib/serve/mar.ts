@@ -1,0 +1,105 @@
+/**
+ * TorchServe model archives (.mar): a zip with MAR-INF/MANIFEST.json naming the model, its version,
+ * the serialized file (TorchScript here: nodetorch runs no Python) and the handler, plus extra files
+ * such as index_to_name.json (class names) and, as nodetorch's addition, signature.json. A handler
+ * that is a .js/.mjs file in the archive is imported as a handler module.
+ * @module
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { unzipSync } from 'fflate';
+import { readRegularFile } from '../io/regular-file.js';
+import { checkEntryCount } from '../io/zip-directory.js';
+import { load } from '../jit/script-module.js';
+import { parseSignature } from '../jit/signature.js';
+import { DEFAULT_HANDLER, findHandler, type Handler } from './handlers/index.js';
+import type { LoadedModel } from './load-model.js';
+
+/** MAR-INF/MANIFEST.json as torch-model-archiver writes it (the parts nodetorch reads). */
+export interface MarManifest {
+  runtime?: string;
+  model: { modelName?: string; modelVersion?: string; serializedFile?: string; handler?: string };
+}
+
+/** The manifest's path inside an archive. */
+export const MANIFEST_FILE = 'MAR-INF/MANIFEST.json';
+
+function entryName(name: string, file: string): string {
+  const parts = name.split('/');
+  if (name.startsWith('/') || parts.includes('..') || name.includes('\\') || name.includes('\0'))
+    throw new Error(`${file}: archive entry '${name}' points outside the archive`);
+  return name;
+}
+
+function parseJsonEntry<T>(bytes: Uint8Array | undefined, name: string, file: string): T | null {
+  if (!bytes) return null;
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+  } catch (error) {
+    throw new Error(`${file}: ${name} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Reads and checks an archive's entries and manifest. */
+export async function readArchive(file: string): Promise<{ entries: Record<string, Uint8Array>; manifest: MarManifest }> {
+  const bytes = await readRegularFile(file, 'model archive');
+  checkEntryCount(bytes, file);
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+  } catch (error) {
+    throw new Error(`${file} is not a readable .mar (zip) archive: ${(error as Error).message}`, { cause: error });
+  }
+  for (const name of Object.keys(entries)) entryName(name, file);
+  const manifest = parseJsonEntry<MarManifest>(entries[MANIFEST_FILE], MANIFEST_FILE, file);
+  if (!manifest?.model || typeof manifest.model !== 'object') throw new Error(`${file}: no ${MANIFEST_FILE} with a "model" object`);
+  const serialized = manifest.model.serializedFile;
+  if (typeof serialized !== 'string' || !entries[serialized])
+    throw new Error(`${file}: the manifest's model.serializedFile ${JSON.stringify(serialized)} is not in the archive`);
+  return { entries, manifest };
+}
+
+/** Loads an archive: its TorchScript module, handler, class names and signature. */
+export async function loadArchive(file: string, handlers: Readonly<Record<string, Handler>>): Promise<LoadedModel> {
+  const { entries, manifest } = await readArchive(file);
+  const dir = await mkdtemp(path.join(tmpdir(), 'nodetorch-mar-'));
+  try {
+    for (const [name, data] of Object.entries(entries)) {
+      if (name.endsWith('/')) continue;
+      const target = path.join(dir, name);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, data);
+    }
+    const module = await load(path.join(dir, manifest.model.serializedFile!));
+    module.eval();
+    const handlerName = manifest.model.handler ?? DEFAULT_HANDLER;
+    const handler = /\.m?js$/.test(handlerName)
+      ? await importHandler(path.join(dir, entryName(handlerName, file)), file)
+      : findHandler(handlerName, handlers);
+    const classNames = parseJsonEntry<Record<string, string>>(entries['index_to_name.json'], 'index_to_name.json', file);
+    const ownSignature = entries['signature.json'] ? parseSignature(Buffer.from(entries['signature.json']).toString('utf8')) : null;
+    return {
+      module,
+      signature: ownSignature ?? module.signature,
+      handlerName,
+      handler,
+      classNames,
+      ...(manifest.model.modelName ? { archiveName: manifest.model.modelName } : {}),
+      ...(manifest.model.modelVersion ? { archiveVersion: String(manifest.model.modelVersion) } : {}),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function importHandler(target: string, file: string): Promise<Handler> {
+  const imported = (await import(pathToFileURL(target).href)) as { default?: Handler } & Partial<Handler>;
+  const handler = imported.default ?? (imported as Handler);
+  if (typeof handler.preprocess !== 'function' || typeof handler.postprocess !== 'function')
+    throw new Error(
+      `${file}: handler module ${path.basename(target)} must export preprocess and postprocess (or a default object with them)`,
+    );
+  return handler;
+}

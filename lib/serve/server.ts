@@ -1,0 +1,183 @@
+/**
+ * createServer: three Fastify apps sharing one set of models. The inference listener serves
+ * TorchServe's inference API and KServe v2, the management listener TorchServe's management API,
+ * the metrics listener Prometheus text. Nothing listens until `listen()`; tests can call
+ * `inject` on each app instead.
+ * @module
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import path from 'node:path';
+import type { ModelSignature } from '../jit/signature.js';
+import { checkToken, loadOrCreateKeys, type KeyFile, type KeyScope } from './auth.js';
+import { defaultConfig, formatAddress, ServeConfigError, type Address, type ServeConfig } from './config.js';
+import type { Handler } from './handlers/index.js';
+import { asServeError, installCommon, sendError } from './http/common.js';
+import { addInferenceRoutes } from './http/inference-api.js';
+import { addKServeRoutes } from './http/kserve-api.js';
+import { addManagementRoutes } from './http/management-api.js';
+import { addMetricsRoutes } from './http/metrics-api.js';
+import type { ModelBuilder } from './load-model.js';
+import { ModelManager } from './model-manager.js';
+import { listStore } from './model-store.js';
+import { ServeMetrics } from './metrics.js';
+
+/** createServer's options: any ServeConfig setting, plus what only code can give. */
+export interface ServeOptions extends Partial<ServeConfig> {
+  /** Signatures by model name, for TorchScript files that carry none. */
+  signatures?: Readonly<Record<string, ModelSignature>>;
+  /** Handlers of your own by name (a .mar's manifest or a registration names them). */
+  handlers?: Readonly<Record<string, Handler>>;
+  /** Builds a checkpoint's model from its `model` config; needed to serve .ckpt files. */
+  buildModel?: ModelBuilder;
+  /** Fastify's logger (default off). */
+  logger?: boolean;
+}
+
+/** The addresses the listeners are bound to (ports as chosen when 0 was asked). */
+export interface ServerAddresses {
+  inference: string;
+  management: string;
+  metrics: string;
+}
+
+/** A created server. */
+export interface InferenceServer {
+  /** The inference app (TorchServe inference API and KServe v2). */
+  inference: FastifyInstance;
+  /** The management app. */
+  management: FastifyInstance;
+  /** The metrics app. */
+  metrics: FastifyInstance;
+  /** The models. */
+  models: ModelManager;
+  /** The settings in force. */
+  config: ServeConfig;
+  /** The token keys, when token authorization is on. */
+  keys: KeyFile | null;
+  /** Binds the three listeners; resolves with their addresses. */
+  listen(): Promise<ServerAddresses>;
+  /**
+   * Stops accepting requests, finishes those in flight (queued ones included), then stops the
+   * workers and frees the models.
+   */
+  close(): Promise<void>;
+}
+
+function makeApp(config: ServeConfig, logger: boolean): FastifyInstance {
+  const app = Fastify({
+    logger,
+    bodyLimit: config.maxRequestSize,
+    // The model's own timeout answers 408; the socket may stay up as long as that takes.
+    requestTimeout: 0,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  installCommon(app, config.maxRequestSize);
+  return app;
+}
+
+function requireToken(app: FastifyInstance, keys: KeyFile, scope: KeyScope, open: (url: string) => boolean): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (open(request.url.split('?')[0]!)) return;
+    try {
+      checkToken(keys, scope, request.headers.authorization);
+    } catch (error) {
+      return sendError(request, reply, asServeError(error, 0));
+    }
+  });
+}
+
+/** The `load_models` entries as registrations: `name=file`, `file`, or `all` (every file in the store). */
+export function startupModels(config: ServeConfig): { name?: string; url: string }[] {
+  return config.loadModels.flatMap((item) => {
+    if (item === 'all') {
+      if (!config.modelStore) throw new ServeConfigError('load_models=all needs a model store');
+      return listStore(config.modelStore).map((url) => ({ url }));
+    }
+    const at = item.indexOf('=');
+    return at > 0 ? [{ name: item.slice(0, at), url: item.slice(at + 1) }] : [{ url: item }];
+  });
+}
+
+/**
+ * Creates a server: settings from `options` over TorchServe's defaults, the startup models loaded
+ * (one that fails stays listed as failed and makes /ping Unhealthy), the routes installed.
+ */
+export async function createServer(options: ServeOptions = {}): Promise<InferenceServer> {
+  const { signatures, handlers, buildModel, logger, ...settings } = options;
+  const config: ServeConfig = { ...defaultConfig(), ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
+  if (config.modelStore) config.modelStore = path.resolve(config.modelStore);
+  const manager = new ModelManager(config, {
+    ...(handlers ? { handlers } : {}),
+    ...(buildModel ? { buildModel } : {}),
+    ...(signatures ? { signatures } : {}),
+  });
+  const metrics = new ServeMetrics({
+    models: () =>
+      [...manager.registry.entries()].map((e) => ({
+        name: e.name,
+        version: e.version,
+        queueDepth: e.runner?.pending ?? 0,
+        workers: e.runner?.workerCount ?? 0,
+        loadSeconds: e.loadSeconds,
+      })),
+  });
+  manager.attachMetrics(metrics);
+  const keys = config.disableTokenAuthorization ? null : await loadOrCreateKeys(path.resolve(config.keyFile));
+
+  for (const model of startupModels(config)) {
+    try {
+      await manager.register({ url: model.url, ...(model.name ? { modelName: model.name } : {}), loadedAtStartup: true });
+    } catch (error) {
+      // A model that cannot even be located or named is a startup error, as in TorchServe.
+      await manager.closeAll();
+      throw new ServeConfigError(`cannot load model ${model.name ?? model.url}: ${(error as Error).message}`);
+    }
+  }
+
+  const inference = makeApp(config, logger ?? false);
+  const management = makeApp(config, logger ?? false);
+  const metricsApp = makeApp(config, logger ?? false);
+  if (keys) {
+    const probes = (url: string) => url === '/ping' || url.startsWith('/v2/health/');
+    requireToken(inference, keys, 'inference', probes);
+    requireToken(management, keys, 'management', () => false);
+  }
+  addInferenceRoutes(inference, manager, metrics);
+  addKServeRoutes(inference, manager, metrics);
+  addManagementRoutes(management, manager);
+  addMetricsRoutes(metricsApp, metrics);
+
+  const apps: [FastifyInstance, Address][] = [
+    [inference, config.inferenceAddress],
+    [management, config.managementAddress],
+    [metricsApp, config.metricsAddress],
+  ];
+  let closing: Promise<void> | null = null;
+  return {
+    inference,
+    management,
+    metrics: metricsApp,
+    models: manager,
+    config,
+    keys,
+    async listen() {
+      const bound: string[] = [];
+      for (const [app, address] of apps) {
+        await app.listen({ host: address.host, port: address.port });
+        const info = app.server.address();
+        const port = typeof info === 'object' && info ? info.port : address.port;
+        bound.push(formatAddress({ host: address.host, port }));
+      }
+      return { inference: bound[0]!, management: bound[1]!, metrics: bound[2]! };
+    },
+    close() {
+      closing ??= (async () => {
+        await Promise.all(apps.map(([app]) => app.close()));
+        await manager.drain();
+        await manager.closeAll();
+      })();
+      return closing;
+    },
+  };
+}
