@@ -1,5 +1,5 @@
 /**
- * The `nodetorch` command line (commander): `train`, `eval`, `predict`, `export`, `sweep` and `data`,
+ * The `nodetorch` command line (commander): `train`, `eval`, `predict`, `export`, `sweep`, `data` and `drift`,
  * each with `--help`; later commands (serve, bench, launch) register here too. Exit codes: 0 success,
  * 1 failure, 2 usage or config error (lib/cli/exit-codes.ts).
  * @module
@@ -11,12 +11,15 @@ import { addTrainCommand } from './commands/train.js';
 import { addEvaluateCommands } from './commands/evaluate.js';
 import { addExportCommand } from './commands/export.js';
 import { addSweepCommand } from './commands/sweep.js';
+import { addServeCommand } from './commands/serve.js';
+import { addDriftCommand } from './commands/drift.js';
 import { ComposeError } from '../conf/compose.js';
 import { ConfigCompositionError } from '../conf/defaults/index.js';
 import { ConfigError } from '../conf/omegaconf/index.js';
 import { OverrideParseError, SweepError } from '../conf/overrides/index.js';
 import { ConfigValidationError } from '../conf/validation-error.js';
 import { SweepConfigError } from '../sweep/index.js';
+import { MonitorError } from '../monitor/errors.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 
 /** The program with every command registered (exported for tests and `--help` output). */
@@ -29,7 +32,9 @@ export function createProgram(): Command {
   addEvaluateCommands(program);
   addExportCommand(program);
   addSweepCommand(program);
+  addServeCommand(program);
   addDataCommands(program);
+  addDriftCommand(program);
   return program;
 }
 
@@ -66,5 +71,6 @@ function isUsageError(error: unknown): error is Error {
     SweepError,
     ConfigValidationError,
     SweepConfigError,
+    MonitorError,
   ].some((type) => error instanceof type);
 }

@@ -25,3 +25,6 @@ export type { ImageStatistics } from './image-stats.js';
 export { dataDrift, defaultTest, DRIFT_TESTS, DEFAULT_THRESHOLDS } from './data-drift.js';
 export type { DataDriftOptions, DataDriftResult, DriftTestName, FeatureDrift } from './data-drift.js';
 export type { Dataset, ColumnValues } from './dataset.js';
+export { renderDriftReport, writeDriftReport, driftSummary } from './report.js';
+export type { DriftReportInput, DriftSummary, WrittenReport } from './report.js';
+export { readTableFile, TABLE_EXTENSIONS } from './table-file.js';
