@@ -11,7 +11,6 @@ import { addTrainCommand } from './commands/train.js';
 import { addEvaluateCommands } from './commands/evaluate.js';
 import { addExportCommand } from './commands/export.js';
 import { addSweepCommand } from './commands/sweep.js';
-import { addServeCommand } from './commands/serve.js';
 import { addDriftCommand } from './commands/drift.js';
 import { ComposeError } from '../conf/compose.js';
 import { ConfigCompositionError } from '../conf/defaults/index.js';
@@ -32,7 +31,6 @@ export function createProgram(): Command {
   addEvaluateCommands(program);
   addExportCommand(program);
   addSweepCommand(program);
-  addServeCommand(program);
   addDataCommands(program);
   addDriftCommand(program);
   return program;
