@@ -11,6 +11,7 @@ import { addTrainCommand } from './commands/train.js';
 import { addEvaluateCommands } from './commands/evaluate.js';
 import { addExportCommand } from './commands/export.js';
 import { addSweepCommand } from './commands/sweep.js';
+import { addServeCommand } from './commands/serve.js';
 import { addDriftCommand } from './commands/drift.js';
 import { ComposeError } from '../conf/compose.js';
 import { ConfigCompositionError } from '../conf/defaults/index.js';
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   addEvaluateCommands(program);
   addExportCommand(program);
   addSweepCommand(program);
+  addServeCommand(program);
   addDataCommands(program);
   addDriftCommand(program);
   return program;

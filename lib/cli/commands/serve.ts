@@ -1,0 +1,203 @@
+/**
+ * `nodetorch serve`: the inference server, started as TorchServe is (its flags on purpose, not
+ * key=value: they are what its users type):
+ *
+ *   nodetorch serve --model-store DIR --models NAME=FILE [NAME=FILE ...] [--ts-config config.properties]
+ *     [--inference-address http://127.0.0.1:8080] [--management-address ...] [--metrics-address ...]
+ *     [--signature NAME=FILE.json ...] [--foreground]
+ *
+ * Settings come from TorchServe's defaults, then config.properties, then TS_* variables, then
+ * these flags. Port 0 picks a free port; the bound addresses are printed as TorchServe logs them
+ * ("Inference API bind to: http://..."). With --foreground the server runs in this process until
+ * SIGINT/SIGTERM, finishing in-flight requests; without it a detached server is started (its log
+ * and pid under --log-dir) and the command returns once it listens. `--stop` stops that server.
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import type { ExperimentConfig } from '../../conf/schema.js';
+import { writeFileAtomicSync } from '../../io/atomic.js';
+import { parseSignature, type ModelSignature } from '../../jit/signature.js';
+import { defaultConfig, parseAddress, readConfigFile, resolveConfig, ServeConfigError, type ServeConfig } from '../../serve/config.js';
+import { buildModel } from '../build-experiment.js';
+import { UsageError } from '../exit-codes.js';
+
+/** The command's options as commander gives them. */
+export interface ServeCommandOptions {
+  modelStore?: string;
+  models?: string[];
+  tsConfig?: string;
+  inferenceAddress?: string;
+  managementAddress?: string;
+  metricsAddress?: string;
+  signature?: string[];
+  foreground?: boolean;
+  stop?: boolean;
+  logDir: string;
+}
+
+/** The settings of a command line (config file, TS_* variables, then flags); bad values are usage errors. */
+export function serveSettings(options: ServeCommandOptions, env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  try {
+    const config = options.tsConfig ? readConfigFile(options.tsConfig, env) : resolveConfig(new Map(), env);
+    if (options.modelStore) config.modelStore = options.modelStore;
+    if (options.models?.length) config.loadModels = options.models;
+    if (options.inferenceAddress) config.inferenceAddress = parseAddress(options.inferenceAddress, '--inference-address');
+    if (options.managementAddress) config.managementAddress = parseAddress(options.managementAddress, '--management-address');
+    if (options.metricsAddress) config.metricsAddress = parseAddress(options.metricsAddress, '--metrics-address');
+    if (config.modelStore && !existsSync(config.modelStore)) throw new UsageError(`--model-store ${config.modelStore} does not exist`);
+    return config;
+  } catch (error) {
+    if (error instanceof ServeConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** `--signature NAME=FILE.json` arguments as signatures by model name. */
+export function readSignatures(items: readonly string[] = []): Record<string, ModelSignature> {
+  const signatures: Record<string, ModelSignature> = {};
+  for (const item of items) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`--signature takes NAME=FILE.json, got '${item}'`);
+    const file = item.slice(at + 1);
+    if (!existsSync(file)) throw new UsageError(`--signature ${item}: ${file} does not exist`);
+    const text = readFileSync(file, 'utf8');
+    let parsed: Partial<ModelSignature>;
+    try {
+      parsed = JSON.parse(text) as Partial<ModelSignature>;
+    } catch (error) {
+      throw new UsageError(`--signature ${item}: not valid JSON: ${(error as Error).message}`);
+    }
+    // A bare {"inputs": [...], "outputs": [...]} is accepted too.
+    const signature = parseSignature(JSON.stringify({ format: 'nodetorch-signature', version: 1, method: 'forward', ...parsed }));
+    if (!signature) throw new UsageError(`--signature ${item}: needs "inputs" and "outputs" arrays of {name, datatype, shape}`);
+    signatures[item.slice(0, at)] = signature;
+  }
+  return signatures;
+}
+
+/** Runs the server in this process until SIGINT or SIGTERM. */
+async function runForeground(config: ServeConfig, signatures: Record<string, ModelSignature>): Promise<void> {
+  const { createServer } = await import('../../serve/server.js');
+  let server;
+  try {
+    server = await createServer({
+      ...config,
+      signatures,
+      buildModel: (modelConfig) => buildModel(modelConfig as unknown as ExperimentConfig['model']),
+    });
+  } catch (error) {
+    if (error instanceof ServeConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const addresses = await server.listen();
+  for (const entry of server.models.registry.entries())
+    console.log(`Model ${entry.name} version ${entry.version}: ${entry.status === 'ready' ? 'loaded' : `FAILED: ${entry.error}`}`);
+  console.log(`Inference API bind to: ${addresses.inference}`);
+  console.log(`Management API bind to: ${addresses.management}`);
+  console.log(`Metrics API bind to: ${addresses.metrics}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      console.log('Shutting down: finishing in-flight requests');
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Starts a detached server and returns once it has printed its addresses. */
+async function runDetached(argv: readonly string[], logDir: string): Promise<void> {
+  mkdirSync(logDir, { recursive: true });
+  const log = path.join(logDir, 'serve.log');
+  const pidFile = path.join(logDir, 'serve.pid');
+  const fd = openSync(log, 'w');
+  // The script that is running (dist/cli.js, or lib/cli/bin.ts with tsx's loader passed on by execArgv).
+  const script = process.argv[1] ?? fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [...process.execArgv, script, 'serve', ...argv, '--foreground'], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  child.unref();
+  writeFileAtomicSync(pidFile, `${child.pid}\n`);
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? 1));
+  for (let waited = 0; waited < 120_000; waited += 100) {
+    const text = readFileSync(log, 'utf8');
+    if (text.includes('Metrics API bind to:')) {
+      process.stdout.write(text);
+      console.log(`Server started in the background: pid ${child.pid}, log ${log}; stop it with nodetorch serve --stop`);
+      return;
+    }
+    if (exited !== null) {
+      rmSync(pidFile, { force: true });
+      throw new UsageError(`the server exited with code ${exited} before listening:\n${text}`);
+    }
+    await sleep(100);
+  }
+  throw new Error(`the server did not report its addresses within 120 s; see ${log}`);
+}
+
+function stopDetached(logDir: string): void {
+  const pidFile = path.join(logDir, 'serve.pid');
+  if (!existsSync(pidFile)) throw new UsageError(`no server to stop (${pidFile} does not exist)`);
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  try {
+    process.kill(pid, 'SIGTERM');
+    console.log(`Stopping the server (pid ${pid})`);
+  } catch {
+    console.log(`The server (pid ${pid}) is not running`);
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/** The command line that gives `options` again (for the detached server). */
+function flagsOf(options: ServeCommandOptions): string[] {
+  const flags: string[] = [];
+  const add = (flag: string, value: string | undefined) => value !== undefined && flags.push(flag, value);
+  add('--model-store', options.modelStore);
+  add('--ts-config', options.tsConfig);
+  add('--inference-address', options.inferenceAddress);
+  add('--management-address', options.managementAddress);
+  add('--metrics-address', options.metricsAddress);
+  for (const spec of options.signature ?? []) add('--signature', spec);
+  if (options.models?.length) flags.push('--models', ...options.models);
+  return flags;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Adds `serve` to `program`. */
+export function addServeCommand(program: Command): void {
+  const defaults = defaultConfig();
+  program
+    .command('serve')
+    .description('serve models over HTTP, compatible with TorchServe (inference, management, metrics APIs) and KServe v2')
+    .option('--model-store <dir>', 'the folder models are loaded from')
+    .option('--models <models...>', 'models to load at start: NAME=FILE, FILE or all')
+    .option('--ts-config <file>', 'a TorchServe config.properties (its keys; TS_* variables override them)')
+    .option(
+      '--inference-address <url>',
+      `inference API address (default ${defaults.inferenceAddress.host}:${defaults.inferenceAddress.port}; port 0 picks one)`,
+    )
+    .option('--management-address <url>', 'management API address (default 127.0.0.1:8081)')
+    .option('--metrics-address <url>', 'metrics address (default 127.0.0.1:8082)')
+    .option('--signature <spec>', 'NAME=FILE.json: a signature for a TorchScript file that has none (repeatable)', collect)
+    .option('--foreground', 'run in this process (default: start a background server and return)')
+    .option('--stop', 'stop the background server started from this folder')
+    .option('--log-dir <dir>', "where a background server's log and pid go", 'logs')
+    .action(async (options: ServeCommandOptions) => {
+      if (options.stop) return stopDetached(options.logDir);
+      const config = serveSettings(options);
+      const signatures = readSignatures(options.signature);
+      if (options.foreground) return runForeground(config, signatures);
+      return runDetached(flagsOf(options), options.logDir);
+    });
+}
