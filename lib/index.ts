@@ -77,6 +77,7 @@ export * as profiler from './profiler/index.js';
 export * as onnx from './onnx/index.js';
 export * as ao from './ao/index.js';
 export * as backends from './backends/index.js';
+export * as compress from './compress/index.js';
 export * as serve from './serve/index.js';
 export * as monitor from './monitor/index.js';
 export { autocast, isAutocastEnabled, getAutocastDtype } from './amp/autocast.js';

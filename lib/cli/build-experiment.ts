@@ -194,7 +194,10 @@ function buildCallbacks(config: ExperimentConfig): Callback[] {
   return callbacks;
 }
 
-async function loadData(config: ExperimentConfig): Promise<{ trainSet: Dataset<unknown>; testSet: Dataset<unknown> }> {
+/** The train and test sets of a `data` config group option, seeded subsets of `train_size` and `test_size`. */
+export async function loadData(
+  config: Pick<ExperimentConfig, 'data' | 'seed'>,
+): Promise<{ trainSet: Dataset<unknown>; testSet: Dataset<unknown> }> {
   // A seeded random subset (the embedded splits hold the digits in order), as the examples draw it.
   const sample = (set: Dataset<unknown>, count: number) =>
     new Subset(set, new Generator(config.seed).randperm(set.length).slice(0, Math.min(count, set.length)));

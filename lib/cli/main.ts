@@ -11,6 +11,7 @@ import { addTrainCommand } from './commands/train.js';
 import { addEvaluateCommands } from './commands/evaluate.js';
 import { addExportCommand } from './commands/export.js';
 import { addSweepCommand } from './commands/sweep.js';
+import { addCompressCommand } from './commands/compress.js';
 import { addServeCommand } from './commands/serve.js';
 import { addDriftCommand } from './commands/drift.js';
 import { ComposeError } from '../conf/compose.js';
@@ -32,6 +33,7 @@ export function createProgram(): Command {
   addEvaluateCommands(program);
   addExportCommand(program);
   addSweepCommand(program);
+  addCompressCommand(program);
   addServeCommand(program);
   addDataCommands(program);
   addDriftCommand(program);
