@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
+import type { InjectOptions } from 'fastify';
 import type { InferenceServer } from '../lib/serve/index.ts';
 import { assertArrayClose } from './helpers.ts';
 import { saveTraced, scratch, smallMlp } from './serve-helpers.ts';
@@ -19,8 +20,7 @@ await saveTraced(model, store, 'mlp.pt');
 for (const copy of ['alpha.pt', 'beta.pt', 'gamma.pt']) copyFileSync(path.join(store, 'mlp.pt'), path.join(store, copy));
 
 let server: InferenceServer;
-const inject = (app: 'inference' | 'management' | 'metrics', options: Parameters<InferenceServer['inference']['inject']>[0]) =>
-  server[app].inject(options as never);
+const inject = (app: 'inference' | 'management' | 'metrics', options: InjectOptions) => server[app].inject(options);
 const json = (response: { body: string }) => JSON.parse(response.body) as Record<string, unknown>;
 const torchServeError = (response: { statusCode: number; body: string }, code: number, type: string, message: string | RegExp) => {
   assert.equal(response.statusCode, code, response.body);
