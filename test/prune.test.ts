@@ -209,7 +209,7 @@ test('a pruned layer inside a Sequential leaves the native plan (hooks), compute
   );
   assert.deepEqual(values(run(model, x)), values(expected));
   assert.deepEqual(values(await model.forwardAsync(x)), values(expected), 'forwardAsync too');
-  assert.equal(first.nativeStep().kind, 'linear');
+  assert.equal(first.nativeStep()!.kind, 'linear');
   assert.equal((first.nativeStep() as { weight: Tensor }).weight, first.weight, 'nativeStep reads the field the hook sets');
   prune.remove(first, 'weight');
   assert.ok(model.runsNatively, 'back in the native plan after remove');

@@ -33,28 +33,44 @@ export function convert<M extends Module>(model: M, options: ConvertOptions = {}
   if (![...model.modules()].some(hasObserver))
     throw new Error('convert: the model has no observers: run prepare(model) and calibrate it before convert');
   const target = options.inplace ? model : deepCopy(model);
-  const swaps: [string, Module, Module][] = [];
-  planSwaps(target, '', mapping, swaps);
-  for (const [path, original, quantized] of swaps) {
-    for (const hook of original.registeredForwardPreHooks()) quantized.registerForwardPreHook(hook);
-    for (const hook of original.registeredForwardHooks()) if (hook !== observerForwardHook) quantized.registerForwardHook(hook);
-    target.setSubmodule(path, quantized);
-  }
+  swapModules(target, mapping, { requireObservers: true });
   for (const module of target.modules()) delete module.qconfig;
   return target;
 }
 
+/**
+ * @internal Replaces every module with a qconfig whose class is in `mapping` by what the mapping
+ * makes of it, keeping the user's hooks (prepare's observer hook is dropped). All replacements are
+ * made before any is swapped in, so an error changes nothing. With `requireObservers`, a mapped
+ * layer must have a calibrated observer (convert); without, not (prepareQat's float-to-QAT swap).
+ */
+export function swapModules(target: Module, mapping: ReadonlyMap<ModuleClass, FromFloat>, options: { requireObservers: boolean }): void {
+  const swaps: [string, Module, Module][] = [];
+  planSwaps(target, '', mapping, swaps, options.requireObservers);
+  for (const [path, original, replacement] of swaps) {
+    for (const hook of original.registeredForwardPreHooks()) replacement.registerForwardPreHook(hook);
+    for (const hook of original.registeredForwardHooks()) if (hook !== observerForwardHook) replacement.registerForwardHook(hook);
+    target.setSubmodule(path, replacement);
+  }
+}
+
 // PyTorch's _convert: children first (not into fused modules), then the module itself if mapped.
-function planSwaps(module: Module, path: string, mapping: ReadonlyMap<ModuleClass, FromFloat>, swaps: [string, Module, Module][]): void {
+function planSwaps(
+  module: Module,
+  path: string,
+  mapping: ReadonlyMap<ModuleClass, FromFloat>,
+  swaps: [string, Module, Module][],
+  requireObservers: boolean,
+): void {
   for (const [name, child] of module.namedChildren()) {
     const childPath = path ? `${path}.${name}` : name;
     const fromFloat = child.qconfig ? mapping.get(child.constructor as ModuleClass) : undefined;
     if (!fromFloat) {
-      if (!(child instanceof FusedModule)) planSwaps(child, childPath, mapping, swaps);
+      if (!(child instanceof FusedModule)) planSwaps(child, childPath, mapping, swaps, requireObservers);
       continue;
     }
     const what = `'${childPath}' (${child.constructor.name})`;
-    if (!(child instanceof DeQuantStub)) {
+    if (requireObservers && !(child instanceof DeQuantStub)) {
       if (!hasObserver(child)) throw new Error(`convert: ${what} has no observer: run prepare(model) and calibrate it before convert`);
       const observer = child.getSubmodule(OBSERVER_NAME) as ObserverBase;
       if (observer.hasObserved === false)

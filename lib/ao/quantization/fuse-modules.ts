@@ -8,7 +8,7 @@ import { deepCopy } from '../../nn/deep-copy.js';
 import { Identity } from '../../nn/layers/linear.js';
 import type { Module } from '../../nn/module.js';
 import type { ModuleClass } from '../nn/intrinsic/fused.js';
-import { DEFAULT_FUSION_PATTERNS, getFusionPattern, type FusionPattern } from './fuser-method-mappings.js';
+import { DEFAULT_FUSION_PATTERNS, QAT_FUSION_PATTERNS, getFusionPattern, type FusionPattern } from './fuser-method-mappings.js';
 
 /** Options of `fuseModules`. */
 export interface FuseModulesOptions {
@@ -20,6 +20,8 @@ export interface FuseModulesOptions {
 export interface FuseKnownModulesOptions {
   /** The modules' dotted names in the model, for error messages. */
   names?: readonly string[];
+  /** The fusion table (default DEFAULT_FUSION_PATTERNS; QAT_FUSION_PATTERNS for quantization-aware training). */
+  patterns?: readonly FusionPattern[];
 }
 
 /**
@@ -44,13 +46,36 @@ export function fuseModules<M extends Module>(
   modulesToFuse: readonly string[] | readonly (readonly string[])[],
   options: FuseModulesOptions = {},
 ): M {
+  return fuseGroups(model, modulesToFuse, options, DEFAULT_FUSION_PATTERNS);
+}
+
+/**
+ * `fuseModules` for quantization-aware training, as PyTorch's `fuse_modules_qat`: conv + batch
+ * norm (+ ReLU) become intrinsic ConvBn2d / ConvBnReLU2d holding both layers, the batch norm not
+ * folded (it keeps training until prepareQat's QAT layer folds it into the fake-quantized weight);
+ * conv/linear + ReLU fuse as in eval. Works in training mode; the other rules are fuseModules'.
+ */
+export function fuseModulesQat<M extends Module>(
+  model: M,
+  modulesToFuse: readonly string[] | readonly (readonly string[])[],
+  options: FuseModulesOptions = {},
+): M {
+  return fuseGroups(model, modulesToFuse, options, QAT_FUSION_PATTERNS);
+}
+
+function fuseGroups<M extends Module>(
+  model: M,
+  modulesToFuse: readonly string[] | readonly (readonly string[])[],
+  options: FuseModulesOptions,
+  patterns: readonly FusionPattern[],
+): M {
   const groups = groupsOf(modulesToFuse);
   const modulesOf = (root: Module, names: readonly string[]) => names.map((name) => submodule(root, name));
   // Fusing makes new modules and changes none, so a dry run finds every error first.
-  if (options.inplace) for (const names of groups) fuseChecked(modulesOf(model, names), names);
+  if (options.inplace) for (const names of groups) fuseChecked(modulesOf(model, names), names, patterns);
   const target = options.inplace ? model : deepCopy(model);
   for (const names of groups) {
-    const fused = fuseKnownModules(modulesOf(target, names), { names });
+    const fused = fuseKnownModules(modulesOf(target, names), { names, patterns });
     names.forEach((name, i) => target.setSubmodule(name, fused[i]!));
   }
   return target;
@@ -65,13 +90,14 @@ export function fuseModules<M extends Module>(
  */
 export function fuseKnownModules(modules: readonly Module[], options: FuseKnownModulesOptions = {}): Module[] {
   const [first, last] = [modules[0], modules.at(-1)];
-  if (!first || !last) return [fuseChecked(modules, options.names)];
+  const patterns = options.patterns ?? DEFAULT_FUSION_PATTERNS;
+  if (!first || !last) return [fuseChecked(modules, options.names, patterns)];
   // Taken off before fusing, so that a fused copy of the first module does not run them a second
   // time, and given back if fusing fails.
   const [preHooks, hooks] = [first.takeForwardPreHooks(), last.takeForwardHooks()];
   let fused: Module;
   try {
-    fused = fuseChecked(modules, options.names);
+    fused = fuseChecked(modules, options.names, patterns);
   } catch (error) {
     preHooks.forEach((hook) => first.registerForwardPreHook(hook));
     hooks.forEach((hook) => last.registerForwardHook(hook));
@@ -84,8 +110,8 @@ export function fuseKnownModules(modules: readonly Module[], options: FuseKnownM
 
 // The fused module for `modules`, after checking the sequence and the modes; an error from the
 // fuser itself (layers that do not fit together) is given the group's names.
-function fuseChecked(modules: readonly Module[], names: readonly string[] | undefined): Module {
-  const { pattern, what } = checkedPattern(modules, names);
+function fuseChecked(modules: readonly Module[], names: readonly string[] | undefined, patterns: readonly FusionPattern[]): Module {
+  const { pattern, what } = checkedPattern(modules, names, patterns);
   try {
     return pattern.fuse(modules);
   } catch (error) {
@@ -119,13 +145,17 @@ function submodule(model: Module, name: string): Module {
   }
 }
 
-function checkedPattern(modules: readonly Module[], names: readonly string[] | undefined): { pattern: FusionPattern; what: string } {
+function checkedPattern(
+  modules: readonly Module[],
+  names: readonly string[] | undefined,
+  patterns: readonly FusionPattern[],
+): { pattern: FusionPattern; what: string } {
   const types = modules.map((module) => (module as object).constructor as ModuleClass);
   const what = `${names ? `[${names.map((name) => `'${name}'`).join(', ')}] ` : ''}(${types.map((cls) => cls.name).join(', ')})`;
-  const pattern = getFusionPattern(types);
+  const pattern = getFusionPattern(types, patterns);
   if (!pattern) {
-    const similar = DEFAULT_FUSION_PATTERNS.filter((p) => p.types[0] === types[0]);
-    const listed = (similar.length ? similar : DEFAULT_FUSION_PATTERNS).map((p) => `(${p.types.map((cls) => cls.name).join(', ')})`);
+    const similar = patterns.filter((p) => p.types[0] === types[0]);
+    const listed = (similar.length ? similar : patterns).map((p) => `(${p.types.map((cls) => cls.name).join(', ')})`);
     throw new Error(
       `fuseModules: cannot fuse ${what}: no fusion for this sequence; supported${similar.length ? ` with a ${types[0]!.name} first` : ''}: ${listed.join(', ')}`,
     );

@@ -10,7 +10,17 @@ import { Linear } from '../../nn/layers/linear.js';
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from '../../nn/layers/normalization.js';
 import type { Module } from '../../nn/module.js';
 import { fuseConvBnEval, fuseLinearBnEval, type FusableBatchNorm, type FusableConv } from '../../nn/utils/fusion.js';
-import { BNReLU2d, BNReLU3d, ConvReLU1d, ConvReLU2d, ConvReLU3d, LinearReLU, type ModuleClass } from '../nn/intrinsic/fused.js';
+import {
+  BNReLU2d,
+  BNReLU3d,
+  ConvBn2d,
+  ConvBnReLU2d,
+  ConvReLU1d,
+  ConvReLU2d,
+  ConvReLU3d,
+  LinearReLU,
+  type ModuleClass,
+} from '../nn/intrinsic/fused.js';
 
 /** Makes the module that replaces a sequence of layers (the first one's place); the layers are not changed. */
 export type FuserMethod = (modules: readonly Module[]) => Module;
@@ -64,3 +74,22 @@ export function getFusionPattern(
 ): FusionPattern | null {
   return patterns.find((p) => p.types.length === types.length && p.types.every((cls, i) => cls === types[i])) ?? null;
 }
+
+const sequential3 =
+  <A extends Module, B extends Module, C extends Module>(cls: new (a: A, b: B, c: C) => Module): FuserMethod =>
+  ([a, b, c]) =>
+    new cls(a as A, b as B, c as C);
+
+/**
+ * The sequences `fuseModulesQat` fuses for quantization-aware training (PyTorch's table with
+ * is_qat): conv and batch norm stay separate layers in one intrinsic module (ConvBn2d,
+ * ConvBnReLU2d) so the batch norm keeps training; ReLU pairs fuse as in eval.
+ */
+export const QAT_FUSION_PATTERNS: readonly FusionPattern[] = [
+  { types: [Conv2d, BatchNorm2d], fuse: sequential2(ConvBn2d), foldsBatchNorm: false },
+  { types: [Conv2d, BatchNorm2d, ReLU], fuse: sequential3(ConvBnReLU2d), foldsBatchNorm: false },
+  { types: [Conv2d, ReLU], fuse: sequential2(ConvReLU2d), foldsBatchNorm: false },
+  { types: [Linear, ReLU], fuse: sequential2(LinearReLU), foldsBatchNorm: false },
+  { types: [BatchNorm2d, ReLU], fuse: sequential2(BNReLU2d), foldsBatchNorm: false },
+  { types: [BatchNorm3d, ReLU], fuse: sequential2(BNReLU3d), foldsBatchNorm: false },
+];

@@ -9,7 +9,14 @@ import { deepCopy } from '../../nn/deep-copy.js';
 import { Module } from '../../nn/module.js';
 import { FusedModule, type ModuleClass } from '../nn/intrinsic/fused.js';
 import { FloatFunctional } from '../nn/quantized/functional-modules.js';
-import { DEFAULT_STATIC_QUANT_MODULE_MAPPINGS, NO_OBSERVER_MODULES, UNSUPPORTED_STATIC_QUANT_MODULES } from './mappings.js';
+import { swapModules } from './convert.js';
+import {
+  DEFAULT_QAT_MODULE_MAPPINGS,
+  DEFAULT_STATIC_QUANT_MODULE_MAPPINGS,
+  NO_OBSERVER_MODULES,
+  UNSUPPORTED_STATIC_QUANT_MODULES,
+  type FromFloat,
+} from './mappings.js';
 import { OBSERVER_NAME, hasObserver, observerForwardHook } from './observer-hook.js';
 import type { QConfig } from './qconfig.js';
 import { DeQuantStub } from './stubs.js';
@@ -69,7 +76,8 @@ function checkPreparable(module: Module, inherited: QConfig | null, path: string
     );
   if (qconfig && hasObserver(module) && !(module instanceof FloatFunctional))
     throw new Error(`prepare: ${describe(path, module)} already has an observer: the model was prepared already`);
-  if (module instanceof FusedModule) return;
+  // Fused and QAT layers are quantized whole: their inner batch norm is theirs to fold.
+  if (module instanceof FusedModule || allow.has(type)) return;
   for (const [name, child] of module.namedChildren()) checkPreparable(child, qconfig, path ? `${path}.${name}` : name, allow);
 }
 
@@ -90,6 +98,36 @@ function addObservers(module: Module, allow: ReadonlySet<ModuleClass>): void {
       if (allow.has(child.constructor as ModuleClass)) insertObserver(child);
     } else addObservers(child, allow);
   }
-  const isLeaf = [...module.children()].length === 0;
+  // A QAT layer's only children are its weight's fake quantization (and batch norm): observed as a leaf.
+  const names = [...module.namedChildren()].map(([name]) => name);
+  const isLeaf = names.length === 0 || names.includes('weight_fake_quant');
   if (isLeaf && !(module instanceof Sequential) && allow.has(module.constructor as ModuleClass)) insertObserver(module);
+}
+
+/** Options of {@link prepareQat}. */
+export interface PrepareQatOptions {
+  /** Prepare `model` itself rather than a deep copy (default false). */
+  inplace?: boolean;
+  /** Float class -> QAT layer maker (default DEFAULT_QAT_MODULE_MAPPINGS). */
+  mapping?: ReadonlyMap<ModuleClass, FromFloat>;
+}
+
+/**
+ * PyTorch's `prepare_qat`: for quantization-aware training. Propagates qconfigs, swaps each float
+ * layer with a qconfig for its QAT counterpart (Linear, Conv2d, and the fused LinearReLU,
+ * ConvReLU2d, ConvBn2d, ConvBnReLU2d from fuseModulesQat), whose weight is fake-quantized on every
+ * forward, and puts the qconfig's activation fake-quantize module on each quantized layer's output
+ * (prepare). Train the result (its parameters are the float model's, in the copy), then `eval()`
+ * and `convert`. The model must be in training mode; errors are prepare's and change nothing.
+ */
+export function prepareQat<M extends Module>(model: M, options: PrepareQatOptions = {}): M {
+  if (!(model instanceof Module)) throw new TypeError('prepareQat: model must be an nn.Module');
+  if (!model.training) throw new Error('prepareQat: the model must be in training mode: call model.train() first');
+  const mapping = options.mapping ?? DEFAULT_QAT_MODULE_MAPPINGS;
+  const allow = new Set([...DEFAULT_STATIC_QUANT_MODULE_MAPPINGS.keys(), ...mapping.keys()]);
+  checkPreparable(model, model.qconfig ?? null, '', allow);
+  const target = options.inplace ? model : deepCopy(model);
+  propagateQconfig(target);
+  swapModules(target, mapping, { requireObservers: false });
+  return prepare(target, { inplace: true });
 }

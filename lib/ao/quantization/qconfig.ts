@@ -5,20 +5,21 @@
  */
 import { native } from '../../native.js';
 import { HistogramObserver } from './observers/histogram.js';
-import { MinMaxObserver } from './observers/min-max.js';
+import { defaultFusedPerChannelWtFakeQuant, defaultFusedWtFakeQuant, FusedMovingAvgObsFakeQuantize } from './fake-quantize.js';
+import { MinMaxObserver, MovingAverageMinMaxObserver } from './observers/min-max.js';
 import { PerChannelMinMaxObserver } from './observers/per-channel.js';
-import type { ObserverBase, ObserverFactory } from './observers/base.js';
+import type { ObserverFactory, ObserverLike } from './observers/base.js';
 
 /** How a layer is observed: factories for its activation observer and its weight observer (PyTorch's QConfig namedtuple). */
 export interface QConfig {
   /** Makes the observer of the layer's output. */
-  activation: ObserverFactory<ObserverBase>;
+  activation: ObserverFactory<ObserverLike>;
   /** Makes the observer of the layer's weight. */
-  weight: ObserverFactory<ObserverBase>;
+  weight: ObserverFactory<ObserverLike>;
 }
 
 /** A QConfig from two observer factories (`MinMaxObserver.withArgs({...})`); a class itself is taken as its default factory. */
-export function qconfig(activation: ObserverFactory<ObserverBase>, weight: ObserverFactory<ObserverBase>): QConfig {
+export function qconfig(activation: ObserverFactory<ObserverLike>, weight: ObserverFactory<ObserverLike>): QConfig {
   for (const [name, factory] of [
     ['activation', activation],
     ['weight', weight],
@@ -50,4 +51,22 @@ export function getDefaultQconfig(backend?: string): QConfig {
     throw new RangeError(`getDefaultQconfig: unknown backend '${engine}' (known: ${ENGINES.join(', ')})`);
   if (engine === 'qnnpack') return qconfig(HistogramObserver.withArgs({ reduceRange: false }), defaultWeightObserver);
   return qconfig(HistogramObserver.withArgs({ reduceRange: engine !== 'onednn' }), defaultPerChannelWeightObserver);
+}
+
+/**
+ * PyTorch's get_default_qat_qconfig(backend): fused moving-average fake quantization of activations
+ * (quint8 over [0, 255], reduced range on x86 and fbgemm) and of weights (per-channel symmetric
+ * qint8; per tensor on qnnpack). `backend` defaults to the current engine.
+ */
+export function getDefaultQatQconfig(backend?: string): QConfig {
+  const engine = backend ?? native.quantizedEngine();
+  if (!(ENGINES as readonly string[]).includes(engine))
+    throw new RangeError(`getDefaultQatQconfig: unknown backend '${engine}' (known: ${ENGINES.join(', ')})`);
+  const activation = FusedMovingAvgObsFakeQuantize.withArgs({
+    observer: MovingAverageMinMaxObserver,
+    quantMin: 0,
+    quantMax: 255,
+    reduceRange: engine === 'x86' || engine === 'fbgemm',
+  });
+  return qconfig(activation, engine === 'qnnpack' ? defaultFusedWtFakeQuant : defaultFusedPerChannelWtFakeQuant);
 }

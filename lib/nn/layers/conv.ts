@@ -95,15 +95,20 @@ abstract class Conv extends ConvNd {
   }
 
   forward(input: Tensor): Tensor {
+    return this.convForward(input, this.weight, this.bias);
+  }
+
+  /** The convolution with this layer's geometry and padding mode, on `weight` and `bias` (quantization-aware training passes fake-quantized weights). */
+  protected convForward(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     const conv = this.dims === 1 ? F.conv1d : this.dims === 2 ? F.conv2d : F.conv3d;
-    const options = { bias: this.bias, stride: this.stride, dilation: this.dilation, groups: this.groups };
-    if (this.paddingMode === 'zeros') return conv(input, this.weight, { ...options, padding: this.padding });
+    const options = { bias, stride: this.stride, dilation: this.dilation, groups: this.groups };
+    if (this.paddingMode === 'zeros') return conv(input, weight, { ...options, padding: this.padding });
     // F.pad takes (left, right) pairs from the last dimension backwards.
     const pairs = (this.padding as number[])
       .slice()
       .reverse()
       .flatMap((p) => [p, p]);
-    return conv(F.pad(input, pairs, { mode: this.paddingMode }), this.weight, { ...options, padding: 0 });
+    return conv(F.pad(input, pairs, { mode: this.paddingMode }), weight, { ...options, padding: 0 });
   }
 
   override nativeStep(): PlanStep | null {

@@ -62,7 +62,7 @@ export class Linear extends Module {
     return aten.linear.default(input, this.weight, this.bias);
   }
 
-  override nativeStep(): PlanStep {
+  override nativeStep(): PlanStep | null {
     return { kind: 'linear', name: 'Linear', weight: this.weight, bias: this.bias };
   }
 

@@ -72,3 +72,17 @@ export class BNReLU3d extends FusedModule {
     super([BatchNorm3d, ReLU], [batchNorm, relu]);
   }
 }
+/** Conv2d then BatchNorm2d, unfolded (quantization-aware training keeps the batch norm), as torch.ao.nn.intrinsic.ConvBn2d. */
+export class ConvBn2d extends FusedModule {
+  /** Holds `conv` (a Conv2d) and `batchNorm` (a BatchNorm2d). */
+  constructor(conv: Conv2d, batchNorm: BatchNorm2d) {
+    super([Conv2d, BatchNorm2d], [conv, batchNorm]);
+  }
+}
+/** Conv2d, BatchNorm2d, ReLU, unfolded, as torch.ao.nn.intrinsic.ConvBnReLU2d. */
+export class ConvBnReLU2d extends FusedModule {
+  /** Holds `conv` (a Conv2d), `batchNorm` (a BatchNorm2d) and `relu` (a ReLU). */
+  constructor(conv: Conv2d, batchNorm: BatchNorm2d, relu: ReLU) {
+    super([Conv2d, BatchNorm2d, ReLU], [conv, batchNorm, relu]);
+  }
+}

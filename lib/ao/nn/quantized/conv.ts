@@ -10,6 +10,7 @@ import { Module } from '../../../nn/module.js';
 import { Op } from '../../../tensor/op.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { ConvReLU2d as FloatConvReLU2d } from '../intrinsic/fused.js';
+import { ConvBn2d as QatConvBn2d } from '../intrinsic/qat/index.js';
 import { qparams, weightOf } from './linear.js';
 import type { ScriptObject } from './utils.js';
 
@@ -66,7 +67,9 @@ export class Conv2d extends Module {
         `${what}: only zero padding with explicit sizes is supported, got paddingMode '${layer.paddingMode}', padding ${JSON.stringify(layer.padding)}`,
       );
     const options = { stride: layer.stride, padding: layer.padding, dilation: layer.dilation, groups: layer.groups };
-    return new this(weightOf(layer, module, what), layer.bias?.detach() ?? null, options, ...qparams(module, what));
+    // After quantization-aware training with a batch norm, it is folded into the weights for good.
+    const [weight, bias] = module instanceof QatConvBn2d ? module.foldedWeights() : [layer.weight, layer.bias];
+    return new this(weightOf(weight, module, what), bias?.detach().clone() ?? null, options, ...qparams(module, what));
   }
 
   /** The quantized weight (PyTorch's `weight()`). */

@@ -11,7 +11,8 @@ import { Op } from '../../../tensor/op.js';
 import { quantizationParams } from '../../../tensor/quantized.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { LinearReLU as FloatLinearReLU } from '../intrinsic/fused.js';
-import type { QConfig } from '../../quantization/qconfig.js';
+import type { ObserverLike } from '../../quantization/observers/base.js';
+import { noGrad } from '../../../tensor/autograd.js';
 import { outputQparams, quantizeWeight, type ScriptObject } from './utils.js';
 
 const linearPrepack = new Op<[Tensor, Tensor | null], ScriptObject>('quantized::linear_prepack');
@@ -47,8 +48,8 @@ export class Linear extends Module {
     return new this(
       layer.inFeatures,
       layer.outFeatures,
-      weightOf(layer, module, what),
-      layer.bias?.detach() ?? null,
+      weightOf(layer.weight, module, what),
+      layer.bias?.detach().clone() ?? null,
       ...qparams(module, what),
     );
   }
@@ -84,13 +85,18 @@ function floatLinearOf(module: Module, name: string): { layer: FloatLinear; what
   return { layer, what };
 }
 
-/** The float layer's weight observed and quantized with the qconfig's weight observer. */
-export function weightOf(layer: Module & { weight: Tensor }, observed: Module, what: string): Tensor {
-  const qconfig = (observed as { qconfig?: QConfig | null }).qconfig;
-  if (!qconfig) throw new Error(`${what}: the module has no qconfig: set model.qconfig and run prepare(model) first`);
-  const observer = qconfig.weight();
-  observer.forward(layer.weight);
-  return quantizeWeight(layer.weight, observer);
+/**
+ * `weight` quantized as PyTorch's from_float does: with the layer's `weight_fake_quant` after
+ * quantization-aware training (run once more on the weight, as PyTorch does), else with a fresh
+ * observer from the qconfig's weight factory.
+ */
+export function weightOf(weight: Tensor, observed: Module, what: string): Tensor {
+  const fakeQuant = [...observed.namedChildren()].find(([name]) => name === 'weight_fake_quant')?.[1] as ObserverLike | undefined;
+  const qconfig = observed.qconfig;
+  if (!fakeQuant && !qconfig) throw new Error(`${what}: the module has no qconfig: set model.qconfig and run prepare(model) first`);
+  const observer = fakeQuant ?? qconfig!.weight();
+  noGrad(() => observer.forward(weight));
+  return quantizeWeight(weight, observer);
 }
 
 /** The observed module's output scale and zero point. */

@@ -8,8 +8,7 @@ import { quantizePerChannel } from '../../../ops/functions.generated.js';
 import { aten } from '../../../ops/surface.js';
 import { noGrad } from '../../../tensor/autograd.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import type { ObserverBase } from '../../quantization/observers/base.js';
-import type { PerChannelMinMaxObserver } from '../../quantization/observers/per-channel.js';
+import type { ObserverLike } from '../../quantization/observers/base.js';
 
 /** A TorchScript object the addon returns (packed weights); opaque to JS. */
 export interface ScriptObject {
@@ -18,13 +17,13 @@ export interface ScriptObject {
 }
 
 /** The weight quantized to qint8 with the (already run) observer's parameters, per tensor or per channel. */
-export function quantizeWeight(weight: Tensor, observer: ObserverBase & { qscheme?: string }): Tensor {
+export function quantizeWeight(weight: Tensor, observer: ObserverLike): Tensor {
   if (observer.dtype !== 'qint8') throw new TypeError(`weight observer must have dtype qint8, got ${observer.dtype}`);
   return noGrad(() => {
     const { scale, zeroPoint } = observer.calculateQparams();
     const w = weight.detach().float();
-    if (observer.qscheme?.startsWith('per_channel')) {
-      const axis = (observer as PerChannelMinMaxObserver).chAxis;
+    if (observer.qscheme.startsWith('per_channel')) {
+      const axis = (observer as ObserverLike & { chAxis: number }).chAxis;
       return quantizePerChannel(w, scale.double(), zeroPoint.long(), axis, 'qint8');
     }
     return aten.quantize_per_tensor.default(w, scale.item(), zeroPoint.item(), 'qint8');
@@ -32,11 +31,11 @@ export function quantizeWeight(weight: Tensor, observer: ObserverBase & { qschem
 }
 
 /** An observed module's `activation_post_process` (what prepare attached), or an error naming what is missing. */
-export function observerOf(module: Module, what: string): ObserverBase {
+export function observerOf(module: Module, what: string): ObserverLike {
   const observer = [...module.namedChildren()].find(([name]) => name === 'activation_post_process')?.[1];
-  if (!observer || typeof (observer as unknown as Partial<ObserverBase>).calculateQparams !== 'function')
+  if (!observer || typeof (observer as unknown as Partial<ObserverLike>).calculateQparams !== 'function')
     throw new Error(`${what}: the module has no observer (activation_post_process): run prepare(model) and calibrate it before convert`);
-  return observer as unknown as ObserverBase;
+  return observer as unknown as ObserverLike;
 }
 
 /** Output `{ scale, zeroPoint }` from an observed module's observer, as plain numbers. */

@@ -38,6 +38,18 @@ export interface UniformObserverOptions {
   eps?: number;
 }
 
+/** What a QConfig's factories make: an observer, or a fake-quantize module holding one. */
+export interface ObserverLike extends Module {
+  /** The quantized dtype the parameters are for. */
+  readonly dtype: QuantizedDType;
+  /** The scheme (per tensor or per channel, affine or symmetric). */
+  readonly qscheme: QScheme;
+  /** The scale and zero point for what was observed. */
+  calculateQparams(): Qparams;
+  /** Whether any value was observed. */
+  readonly hasObserved: boolean;
+}
+
 /** A function making a fresh observer (or fake-quantize module): what a QConfig holds, as PyTorch's `with_args` partials. */
 export type ObserverFactory<T extends Module = Module> = (() => T) & { readonly observerName?: string };
 

@@ -38,9 +38,11 @@ function perTensorScheme(name: string, options: MinMaxObserverOptions): QScheme 
  */
 export class MinMaxObserver extends UniformQuantizationObserverBase {
   /** The smallest value seen (+Infinity before any). */
-  protected minVal: Tensor;
+  /** @internal The `min_val` buffer (fused fake-quantize updates it in place). */
+  minVal: Tensor;
   /** The largest value seen (-Infinity before any). */
-  protected maxVal: Tensor;
+  /** @internal The `max_val` buffer. */
+  maxVal: Tensor;
 
   /** An observer for `options.dtype` (quint8) and `options.qscheme` (per-tensor affine). */
   constructor(options: MinMaxObserverOptions = {}) {

@@ -28,9 +28,11 @@ export class PerChannelMinMaxObserver extends UniformQuantizationObserverBase {
   /** The channel dimension. */
   readonly chAxis: number;
   /** The smallest value of each channel (empty before any). */
-  protected minVal: Tensor;
+  /** @internal The `min_val` buffer (fused fake-quantize updates it in place). */
+  minVal: Tensor;
   /** The largest value of each channel. */
-  protected maxVal: Tensor;
+  /** @internal The `max_val` buffer. */
+  maxVal: Tensor;
 
   /** An observer for `options.dtype` (quint8), `options.qscheme` (per-channel affine) along `options.chAxis` (0). */
   constructor(options: PerChannelMinMaxObserverOptions = {}) {

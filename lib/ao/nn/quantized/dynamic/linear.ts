@@ -13,7 +13,6 @@ import type { Tensor } from '../../../../tensor/tensor.js';
 import { MinMaxObserver } from '../../../quantization/observers/min-max.js';
 import type { ScriptObject } from '../utils.js';
 
-
 const linearPrepack = new Op<[Tensor, Tensor | null], ScriptObject>('quantized::linear_prepack');
 const linearUnpack = new Op<[ScriptObject], [Tensor, Tensor | null]>('quantized::linear_unpack');
 const linearDynamic = new Op<[Tensor, ScriptObject, boolean], Tensor>('quantized::linear_dynamic');
