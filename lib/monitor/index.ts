@@ -28,3 +28,13 @@ export type { Dataset, ColumnValues } from './dataset.js';
 export { renderDriftReport, writeDriftReport, driftSummary } from './report.js';
 export type { DriftReportInput, DriftSummary, WrittenReport } from './report.js';
 export { readTableFile, TABLE_EXTENSIONS } from './table-file.js';
+export { PredictionLog, predictionLogUnavailable } from './prediction-log.js';
+export type {
+  PredictionRecord,
+  LoggedPrediction,
+  PredictionLogOptions,
+  PredictionLogCounters,
+  RetentionOptions,
+  WindowOptions,
+  PredictionWindow,
+} from './prediction-log.js';
