@@ -3,10 +3,11 @@
 // here: { id, title, run(ctx) -> { id, title, notes, columns, rows } } (see bench/README.md).
 import ceiling from './ceiling.mjs';
 import compile from './compile.mjs';
+import compress from './compress.mjs';
 import dataloader from './dataloader.mjs';
 import inference from './inference.mjs';
 import micro from './micro.mjs';
 import peakRss from './peak-rss.mjs';
 import trainStep from './train-step.mjs';
 
-export const CASES = [ceiling, micro, trainStep, inference, compile, dataloader, peakRss];
+export const CASES = [ceiling, micro, trainStep, inference, compile, compress, dataloader, peakRss];
