@@ -13,7 +13,7 @@ import { saveTraced, scratch, smallMlp } from './serve-helpers.ts';
 const model = smallMlp(2);
 const store = scratch();
 await saveTraced(model, store, 'mlp.pt');
-const unbatched = (row: number[]) => (model.forward(torch.tensor([row], { dtype: 'float32' })) as torch.Tensor).toArray() as number[][];
+const unbatched = (row: number[]) => model.forward(torch.tensor([row], { dtype: 'float32' })).toArray() as number[][];
 
 const tensor = torch.serve.BUILT_IN_HANDLERS.tensor!;
 /** The tensor handler with a pause before the forward: a worker stays busy that long. */
