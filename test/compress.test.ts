@@ -60,11 +60,13 @@ test('every variant of an MLP: sparsity, file sizes, accuracy and latency are sa
       'structured',
       'dynamic_int8',
       'static_int8',
+      'qat_int8',
       'traced',
       'frozen',
       'optimized',
       'traced_dynamic_int8',
       'traced_static_int8',
+      'traced_qat_int8',
     ],
   );
   const fp32 = rows.fp32!;
@@ -100,7 +102,7 @@ test('every variant of an MLP: sparsity, file sizes, accuracy and latency are sa
     Math.abs(rows.structured!.sparsity! - (19 * 784) / (784 * 64 + 640)) < 1e-6,
     `structured sparsity ${rows.structured!.sparsity}`,
   );
-  for (const name of ['dynamic_int8', 'static_int8', 'traced_dynamic_int8', 'traced_static_int8']) {
+  for (const name of ['dynamic_int8', 'static_int8', 'qat_int8', 'traced_dynamic_int8', 'traced_static_int8', 'traced_qat_int8']) {
     const row = rows[name]!;
     assert.equal(row.file.kind, 'TorchScript');
     assert.ok(row.file.bytes < fp32.file.bytes * 0.5, `${name}: int8 file ${row.file.bytes} < half of fp32's ${fp32.file.bytes}`);
@@ -108,6 +110,7 @@ test('every variant of an MLP: sparsity, file sizes, accuracy and latency are sa
   }
   assert.equal(rows.traced_dynamic_int8!.accuracy, rows.dynamic_int8!.accuracy, 'the traced file computes what the eager int8 model does');
   assert.equal(rows.traced_static_int8!.accuracy, rows.static_int8!.accuracy);
+  assert.equal(rows.traced_qat_int8!.accuracy, rows.qat_int8!.accuracy);
   for (const name of ['traced', 'frozen', 'optimized']) assert.equal(rows[name]!.accuracy, fp32.accuracy, `${name} is as accurate as fp32`);
   assert.equal(rows.optimized!.file.path, rows.frozen!.file.path, 'optimized ships as the frozen file');
   const loaded = await torch.jit.load(rows.static_int8!.file.path);
@@ -120,7 +123,7 @@ test('every variant of an MLP: sparsity, file sizes, accuracy and latency are sa
   assert.match(table, new RegExp(`quantized engine ${torch.backends.quantized.engine}, 1 intra-op thread`));
 });
 
-test('a CNN: conv-bn-relu fused by name for static int8, conv channels pruned structurally, trained here first', async () => {
+test('a CNN: conv-bn-relu fused by name for static and QAT int8, conv channels pruned structurally, trained here first', async () => {
   const model = cnn();
   assert.deepEqual(fusionGroups(model), [['0', '1', '2']]);
   assert.deepEqual(
@@ -136,22 +139,25 @@ test('a CNN: conv-bn-relu fused by name for static int8, conv channels pruned st
     testLoader,
     optimizer: adam,
     outputDir: path.join(scratch, 'cnn'),
-    variants: ['structured', 'static_int8', 'optimized'],
+    variants: ['structured', 'static_int8', 'qat_int8', 'optimized'],
     trainEpochs: 2,
     structuredAmount: 0.5,
     calibrationBatches: 2,
     ...quick,
   });
   const rows = Object.fromEntries(report.rows.map((row) => [row.name, row]));
-  assert.deepEqual(Object.keys(rows), ['fp32', 'structured', 'static_int8', 'optimized'], 'fp32 is always measured first');
+  assert.deepEqual(Object.keys(rows), ['fp32', 'structured', 'static_int8', 'qat_int8', 'optimized'], 'fp32 is always measured first');
   assert.ok(rows.fp32!.accuracy > 0.6, `the CNN was trained (${rows.fp32!.accuracy})`);
   // Half the conv's 4 channels (2 x 9 of 36 + 40 + 7840 weights): the classifier is not pruned.
   assert.ok(Math.abs(rows.structured!.sparsity! - 18 / (36 + 7840)) < 1e-9, `structured sparsity ${rows.structured!.sparsity}`);
   assert.ok(rows.static_int8!.file.bytes < rows.fp32!.file.bytes * 0.5);
   assert.ok(Math.abs(rows.static_int8!.accuracyChangePoints) <= 5, `static int8 accuracy change ${rows.static_int8!.accuracyChangePoints}`);
   assert.equal(rows.optimized!.accuracy, rows.fp32!.accuracy);
-  const graph = (await torch.jit.load(rows.static_int8!.file.path)).inlinedGraph();
-  assert.match(graph, /quantized::conv2d_relu/, 'conv-bn-relu became one quantized conv_relu');
+  assert.ok(Math.abs(rows.qat_int8!.accuracyChangePoints) <= 5, `QAT int8 accuracy change ${rows.qat_int8!.accuracyChangePoints}`);
+  for (const name of ['static_int8', 'qat_int8']) {
+    const graph = (await torch.jit.load(rows[name]!.file.path)).inlinedGraph();
+    assert.match(graph, /quantized::conv2d_relu/, `${name}: conv-bn-relu became one quantized conv_relu`);
+  }
 });
 
 test('bad input: unknown variants, amounts outside [0, 1], a model without the layers a variant needs; nothing is trained or written', async () => {

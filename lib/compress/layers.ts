@@ -8,7 +8,7 @@
 import { Conv2d } from '../nn/layers/conv.js';
 import { Linear } from '../nn/layers/linear.js';
 import type { Module } from '../nn/module.js';
-import { getFusionPattern, type FusionPattern } from '../ao/quantization/fuser-method-mappings.js';
+import { DEFAULT_FUSION_PATTERNS, getFusionPattern, type FusionPattern } from '../ao/quantization/fuser-method-mappings.js';
 import type { ModuleClass } from '../ao/nn/intrinsic/fused.js';
 
 /** A layer with a weight the pruning methods work on, and its dotted name. */
@@ -69,14 +69,15 @@ const FUSIBLE_FIRST: readonly ModuleClass[] = [Conv2d, Linear];
 /**
  * The runs of consecutive children that fuse for static quantization, by dotted names, as
  * `fuseModules` takes them: a Conv2d followed by BatchNorm2d and ReLU, by BatchNorm2d, or by ReLU;
- * a Linear followed by ReLU or BatchNorm1d. Children are matched by their exact classes.
+ * a Linear followed by ReLU or BatchNorm1d. Children are matched by their exact classes, against
+ * `patterns` (default fuseModules' table; pass QAT_FUSION_PATTERNS for fuseModulesQat).
  */
-export function fusionGroups(model: Module): string[][] {
+export function fusionGroups(model: Module, patterns: readonly FusionPattern[] = DEFAULT_FUSION_PATTERNS): string[][] {
   const groups: string[][] = [];
   for (const [path, parent] of model.namedModules()) {
     const children = [...parent.namedChildren()];
     for (let i = 0; i < children.length;) {
-      const pattern = longestPatternAt(children, i);
+      const pattern = longestPatternAt(children, i, patterns);
       if (!pattern) {
         i++;
         continue;
@@ -89,13 +90,13 @@ export function fusionGroups(model: Module): string[][] {
   return groups;
 }
 
-function longestPatternAt(children: readonly [string, Module][], start: number): FusionPattern | null {
+function longestPatternAt(children: readonly [string, Module][], start: number, patterns: readonly FusionPattern[]): FusionPattern | null {
   const first = children[start]![1].constructor as ModuleClass;
   if (!FUSIBLE_FIRST.includes(first)) return null;
   for (const length of [3, 2]) {
     if (start + length > children.length) continue;
     const types = children.slice(start, start + length).map(([, module]) => module.constructor as ModuleClass);
-    const pattern = getFusionPattern(types);
+    const pattern = getFusionPattern(types, patterns);
     if (pattern) return pattern;
   }
   return null;

@@ -6,9 +6,10 @@
  */
 import { calibrate } from '../ao/quantization/quantize.js';
 import { convert } from '../ao/quantization/convert.js';
-import { fuseModules } from '../ao/quantization/fuse-modules.js';
-import { prepare } from '../ao/quantization/prepare.js';
-import { getDefaultQconfig } from '../ao/quantization/qconfig.js';
+import { fuseModules, fuseModulesQat } from '../ao/quantization/fuse-modules.js';
+import { QAT_FUSION_PATTERNS } from '../ao/quantization/fuser-method-mappings.js';
+import { prepare, prepareQat } from '../ao/quantization/prepare.js';
+import { getDefaultQatQconfig, getDefaultQconfig } from '../ao/quantization/qconfig.js';
 import { quantizeDynamic } from '../ao/quantization/quantize-dynamic.js';
 import { QuantWrapper } from '../ao/quantization/stubs.js';
 import { getEngine } from '../backends/quantized.js';
@@ -102,6 +103,23 @@ export async function staticInt8(model: Module, loader: Loader, calibrationBatch
   const prepared = prepare(wrapped, { inplace: true });
   await calibrate(prepared, loader as Iterable<unknown>, { numBatches: calibrationBatches });
   return convert(prepared, { inplace: true });
+}
+
+/**
+ * A copy of `model` trained for int8: its runs fused for QAT (conv-bn-relu keeps its batch norm
+ * training), wrapped between stubs, the engine's default QAT qconfig, prepareQat, fine-tuned
+ * through the fake quantization, then converted.
+ */
+export async function qatInt8(model: Module, fineTuning: FineTuning, variant: string): Promise<Module> {
+  staticQuantizableLayers(model, variant);
+  const copy = deepCopy(model).train();
+  const groups = fusionGroups(copy, QAT_FUSION_PATTERNS);
+  const fused = groups.length ? fuseModulesQat(copy, groups, { inplace: true }) : copy;
+  const wrapped = new QuantWrapper(fused);
+  wrapped.qconfig = getDefaultQatQconfig(getEngine());
+  const prepared = prepareQat(wrapped.train(), { inplace: true });
+  await fitClassifier(prepared, fineTuning.loader, fineTuning);
+  return convert(prepared.eval(), { inplace: true });
 }
 
 /** The fp32 model traced on `example`, and frozen from that trace. */

@@ -31,6 +31,7 @@ import {
   globallyPruned,
   staticInt8,
   structurallyPruned,
+  qatInt8,
   type FineTuning,
 } from './make-variants.js';
 import { describeValue } from '../util/validate.js';
@@ -147,6 +148,16 @@ export interface CompressionReport {
   rows: VariantResult[];
 }
 
+/** The int8 variants, each also measured traced (`traced_<name>`). */
+const QUANTIZED = ['dynamic_int8', 'static_int8', 'qat_int8'] as const;
+type QuantizedVariant = (typeof QUANTIZED)[number];
+const isQuantized = (variant: VariantName): variant is QuantizedVariant => (QUANTIZED as readonly string[]).includes(variant);
+const TRACED_QUANTIZED: Partial<Record<VariantName, QuantizedVariant>> = {
+  traced_dynamic_int8: 'dynamic_int8',
+  traced_static_int8: 'static_int8',
+  traced_qat_int8: 'qat_int8',
+};
+
 /** The checked settings; bad values are errors naming the option. */
 function settingsOf(options: CompressOptions): CompressionReport['settings'] {
   const integer = (value: unknown, name: string, min: number, fallback: number): number => {
@@ -181,6 +192,8 @@ function checkLayers(model: Module, variants: readonly VariantName[]): void {
     traced_dynamic_int8: linearLayers,
     static_int8: staticQuantizableLayers,
     traced_static_int8: staticQuantizableLayers,
+    qat_int8: staticQuantizableLayers,
+    traced_qat_int8: staticQuantizableLayers,
   };
   for (const variant of variants) needs[variant]?.(model, variant);
 }
@@ -296,13 +309,15 @@ export async function compressModel(options: CompressOptions): Promise<Compressi
     };
     let compiledWays: ReturnType<typeof compiled> | undefined;
     const quantized = new Map<VariantName, Module>();
-    const quantize = async (variant: 'dynamic_int8' | 'static_int8') => {
+    const quantize = async (variant: QuantizedVariant) => {
       let q = quantized.get(variant);
       if (!q) {
         q =
           variant === 'dynamic_int8'
             ? dynamicInt8(fp32, variant)
-            : await staticInt8(fp32, trainLoader, settings.calibrationBatches, variant);
+            : variant === 'static_int8'
+              ? await staticInt8(fp32, trainLoader, settings.calibrationBatches, variant)
+              : await qatInt8(fp32, fineTuning, variant);
         quantized.set(variant, q);
         await scriptFile(variant, trace(q, example));
       }
@@ -321,11 +336,11 @@ export async function compressModel(options: CompressOptions): Promise<Compressi
           }
         else if (variant === 'structured')
           await pruned(variant, variant, () => structurallyPruned(fp32, settings.structuredAmount, fineTuning, variant));
-        else if (variant === 'dynamic_int8' || variant === 'static_int8') {
+        else if (isQuantized(variant)) {
           const q = await quantize(variant);
           await measure(variant, variant, q, fileOf('TorchScript', file(variant)), started);
-        } else if (variant === 'traced_dynamic_int8' || variant === 'traced_static_int8') {
-          const base = variant === 'traced_dynamic_int8' ? 'dynamic_int8' : 'static_int8';
+        } else if (TRACED_QUANTIZED[variant]) {
+          const base = TRACED_QUANTIZED[variant];
           await quantize(base);
           await measure(variant, variant, await fromFile(base), fileOf('TorchScript', file(base)), started);
         } else {
@@ -335,7 +350,7 @@ export async function compressModel(options: CompressOptions): Promise<Compressi
             // "required keyword attribute 'value' is undefined"): it ships as the frozen file, optimized after loading.
             const shipped = await scriptFile('frozen', compiledWays.frozen);
             await measure(variant, variant, optimizeForInference(await fromFile('frozen')), shipped, started);
-          } else {
+          } else if (variant === 'traced' || variant === 'frozen') {
             const shipped = await scriptFile(variant, compiledWays[variant]);
             await measure(variant, variant, await fromFile(variant), shipped, started);
           }

@@ -12,12 +12,14 @@ export const VARIANTS = {
   structured: 'L2 structured pruning of conv output channels and hidden Linear rows (not the classifier), fine-tuned, made permanent',
   dynamic_int8: 'torch.ao.quantization.quantizeDynamic on the Linear layers (int8 weights, activations quantized per batch), eager',
   static_int8: 'eager-mode static quantization: conv-bn-relu / linear-relu fused, QuantWrapper, calibrated, converted; eager',
+  qat_int8: 'quantization-aware training: fused for QAT, QuantWrapper, prepareQat, fine-tuned through fake quantization, converted; eager',
   traced: 'torch.jit.trace of fp32, run from the saved file',
   frozen: 'torch.jit.freeze of the traced fp32 model, run from the saved file',
   optimized:
     'torch.jit.optimizeForInference applied to the frozen file after loading it (an optimized module does not load back from a file)',
   traced_dynamic_int8: 'dynamic_int8 traced, run from the saved file',
   traced_static_int8: 'static_int8 traced, run from the saved file',
+  traced_qat_int8: 'qat_int8 traced, run from the saved file',
 } as const;
 
 /** A variant's name. */
