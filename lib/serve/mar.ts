@@ -1,14 +1,13 @@
 /**
  * TorchServe model archives (.mar): a zip with MAR-INF/MANIFEST.json naming the model, its version,
  * the serialized file (TorchScript here: nodetorch runs no Python) and the handler, plus extra files
- * such as index_to_name.json (class names) and, as nodetorch's addition, signature.json. A handler
- * that is a .js/.mjs file in the archive is imported as a handler module.
+ * such as index_to_name.json (class names) and, as nodetorch's addition, signature.json. The handler
+ * is a built-in name or one given to createServer's `handlers` (Python handler files cannot run here).
  * @module
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import { readRegularFile } from '../io/regular-file.js';
 import { checkEntryCount } from '../io/zip-directory.js';
@@ -66,18 +65,13 @@ export async function loadArchive(file: string, handlers: Readonly<Record<string
   const { entries, manifest } = await readArchive(file);
   const dir = await mkdtemp(path.join(tmpdir(), 'nodetorch-mar-'));
   try {
-    for (const [name, data] of Object.entries(entries)) {
-      if (name.endsWith('/')) continue;
-      const target = path.join(dir, name);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, data);
-    }
-    const module = await load(path.join(dir, manifest.model.serializedFile!));
-    module.eval();
+    // LibTorch loads from a path: the serialized file goes to a private temp folder for the load.
+    const serialized = path.join(dir, 'model.pt');
+    await writeFile(serialized, entries[manifest.model.serializedFile!]!);
     const handlerName = manifest.model.handler ?? DEFAULT_HANDLER;
-    const handler = /\.m?js$/.test(handlerName)
-      ? await importHandler(path.join(dir, entryName(handlerName, file)), file)
-      : findHandler(handlerName, handlers);
+    const handler = findHandler(handlerName, handlers);
+    const module = await load(serialized);
+    module.eval();
     const classNames = parseJsonEntry<Record<string, string>>(entries['index_to_name.json'], 'index_to_name.json', file);
     const ownSignature = entries['signature.json'] ? parseSignature(Buffer.from(entries['signature.json']).toString('utf8')) : null;
     return {
@@ -92,14 +86,4 @@ export async function loadArchive(file: string, handlers: Readonly<Record<string
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-async function importHandler(target: string, file: string): Promise<Handler> {
-  const imported = (await import(pathToFileURL(target).href)) as { default?: Handler } & Partial<Handler>;
-  const handler = imported.default ?? (imported as Handler);
-  if (typeof handler.preprocess !== 'function' || typeof handler.postprocess !== 'function')
-    throw new Error(
-      `${file}: handler module ${path.basename(target)} must export preprocess and postprocess (or a default object with them)`,
-    );
-  return handler;
 }
