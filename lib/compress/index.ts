@@ -12,7 +12,7 @@ export { VARIANTS, VARIANT_NAMES, DEFAULT_VARIANTS, checkVariants, checkAmount, 
 export type { VariantName } from './variants.js';
 export { fusionGroups, weightedLayers, MissingLayersError } from './layers.js';
 export type { WeightedLayer } from './layers.js';
-export { accuracy, latency, inputBatch } from './measure.js';
+export { accuracy, latency, interleavedLatency, inputBatch } from './measure.js';
 export type { Forward, Batches, Latency, LatencyOptions } from './measure.js';
 export { fitClassifier } from './fine-tune.js';
 export type { FitClassifierOptions } from './fine-tune.js';

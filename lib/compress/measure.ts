@@ -41,7 +41,7 @@ export async function accuracy(model: Forward, batches: Batches): Promise<number
   return correct / total;
 }
 
-/** Options of {@link latency}. */
+/** Options of {@link latency} and {@link interleavedLatency}. */
 export interface LatencyOptions {
   /** Untimed forwards first (default 10). */
   warmup?: number;
@@ -59,24 +59,53 @@ export interface Latency {
   runs: number;
 }
 
-/** Times `model.forward(input)` under noGrad: `warmup` runs, then the median of `runs` timed ones. */
-export function latency(model: Forward, input: Tensor, options: LatencyOptions = {}): Latency {
+function checkedCounts(options: LatencyOptions): { warmup: number; runs: number } {
   const warmup = options.warmup ?? 10;
   const runs = options.runs ?? 50;
   if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`compress: latency warmup must be an integer >= 0, got ${warmup}`);
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`compress: latency runs must be a positive integer, got ${runs}`);
-  const once = () => noGrad(() => scoresOf(model.forward(input)).dispose());
-  for (let i = 0; i < warmup; i++) once();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    once();
-    times.push((performance.now() - start) * 1000);
-  }
-  times.sort((a, b) => a - b);
-  const middle = Math.floor(runs / 2);
-  const medianUs = runs % 2 ? times[middle]! : (times[middle - 1]! + times[middle]!) / 2;
-  return { medianUs, minUs: times[0]!, runs };
+  return { warmup, runs };
+}
+
+function forwardOnce(model: Forward, input: Tensor): number {
+  const start = performance.now();
+  noGrad(() => scoresOf(model.forward(input)).dispose());
+  return (performance.now() - start) * 1000;
+}
+
+function summary(times: number[]): Latency {
+  const sorted = [...times].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const medianUs = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { medianUs, minUs: sorted[0]!, runs: sorted.length };
+}
+
+/** Times `model.forward(input)` under noGrad: `warmup` runs, then the median of `runs` timed ones. */
+export function latency(model: Forward, input: Tensor, options: LatencyOptions = {}): Latency {
+  return interleavedLatency([model], input, { ...options, rounds: 1 })[0]!;
+}
+
+/**
+ * Times several models on the same input, interleaved: each is warmed up, then `rounds` rounds
+ * each time every model `runs / rounds` times (rounded up), so that a busy moment of the machine
+ * slows every model alike rather than the one measured then. One Latency per model, in order.
+ */
+export function interleavedLatency(
+  models: readonly Forward[],
+  input: Tensor,
+  options: LatencyOptions & { rounds?: number } = {},
+): Latency[] {
+  const { warmup, runs } = checkedCounts(options);
+  const rounds = Math.min(options.rounds ?? 5, runs);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`compress: latency rounds must be a positive integer, got ${rounds}`);
+  for (const model of models) for (let i = 0; i < warmup; i++) forwardOnce(model, input);
+  const times = models.map((): number[] => []);
+  const perRound = Math.ceil(runs / rounds);
+  for (let round = 0; round < rounds; round++)
+    models.forEach((model, m) => {
+      for (let i = 0; i < perRound && times[m]!.length < runs; i++) times[m]!.push(forwardOnce(model, input));
+    });
+  return times.map(summary);
 }
 
 /** A batch of `size` inputs from `batches`' first inputs, repeated when there are fewer samples. */

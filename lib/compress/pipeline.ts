@@ -35,7 +35,7 @@ import {
   type FineTuning,
 } from './make-variants.js';
 import { describeValue } from '../util/validate.js';
-import { accuracy, inputBatch, latency, type Batches, type Forward, type Latency, type LatencyOptions } from './measure.js';
+import { accuracy, inputBatch, interleavedLatency, type Batches, type Forward, type Latency, type LatencyOptions } from './measure.js';
 import { VARIANTS, checkAmount, checkVariants, prunedRowName, type VariantName } from './variants.js';
 
 /** Options of {@link compressModel}. */
@@ -64,7 +64,7 @@ export interface CompressOptions {
   calibrationBatches?: number;
   /** Batch sizes latency is measured at (default 1 and 64). */
   batchSizes?: readonly number[];
-  /** Warm-up and timed runs per latency measurement (default 10 and 50). */
+  /** Warm-up and timed runs per variant and batch size (default 10 and 50), timed in 5 rounds interleaved across the variants. */
   latency?: LatencyOptions;
   /** Intra-op threads while measuring (default: leave the current setting). */
   threads?: number;
@@ -251,6 +251,7 @@ export async function compressModel(options: CompressOptions): Promise<Compressi
     for (const size of settings.batchSizes) inputs.set(size, await inputBatch(testLoader, size));
     const example = await inputBatch(testLoader, 2);
     const rows: VariantResult[] = [];
+    const forwards: Forward[] = [];
     let reference: VariantResult | undefined;
 
     const measure = async (
@@ -263,8 +264,6 @@ export async function compressModel(options: CompressOptions): Promise<Compressi
     ) => {
       const makeSeconds = (performance.now() - started) / 1000;
       const acc = await accuracy(forward, testLoader);
-      const latencies: Record<string, Latency> = {};
-      for (const [size, input] of inputs) latencies[size] = latency(forward, input, { warmup: settings.warmup, runs: settings.runs });
       const row: VariantResult = {
         name,
         variant,
@@ -273,19 +272,13 @@ export async function compressModel(options: CompressOptions): Promise<Compressi
         accuracyChangePoints: reference ? (acc - reference.accuracy) * 100 : 0,
         file: shipped,
         ...extra,
-        latency: latencies,
-        speedUp: Object.fromEntries(
-          Object.entries(latencies).map(([size, l]) => [size, (reference?.latency[size] ?? l).medianUs / l.medianUs]),
-        ),
+        latency: {},
+        speedUp: {},
         makeSeconds,
       };
       rows.push(row);
-      log(
-        `${name}: accuracy ${(acc * 100).toFixed(2)}%, ${shipped.bytes} bytes, ` +
-          Object.entries(latencies)
-            .map(([size, l]) => `batch ${size} ${l.medianUs.toFixed(0)} us`)
-            .join(', '),
-      );
+      forwards.push(forward);
+      log(`${name}: accuracy ${(acc * 100).toFixed(2)}%, ${shipped.bytes} bytes (${shipped.kind}), made in ${makeSeconds.toFixed(1)} s`);
       return row;
     };
     const stateDictFile = async (name: string, m: Module) => {
@@ -360,6 +353,16 @@ export async function compressModel(options: CompressOptions): Promise<Compressi
         throw error;
       }
     }
+    // Latency last, every variant interleaved with the others (and fp32) at each batch size.
+    for (const [size, input] of inputs) {
+      log(`latency at batch ${size}: ${rows.length} variants interleaved`);
+      const measured = interleavedLatency(forwards, input, { warmup: settings.warmup, runs: settings.runs });
+      rows.forEach((row, i) => (row.latency[size] = measured[i]!));
+    }
+    for (const row of rows)
+      for (const size of settings.batchSizes) row.speedUp[size] = rows[0]!.latency[size]!.medianUs / row.latency[size]!.medianUs;
+    for (const row of rows)
+      log(`${row.name}: ${settings.batchSizes.map((size) => `batch ${size} ${row.latency[size]!.medianUs.toFixed(0)} us`).join(', ')}`);
     return { environment: environment(), settings, rows };
   } finally {
     if (options.threads !== undefined) setNumThreads(threadsBefore);
