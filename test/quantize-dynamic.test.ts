@@ -26,6 +26,7 @@ const golden = readFixture<{
   layers: { index: number; scale: number; zeroPoint: number; intRepr: Encoded }[];
   output: Encoded;
   fp32Output: Encoded;
+  rnn: { layer: 'LSTM' | 'GRU'; stateDict: Record<string, Encoded>; input: Encoded; output: Encoded; states: Encoded[] }[];
 }>('quantize_golden.json');
 const decode = (e: Encoded) => torch.tensor(e.values, { dtype: e.dtype as torch.DType }).reshape(e.shape);
 // The golden values hold for their engine only; a build without it skips those tests. Outputs are
@@ -114,7 +115,7 @@ test('a layer type with no counterpart or another dtype is an error, and the mod
   const before = JSON.stringify(Object.keys(model.stateDict()));
   assert.throws(
     () => quantizeDynamic(model, { qconfigSpec: [nn.Conv2d] }),
-    /Conv2d has no dynamically quantized counterpart \(supported: Linear\)/,
+    /Conv2d has no dynamically quantized counterpart \(supported: Linear, LSTM, GRU\)/,
   );
   assert.throws(() => quantizeDynamic(model, { dtype: 'float16' as never }), /dtype 'float16' is not supported/);
   assert.throws(() => quantizeDynamic({} as never), /model must be an nn\.Module/);
@@ -123,6 +124,56 @@ test('a layer type with no counterpart or another dtype is an error, and the mod
   const whole = quantizeDynamic(new nn.Linear(4, 2));
   assert.ok(whole instanceof torch.ao.nn.quantized.dynamic.Linear);
   assert.throws(() => torch.ao.nn.quantized.dynamic.Linear.fromFloat(new nn.ReLU() as never), /expected an nn\.Linear/);
+  assert.throws(() => torch.ao.nn.quantized.dynamic.LSTM.fromFloat(new nn.LSTM(2, 2, { bias: false })), /must have biases/);
+  assert.throws(() => torch.ao.nn.quantized.dynamic.GRU.fromFloat(new nn.LSTM(2, 2) as never), /expected an nn\.GRU/);
+  // A list of TorchScript objects from JS is checked element by element: a wrong element is a TypeError.
+  const gru = new torch.Op('quantized_gru', 'input');
+  const h = torch.zeros([1, 1, 2]);
+  assert.throws(() => gru.call([torch.zeros([1, 1, 2]), h, [{}], true, 1, 0, false, false, false]), /params.*\[0\]|CellParamsBase/);
+  assert.throws(() => gru.call([torch.zeros([1, 1, 2]), h, 'x', true, 1, 0, false, false, false]), /params/);
 });
+
+for (const c of golden.rnn) {
+  onGoldenEngine(`quantizeDynamic(${c.layer}) gives Python's outputs and states; it traces and Python runs the file`, async () => {
+    torch.backends.quantized.engine = golden.engine;
+    const float =
+      c.layer === 'LSTM' ? new nn.LSTM(6, 5, { numLayers: 2, bidirectional: true, batchFirst: true }) : new nn.GRU(6, 5, { numLayers: 2 });
+    float.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, decode(v)])));
+    const quantized = quantizeDynamic(new nn.Sequential(float.eval()));
+    const layer = (quantized as torch.nn.Sequential).at(0) as torch.ao.nn.quantized.dynamic.LSTM | torch.ao.nn.quantized.dynamic.GRU;
+    assert.ok(layer instanceof (c.layer === 'LSTM' ? torch.ao.nn.quantized.dynamic.LSTM : torch.ao.nn.quantized.dynamic.GRU));
+    assert.equal(Object.keys(quantized.stateDict()).length, 0, 'no float weights are left');
+    const x = decode(c.input);
+    const [out, state] = torch.noGrad(() => layer.forward(x) as [torch.Tensor, torch.Tensor | torch.Tensor[]]);
+    const states = Array.isArray(state) ? state : [state];
+    assertOutputs(out.flatten().toArray() as number[], c.output.values);
+    states.forEach((s, i) => assertOutputs(s.flatten().toArray() as number[], c.states[i]!.values));
+    const unbatched = torch.noGrad(() => layer.forward(x.select(layer.batchFirst ? 0 : 1, 0)) as [torch.Tensor, unknown])[0];
+    assert.equal(unbatched.dim(), 2, 'a 2-D input runs unbatched');
+    // Traced with the packed cell parameters as attributes; Python runs the saved file.
+    class Head extends nn.Module {
+      rnn = this.registerModule('rnn', layer);
+      forward(input: torch.Tensor): torch.Tensor {
+        return (this.rnn.forward(input) as [torch.Tensor, unknown])[0];
+      }
+    }
+    const traced = torch.jit.trace(new Head().eval(), x);
+    assert.match(traced.inlinedGraph(), c.layer === 'LSTM' ? /aten::quantized_lstm/ : /aten::quantized_gru/);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'nodetorch-qrnn-')), `${c.layer}.pt`);
+    await traced.save(file);
+    assert.deepEqual((traced.forward(x) as torch.Tensor).flatten().toArray(), out.flatten().toArray());
+    if (!hasPythonTorch) return;
+    const script = `
+import json, sys, torch
+torch.backends.quantized.engine = "${golden.engine}"
+request = json.load(sys.stdin)
+x = torch.tensor(request["values"], dtype=torch.float32).reshape(request["shape"])
+print(json.dumps(torch.jit.load(request["file"])(x).reshape(-1).tolist()))
+`;
+    const request = JSON.stringify({ file, values: c.input.values, shape: c.input.shape });
+    const fromPython = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: request, encoding: 'utf8' })) as number[];
+    assert.deepEqual(fromPython, out.flatten().toArray());
+  });
+}
 
 test.run();

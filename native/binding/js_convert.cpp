@@ -146,6 +146,14 @@ c10::IValue listToIValue(Napi::Value value, const c10::ListType& list, const c10
       }
       return c10::IValue(out);
     }
+    case TypeKind::ClassType: {
+      // Lists of TorchScript objects, such as the packed cell parameters of quantized::quantized_lstm.
+      Napi::Array array = requireArray(value, param);
+      c10::impl::GenericList out(element);
+      for (uint32_t i = 0; i < array.Length(); ++i)
+        out.push_back(ScriptObjectWrap::unwrap(array[i], element, param.at(i).str()));
+      return c10::IValue(out);
+    }
     default:
       throw torchError(value.Env(),
                        param.str() + ": lists of " + element->str() + " are not supported from JavaScript");

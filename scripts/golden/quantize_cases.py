@@ -22,6 +22,34 @@ def enc(t):
     return {"values": t.reshape(-1).tolist(), "shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", "")}
 
 
+def rnn_cases():
+    """quantize_dynamic of an LSTM (2 layers, bidirectional, batch first) and a GRU: their float
+    state dicts, an input and the quantized outputs and final states."""
+    cases = []
+    for name, make in (
+        ("LSTM", lambda: nn.LSTM(6, 5, num_layers=2, bidirectional=True, batch_first=True)),
+        ("GRU", lambda: nn.GRU(6, 5, num_layers=2)),
+    ):
+        torch.manual_seed(21)
+        float_model = make().eval()
+        model = nn.Sequential(float_model)
+        x = torch.randn(3, 4, 6)
+        quantized = quantize_dynamic(model, {nn.LSTM, nn.GRU}, dtype=torch.qint8)
+        with torch.no_grad():
+            out, state = quantized(x)
+        states = list(state) if isinstance(state, tuple) else [state]
+        cases.append(
+            {
+                "layer": name,
+                "stateDict": {k: enc(v) for k, v in float_model.state_dict().items()},
+                "input": enc(x),
+                "output": enc(out),
+                "states": [enc(s) for s in states],
+            }
+        )
+    return cases
+
+
 def main():
     torch.backends.quantized.engine = "onednn"
     torch.manual_seed(14)
@@ -57,6 +85,7 @@ def main():
             torch.qint8,
         ),
     }
+    rnn = rnn_cases()
     pt = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "pt", "quantized.pt")
     torch.save(tensors, pt)
     golden = {
@@ -68,6 +97,7 @@ def main():
         "layers": layers,
         "output": enc(out),
         "fp32Output": enc(fp32),
+        "rnn": rnn,
     }
     path = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "quantize_golden.json")
     with open(path, "w") as f:

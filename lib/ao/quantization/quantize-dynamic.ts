@@ -4,11 +4,13 @@
  */
 import { deepCopy } from '../../nn/deep-copy.js';
 import { Linear } from '../../nn/layers/linear.js';
+import { GRU, LSTM } from '../../nn/layers/rnn.js';
 import { Module } from '../../nn/module.js';
 import { Linear as DynamicLinear } from '../nn/quantized/dynamic/linear.js';
+import { GRU as DynamicGRU, LSTM as DynamicLSTM } from '../nn/quantized/dynamic/rnn.js';
 
 /** A layer class quantizeDynamic can replace. */
-type Quantizable = typeof Linear;
+type Quantizable = typeof Linear | typeof LSTM | typeof GRU;
 
 /** A layer class, as PyTorch's qconfig_spec holds types. */
 export interface ModuleClass {
@@ -18,7 +20,7 @@ export interface ModuleClass {
 
 /** Options of {@link quantizeDynamic}, as PyTorch's (camelCase). */
 export interface QuantizeDynamicOptions {
-  /** The layer classes to quantize (default: nn.Linear). */
+  /** The layer classes to quantize (default: nn.Linear, nn.LSTM, nn.GRU, as PyTorch's default spec). */
   qconfigSpec?: readonly ModuleClass[];
   /** The weight dtype (default 'qint8', the one supported). */
   dtype?: 'qint8';
@@ -26,7 +28,11 @@ export interface QuantizeDynamicOptions {
   inplace?: boolean;
 }
 
-const DYNAMIC_COUNTERPARTS = new Map<Quantizable, (m: Linear) => Module>([[Linear, (m) => DynamicLinear.fromFloat(m)]]);
+const DYNAMIC_COUNTERPARTS = new Map<Quantizable, (m: Module) => Module>([
+  [Linear, (m) => DynamicLinear.fromFloat(m as Linear)],
+  [LSTM, (m) => DynamicLSTM.fromFloat(m as LSTM)],
+  [GRU, (m) => DynamicGRU.fromFloat(m as GRU)],
+]);
 
 /**
  * Returns the model (a copy unless `inplace`) with every layer whose class is in `qconfigSpec`
@@ -38,7 +44,7 @@ export function quantizeDynamic<M extends Module>(model: M, options: QuantizeDyn
   if (!(model instanceof Module)) throw new TypeError('quantizeDynamic: model must be an nn.Module');
   const dtype = options.dtype ?? 'qint8';
   if (dtype !== 'qint8') throw new TypeError(`quantizeDynamic: dtype '${String(dtype)}' is not supported (supported: qint8)`);
-  const spec = options.qconfigSpec ?? [Linear];
+  const spec = options.qconfigSpec ?? [Linear, LSTM, GRU];
   for (const type of spec) {
     if (!DYNAMIC_COUNTERPARTS.has(type as Quantizable))
       throw new TypeError(
@@ -48,7 +54,7 @@ export function quantizeDynamic<M extends Module>(model: M, options: QuantizeDyn
   const target = options.inplace ? model : deepCopy(model);
   const convert = (m: Module) => {
     const make = spec.some((type) => m.constructor === type) ? DYNAMIC_COUNTERPARTS.get(m.constructor as Quantizable) : undefined;
-    return make ? make(m as Linear) : null;
+    return make ? make(m) : null;
   };
   const whole = convert(target);
   if (whole) return whole;

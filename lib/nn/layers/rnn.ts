@@ -77,25 +77,14 @@ abstract class RNNBase extends Module {
     for (const weight of this.parameters()) init.uniform_(weight, -bound, bound);
   }
 
-  /**
-   * A zero initial state of shape (layers * directions, batch, hidden) for a batched input. Made
-   * from the input (one element per batch entry, expanded) rather than from its size as a number,
-   * so that torch.jit.trace records a state that follows the batch size.
-   */
+  /** A zero initial state of shape (layers * directions, batch, hidden) for a batched input (see {@link rnnZeroState}). */
   protected zeroState(input: Tensor): Tensor {
-    const perBatch = input.select(this.batchFirst ? 1 : 0, 0).narrow(-1, 0, 1); // (batch, 1)
-    const states = this.numLayers * (this.bidirectional ? 2 : 1);
-    return zerosLike(perBatch).unsqueeze(0).expand([states, -1, this.hiddenSize]).contiguous();
+    return rnnZeroState(input, this);
   }
 
   /** Throws unless the input is 2-D (unbatched) or 3-D with `inputSize` features in its last dim. */
   protected checkInput(input: Tensor): void {
-    if (input.dim() !== 2 && input.dim() !== 3)
-      throw new RangeError(`${this.constructor.name}: expected 2D or 3D input, got ${input.dim()}D`);
-    if (input.size(-1) !== this.inputSize)
-      throw new RangeError(
-        `${this.constructor.name}: input.size(-1) must be equal to inputSize. Expected ${this.inputSize}, got ${input.size(-1)}`,
-      );
+    checkRnnInput(this.constructor.name, input, this.inputSize);
   }
 
   /** Runs ATen's kernel on a batched (3-D) input, adding and removing the batch dim for 2-D input. */
@@ -128,10 +117,40 @@ abstract class RNNBase extends Module {
   }
 }
 
-const unbatchOutput = (output: Tensor, unbatched: boolean, batchFirst: boolean) =>
+/** The shape settings of a recurrent layer that its state and input checks depend on. */
+export interface RnnGeometry {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bidirectional: boolean;
+  readonly batchFirst: boolean;
+}
+
+/**
+ * @internal A zero initial state of shape (layers * directions, batch, hidden) for a batched input.
+ * Made from the input (one element per batch entry, expanded) rather than from its size as a
+ * number, so that torch.jit.trace records a state that follows the batch size.
+ */
+export function rnnZeroState(input: Tensor, geometry: RnnGeometry): Tensor {
+  const perBatch = input.select(geometry.batchFirst ? 1 : 0, 0).narrow(-1, 0, 1); // (batch, 1)
+  const states = geometry.numLayers * (geometry.bidirectional ? 2 : 1);
+  return zerosLike(perBatch).unsqueeze(0).expand([states, -1, geometry.hiddenSize]).contiguous();
+}
+
+/** @internal Throws unless the input is 2-D (unbatched) or 3-D with `inputSize` features in its last dim. */
+export function checkRnnInput(name: string, input: Tensor, inputSize: number): void {
+  if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`${name}: expected 2D or 3D input, got ${input.dim()}D`);
+  if (input.size(-1) !== inputSize)
+    throw new RangeError(`${name}: input.size(-1) must be equal to inputSize. Expected ${inputSize}, got ${input.size(-1)}`);
+}
+
+/** @internal The output without the batch dim an unbatched (2-D) input lacked. */
+export const unbatchOutput = (output: Tensor, unbatched: boolean, batchFirst: boolean) =>
   unbatched ? output.squeeze(batchFirst ? 0 : 1) : output;
-const unbatchState = (state: Tensor, unbatched: boolean) => (unbatched ? state.squeeze(1) : state);
-const batchState = (state: Tensor, unbatched: boolean) => (unbatched ? state.unsqueeze(1) : state);
+/** @internal A state without the batch dim an unbatched input lacked. */
+export const unbatchState = (state: Tensor, unbatched: boolean) => (unbatched ? state.squeeze(1) : state);
+/** @internal A state with the batch dim an unbatched input lacks. */
+export const batchState = (state: Tensor, unbatched: boolean) => (unbatched ? state.unsqueeze(1) : state);
 
 /** Elman RNN with tanh or ReLU. forward(input, h0?) -> [output, hN]. */
 export class RNN extends RNNBase {
