@@ -154,6 +154,12 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
     [metricsApp, config.metricsAddress],
   ];
   let closing: Promise<void> | null = null;
+  // Answers sent while closing end their connection, so a keep-alive client does not hold the
+  // listener open after its in-flight request is answered.
+  for (const [app] of apps)
+    app.addHook('onSend', async (_request, reply) => {
+      if (closing) reply.header('connection', 'close');
+    });
   return {
     inference,
     management,

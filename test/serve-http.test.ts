@@ -1,0 +1,151 @@
+// The inference server over real sockets: three listeners on ports picked by the system, HTTP
+// from fetch, graceful shutdown finishing an in-flight request, and `nodetorch serve` started in
+// the foreground (addresses printed, SIGTERM stops it).
+import { test } from 'uvu';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as torch from '../lib/index.ts';
+import type { Handler } from '../lib/serve/index.ts';
+import { main } from '../lib/cli/main.ts';
+import { anyPorts, multipart, saveTraced, scratch, smallMlp } from './serve-helpers.ts';
+
+const store = scratch();
+await saveTraced(smallMlp(4), store, 'mlp.pt');
+
+test('three listeners on ports 0: inference, management and metrics answer over HTTP', async () => {
+  const server = await torch.serve.createServer({ modelStore: store, loadModels: ['mlp=mlp.pt'], ...anyPorts });
+  try {
+    const addresses = await server.listen();
+    for (const url of Object.values(addresses)) assert.match(url, /^http:\/\/127\.0\.0\.1:[1-9][0-9]*$/);
+    assert.equal(new Set(Object.values(addresses)).size, 3);
+    const ping = await fetch(`${addresses.inference}/ping`);
+    assert.equal(ping.status, 200);
+    assert.match(ping.headers.get('x-request-id')!, /^[0-9a-f-]{36}$/);
+    const predicted = await fetch(`${addresses.inference}/predictions/mlp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: [1, 2, 3, 4] }),
+    });
+    assert.equal(predicted.status, 200);
+    assert.equal(((await predicted.json()) as number[]).length, 3);
+    const form = multipart('data', 'x.json', 'application/json', Buffer.from(JSON.stringify({ data: [[1, 2, 3, 4]] })));
+    const viaForm = await fetch(`${addresses.inference}/predictions/mlp`, {
+      method: 'POST',
+      headers: { 'content-type': form.contentType },
+      body: form.body,
+    });
+    assert.equal(viaForm.status, 200, 'a form part named data');
+    const malformed = await fetch(`${addresses.inference}/v2/models/mlp/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"inputs"',
+    });
+    assert.equal(malformed.status, 400);
+    assert.match(((await malformed.json()) as { error: string }).error, /not valid JSON/);
+    const models = (await (await fetch(`${addresses.management}/models`)).json()) as { models: unknown[] };
+    assert.deepEqual(models.models, [{ modelName: 'mlp', modelUrl: 'mlp.pt' }]);
+    const metrics = await (await fetch(`${addresses.metrics}/metrics?name[]=ts_inference_requests_total`)).text();
+    assert.match(metrics, /ts_inference_requests_total\{model_name="mlp",model_version="default",hostname="[^"]+"\} 3/);
+    const unknownOnMetrics = await fetch(`${addresses.metrics}/predictions/mlp`, { method: 'POST' });
+    assert.equal(unknownOnMetrics.status, 404, 'each listener serves its own API only');
+  } finally {
+    await server.close();
+  }
+});
+
+test('graceful shutdown: an in-flight request is answered, then the listeners are gone', async () => {
+  const tensor = torch.serve.BUILT_IN_HANDLERS.tensor!;
+  const slow: Handler = {
+    preprocess: (request, context) => tensor.preprocess(request, context),
+    inference: async (inputs, forward) => {
+      await sleep(400);
+      return forward(inputs);
+    },
+    postprocess: (outputs, context, state) => tensor.postprocess(outputs, context, state),
+  };
+  const server = await torch.serve.createServer({ modelStore: store, handlers: { slow }, ...anyPorts });
+  await server.models.register({ url: 'mlp.pt', handler: 'slow', initialWorkers: 1 });
+  const { inference } = await server.listen();
+  const inFlight = fetch(`${inference}/predictions/mlp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"data": [1, 2, 3, 4]}',
+  });
+  await sleep(100);
+  const closed = server.close();
+  const answer = await inFlight;
+  assert.equal(answer.status, 200);
+  assert.equal(((await answer.json()) as number[]).length, 3);
+  await closed;
+  await assert.rejects(fetch(`${inference}/ping`), 'nothing listens after close');
+});
+
+test('nodetorch serve --foreground: ports 0, addresses printed, answers, SIGTERM stops it cleanly', async () => {
+  const bin = new URL('../lib/cli/bin.ts', import.meta.url).pathname;
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      bin,
+      'serve',
+      '--model-store',
+      store,
+      '--models',
+      'mlp=mlp.pt',
+      '--inference-address',
+      'http://127.0.0.1:0',
+      '--management-address',
+      '127.0.0.1:0',
+      '--metrics-address',
+      '127.0.0.1:0',
+      '--foreground',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    for (let waited = 0; !output.includes('Metrics API bind to:') && waited < 60_000; waited += 100) await sleep(100);
+    assert.match(output, /Model mlp version 1\.0: loaded/);
+    const inference = /Inference API bind to: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+    const management = /Management API bind to: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+    assert.match(output, /Metrics API bind to: http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal((await fetch(`${inference}/ping`)).status, 200);
+    assert.equal((await fetch(`${management}/models/mlp`)).status, 200);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0, output);
+  assert.match(output, /Shutting down/);
+});
+
+test('nodetorch serve: bad flags and config are usage errors (exit 2) naming the problem', async () => {
+  const dir = scratch();
+  const config = path.join(dir, 'config.properties');
+  writeFileSync(config, 'batch_size=none\n');
+  const errors: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => errors.push(String(chunk)) > 0) as typeof process.stderr.write;
+  try {
+    assert.equal(await main(['serve', '--ts-config', config, '--foreground']), 2);
+    assert.equal(await main(['serve', '--model-store', path.join(dir, 'none'), '--foreground']), 2);
+    assert.equal(await main(['serve', '--model-store', store, '--inference-address', 'https://x:1', '--foreground']), 2);
+    assert.equal(await main(['serve', '--model-store', store, '--models', 'm=../x.pt', '--foreground']), 2);
+    assert.equal(await main(['serve', '--signature', 'mlp', '--foreground']), 2);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.match(errors[0]!, /batch_size must be an integer >= 1, got 'none'/);
+  assert.match(errors[1]!, /--model-store .* does not exist/);
+  assert.match(errors[2]!, /--inference-address: only http addresses/);
+  assert.match(errors[3]!, /cannot load model m: Relative path is not allowed in url: \.\.\/x\.pt/);
+  assert.match(errors[4]!, /--signature takes NAME=FILE.json/);
+});
+
+test.run();
