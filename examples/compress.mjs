@@ -15,7 +15,7 @@ const { values: opts } = parseArgs({
     model: { type: 'string', default: 'both' },
     variants: { type: 'string', default: torch.compress.VARIANT_NAMES.join(',') },
     epochs: { type: 'string', default: '3' },
-    finetune: { type: 'string', default: '1' },
+    finetune: { type: 'string', default: '2' },
     train: { type: 'string', default: '8000' },
     test: { type: 'string', default: '2000' },
     runs: { type: 'string', default: '50' },
