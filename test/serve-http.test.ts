@@ -19,7 +19,7 @@ test('three listeners on ports 0: inference, management and metrics answer over 
   const server = await torch.serve.createServer({ modelStore: store, loadModels: ['mlp=mlp.pt'], ...anyPorts });
   try {
     const addresses = await server.listen();
-    for (const url of Object.values(addresses)) assert.match(url, /^http:\/\/127\.0\.0\.1:[1-9][0-9]*$/);
+    for (const url of Object.values<string>(addresses)) assert.match(url, /^http:\/\/127\.0\.0\.1:[1-9][0-9]*$/);
     assert.equal(new Set(Object.values(addresses)).size, 3);
     const ping = await fetch(`${addresses.inference}/ping`);
     assert.equal(ping.status, 200);
@@ -131,7 +131,7 @@ test('nodetorch serve: bad flags and config are usage errors (exit 2) naming the
   writeFileSync(config, 'batch_size=none\n');
   const errors: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => errors.push(String(chunk)) > 0) as typeof process.stderr.write;
+  process.stderr.write = (chunk: string) => errors.push(String(chunk)) > 0;
   try {
     assert.equal(await main(['serve', '--ts-config', config, '--foreground']), 2);
     assert.equal(await main(['serve', '--model-store', path.join(dir, 'none'), '--foreground']), 2);

@@ -166,7 +166,10 @@ test('a model traced in the test: its signature in KServe metadata and infer che
     ) as { outputs: { data: number[] }[] };
     assertArrayClose(
       answer.outputs[0]!.data,
-      (mlp.forward(torch.tensor(rows, { dtype: 'float32' }))).flatten().toArray(),
+      mlp
+        .forward(torch.tensor(rows, { dtype: 'float32' }))
+        .flatten()
+        .toArray(),
       1e-6,
     );
   } finally {
