@@ -213,6 +213,79 @@ print(json.dumps(module(x).reshape(-1).tolist()))
   }),
 );
 
+// The golden script's Net in Python, fused, prepared and converted (calibrated on `batches` if given).
+const PYTHON_NET = `
+import json, sys, torch, torch.nn as nn
+from torch.ao.nn.quantized import FloatFunctional
+from torch.ao.quantization import DeQuantStub, QuantStub, convert, fuse_modules, get_default_qconfig, prepare
+torch.backends.quantized.engine = "onednn"
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.quant = QuantStub(); self.conv1 = nn.Conv2d(1, 4, 3, padding=1); self.bn1 = nn.BatchNorm2d(4); self.relu1 = nn.ReLU()
+        self.pool = nn.MaxPool2d(2); self.conv2 = nn.Conv2d(4, 4, 3, padding=1); self.relu2 = nn.ReLU(); self.skip = FloatFunctional()
+        self.flatten = nn.Flatten(); self.fc1 = nn.Linear(64, 16); self.relu3 = nn.ReLU(); self.fc2 = nn.Linear(16, 3); self.dequant = DeQuantStub()
+    def forward(self, x):
+        x = self.quant(x)
+        x = self.pool(self.relu1(self.bn1(self.conv1(x))))
+        x = self.skip.add(x, self.relu2(self.conv2(x)))
+        x = self.relu3(self.fc1(self.flatten(x)))
+        return self.dequant(self.fc2(x))
+def quantized_net(batches=()):
+    model = fuse_modules(Net().eval(), [["conv1", "bn1", "relu1"], ["conv2", "relu2"], ["fc1", "relu3"]])
+    model.qconfig = get_default_qconfig("onednn")
+    prepared = prepare(model)
+    with torch.no_grad():
+        for x in batches: prepared(x)
+    return convert(prepared)
+request = json.load(sys.stdin)
+x = torch.tensor(request["values"], dtype=torch.float32).reshape(request["shape"])
+`;
+
+onGoldenEngine("state dicts in PyTorch's format both ways: Python loads ours, we load Python's, with the same outputs", async () =>
+  withEngine(golden.engine, async () => {
+    const { quantized } = quantizedNet();
+    const state = quantized.stateDict();
+    assert.equal(state['fc1.weight']!.dtype, 'qint8');
+    assert.deepEqual(state['quant.scale']!.toArray(), [golden.model.quant.scale].map(Math.fround));
+    assert.equal(state['skip.zero_point']!.item(), golden.model.skip.zeroPoint);
+    const x = decode(golden.model.input);
+    const ours = [...torch.noGrad(() => quantized.forward(x))._toTypedArray()];
+    // Loading our own state dict into a differently calibrated copy makes it the same model.
+    const other = quantizedNet().quantized;
+    (other.getSubmodule('fc2') as torch.ao.nn.quantized.Linear).scale = 1;
+    other.loadStateDict(state);
+    assert.deepEqual([...torch.noGrad(() => other.forward(x))._toTypedArray()], ours);
+    if (!hasPythonTorch) return;
+    const dir = mkdtempSync(path.join(tmpdir(), 'nodetorch-sqsd-'));
+    const [mine, theirs] = [path.join(dir, 'ours.pt'), path.join(dir, 'python.pt')];
+    await torch.save(state, mine);
+    const script = `${PYTHON_NET}
+import warnings
+warnings.simplefilter("ignore")
+theirs = quantized_net()
+theirs.load_state_dict(torch.load(request["ours"]))
+calibrated = quantized_net([torch.tensor(c["values"], dtype=torch.float32).reshape(c["shape"]) for c in request["calibration"]])
+torch.save(calibrated.state_dict(), request["theirs"])
+print(json.dumps([theirs(x).reshape(-1).tolist(), calibrated(x).reshape(-1).tolist()]))
+`;
+    const request = JSON.stringify({
+      ours: mine,
+      theirs,
+      calibration: golden.model.calibration,
+      values: golden.model.input.values,
+      shape: golden.model.input.shape,
+    });
+    const [fromPython, pythonModel] = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', script], { input: request, encoding: 'utf8' }),
+    ) as number[][];
+    assert.deepEqual(fromPython, ours, 'Python loads our state dict');
+    const loaded = quantizedNet().quantized;
+    loaded.loadStateDict(await torch.load<Record<string, torch.Tensor>>(theirs));
+    assert.deepEqual([...torch.noGrad(() => loaded.forward(x))._toTypedArray()], pythonModel, "we load Python's (its packed format)");
+  }),
+);
+
 test('quantize() over a DataLoader calibrates and converts; QuantWrapper wraps a float model', async () => {
   const float = floatNet();
   const fused = q.fuseModules(float, [

@@ -157,7 +157,9 @@ export function readPyTorchFile(bytes: Uint8Array, file: string, options: ReadOp
   allow('torch', 'device', (name: string) => name);
   allow('torch', 'Size', (dims: number[]) => [...dims]);
   // torch.float64 & co. are pickled as bare globals (no call): the global is the value.
-  for (const dtype of Object.keys(ELEMENT_BYTES)) globals.set(`torch.${dtype}`, dtype as unknown as Builder);
+  // (quantized dtypes too: PyTorch's quantized Linear state dicts hold `torch.qint8`).
+  for (const dtype of [...Object.keys(ELEMENT_BYTES), ...Object.keys(QUANTIZED_STORAGE)])
+    globals.set(`torch.${dtype}`, dtype as unknown as Builder);
   for (const module of ['builtins', '__builtin__']) {
     allow(module, 'set', (items: unknown[] = []) => new Set(items));
     allow(module, 'frozenset', (items: unknown[] = []) => new Set(items));

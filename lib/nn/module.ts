@@ -3,6 +3,7 @@
  * traversal, train/eval, device/dtype moves, state dicts and forward hooks.
  */
 import type { QConfig } from '../ao/quantization/qconfig.js';
+import { unpackQuantizedParams } from './quantized-state.js';
 import { aten } from '../ops/surface.js';
 import { noGrad } from '../tensor/autograd.js';
 import { isComplexDType, isDevice, isFloatingDType } from '../tensor/dtypes.js';
@@ -374,9 +375,21 @@ export abstract class Module {
       const key = (name: string) => (prefix ? `${prefix}.${name}` : name);
       for (const [name, p] of module.parameters_) if (p) out[key(name)] = p.detach();
       for (const [name, b] of module.buffers_) if (b && !module.nonPersistent.has(name)) out[key(name)] = b.detach();
+      for (const [name, t] of Object.entries(module.stateEntries())) out[key(name)] = t;
     }
     return out;
   }
+
+  /**
+   * @internal State a module keeps outside parameters and buffers (a quantized layer's packed
+   * weights, unpacked), as PyTorch's `_save_to_state_dict` adds it: local name -> tensor.
+   */
+  stateEntries(): Record<string, Tensor> {
+    return {};
+  }
+
+  /** @internal Takes the entries of `stateEntries()` back from a state dict (all present and of the same shapes). */
+  loadStateEntries(_entries: Record<string, Tensor>): void {}
 
   /**
    * Copies values from a state dict into the parameters and buffers, in place. With `strict`
@@ -384,7 +397,7 @@ export abstract class Module {
    * Nothing is copied unless everything checks out.
    */
   loadStateDict(stateDict: Record<string, Tensor> | Map<string, Tensor>, options: { strict?: boolean } = {}): LoadStateDictResult {
-    const given = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
+    const given = unpackQuantizedParams(stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict);
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in given));
     const unexpectedKeys = Object.keys(given).filter((k) => !(k in own));
@@ -395,6 +408,10 @@ export abstract class Module {
       throw new Error(`Error(s) in loading state dict for ${this.constructor.name}: ${parts.join('; ')}`);
     }
     const pairs: [Tensor, Tensor, string][] = [];
+    const entries = new Map<string, [Module, string]>();
+    for (const [prefix, module] of this.namedModules())
+      for (const name of Object.keys(module.stateEntries())) entries.set(prefix ? `${prefix}.${name}` : name, [module, name]);
+    const loads = new Map<Module, Record<string, Tensor>>();
     for (const [key, target] of Object.entries(own)) {
       const source = given[key];
       if (!source) continue;
@@ -404,10 +421,13 @@ export abstract class Module {
           `size mismatch for ${key}: copying a param with shape [${source.shape.join(', ')}] from checkpoint, the shape in current model is [${target.shape.join(', ')}]`,
         );
       }
-      pairs.push([target, source, key]);
+      const entry = entries.get(key);
+      if (entry) loads.set(entry[0], { ...loads.get(entry[0]), [entry[1]]: source });
+      else pairs.push([target, source, key]);
     }
     noGrad(() => {
       for (const [target, source] of pairs) target.copy_(source);
+      for (const [module, record] of loads) module.loadStateEntries(record);
     });
     return { missingKeys, unexpectedKeys };
   }

@@ -12,7 +12,7 @@ import type { Tensor } from '../../../tensor/tensor.js';
 import { ConvReLU2d as FloatConvReLU2d } from '../intrinsic/fused.js';
 import { ConvBn2d as QatConvBn2d } from '../intrinsic/qat/index.js';
 import { qparams, weightOf } from './linear.js';
-import type { ScriptObject } from './utils.js';
+import { outputQparamsEntries, readOutputQparams, type ScriptObject } from './utils.js';
 
 type PrepackArgs = [Tensor, Tensor | null, number[], number[], number[], number];
 const conv2dPrepack = new Op<PrepackArgs, ScriptObject>('quantized::conv2d_prepack');
@@ -45,8 +45,8 @@ export class Conv2d extends Module {
     qweight: Tensor,
     bias: Tensor | null,
     options: QuantizedConvOptions,
-    readonly scale: number,
-    readonly zeroPoint: number,
+    public scale: number,
+    public zeroPoint: number,
   ) {
     super();
     if (qweight.dtype !== 'qint8') throw new TypeError(`${new.target.name}: the weight must be qint8, got ${qweight.dtype}`);
@@ -85,6 +85,22 @@ export class Conv2d extends Module {
     if (input.dim() !== 4)
       throw new RangeError(`${this.constructor.name}: expected a 4-dim (N, C, H, W) input, got shape [${input.shape.join(', ')}]`);
     return this.run(input);
+  }
+
+  /** @internal PyTorch's state-dict entries of this layer: the unpacked weight and bias, the output scale and zero point. */
+  override stateEntries(): Record<string, Tensor> {
+    const [weight, bias] = conv2dUnpack.call([this.packed]);
+    return { weight, ...(bias ? { bias } : {}), ...outputQparamsEntries(this.scale, this.zeroPoint) };
+  }
+
+  /** @internal Repacks the weight and bias of a state dict (this layer's or PyTorch's) and takes its scale and zero point. */
+  override loadStateEntries(entries: Record<string, Tensor>): void {
+    const weight = entries.weight!;
+    if (weight.dtype !== 'qint8')
+      throw new TypeError(`${this.constructor.name}.loadStateDict: the weight must be qint8, got ${weight.dtype}`);
+    const { stride, padding, dilation, groups } = this.options;
+    this.packed = conv2dPrepack.call([weight, entries.bias ?? null, stride, padding, dilation, groups]);
+    ({ scale: this.scale, zeroPoint: this.zeroPoint } = readOutputQparams(entries));
   }
 
   /** The convolution op (with a ReLU in the intrinsic subclass). */

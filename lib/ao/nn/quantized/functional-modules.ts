@@ -9,7 +9,7 @@ import { Module } from '../../../nn/module.js';
 import { cat } from '../../../ops/functions.generated.js';
 import { Op } from '../../../tensor/op.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import { outputQparams } from './utils.js';
+import { outputQparams, outputQparamsEntries, readOutputQparams } from './utils.js';
 
 /** The float arithmetic module: call its methods (add, mul, cat...), not forward. Its output passes `activation_post_process`. */
 export class FloatFunctional extends Module {
@@ -69,8 +69,8 @@ const qmulScalar = new Op<[Tensor, number], Tensor>('quantized::mul_scalar');
 export class QFunctional extends Module {
   /** Output quantization parameters. */
   constructor(
-    readonly scale = 1,
-    readonly zeroPoint = 0,
+    public scale = 1,
+    public zeroPoint = 0,
   ) {
     super();
     this.training = false;
@@ -113,6 +113,15 @@ export class QFunctional extends Module {
   /** `relu(x + y)` of quantized tensors. */
   addRelu(x: Tensor, y: Tensor): Tensor {
     return qaddRelu.call([x, y, this.scale, this.zeroPoint]);
+  }
+
+  /** @internal PyTorch's state-dict entries: the output scale and zero point. */
+  override stateEntries(): Record<string, Tensor> {
+    return outputQparamsEntries(this.scale, this.zeroPoint);
+  }
+  /** @internal Takes the scale and zero point of a state dict. */
+  override loadStateEntries(entries: Record<string, Tensor>): void {
+    ({ scale: this.scale, zeroPoint: this.zeroPoint } = readOutputQparams(entries));
   }
 
   override extraRepr(): string {

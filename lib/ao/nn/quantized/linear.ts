@@ -13,7 +13,7 @@ import type { Tensor } from '../../../tensor/tensor.js';
 import { LinearReLU as FloatLinearReLU } from '../intrinsic/fused.js';
 import type { ObserverLike } from '../../quantization/observers/base.js';
 import { noGrad } from '../../../tensor/autograd.js';
-import { outputQparams, quantizeWeight, type ScriptObject } from './utils.js';
+import { outputQparams, outputQparamsEntries, quantizeWeight, readOutputQparams, type ScriptObject } from './utils.js';
 
 const linearPrepack = new Op<[Tensor, Tensor | null], ScriptObject>('quantized::linear_prepack');
 const linearUnpack = new Op<[ScriptObject], [Tensor, Tensor | null]>('quantized::linear_unpack');
@@ -32,8 +32,8 @@ export class Linear extends Module {
     readonly outFeatures: number,
     qweight: Tensor,
     bias: Tensor | null,
-    readonly scale: number,
-    readonly zeroPoint: number,
+    public scale: number,
+    public zeroPoint: number,
   ) {
     super();
     if (qweight.dtype !== 'qint8') throw new TypeError(`${new.target.name}: the weight must be qint8, got ${qweight.dtype}`);
@@ -65,6 +65,21 @@ export class Linear extends Module {
 
   forward(input: Tensor): Tensor {
     return linear.call([input, this.packed, this.scale, this.zeroPoint]);
+  }
+
+  /** @internal PyTorch's state-dict entries of this layer: the unpacked weight and bias, the output scale and zero point. */
+  override stateEntries(): Record<string, Tensor> {
+    const [weight, bias] = linearUnpack.call([this.packed]);
+    return { weight, ...(bias ? { bias } : {}), ...outputQparamsEntries(this.scale, this.zeroPoint) };
+  }
+
+  /** @internal Repacks the weight and bias of a state dict (this layer's or PyTorch's) and takes its scale and zero point. */
+  override loadStateEntries(entries: Record<string, Tensor>): void {
+    const weight = entries.weight!;
+    if (weight.dtype !== 'qint8')
+      throw new TypeError(`${this.constructor.name}.loadStateDict: the weight must be qint8, got ${weight.dtype}`);
+    this.packed = linearPrepack.call([weight, entries.bias ?? null]);
+    ({ scale: this.scale, zeroPoint: this.zeroPoint } = readOutputQparams(entries));
   }
 
   /** @internal The packed weights, a module attribute in traces (as PyTorch's `_packed_params`). */

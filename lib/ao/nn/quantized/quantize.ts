@@ -6,14 +6,15 @@
 import { Module } from '../../../nn/module.js';
 import { aten } from '../../../ops/surface.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import { outputQparams } from './utils.js';
+import { tensor } from '../../../tensor/creation.js';
+import { outputQparams, readOutputQparams } from './utils.js';
 
 /** Quantizes its float input per tensor (`quantize_per_tensor`) with a fixed scale and zero point. */
 export class Quantize extends Module {
   /** Quantizes to `dtype` ('quint8' usually) with `scale` and `zeroPoint`. */
   constructor(
-    readonly scale: number,
-    readonly zeroPoint: number,
+    public scale: number,
+    public zeroPoint: number,
     readonly dtype: 'quint8' | 'qint8' | 'qint32',
   ) {
     super();
@@ -30,6 +31,15 @@ export class Quantize extends Module {
 
   forward(x: Tensor): Tensor {
     return aten.quantize_per_tensor.default(x, this.scale, this.zeroPoint, this.dtype);
+  }
+
+  /** @internal PyTorch's state-dict entries (its buffers there): `scale` [1] float32 and `zero_point` [1] int64. */
+  override stateEntries(): Record<string, Tensor> {
+    return { scale: tensor([this.scale], { dtype: 'float32' }), zero_point: tensor([this.zeroPoint], { dtype: 'int64' }) };
+  }
+  /** @internal Takes the scale and zero point of a state dict. */
+  override loadStateEntries(entries: Record<string, Tensor>): void {
+    ({ scale: this.scale, zeroPoint: this.zeroPoint } = readOutputQparams(entries));
   }
 
   override extraRepr(): string {

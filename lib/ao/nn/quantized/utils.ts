@@ -6,6 +6,7 @@
 import type { Module } from '../../../nn/module.js';
 import { quantizePerChannel } from '../../../ops/functions.generated.js';
 import { aten } from '../../../ops/surface.js';
+import { tensor } from '../../../tensor/creation.js';
 import { noGrad } from '../../../tensor/autograd.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { ObserverLike } from '../../quantization/observers/base.js';
@@ -36,6 +37,16 @@ export function observerOf(module: Module, what: string): ObserverLike {
   if (!observer || typeof (observer as unknown as Partial<ObserverLike>).calculateQparams !== 'function')
     throw new Error(`${what}: the module has no observer (activation_post_process): run prepare(model) and calibrate it before convert`);
   return observer as unknown as ObserverLike;
+}
+
+/** PyTorch's state-dict entries for an output scale and zero point (0-dim float32 and int64 tensors). */
+export function outputQparamsEntries(scale: number, zeroPoint: number): Record<string, Tensor> {
+  return { scale: tensor(scale, { dtype: 'float32' }), zero_point: tensor(zeroPoint, { dtype: 'int64' }) };
+}
+
+/** The scale and zero point of state-dict entries (any shape with one element), as numbers. */
+export function readOutputQparams(entries: Record<string, Tensor>): { scale: number; zeroPoint: number } {
+  return { scale: entries.scale!.item(), zeroPoint: entries.zero_point!.item() };
 }
 
 /** Output `{ scale, zeroPoint }` from an observed module's observer, as plain numbers. */

@@ -11,7 +11,7 @@ import { aten } from '../../../../ops/surface.js';
 import { Op } from '../../../../tensor/op.js';
 import type { Tensor } from '../../../../tensor/tensor.js';
 import { MinMaxObserver } from '../../../quantization/observers/min-max.js';
-import type { ScriptObject } from '../utils.js';
+import { outputQparamsEntries, type ScriptObject } from '../utils.js';
 
 const linearPrepack = new Op<[Tensor, Tensor | null], ScriptObject>('quantized::linear_prepack');
 const linearUnpack = new Op<[ScriptObject], [Tensor, Tensor | null]>('quantized::linear_unpack');
@@ -59,6 +59,19 @@ export class Linear extends Module {
   forward(input: Tensor): Tensor {
     // Python's dynamic Linear passes reduce_range=True; qnnpack ignores it (and warns), so false there.
     return linearDynamic.call([input, this.packed, this.engine !== 'qnnpack']);
+  }
+
+  /** @internal PyTorch's state-dict entries: the unpacked weight and bias, and scale 1 and zero point 0 (dynamic layers keep them too). */
+  override stateEntries(): Record<string, Tensor> {
+    const [weight, bias] = linearUnpack.call([this.packed]);
+    return { weight, ...(bias ? { bias } : {}), ...outputQparamsEntries(1, 0) };
+  }
+  /** @internal Repacks the weight and bias of a state dict (this layer's or PyTorch's). */
+  override loadStateEntries(entries: Record<string, Tensor>): void {
+    const weight = entries.weight!;
+    if (weight.dtype !== 'qint8')
+      throw new TypeError(`quantized.dynamic.Linear.loadStateDict: the weight must be qint8, got ${weight.dtype}`);
+    this.packed = linearPrepack.call([weight, entries.bias ?? null]);
   }
 
   /** @internal The packed weights, a module attribute in traces (as `_packed_params`). */
