@@ -267,6 +267,7 @@ test('bad input: empty samples, NaN, non-numbers, wrong shapes', () => {
       ),
     /x\[1\]\[1\] is NaN/,
   );
+  throwsMonitor(() => monitor.mmdTest(torch.zeros([5000, 1]), torch.zeros([4000, 1])), /9000x9000 kernel matrices; subsample/);
   throwsMonitor(() => monitor.imageStatistics(torch.zeros([2, 2, 5, 5])), /1 or 3 channels, got 2/);
   throwsMonitor(() => monitor.imageStatistics(torch.zeros([3, 2, 5])), /at least 3x3/);
 });

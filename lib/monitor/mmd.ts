@@ -41,6 +41,8 @@ export interface MmdResult extends TestResult {
 }
 
 const BATCH = 128;
+// The pooled sample's kernel matrix is (m + n)^2 float64s: 8000 rows take 512 MB.
+const MAX_POOLED = 8000;
 
 /** The MMD test of `x` against `y`: the unbiased MMD^2 and its permutation p-value. */
 export function mmdTest(x: MultivariateSample, y: MultivariateSample, options: MmdOptions = {}): MmdResult {
@@ -54,6 +56,10 @@ export function mmdTest(x: MultivariateSample, y: MultivariateSample, options: M
   if (a.dims !== b.dims) throw new MonitorError(`mmdTest: x has ${a.dims} features per row but y has ${b.dims}`);
   const m = a.rows;
   const n = b.rows;
+  if (m + n > MAX_POOLED)
+    throw new MonitorError(
+      `mmdTest: ${m} + ${n} rows make ${m + n}x${m + n} kernel matrices; subsample to at most ${MAX_POOLED} rows in all`,
+    );
   return tidy(() => {
     const z = cat([fromTypedArray(a.values, [m, a.dims]), fromTypedArray(b.values, [n, b.dims])]);
     // compute_mode 2: exact differences, not the |x|^2 + |y|^2 - 2xy shortcut.
