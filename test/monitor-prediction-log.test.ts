@@ -258,6 +258,57 @@ check('a locked database: flush() throws, a background flush warns and counts, l
   log.close();
 });
 
+check('DriftMonitor: drift of the log window against a reference, gauges and the HTML report', () => {
+  const log = new PredictionLog(freshFile());
+  const now = Date.now();
+  const reference = {
+    brightness: Array.from({ length: 300 }, (_, i) => (i % 100) / 100),
+    device: Array.from({ length: 300 }, (_, i) => (i % 2 ? 'cam-a' : 'cam-b')),
+  };
+  // The last 100 predictions are brighter; the 100 before are like the reference, and old.
+  for (let i = 0; i < 100; i++) log.record(prediction(i, { timestamp: now - 3_600_000 + i }));
+  for (let i = 0; i < 100; i++)
+    log.record(prediction(i, { timestamp: now - 1000 + i, inputs: { brightness: 0.5 + i / 200, device: i % 2 ? 'cam-a' : 'cam-b' } }));
+  log.record(prediction(0, { model: 'other' }));
+  log.flush();
+  const monitor = new torch.monitor.DriftMonitor({ reference, log, model: 'mnist', maxAgeMs: 60_000 });
+  assert.equal(monitor.gauges(), undefined);
+  const check = monitor.check(now);
+  assert.equal(check.window.rows, 100, 'only the last minute');
+  assert.equal(check.result.features.brightness!.drifted, true);
+  assert.equal(check.result.features.device!.drifted, false);
+  const expected = torch.monitor.dataDrift(reference, log.window({ model: 'mnist', since: now - 60_000 }).columns, {
+    columns: ['brightness', 'device'],
+  });
+  assert.deepEqual(check.result, expected);
+  assert.deepEqual(monitor.gauges(), {
+    share: 0.5,
+    datasetDrift: 1,
+    features: [
+      {
+        name: 'brightness',
+        test: 'ks',
+        statistic: expected.features.brightness!.statistic,
+        pValue: expected.features.brightness!.pValue,
+        drifted: 1,
+      },
+      { name: 'device', test: 'z', statistic: expected.features.device!.statistic, pValue: expected.features.device!.pValue, drifted: 0 },
+    ],
+  });
+  const html = monitor.html()!;
+  assert.match(html, /<tr data-column="brightness">/);
+  assert.match(html, /model &#39;mnist&#39;, 100 predictions from/);
+  const whole = new torch.monitor.DriftMonitor({ reference, log, model: 'mnist', limit: 150, minRows: 150 });
+  assert.equal(whole.check().window.rows, 150);
+  const strict = new torch.monitor.DriftMonitor({ reference, log, model: 'other', minRows: 5 });
+  assert.throws(() => strict.check(), /the drift window holds 1 predictions of model 'other', fewer than minRows \(5\)/);
+  assert.throws(
+    () => new torch.monitor.DriftMonitor({ reference, log, columns: ['nope'] }),
+    /column 'nope' is not in the reference dataset/,
+  );
+  log.close();
+});
+
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test.run();

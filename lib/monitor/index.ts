@@ -38,3 +38,5 @@ export type {
   WindowOptions,
   PredictionWindow,
 } from './prediction-log.js';
+export { DriftMonitor } from './drift-monitor.js';
+export type { DriftMonitorOptions, DriftCheck, DriftGauges } from './drift-monitor.js';
