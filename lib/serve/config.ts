@@ -62,7 +62,10 @@ export interface ServeConfig {
 
 /** A setting that cannot be used; the message names the key and the value. */
 export class ServeConfigError extends Error {
-  /** @param message What is wrong. */
+  /**
+   * A settings error.
+   * @param message What is wrong.
+   */
   constructor(message: string) {
     super(message);
     this.name = 'ServeConfigError';

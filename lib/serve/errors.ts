@@ -7,6 +7,7 @@
 /** An error with the HTTP status, TorchServe exception name and message a client gets. */
 export class ServeError extends Error {
   /**
+   * An error answered with `code`, `type` and `message`.
    * @param code HTTP status.
    * @param type TorchServe's exception name (`ModelNotFoundException`, ...).
    * @param message The text clients see.
@@ -70,7 +71,10 @@ export function requestTimedOut(model: string, seconds: number): ServeError {
  * client gets 400 with this message rather than 503 "Prediction failed".
  */
 export class HandlerInputError extends Error {
-  /** @param message What is wrong with the input. */
+  /**
+   * An input error the client is told about.
+   * @param message What is wrong with the input.
+   */
   constructor(message: string) {
     super(message);
     this.name = 'HandlerInputError';

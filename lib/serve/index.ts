@@ -15,6 +15,11 @@ export { BUILT_IN_HANDLERS } from './handlers/index.js';
 export { HandlerInputError, ServeError } from './errors.js';
 export type { ModelBuilder } from './load-model.js';
 export type { KeyFile, ApiKey } from './auth.js';
+export type { ModelManager, ModelEntry, RegisterRequest, ManagerOptions } from './model-manager.js';
+export type { ModelRegistry } from './registry.js';
+export type { ModelRunner, RunnerSettings, RunnerEvents, WorkerInfo, Forward } from './model-runner.js';
+export type { LoadedModel, LoadOptions } from './load-model.js';
+export type { ServeMetrics, ModelGaugeSource } from './metrics.js';
 
 /**
  * Creates an inference server (not yet listening: call `listen()`), loading the startup models.

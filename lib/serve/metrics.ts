@@ -12,6 +12,7 @@ import { memory } from '../tensor/runtime.js';
 
 /** What a gauge reads when scraped: one value per model version. */
 export interface ModelGaugeSource {
+  /** Every model version with its queue depth, worker count and load time (null while loading). */
   models(): { name: string; version: string; queueDepth: number; workers: number; loadSeconds: number | null }[];
 }
 
@@ -26,7 +27,10 @@ export class ServeMetrics {
   private readonly latencySeconds: Histogram;
   private readonly batchSizes: Histogram;
 
-  /** @param source Where the per-model gauges read their values at scrape time. */
+  /**
+   * The metric families, registered in a registry of their own.
+   * @param source Where the per-model gauges read their values at scrape time.
+   */
   constructor(source: ModelGaugeSource) {
     const labelNames = ['model_name', 'model_version', 'hostname'] as const;
     const registers = [this.registry];

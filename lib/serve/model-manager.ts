@@ -77,6 +77,7 @@ export class ModelManager {
   private metrics: ServeMetrics | null = null;
 
   /**
+   * A manager with no models yet.
    * @param config The server's settings.
    * @param options Handlers, the checkpoint model builder and signatures.
    */

@@ -70,6 +70,7 @@ export class ModelRunner {
   private idleWaiters: (() => void)[] = [];
 
   /**
+   * A runner with no workers yet (see {@link ModelRunner.scale}).
    * @param name The model's name, for messages.
    * @param forward Runs the model (off the event loop).
    * @param settings Batching, queue and timeout settings.
