@@ -314,6 +314,18 @@ test('quantize() over a DataLoader calibrates and converts; QuantWrapper wraps a
   assert.ok(converted.getSubmodule('quant') instanceof torch.ao.nn.quantized.Quantize);
   assert.ok(converted.getSubmodule('module.0') instanceof torch.ao.nn.quantized.Linear);
   assert.equal(torch.noGrad(() => converted.forward(torch.randn([3, 6]))).shape.join(), '3,2');
+  // A quantized model predicts through the Trainer like any model.
+  const predictions = await new torch.train.Trainer({ enableProgressBar: false, logger: false, enableCheckpointing: false }).predict(
+    new torch.train.SupervisedModule(converted, {
+      loss: new nn.MSELoss(),
+      optimizer: (params) => new torch.optim.SGD(params, { lr: 0.1 }),
+    }),
+    new torch.data.DataLoader(new torch.data.TensorDataset(torch.randn([10, 6]), torch.zeros([10])), { batchSize: 4 }),
+  );
+  assert.deepEqual(
+    (predictions as torch.Tensor[]).map((p) => p.shape.join()),
+    ['4,2', '4,2', '2,2'],
+  );
   await assert.rejects(q.calibrate(prepared, []), /calibration data had no batches/);
   await assert.rejects(q.calibrate(prepared, ['x']), /batch 0 is not a tensor/);
 });

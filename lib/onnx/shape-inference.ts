@@ -32,7 +32,7 @@ const SAME = new Set(
   (
     'Abs Acos Asin Atan BatchNormalization Ceil Celu Clip Cos CumSum Dropout Elu Erf Exp Floor HardSigmoid HardSwish Identity ' +
     'InstanceNormalization LayerNormalization LeakyRelu Log LogSoftmax Mish Neg Reciprocal Relu Round Selu Sigmoid Sign Sin ' +
-    'Softmax Softplus Softsign Sqrt Tan Tanh Trilu Gelu'
+    'Softmax Softplus Softsign Sqrt Tan Tanh Trilu Gelu QuantizeLinear DequantizeLinear'
   ).split(' '),
 );
 const BROADCAST = new Set('Add Sub Mul Div Pow Mod Max Min PRelu'.split(' '));
@@ -333,6 +333,9 @@ function dtypeOf(op: string, inputs: (KnownInput | undefined)[], attrs: Record<s
   if (op === 'Where') return inputs[1]?.dtype;
   if (op === 'ConstantOfShape') return attrs.value ? (attrs.value as TensorData).dtype : 'float32';
   if (op === 'Constant') return (attrs.value as TensorData).dtype;
+  // QuantizeLinear's output has its zero point's type (uint8 by default); DequantizeLinear's is float.
+  if (op === 'QuantizeLinear') return inputs[2]?.dtype ?? 'uint8';
+  if (op === 'DequantizeLinear') return 'float32';
   return inputs[0]?.dtype;
 }
 

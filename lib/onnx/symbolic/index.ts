@@ -11,6 +11,7 @@ import { normalization } from './normalization.js';
 import { padding } from './padding.js';
 import { pooling } from './pooling.js';
 import { prim } from './prim.js';
+import { quantized } from './quantized.js';
 import { recurrentLayers } from './recurrent.js';
 import { reductions } from './reduction.js';
 import { shape } from './shape.js';
@@ -32,6 +33,7 @@ const families = [
   creation,
   recurrentLayers,
   attention,
+  quantized,
 ];
 
 /** Node kind -> symbolic function. */
