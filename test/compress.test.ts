@@ -111,7 +111,9 @@ test('every variant of an MLP: sparsity, file sizes, accuracy and latency are sa
   assert.equal(rows.traced_dynamic_int8!.accuracy, rows.dynamic_int8!.accuracy, 'the traced file computes what the eager int8 model does');
   assert.equal(rows.traced_static_int8!.accuracy, rows.static_int8!.accuracy);
   assert.equal(rows.traced_qat_int8!.accuracy, rows.qat_int8!.accuracy);
-  for (const name of ['traced', 'frozen', 'optimized']) assert.equal(rows[name]!.accuracy, fp32.accuracy, `${name} is as accurate as fp32`);
+  // The same float math, in other kernels (MKL-DNN after optimizing): at most one of the 300 samples may flip.
+  for (const name of ['traced', 'frozen', 'optimized'])
+    assert.ok(Math.abs(rows[name]!.accuracy - fp32.accuracy) <= 1 / 300 + 1e-9, `${name} is as accurate as fp32`);
   assert.equal(rows.optimized!.file.path, rows.frozen!.file.path, 'optimized ships as the frozen file');
   const loaded = await torch.jit.load(rows.static_int8!.file.path);
   assert.match(loaded.inlinedGraph(), /quantized::linear/);
@@ -152,7 +154,7 @@ test('a CNN: conv-bn-relu fused by name for static and QAT int8, conv channels p
   assert.ok(Math.abs(rows.structured!.sparsity! - 18 / (36 + 7840)) < 1e-9, `structured sparsity ${rows.structured!.sparsity}`);
   assert.ok(rows.static_int8!.file.bytes < rows.fp32!.file.bytes * 0.5);
   assert.ok(Math.abs(rows.static_int8!.accuracyChangePoints) <= 5, `static int8 accuracy change ${rows.static_int8!.accuracyChangePoints}`);
-  assert.equal(rows.optimized!.accuracy, rows.fp32!.accuracy);
+  assert.ok(Math.abs(rows.optimized!.accuracy - rows.fp32!.accuracy) <= 1 / 300 + 1e-9, 'optimized is as accurate as fp32');
   assert.ok(Math.abs(rows.qat_int8!.accuracyChangePoints) <= 5, `QAT int8 accuracy change ${rows.qat_int8!.accuracyChangePoints}`);
   for (const name of ['static_int8', 'qat_int8']) {
     const graph = (await torch.jit.load(rows[name]!.file.path)).inlinedGraph();
