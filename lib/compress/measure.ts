@@ -6,6 +6,7 @@
  */
 import { noGrad } from '../tensor/autograd.js';
 import { cat } from '../tensor/creation.js';
+import { tidy } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Anything with a forward from a batch of inputs to class scores: a Module or a ScriptModule. */
@@ -34,7 +35,7 @@ export async function accuracy(model: Forward, batches: Batches): Promise<number
   let index = 0;
   for await (const batch of batches as AsyncIterable<unknown>) {
     const [input, target] = pairOf(batch, index++);
-    correct += noGrad(() => Number(scoresOf(model.forward(input)).argmax(1).eq(target).sum().item()));
+    correct += tidy(() => noGrad(() => Number(scoresOf(model.forward(input)).argmax(1).eq(target).sum().item())));
     total += target.shape[0]!;
   }
   if (total === 0) throw new Error('compress: the test data had no samples');

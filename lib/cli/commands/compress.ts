@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { MissingLayersError } from '../../compress/layers.js';
 import { compressModel, type CompressionReport } from '../../compress/pipeline.js';
 import { formatCompressionTable } from '../../compress/table.js';
+import { VARIANTS } from '../../compress/variants.js';
 import { compose, type ComposeResult } from '../../conf/compose.js';
 import { DataLoader } from '../../data/dataloader.js';
 import { writeFileAtomic } from '../../io/atomic.js';
@@ -89,6 +90,12 @@ export async function compressJob(composed: ComposeResult): Promise<CompressResu
   }
 }
 
+function variantsHelp(): string {
+  return Object.entries(VARIANTS)
+    .map(([name, what]) => `  ${name}: ${what}`)
+    .join('\n');
+}
+
 /** Adds `compress` to `program`. */
 export function addCompressCommand(program: Command): void {
   const defaultDir = configDirOf({ configName: 'compress' });
@@ -101,7 +108,7 @@ export function addCompressCommand(program: Command): void {
     .option('--cfg <which>', 'print the config instead of running: job')
     .option('--config-dir <dir>', "a folder of configs to use instead of the package's")
     .option('--config-name <name>', 'the primary config', 'compress')
-    .addHelpText('after', groupsHelp(defaultDir))
+    .addHelpText('after', `${groupsHelp(defaultDir)}\n\n== Variants (variants=[...]) ==\n${variantsHelp()}`)
     .action(async (overrides: string[], options: ConfigOptions & { cfg?: string }) => {
       if (options.cfg !== undefined && options.cfg !== 'job') throw new UsageError(`--cfg must be job, got '${options.cfg}'`);
       const composed = compose({ configDir: configDirOf(options), configName: options.configName, overrides });
