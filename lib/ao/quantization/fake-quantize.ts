@@ -17,7 +17,7 @@ import { MovingAverageMinMaxObserver, type MovingAverageMinMaxObserverOptions } 
 import { MovingAveragePerChannelMinMaxObserver, type MovingAveragePerChannelMinMaxObserverOptions } from './observers/per-channel.js';
 
 /** The observers fake-quantize modules can hold (moving-average ones: training moves the range). */
-type MovingAverageObserver = MovingAverageMinMaxObserver | MovingAveragePerChannelMinMaxObserver;
+export type MovingAverageObserver = MovingAverageMinMaxObserver | MovingAveragePerChannelMinMaxObserver;
 /** An observer class a fake-quantize module builds its observer from. */
 export type FakeQuantizeObserverClass = new (options?: never) => MovingAverageObserver;
 

@@ -39,5 +39,5 @@ export {
   defaultFusedWtFakeQuant,
   defaultFusedPerChannelWtFakeQuant,
 } from './fake-quantize.js';
-export type { FakeQuantizeOptions, FakeQuantizeObserverClass } from './fake-quantize.js';
+export type { FakeQuantizeOptions, FakeQuantizeObserverClass, MovingAverageObserver } from './fake-quantize.js';
 export type { ObserverLike } from './observers/base.js';

@@ -77,7 +77,7 @@ abstract class RNNBase extends Module {
     for (const weight of this.parameters()) init.uniform_(weight, -bound, bound);
   }
 
-  /** A zero initial state of shape (layers * directions, batch, hidden) for a batched input (see {@link rnnZeroState}). */
+  /** A zero initial state of shape (layers * directions, batch, hidden) for a batched input (made from the input, so traces follow the batch size). */
   protected zeroState(input: Tensor): Tensor {
     return rnnZeroState(input, this);
   }

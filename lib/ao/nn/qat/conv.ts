@@ -54,7 +54,7 @@ export class Conv2d extends FloatConv2d {
     return this.convForward(input, this.weightFakeQuant.forward(this.weight) as Tensor, this.bias);
   }
 
-  /** Never in a native plan: the weight is fake-quantized on every call. */
+  /** @internal Never in a native plan: the weight is fake-quantized on every call. */
   override nativeStep(): PlanStep | null {
     return null;
   }

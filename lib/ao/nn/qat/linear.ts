@@ -48,7 +48,7 @@ export class Linear extends FloatLinear {
     return F.linear(input, this.fakeQuantizedWeight(), { bias: this.bias });
   }
 
-  /** Never in a native plan: the weight is fake-quantized on every call. */
+  /** @internal Never in a native plan: the weight is fake-quantized on every call. */
   override nativeStep(): PlanStep | null {
     return null;
   }

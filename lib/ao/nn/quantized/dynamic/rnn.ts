@@ -37,8 +37,6 @@ const quantizedGru = new Op<[Tensor, Tensor, ScriptObject[], ...Flags], [Tensor,
 /** PyTorch's default_dynamic_qconfig weight observer: per-tensor symmetric qint8 MinMax. */
 const defaultWeightObserver: ObserverFactory<ObserverLike> = MinMaxObserver.withArgs({ dtype: 'qint8', qscheme: 'per_tensor_symmetric' });
 
-type FloatRnn = FloatLSTM | FloatGRU;
-
 /** Base of the dynamically quantized recurrent layers: geometry and packed cell parameters. */
 abstract class DynamicRNNBase extends Module implements RnnGeometry {
   readonly inputSize: number;
@@ -54,7 +52,7 @@ abstract class DynamicRNNBase extends Module implements RnnGeometry {
   protected readonly cellParams: ScriptObject[];
 
   /** Quantizes and packs the float layer's weights (its biases stay float), with `weightObserver` per matrix. */
-  protected constructor(float: FloatRnn, weightObserver: ObserverFactory<ObserverLike>) {
+  protected constructor(float: FloatLSTM | FloatGRU, weightObserver: ObserverFactory<ObserverLike>) {
     super();
     const name = new.target.name;
     if (!float.bias)
@@ -80,7 +78,7 @@ abstract class DynamicRNNBase extends Module implements RnnGeometry {
       }
   }
 
-  /** The flags every quantized RNN kernel takes after its parameters, in ATen's order. */
+  /** @internal The flags every quantized RNN kernel takes after its parameters, in ATen's order. */
   protected flags(): Flags {
     return [true, this.numLayers, this.dropout, false, this.bidirectional, this.batchFirst];
   }
