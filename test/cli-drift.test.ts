@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
+import { testOrSkip } from './helpers.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'nodetorch-drift-'));
@@ -104,6 +105,28 @@ test('table files: CSV typing, JSON columns, unknown formats and bad JSON', asyn
   const ragged = path.join(scratch, 'ragged.csv');
   writeFileSync(ragged, 'a,b\n1,2\n3\n');
   await assert.rejects(torch.monitor.readTableFile(ragged), /ragged\.csv is not valid CSV/);
+});
+
+testOrSkip(test, 'drift reads the current window from a prediction log', torch.monitor.predictionLogUnavailable(), async () => {
+  const file = path.join(scratch, 'predictions.sqlite');
+  const log = new torch.monitor.PredictionLog(file);
+  for (const [i, inputs] of current.entries()) log.record({ model: 'm', inputs, outputs: i % 10, latencyMs: 1 });
+  for (const inputs of reference.slice(0, 20)) log.record({ model: 'other', inputs, outputs: 0, latencyMs: 1 });
+  log.close();
+  const output = path.join(scratch, 'from-log');
+  const [fromLog, wrongSource, absent] = await Promise.all([
+    cli('drift', `reference=${referenceCsv}`, `current=${file}`, 'model=m', 'limit=500', `output=${output}`, 'categorical=[plan]'),
+    cli('drift', `reference=${referenceCsv}`, `current=${currentJsonl}`, 'model=m'),
+    cli('drift', `reference=${referenceCsv}`, `current=${path.join(scratch, 'absent.sqlite')}`),
+  ]);
+  assert.equal(fromLog.code, 0, show(fromLog));
+  const summary = JSON.parse(readFileSync(path.join(output, 'summary.json'), 'utf8')) as torch.monitor.DriftSummary;
+  assert.deepEqual(summary.features, torch.monitor.dataDrift(reference, current, { categorical: ['plan'] }).features);
+  assert.equal(summary.current.rows, 200);
+  assert.equal(wrongSource.code, 2, show(wrongSource));
+  assert.match(wrongSource.stderr, /model= and limit= select a window of a prediction log/);
+  assert.equal(absent.code, 2, show(absent));
+  assert.match(absent.stderr, /absent\.sqlite: no such prediction log/);
 });
 
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
