@@ -177,7 +177,7 @@ function settingsOf(options: CompressOptions): CompressionReport['settings'] {
     pruneAmounts: amounts.map((amount, i) => checkAmount(amount, `compress: pruneAmounts[${i}]`)),
     structuredAmount: checkAmount(options.structuredAmount ?? 0.3, 'compress: structuredAmount'),
     calibrationBatches: integer(options.calibrationBatches, 'calibrationBatches', 1, 10),
-    batchSizes: batchSizes.map((size, i) => integer(size, `batchSizes[${i}]`, 1, 1)),
+    batchSizes: [...new Set(batchSizes.map((size, i) => integer(size, `batchSizes[${i}]`, 1, 1)))],
     warmup: integer(options.latency?.warmup, 'latency.warmup', 0, 10),
     runs: integer(options.latency?.runs, 'latency.runs', 1, 50),
   };
