@@ -177,6 +177,27 @@ test('a model traced in the test: its signature in KServe metadata and infer che
   }
 });
 
+test('tensor handler: a flat array of whole samples is read as those samples', async () => {
+  const server = await torch.serve.createServer({ modelStore: store, loadModels: ['cnn.pt'] });
+  try {
+    const image = Array.from({ length: 64 }, (_, i) => (i % 5) / 5);
+    const reference = (
+      cnn.forward(torch.tensor(image, { dtype: 'float32' }).reshape([1, 1, 8, 8])) as torch.Tensor
+    ).toArray() as number[][];
+    const post = (data: number[]) => server.inference.inject({ method: 'POST', url: '/predictions/cnn', payload: { data } });
+    const one = await post(image);
+    assert.equal(one.statusCode, 200, one.body);
+    assertArrayClose(JSON.parse(one.body) as number[], reference[0]!, 1e-5);
+    const two = await post([...image, ...image]);
+    assertArrayClose(JSON.parse(two.body) as number[][], [reference[0]!, reference[0]!], 1e-5);
+    const odd = await post(image.slice(1));
+    assert.equal(odd.statusCode, 400);
+    assert.match(json(odd).message as string, /data has shape \[63\]; the model takes \[-1,1,8,8\]/);
+  } finally {
+    await server.close();
+  }
+});
+
 test('the TorchScript file Python saved: served with a given signature, outputs as PyTorch computed them', async () => {
   const expected = readFixture<{ input: number[]; evalOutput: number[] }>('jit/expected.json');
   const dir = scratch();

@@ -30,6 +30,18 @@ export function matchShape(shape: readonly number[], expected: TensorSignature |
   return single;
 }
 
+/**
+ * A flat array holding whole samples of a model whose sample shape is fixed (784 numbers for
+ * [-1, 1, 28, 28]) is read as those samples: one sample, or rows of samples.
+ */
+function unflattened(shape: number[], expected: TensorSignature | undefined): number[] {
+  const sample = expected?.shape.slice(1) ?? [];
+  if (shape.length !== 1 || sample.length < 2 || sample.some((n) => n <= 0)) return shape;
+  const size = sample.reduce((a, b) => a * b, 1);
+  if (shape[0] === size) return sample;
+  return shape[0]! % size === 0 ? [shape[0]! / size, ...sample] : shape;
+}
+
 function inputTensor(
   value: unknown,
   dtype: DTypeName,
@@ -43,8 +55,9 @@ function inputTensor(
   } catch (error) {
     throw new HandlerInputError((error as Error).message);
   }
-  const single = matchShape(nested.shape, expected, what);
-  const made = tensorFromValues(nested.values, single ? [1, ...nested.shape] : nested.shape, dtype);
+  const shape = unflattened(nested.shape, expected);
+  const single = matchShape(shape, expected, what);
+  const made = tensorFromValues(nested.values, single ? [1, ...shape] : shape, dtype);
   if (made.shape[0] === 0) {
     made.dispose();
     throw new HandlerInputError(`${what} has no rows`);
