@@ -181,9 +181,7 @@ test('tensor handler: a flat array of whole samples is read as those samples', a
   const server = await torch.serve.createServer({ modelStore: store, loadModels: ['cnn.pt'] });
   try {
     const image = Array.from({ length: 64 }, (_, i) => (i % 5) / 5);
-    const reference = (
-      cnn.forward(torch.tensor(image, { dtype: 'float32' }).reshape([1, 1, 8, 8])) as torch.Tensor
-    ).toArray() as number[][];
+    const reference = cnn.forward(torch.tensor(image, { dtype: 'float32' }).reshape([1, 1, 8, 8])).toArray() as number[][];
     const post = (data: number[]) => server.inference.inject({ method: 'POST', url: '/predictions/cnn', payload: { data } });
     const one = await post(image);
     assert.equal(one.statusCode, 200, one.body);
