@@ -9,7 +9,8 @@ import { noGrad } from '../../../tensor/autograd.js';
 import { arange, linspace, ones, tensor, zeros } from '../../../tensor/creation.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { bincount, bucketize } from '../../../ops/functions.generated.js';
-import { UniformQuantizationObserverBase, type Qparams, type QScheme, type UniformObserverOptions } from './base.js';
+import type { Qparams, QScheme, UniformObserverOptions } from './base.js';
+import { PerTensorRangeObserver, perTensorScheme } from './per-tensor.js';
 
 /** Options of {@link HistogramObserver}, as PyTorch's. */
 export interface HistogramObserverOptions extends UniformObserverOptions {
@@ -22,22 +23,17 @@ export interface HistogramObserverOptions extends UniformObserverOptions {
 }
 
 /** Records a histogram of the values seen and derives error-minimizing quantization parameters from it. */
-export class HistogramObserver extends UniformQuantizationObserverBase {
+export class HistogramObserver extends PerTensorRangeObserver {
   /** The number of histogram bins. */
   readonly bins: number;
   /** The resampling factor used when merging histograms of different ranges. */
   readonly upsampleRate: number;
   private readonly dstNbins: number;
   private histogram: Tensor;
-  private minVal: Tensor;
-  private maxVal: Tensor;
 
   /** An observer for `options.dtype` (quint8) with `options.bins` (2048) bins. */
   constructor(options: HistogramObserverOptions = {}) {
-    const qscheme = options.qscheme ?? 'per_tensor_affine';
-    if (qscheme !== 'per_tensor_affine' && qscheme !== 'per_tensor_symmetric')
-      throw new TypeError(`HistogramObserver: qscheme must be 'per_tensor_affine' or 'per_tensor_symmetric', got '${String(qscheme)}'`);
-    super(options, qscheme);
+    super(options, perTensorScheme('HistogramObserver', options));
     this.bins = options.bins ?? 2048;
     this.upsampleRate = options.upsampleRate ?? 128;
     for (const [name, value] of [
@@ -48,23 +44,7 @@ export class HistogramObserver extends UniformQuantizationObserverBase {
         throw new RangeError(`HistogramObserver: ${name} must be a positive integer, got ${value}`);
     this.dstNbins = this.dtype === 'qint32' ? 2 ** 32 : 256;
     this.histogram = this.registerBuffer('histogram', zeros([this.bins], { dtype: 'float32' }));
-    this.minVal = this.registerBuffer('min_val', tensor(Infinity, { dtype: 'float32' }));
-    this.maxVal = this.registerBuffer('max_val', tensor(-Infinity, { dtype: 'float32' }));
-  }
-
-  /** The smallest value seen (+Infinity before any). */
-  get min(): number {
-    return this.minVal.item();
-  }
-  /** The largest value seen (-Infinity before any). */
-  get max(): number {
-    return this.maxVal.item();
-  }
-
-  /**
-  /** Whether any value was seen. */
-  get hasObserved(): boolean {
-    return this.min !== Infinity || this.max !== -Infinity;
+    this.registerRange();
   }
 
   /**
@@ -198,9 +178,5 @@ export class HistogramObserver extends UniformQuantizationObserverBase {
     const dstOfEndCenter = dstOfEnd.mul(dstBinWidth).add(half);
     total = total.add(norm(tensor(-half, { dtype: 'float32' }), srcEnd.sub(dstOfEndCenter), density));
     return total.sum().item();
-  }
-
-  override extraRepr(): string {
-    return `min_val=${this.min}, max_val=${this.max}`;
   }
 }

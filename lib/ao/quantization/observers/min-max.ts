@@ -5,9 +5,9 @@
  * @module
  */
 import { noGrad } from '../../../tensor/autograd.js';
-import { tensor } from '../../../tensor/creation.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import { UniformQuantizationObserverBase, type Qparams, type QScheme, type UniformObserverOptions } from './base.js';
+import type { Qparams, QScheme, UniformObserverOptions } from './base.js';
+import { PerTensorRangeObserver, perTensorScheme } from './per-tensor.js';
 
 /** Options of {@link MinMaxObserver}, as PyTorch's. */
 export interface MinMaxObserverOptions extends UniformObserverOptions {
@@ -22,10 +22,8 @@ export interface MovingAverageMinMaxObserverOptions extends MinMaxObserverOption
 }
 
 /** Throws unless `qscheme` is a per-tensor one that `dtype` and `reduceRange` allow. */
-function perTensorScheme(name: string, options: MinMaxObserverOptions): QScheme {
-  const qscheme = options.qscheme ?? 'per_tensor_affine';
-  if (qscheme !== 'per_tensor_affine' && qscheme !== 'per_tensor_symmetric')
-    throw new TypeError(`${name}: qscheme must be 'per_tensor_affine' or 'per_tensor_symmetric', got '${String(qscheme)}'`);
+function minMaxScheme(name: string, options: MinMaxObserverOptions): QScheme {
+  const qscheme = perTensorScheme(name, options);
   if (qscheme === 'per_tensor_symmetric' && options.reduceRange && (options.dtype ?? 'quint8') === 'quint8')
     throw new RangeError(`${name}: cannot reduce range for symmetric quantization for quint8`);
   return qscheme;
@@ -36,33 +34,11 @@ function perTensorScheme(name: string, options: MinMaxObserverOptions): QScheme 
  * `min_val` and `max_val`) and computes `calculateQparams()` from them. Defaults: quint8, per-tensor
  * affine, PyTorch's.
  */
-export class MinMaxObserver extends UniformQuantizationObserverBase {
-  /** The smallest value seen (+Infinity before any). */
-  /** @internal The `min_val` buffer (fused fake-quantize updates it in place). */
-  minVal: Tensor;
-  /** The largest value seen (-Infinity before any). */
-  /** @internal The `max_val` buffer. */
-  maxVal: Tensor;
-
+export class MinMaxObserver extends PerTensorRangeObserver {
   /** An observer for `options.dtype` (quint8) and `options.qscheme` (per-tensor affine). */
   constructor(options: MinMaxObserverOptions = {}) {
-    super(options, perTensorScheme(new.target.name, options));
-    this.minVal = this.registerBuffer('min_val', tensor(Infinity, { dtype: 'float32' }));
-    this.maxVal = this.registerBuffer('max_val', tensor(-Infinity, { dtype: 'float32' }));
-  }
-
-  /** The smallest value seen so far (a 0-dim float32 tensor; +Infinity before any). */
-  get min(): number {
-    return this.minVal.item();
-  }
-  /** The largest value seen so far (-Infinity before any). */
-  get max(): number {
-    return this.maxVal.item();
-  }
-
-  /** Whether any value was seen. */
-  get hasObserved(): boolean {
-    return this.min !== Infinity || this.max !== -Infinity;
+    super(options, minMaxScheme(new.target.name, options));
+    this.registerRange();
   }
 
   /** Records the range of `x` (detached, in float32) and returns `x` unchanged; an empty `x` changes nothing. */
@@ -92,10 +68,6 @@ export class MinMaxObserver extends UniformQuantizationObserverBase {
       this.minVal.fill_(Infinity);
       this.maxVal.fill_(-Infinity);
     });
-  }
-
-  override extraRepr(): string {
-    return `min_val=${this.min}, max_val=${this.max}`;
   }
 }
 
