@@ -4,10 +4,12 @@
 // environment recorded), the fusion groups found by name, and bad input refused before anything trains.
 import { test } from 'uvu';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
+import { hasPythonTorch, testOrSkip } from './helpers.ts';
 
 const { nn, data } = torch;
 const { compressModel, fusionGroups, formatCompressionTable, fitClassifier } = torch.compress;
@@ -39,6 +41,8 @@ function cnn(): torch.nn.Module {
   );
 }
 
+let mlpReport: torch.compress.CompressionReport | undefined;
+
 const snapshot = (model: torch.nn.Module) =>
   Object.fromEntries(Object.entries(model.stateDict()).map(([key, t]) => [key, [...t.toTypedArray()].map(Number)]));
 
@@ -48,6 +52,7 @@ test('every variant of an MLP: sparsity, file sizes, accuracy and latency are sa
   const before = snapshot(model);
   const outputDir = path.join(scratch, 'mlp');
   const report = await compressModel({ model, trainLoader, testLoader, optimizer: adam, outputDir, fineTuneEpochs: 1, ...quick });
+  mlpReport = report;
   assert.deepEqual(snapshot(model), before, 'the fp32 model is not changed');
   const rows = Object.fromEntries(report.rows.map((row) => [row.name, row]));
   assert.deepEqual(
@@ -124,6 +129,66 @@ test('every variant of an MLP: sparsity, file sizes, accuracy and latency are sa
   assert.match(table, /\| pruned_80 \| [\d,]+ \(state dict\); [\d,]+ \(sparse state dict \(CSR\)\) \| 80\.0% \|/);
   assert.match(table, new RegExp(`quantized engine ${torch.backends.quantized.engine}, 1 intra-op thread`));
 });
+
+// The files as a user ships them: PyTorch reads the CSR state dict back into the same model and
+// runs the int8 TorchScript file with nodetorch's outputs.
+const PYTHON_CHECK = `
+import json, sys, warnings, torch
+from torch import nn
+warnings.filterwarnings('ignore', 'Sparse CSR tensor support is in beta')
+request = json.load(sys.stdin)
+torch.backends.quantized.engine = request["engine"]
+x = torch.tensor(request["x"], dtype=torch.float32).reshape(request["shape"])
+def dense(entry):
+    if isinstance(entry, torch.Tensor):
+        return entry
+    size = list(entry["size"])
+    rows = size[0] if len(size) > 1 else 1
+    matrix = torch.sparse_csr_tensor(entry["crow_indices"], entry["col_indices"], entry["values"], (rows, entry["values"].new_zeros(size).numel() // rows))
+    return matrix.to_dense().reshape(size)
+stored = torch.load(request["sparse"])
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10)).eval()
+model.load_state_dict({key: dense(entry) for key, entry in stored["tensors"].items()})
+weights = [model[1].weight, model[3].weight]
+zeros = sum(int((w == 0).sum()) for w in weights) / sum(w.numel() for w in weights)
+with torch.no_grad():
+    print(json.dumps({"pruned": model(x).reshape(-1).tolist(), "zeros": zeros,
+                      "static": torch.jit.load(request["static"])(x).reshape(-1).tolist()}))
+`;
+
+testOrSkip(
+  test,
+  "the shipped files load in PyTorch: the pruned model's CSR state dict and the int8 TorchScript give nodetorch's outputs",
+  !hasPythonTorch && 'needs /usr/bin/python3 with torch',
+  async () => {
+    const rows = Object.fromEntries(mlpReport!.rows.map((row) => [row.name, row]));
+    const x = torch.randn([4, 1, 28, 28]);
+    const pruned = mlp().eval();
+    pruned.loadStateDict(await torch.load<Record<string, torch.Tensor>>(rows.pruned_80!.file.path));
+    const ours = {
+      pruned: Array.from(torch.noGrad(() => pruned.forward(x) as torch.Tensor).toTypedArray(), Number),
+      static: Array.from(((await torch.jit.load(rows.static_int8!.file.path)).forward(x) as torch.Tensor).toTypedArray(), Number),
+    };
+    const request = {
+      engine: torch.backends.quantized.engine,
+      x: [...x.toTypedArray()],
+      shape: x.shape,
+      sparse: rows.pruned_80!.sparseFile!.path,
+      static: rows.static_int8!.file.path,
+    };
+    const python = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', PYTHON_CHECK], { input: JSON.stringify(request), encoding: 'utf8' }),
+    ) as {
+      pruned: number[];
+      zeros: number;
+      static: number[];
+    };
+    assert.ok(Math.abs(python.zeros - 0.8) < 1e-4, `PyTorch sees ${python.zeros} zeros`);
+    python.pruned.forEach((v, i) => assert.ok(Math.abs(v - ours.pruned[i]!) < 1e-4, `pruned output [${i}]: ${v} vs ${ours.pruned[i]}`));
+    // Python loads TorchScript with the same LibTorch here (1.13, or 2.6 in the chroot): the same int8 kernels.
+    python.static.forEach((v, i) => assert.ok(Math.abs(v - ours.static[i]!) < 1e-5, `int8 output [${i}]: ${v} vs ${ours.static[i]}`));
+  },
+);
 
 test('a CNN: conv-bn-relu fused by name for static and QAT int8, conv channels pruned structurally, trained here first', async () => {
   const model = cnn();
