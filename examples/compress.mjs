@@ -4,7 +4,7 @@
 // torch.compress, save each as it would ship, and print accuracy, file size and latency against fp32.
 //   node examples/compress.mjs                                   (both models, every variant)
 //   node examples/compress.mjs --model cnn --variants fp32,static_int8,optimized
-//   node examples/compress.mjs --model mlp --epochs 1 --train 1000 --test 500 --runs 5   (the quick run the tests use)
+//   node examples/compress.mjs --model mlp --epochs 1 --finetune 1 --train 1000 --test 500 --runs 5   (the quick run the tests use)
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as torch from 'nodetorch';

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 test('examples/compress.mjs: a quick MLP run prints every variant with its accuracy, size and latency', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'nodetorch-example-compress-'));
   const example = fileURLToPath(new URL('../examples/compress.mjs', import.meta.url));
-  const args = ['--model', 'mlp', '--epochs', '1', '--train', '1000', '--test', '500', '--runs', '5', '--out', out];
+  const args = ['--model', 'mlp', '--epochs', '1', '--finetune', '1', '--train', '1000', '--test', '500', '--runs', '5', '--out', out];
   const printed = execFileSync(process.execPath, [example, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   assert.match(printed, /## MLP\n\nLibTorch [\d.]+, quantized engine \w+, 1 intra-op thread/);
-  for (const name of ['fp32', 'pruned_50', 'pruned_80', 'pruned_90', 'structured', 'dynamic_int8', 'static_int8', 'optimized'])
+  for (const name of ['fp32', 'pruned_50', 'pruned_80', 'pruned_90', 'structured', 'dynamic_int8', 'static_int8', 'qat_int8', 'optimized'])
     assert.match(printed, new RegExp(`\\| ${name} \\| [\\d,]+ \\((state dict|TorchScript)\\)`), name);
   const fp32 = Number(/\| fp32 \| [^|]+ \| {2}\| ([\d.]+)% \|/.exec(printed)?.[1]);
   assert.ok(fp32 > 60, `the MLP learned the digits (${fp32}%)`);
