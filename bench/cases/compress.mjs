@@ -104,9 +104,10 @@ export default {
         `1 thread for every participant, every forward without autograd, quantized engine ${engines.join(', ') || 'unknown'}. Each process times ${innerRounds} rounds of every way of a row, interleaved, each round about ${ms} ms after a warm-up of as long; a cell is the median over processes of their median round. Weights are the seeded random initialization (timing does not depend on training); static int8 calibrates on 4 random batches of the row's size.`,
         'fp32: the float model eager, NCHW (nodetorch: its native plan); dynamic int8: quantizeDynamic on the Linear layers (the CNN has one); static int8: fuseModules on the conv-relu / linear-relu runs by name, QuantWrapper, getDefaultQconfig(engine), prepare, calibrate, convert; traced: torch.jit.trace of the int8 module (its output checked against the eager one). Python: quantize_dynamic and the same eager-mode steps.',
         targetNote(rows),
-        "Each row's int8 is the one its label names (the MLP's dynamic, the CNN's static); the other ways are in the columns. The CI checks 'int8 traced / fp32' (measured in one process; above 1.75x its baseline: int8 lost ground on fp32).",
+        "Each row's int8 is the one its label names (the MLP's dynamic, the CNN's static); the other ways are in the columns. No ratio is checked in CI yet: 'int8 traced / fp32' moved by up to 2.8x between runs on the busy VM (the NCHW fp32 CNN alone took 20-28 ms at batch 64), more than the check's 1.75x margin.",
       ],
-      checkedRatios: ['int8 traced / fp32'],
+      // Reported only: see the last note (checking it would flake on this VM).
+      checkedRatios: [],
       columns,
       rows,
     };
