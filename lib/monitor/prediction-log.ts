@@ -474,7 +474,7 @@ function loadSqlite(): SqliteConstructor {
     new constructor(':memory:').close();
   } catch (error) {
     throw new MonitorError(
-      `the prediction log needs better-sqlite3's native module, which failed to load (${(error as Error).message.split('\n')[0]}): ` +
+      `the prediction log needs better-sqlite3's native module, which failed to load (${(error as Error).message.split('\n')[0]!.replace(/\.?\s*Tried:$/, '')}): ` +
         'run `npm rebuild better-sqlite3` (without a prebuilt download it compiles with node-gyp and the Node headers)',
     );
   }
