@@ -8,12 +8,17 @@ import { ServeError } from '../errors.js';
 import type { ModelEntry, ModelManager } from '../model-manager.js';
 import type { ServeMetrics } from '../metrics.js';
 import { NODETORCH_VERSION } from '../../train/checkpoint.js';
-import { routes, sendJson } from './common.js';
+import { routes } from './common.js';
 import { jsonBody } from './inference-api.js';
 import { inferResponse, parseInferRequest } from './kserve-infer.js';
 import { handlerFailure } from './predictions.js';
 
 type Params = { model: string; version?: string };
+
+/** KServe servers answer compact JSON (TorchServe's own routes are pretty-printed). */
+function sendJson(reply: FastifyReply, value: unknown, code = 200): FastifyReply {
+  return reply.code(code).type('application/json').send(JSON.stringify(value));
+}
 
 /** The platform name metadata reports. */
 export const PLATFORM = 'pytorch_torchscript';

@@ -30,7 +30,7 @@ export function sendResult(reply: FastifyReply, result: unknown, maxResponseSize
       ? Buffer.from(result)
       : typeof result === 'string'
         ? result
-        : JSON.stringify(result, null, 2);
+        : JSON.stringify(result);
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   if (size > maxResponseSize)
     throw new ServeError(500, 'InternalServerException', `Response is larger than max_response_size (${maxResponseSize} bytes)`);
