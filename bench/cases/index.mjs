@@ -8,6 +8,7 @@ import dataloader from './dataloader.mjs';
 import inference from './inference.mjs';
 import micro from './micro.mjs';
 import peakRss from './peak-rss.mjs';
+import serve from './serve.mjs';
 import trainStep from './train-step.mjs';
 
-export const CASES = [ceiling, micro, trainStep, inference, compile, compress, dataloader, peakRss];
+export const CASES = [ceiling, micro, trainStep, inference, compile, compress, dataloader, peakRss, serve];
