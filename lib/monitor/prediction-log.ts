@@ -87,7 +87,7 @@ export interface PredictionLogOptions {
 
 /** Counters a server turns into metrics. */
 export interface PredictionLogCounters {
-  /** Rows in the table after the last flush or retention. */
+  /** Rows in the table: counted at open, then kept by this log's writes and deletions. */
   rows: number;
   /** Bytes of the database's pages in use (page_count - freelist_count, times page_size). */
   bytes: number;
@@ -230,6 +230,7 @@ export class PredictionLog {
       this.insertBatch = this.db.transaction((batch: Pending[]) => {
         for (const r of batch) this.insert.run(r.ts, r.model, r.version, r.inputs, r.outputs, r.latency);
       });
+      this.stats.rows = (this.db.prepare('SELECT count(*) AS n FROM predictions').get() as { n: number }).n;
       this.refreshSize();
     } catch (error) {
       this.db.close();
@@ -283,6 +284,7 @@ export class PredictionLog {
     }
     const ms = performance.now() - started;
     this.stats.written += batch.length;
+    this.stats.rows += batch.length;
     this.stats.flushes++;
     this.stats.lastFlushMs = ms;
     this.stats.maxFlushMs = Math.max(this.stats.maxFlushMs, ms);
@@ -307,14 +309,17 @@ export class PredictionLog {
           .prepare('DELETE FROM predictions WHERE id <= (SELECT id FROM predictions ORDER BY id DESC LIMIT 1 OFFSET ?)')
           .run(maxRows).changes;
       if (deleted) this.db.pragma('incremental_vacuum');
+      this.stats.rows -= deleted;
       this.refreshSize();
       // Size: drop the oldest rows in proportion to the excess until the pages in use fit.
       for (let round = 0; maxBytes !== undefined && this.stats.bytes > maxBytes && this.stats.rows > 0 && round < 20; round++) {
         const excess = (this.stats.bytes - maxBytes) / this.stats.bytes;
         const count = Math.max(1, Math.ceil(this.stats.rows * Math.min(1, excess * 1.1)));
-        deleted += this.db
+        const changes = this.db
           .prepare('DELETE FROM predictions WHERE id IN (SELECT id FROM predictions ORDER BY id LIMIT ?)')
           .run(count).changes;
+        deleted += changes;
+        this.stats.rows -= changes;
         this.db.pragma('incremental_vacuum');
         this.refreshSize();
       }
@@ -400,12 +405,12 @@ export class PredictionLog {
     }
   }
 
+  // The pages in use; rows are counted once at open and kept up to date by flushes and deletions.
   private refreshSize(): void {
     const pages = this.db.pragma('page_count', { simple: true }) as number;
     const free = this.db.pragma('freelist_count', { simple: true }) as number;
     const size = this.db.pragma('page_size', { simple: true }) as number;
     this.stats.bytes = (pages - free) * size;
-    this.stats.rows = (this.db.prepare('SELECT count(*) AS n FROM predictions').get() as { n: number }).n;
   }
 }
 
