@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as torch from '../lib/index.ts';
@@ -147,6 +148,32 @@ test('nodetorch serve: bad flags and config are usage errors (exit 2) naming the
   assert.match(errors[2]!, /--inference-address: only http addresses/);
   assert.match(errors[3]!, /cannot load model m: Relative path is not allowed in url: \.\.\/x\.pt/);
   assert.match(errors[4]!, /--signature takes NAME=FILE.json/);
+});
+
+test('nodetorch serve: an address in use is a failure (exit 1) naming it', async () => {
+  const taken = createNetServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as AddressInfo;
+  const errors: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (chunk: string) => errors.push(String(chunk)) > 0;
+  try {
+    const code = await main([
+      'serve',
+      '--model-store',
+      store,
+      '--models',
+      'mlp=mlp.pt',
+      '--inference-address',
+      `127.0.0.1:${port}`,
+      '--foreground',
+    ]);
+    assert.equal(code, 1);
+  } finally {
+    process.stderr.write = write;
+    await new Promise((resolve) => taken.close(resolve));
+  }
+  assert.match(errors.join(''), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
 });
 
 test.run();

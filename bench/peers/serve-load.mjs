@@ -179,5 +179,6 @@ async function main() {
 
 main().catch((error) => {
   console.error(error.stack ?? String(error));
+  console.error(String(error.message ?? error).replaceAll('\n', ' ')); // the last line is what the suite reports
   process.exit(1);
 });

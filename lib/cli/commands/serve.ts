@@ -94,7 +94,16 @@ async function runForeground(config: ServeConfig, signatures: Record<string, Mod
     if (error instanceof ServeConfigError) throw new UsageError(error.message);
     throw error;
   }
-  const addresses = await server.listen();
+  let addresses;
+  try {
+    addresses = await server.listen();
+  } catch (error) {
+    await server.close();
+    const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      throw new Error(`cannot listen on ${address ?? '?'}:${port ?? '?'} (${code}); choose another address or port 0`, { cause: error });
+    throw error;
+  }
   for (const entry of server.models.registry.entries())
     console.log(`Model ${entry.name} version ${entry.version}: ${entry.status === 'ready' ? 'loaded' : `FAILED: ${entry.error}`}`);
   console.log(`Inference API bind to: ${addresses.inference}`);
