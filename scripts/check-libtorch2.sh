@@ -177,13 +177,17 @@ mkdir -p "$B/src"
 (cd "$SRC" && git ls-files -z -co --exclude-standard |
   while IFS= read -r -d '' f; do if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi; done |
   tar --null -T - -cf -) | tar -xpf - -C "$B/src"
-if [ -d "$B/cache/build" ]; then mv "$B/cache/build" "$B/src/build"; fi
+# -T: a `build` symlink in the copy (from a worktree) is replaced, not moved into.
+if [ -d "$B/cache/build" ]; then rm -rf --one-file-system "$B/src/build" && mv -T "$B/cache/build" "$B/src/build"; fi
 
 # --ignore-scripts: the chroot's npm 9 would otherwise run our own install script, which builds the
 # addon once more before `npm run build` (the dependencies need no scripts: their binaries are
-# optional packages, as the host's npm 11, which runs none, shows).
+# optional packages, as the host's npm 11, which runs none, shows). better-sqlite3 (the prediction
+# log) is the exception: its binary is built from source (node-gyp, the chroot's Node headers; its
+# prebuilt download is not reachable), about 200 s.
 if [ -e "$B/src/package-lock.json" ]; then install=(npm ci --ignore-scripts); else install=(npm install --ignore-scripts); fi
 cr sh -c "cd /build/src && ${install[*]}" || die "${install[*]} failed in the chroot"
+cr sh -c 'cd /build/src && npm rebuild better-sqlite3' || die "building better-sqlite3 failed in the chroot"
 cr sh -c 'cd /build/src && npm run build' || die "npm run build failed against LibTorch $TORCH_VERSION"
 
 status=0
