@@ -68,6 +68,21 @@ Inference('/predictions: one sample, a batch of rows, a version, unknown model a
   ];
   const batch = await inject('inference', { method: 'POST', url: '/predictions/mlp/1.0', payload: rows });
   assertArrayClose(json(batch) as unknown as number[][], expected(rows), 1e-6);
+  const forms = [
+    { payload: '{"data": [1, 2, 3, 4]}', type: 'application/x-www-form-urlencoded' }, // curl -d @x.json
+    { payload: `data=${encodeURIComponent('[1, 2, 3, 4]')}`, type: 'application/x-www-form-urlencoded' },
+    { payload: Buffer.from('{"data": [1, 2, 3, 4]}'), type: undefined }, // curl -T x.json: no content type
+  ];
+  for (const { payload, type } of forms) {
+    const answer = await inject('inference', {
+      method: 'POST',
+      url: '/predictions/mlp',
+      payload,
+      headers: type ? { 'content-type': type } : {},
+    });
+    assert.equal(answer.statusCode, 200, `${type}: ${answer.body}`);
+    assertArrayClose(json(answer) as unknown as number[], expected([[1, 2, 3, 4]])[0]!, 1e-6);
+  }
   const noModel = await inject('inference', { method: 'POST', url: '/predictions/nope', payload: { data: [1] } });
   torchServeError(noModel, 404, 'ModelNotFoundException', 'Model not found: nope');
   const noVersion = await inject('inference', { method: 'POST', url: '/predictions/mlp/9.9', payload: { data: [1] } });

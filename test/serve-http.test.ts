@@ -76,7 +76,9 @@ test('graceful shutdown: an in-flight request is answered, then the listeners ar
     headers: { 'content-type': 'application/json' },
     body: '{"data": [1, 2, 3, 4]}',
   });
-  await sleep(100);
+  const runner = server.models.registry.get('mlp').runner!;
+  for (const started = Date.now(); !runner.describeWorkers().some((w) => w.busy); await sleep(5))
+    assert.ok(Date.now() - started < 10_000, 'the request reached its worker');
   const closed = server.close();
   const answer = await inFlight;
   assert.equal(answer.status, 200);

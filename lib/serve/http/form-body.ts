@@ -1,7 +1,8 @@
 /**
  * A /predictions body as named inputs, as TorchServe gives them to handlers: multipart/form-data
  * (busboy) and urlencoded forms give one input per part or field; any other body is one input
- * named `body` with its content type.
+ * named `body` with its content type. A "form" that is one key without a value (curl -d sends
+ * JSON so) is taken as the body.
  * @module
  */
 import Busboy from 'busboy';
@@ -14,10 +15,10 @@ export async function requestParts(headers: IncomingHttpHeaders, body: Buffer): 
   const contentType = headers['content-type'] ?? '';
   if (/^multipart\/form-data\b/i.test(contentType)) return multipartParts(headers, body);
   if (/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
-    const parts = new Map<string, RequestPart>();
-    for (const [name, value] of new URLSearchParams(body.toString('utf8')))
-      parts.set(name, { bytes: Buffer.from(value, 'utf8'), contentType: '' });
-    return parts;
+    const fields = [...new URLSearchParams(body.toString('utf8'))];
+    // `curl -d @input.json` sends JSON labelled as a form: one key without a value is the body itself.
+    if (fields.length === 1 && fields[0]![1] === '') return new Map([['body', { bytes: body, contentType: '' }]]);
+    return new Map(fields.map(([name, value]) => [name, { bytes: Buffer.from(value, 'utf8'), contentType: '' }]));
   }
   return new Map([['body', { bytes: body, contentType }]]);
 }
