@@ -80,6 +80,9 @@ test('graceful shutdown: an in-flight request is answered, then the listeners ar
   for (const started = Date.now(); !runner.describeWorkers().some((w) => w.busy); await sleep(5))
     assert.ok(Date.now() - started < 10_000, 'the request reached its worker');
   const closed = server.close();
+  const during = await server.inference.inject({ method: 'GET', url: '/ping' });
+  assert.equal(during.statusCode, 503, 'new requests are refused while closing');
+  assert.deepEqual(JSON.parse(during.body), { code: 503, type: 'ServiceUnavailableException', message: 'The server is shutting down' });
   const answer = await inFlight;
   assert.equal(answer.status, 200);
   assert.equal(((await answer.json()) as number[]).length, 3);

@@ -11,6 +11,7 @@ import type { ModelSignature } from '../jit/signature.js';
 import { checkToken, loadOrCreateKeys, type KeyFile, type KeyScope } from './auth.js';
 import { defaultConfig, formatAddress, ServeConfigError, type Address, type ServeConfig } from './config.js';
 import type { Handler } from './handlers/index.js';
+import { ServeError } from './errors.js';
 import { asServeError, installCommon, sendError } from './http/common.js';
 import { addInferenceRoutes } from './http/inference-api.js';
 import { addKServeRoutes } from './http/kserve-api.js';
@@ -70,7 +71,8 @@ function makeApp(config: ServeConfig, logger: boolean): FastifyInstance {
     // The model's own timeout answers 408; the socket may stay up as long as that takes.
     requestTimeout: 0,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests arriving while closing get TorchServe's 503 body from the hook in createServer.
+    return503OnClosing: false,
   });
   installCommon(app, config.maxRequestSize);
   return app;
@@ -156,10 +158,14 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
   let closing: Promise<void> | null = null;
   // Answers sent while closing end their connection, so a keep-alive client does not hold the
   // listener open after its in-flight request is answered.
-  for (const [app] of apps)
+  for (const [app] of apps) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (closing) return sendError(request, reply, new ServeError(503, 'ServiceUnavailableException', 'The server is shutting down'));
+    });
     app.addHook('onSend', async (_request, reply) => {
       if (closing) reply.header('connection', 'close');
     });
+  }
   return {
     inference,
     management,
