@@ -196,6 +196,25 @@ test('tensor handler: a flat array of whole samples is read as those samples', a
   }
 });
 
+test('a quantized model (dynamic int8 Linear layers, traced) is served with its own outputs', async () => {
+  const dir = scratch();
+  const int8 = torch.ao.quantization.quantizeDynamic(smallMlp(6), { qconfigSpec: [torch.nn.Linear] });
+  await saveTraced(int8, dir, 'mlp-int8.pt');
+  const server = await torch.serve.createServer({ modelStore: dir, loadModels: ['mlp-int8.pt'] });
+  try {
+    const rows = [
+      [0.5, -1, 2, 0.25],
+      [1, 1, 1, 1],
+    ];
+    const answer = await server.inference.inject({ method: 'POST', url: '/predictions/mlp-int8', payload: { data: rows } });
+    assert.equal(answer.statusCode, 200, answer.body);
+    const reference = (int8.forward(torch.tensor(rows, { dtype: 'float32' })) as torch.Tensor).toArray() as number[][];
+    assertArrayClose(JSON.parse(answer.body) as number[][], reference, 1e-6);
+  } finally {
+    await server.close();
+  }
+});
+
 test('the TorchScript file Python saved: served with a given signature, outputs as PyTorch computed them', async () => {
   const expected = readFixture<{ input: number[]; evalOutput: number[] }>('jit/expected.json');
   const dir = scratch();
