@@ -204,7 +204,14 @@ test('QAT with the Trainer: a fused CNN learns, converts to int8 and agrees with
     loss: new nn.CrossEntropyLoss(),
     optimizer: (params) => new torch.optim.SGD(params, { lr: 0.05, momentum: 0.9 }),
   });
-  const trainer = new torch.train.Trainer({ maxEpochs: 4, seed: 0, enableProgressBar: false, logger: false, enableCheckpointing: false, enableCurves: false });
+  const trainer = new torch.train.Trainer({
+    maxEpochs: 4,
+    seed: 0,
+    enableProgressBar: false,
+    logger: false,
+    enableCheckpointing: false,
+    enableCurves: false,
+  });
   await trainer.fit(module, loader);
   prepared.eval();
   const qatPredictions = torch.noGrad(() => prepared.forward(images)).argmax(1);
