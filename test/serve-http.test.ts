@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as torch from '../lib/index.ts';
@@ -15,6 +15,18 @@ import { anyPorts, multipart, saveTraced, scratch, smallMlp } from './serve-help
 
 const store = scratch();
 await saveTraced(smallMlp(4), store, 'mlp.pt');
+
+/** Sends raw bytes to an http://host:port address and collects everything until the server closes. */
+function rawExchange(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    socket.on('end', () => resolve(received));
+    socket.on('error', reject);
+  });
+}
 
 test('three listeners on ports 0: inference, management and metrics answer over HTTP', async () => {
   const server = await torch.serve.createServer({ modelStore: store, loadModels: ['mlp=mlp.pt'], ...anyPorts });
@@ -51,6 +63,11 @@ test('three listeners on ports 0: inference, management and metrics answer over 
     assert.deepEqual(models.models, [{ modelName: 'mlp', modelUrl: 'mlp.pt' }]);
     const metrics = await (await fetch(`${addresses.metrics}/metrics?name[]=ts_inference_requests_total`)).text();
     assert.match(metrics, /ts_inference_requests_total\{model_name="mlp",model_version="default",hostname="[^"]+"\} 3/);
+    const garbage = await rawExchange(addresses.inference, 'NOT HTTP AT ALL\r\n\r\n');
+    assert.match(garbage, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(garbage, /\r\nx-request-id: [0-9a-f-]{36}\r\n/);
+    assert.match(garbage, /"type": "BadRequestException",\n {2}"message": "Malformed HTTP request"/);
+    assert.equal((await fetch(`${addresses.inference}/ping`)).status, 200, 'still serving');
     const unknownOnMetrics = await fetch(`${addresses.metrics}/predictions/mlp`, { method: 'POST' });
     assert.equal(unknownOnMetrics.status, 404, 'each listener serves its own API only');
   } finally {

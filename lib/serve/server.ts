@@ -12,7 +12,7 @@ import { checkToken, loadOrCreateKeys, type KeyFile, type KeyScope } from './aut
 import { defaultConfig, formatAddress, ServeConfigError, type Address, type ServeConfig } from './config.js';
 import type { Handler } from './handlers/index.js';
 import { ServeError } from './errors.js';
-import { asServeError, installCommon, sendError } from './http/common.js';
+import { answerClientError, asServeError, installCommon, sendError } from './http/common.js';
 import { addInferenceRoutes } from './http/inference-api.js';
 import { addKServeRoutes } from './http/kserve-api.js';
 import { addManagementRoutes } from './http/management-api.js';
@@ -73,6 +73,7 @@ function makeApp(config: ServeConfig, logger: boolean): FastifyInstance {
     forceCloseConnections: 'idle',
     // Requests arriving while closing get TorchServe's 503 body from the hook in createServer.
     return503OnClosing: false,
+    clientErrorHandler: answerClientError,
   });
   installCommon(app, config.maxRequestSize);
   return app;

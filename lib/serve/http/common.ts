@@ -6,6 +6,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
 import { methodNotAllowed, resourceNotFound, ServeError } from '../errors.js';
 
@@ -47,6 +48,26 @@ export function asServeError(error: unknown, maxRequestSize: number): ServeError
   if (/out of memory|CUDA out of memory|can't allocate memory|DefaultCPUAllocator/i.test(fastifyError.message ?? ''))
     return new ServeError(507, 'OutOfMemoryException', 'Out of memory');
   return new ServeError(500, 'InternalServerException', fastifyError.message ?? 'Internal server error');
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser rejects (not HTTP, headers too large)
+ * still gets an x-request-id and TorchServe's error body before the connection closes.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = errorBody(
+    new ServeError(status, 'BadRequestException', tooLarge ? 'Request headers are too large' : 'Malformed HTTP request'),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nx-request-id: ${randomUUID()}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Installs the request id, the byte-body parser and the error and not-found handlers. */
