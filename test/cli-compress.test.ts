@@ -3,37 +3,20 @@
 // folder; `--cfg job` prints the composed config; bad variants, amounts and models exit 2 naming
 // the problem, before anything trains.
 import { test } from 'uvu';
+import { runCli, showCliOutcome } from './helpers.ts';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { CompressResult } from '../lib/cli/commands/compress.ts';
 
-const root = path.join(import.meta.dirname, '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'nodetorch-cli-compress-'));
 const tiny = ['epochs=1', 'data.train_size=256', 'data.test_size=100', 'latency.runs=3', 'latency.warmup=1', 'latency.batch_sizes=[1,16]'];
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const cli = runCli;
 
-function cli(...args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/bin.ts', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const show = (outcome: Outcome) => `exit ${outcome.code}\nstdout:\n${outcome.stdout}\nstderr:\n${outcome.stderr}`;
+const show = showCliOutcome;
 
 test('compress with a tiny config writes results.json, results.md, the variant files and the Hydra files', async () => {
   const runDir = path.join(scratch, 'run');

@@ -2,8 +2,8 @@
 // train on a tiny config and its Hydra run folder, a multirun, `eval` and `predict` on the
 // checkpoint, `--help`, and the exit codes of bad command lines (2, with Hydra's messages).
 import { test } from 'uvu';
+import { runCli, showCliOutcome, type CliOutcome } from './helpers.ts';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,6 @@ import { PNG } from 'pngjs';
 import { parse } from 'yaml';
 import type { Tensor } from '../lib/index.ts';
 
-const root = path.join(import.meta.dirname, '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'nodetorch-cli-'));
 const tiny = [
   'trainer.max_epochs=1',
@@ -21,28 +20,11 @@ const tiny = [
   'trainer.enable_curves=false',
 ];
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `nodetorch ...args` from the repository root. */
-function cli(...args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/bin.ts', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 /** Runs the command lines `concurrency` at a time (2 cores here), results in order. */
-async function cliAll(lines: string[][], concurrency = 3): Promise<Outcome[]> {
-  const results: Outcome[] = [];
+async function cliAll(lines: string[][], concurrency = 3): Promise<CliOutcome[]> {
+  const results: CliOutcome[] = [];
   let next = 0;
   const worker = async () => {
     while (next < lines.length) {
@@ -54,7 +36,7 @@ async function cliAll(lines: string[][], concurrency = 3): Promise<Outcome[]> {
   return results;
 }
 
-const show = (outcome: Outcome) => `exit ${outcome.code}\nstdout:\n${outcome.stdout}\nstderr:\n${outcome.stderr}`;
+const show = showCliOutcome;
 
 test('train --cfg job prints the composed YAML, resolved; model=cnn changes it; --cfg hydra prints the hydra node', async () => {
   const [mlp, cnn, hydra] = await cliAll([
@@ -152,7 +134,7 @@ test('predict ckpt= input=FILE.json (784 numbers) and input=FILE.png (28x28) pri
     ['predict', `ckpt=${checkpoint}`, `input=${json}`, 'topk=3'],
     ['predict', `ckpt=${checkpoint}`, `input=${pngFile}`],
   ]);
-  const predictionOf = (outcome: Outcome) => {
+  const predictionOf = (outcome: CliOutcome) => {
     assert.equal(outcome.code, 0, show(outcome));
     const line = outcome.stdout
       .trim()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Test } from 'uvu';
 import * as torch from '../lib/index.ts';
 
@@ -113,3 +114,26 @@ export function testOrSkip(register: Register, name: string, skip: string | fals
   console.log(`SKIP ${name}: ${skip}`);
   register.skip(name, fn);
 }
+
+/** What a `nodetorch` command run by {@link runCli} did. */
+export interface CliOutcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `nodetorch ...args` (lib/cli/bin.ts through tsx) from the repository root. */
+export function runCli(...args: string[]): Promise<CliOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/bin.ts', ...args], { cwd: path.join(import.meta.dirname, '..') });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A CLI outcome for assertion messages. */
+export const showCliOutcome = (o: CliOutcome): string => `exit ${o.code}\nstdout:\n${o.stdout}\nstderr:\n${o.stderr}`;
