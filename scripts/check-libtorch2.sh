@@ -183,11 +183,11 @@ if [ -d "$B/cache/build" ]; then rm -rf --one-file-system "$B/src/build" && mv -
 # --ignore-scripts: the chroot's npm 9 would otherwise run our own install script, which builds the
 # addon once more before `npm run build` (the dependencies need no scripts: their binaries are
 # optional packages, as the host's npm 11, which runs none, shows). better-sqlite3 (the prediction
-# log) is the exception: its binary is built from source (node-gyp, the chroot's Node headers; its
-# prebuilt download is not reachable), about 200 s.
+# log) is the exception: its binary is built from source, about 200 s. Its prebuilt download is not
+# reachable, and node-gyp would fetch Node's headers too: nodedir points it at Debian's /usr/include/node.
 if [ -e "$B/src/package-lock.json" ]; then install=(npm ci --ignore-scripts); else install=(npm install --ignore-scripts); fi
 cr sh -c "cd /build/src && ${install[*]}" || die "${install[*]} failed in the chroot"
-cr sh -c 'cd /build/src && npm rebuild better-sqlite3' || die "building better-sqlite3 failed in the chroot"
+cr sh -c 'cd /build/src && npm_config_nodedir=/usr npm rebuild better-sqlite3' || die "building better-sqlite3 failed in the chroot"
 cr sh -c 'cd /build/src && npm run build' || die "npm run build failed against LibTorch $TORCH_VERSION"
 
 status=0
