@@ -137,3 +137,19 @@ export function runCli(...args: string[]): Promise<CliOutcome> {
 
 /** A CLI outcome for assertion messages. */
 export const showCliOutcome = (o: CliOutcome): string => `exit ${o.code}\nstdout:\n${o.stdout}\nstderr:\n${o.stderr}`;
+
+/**
+ * Loads a TorchScript file in Python's torch.jit.load (Debian's python3-torch) on quantized
+ * `engine` and runs it on the float32 tensor `values` reshaped to `shape`: its output, flattened.
+ */
+export function pythonJitForward(file: string, engine: string, input: { values: number[]; shape: number[] }): number[] {
+  const script = `
+import json, sys, torch
+request = json.load(sys.stdin)
+torch.backends.quantized.engine = request["engine"]
+x = torch.tensor(request["values"], dtype=torch.float32).reshape(request["shape"])
+print(json.dumps(torch.jit.load(request["file"])(x).reshape(-1).tolist()))
+`;
+  const request = JSON.stringify({ file, engine, values: input.values, shape: input.shape });
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: request, encoding: 'utf8' })) as number[];
+}

@@ -3,12 +3,11 @@
 // scripts/golden/quantize_cases.py), tracing and saving the quantized model, and bad input.
 import { test } from 'uvu';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
-import { hasPythonTorch, readFixture } from './helpers.ts';
+import { hasPythonTorch, pythonJitForward, readFixture } from './helpers.ts';
 
 const { nn } = torch;
 const { quantizeDynamic } = torch.ao.quantization;
@@ -96,16 +95,7 @@ onGoldenEngine('a quantized model traces and saves; both nodetorch and Python lo
   assert.deepEqual((loaded.forward(x) as torch.Tensor).flatten().toArray(), ours);
   assertOutputs(ours, golden.output.values);
   if (!hasPythonTorch) return;
-  const script = `
-import json, sys, torch
-torch.backends.quantized.engine = "${golden.engine}"
-request = json.load(sys.stdin)
-module = torch.jit.load(request["file"])
-x = torch.tensor(request["values"], dtype=torch.float32).reshape(request["shape"])
-print(json.dumps(module(x).reshape(-1).tolist()))
-`;
-  const request = JSON.stringify({ file, values: golden.input.values, shape: golden.input.shape });
-  const fromPython = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: request, encoding: 'utf8' })) as number[];
+  const fromPython = pythonJitForward(file, golden.engine, golden.input);
   // Python's torch here is the same LibTorch version as ours: bit-exact.
   assert.deepEqual(fromPython, ours);
 });
@@ -163,15 +153,7 @@ for (const c of golden.rnn) {
     await traced.save(file);
     assert.deepEqual((traced.forward(x) as torch.Tensor).flatten().toArray(), out.flatten().toArray());
     if (!hasPythonTorch) return;
-    const script = `
-import json, sys, torch
-torch.backends.quantized.engine = "${golden.engine}"
-request = json.load(sys.stdin)
-x = torch.tensor(request["values"], dtype=torch.float32).reshape(request["shape"])
-print(json.dumps(torch.jit.load(request["file"])(x).reshape(-1).tolist()))
-`;
-    const request = JSON.stringify({ file, values: c.input.values, shape: c.input.shape });
-    const fromPython = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: request, encoding: 'utf8' })) as number[];
+    const fromPython = pythonJitForward(file, golden.engine, c.input);
     assert.deepEqual(fromPython, out.flatten().toArray());
   });
 }

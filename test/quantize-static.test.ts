@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hasPythonTorch, readFixture } from './helpers.ts';
+import { hasPythonTorch, pythonJitForward, readFixture } from './helpers.ts';
 
 const q = torch.ao.quantization;
 
@@ -199,16 +199,7 @@ onGoldenEngine('a statically quantized model traces and saves; nodetorch and Pyt
     const loaded = await torch.jit.load(file);
     assert.deepEqual([...(loaded.forward(x) as torch.Tensor)._toTypedArray()], ours);
     if (!hasPythonTorch) return;
-    const script = `
-import json, sys, torch
-torch.backends.quantized.engine = "${golden.engine}"
-request = json.load(sys.stdin)
-module = torch.jit.load(request["file"])
-x = torch.tensor(request["values"], dtype=torch.float32).reshape(request["shape"])
-print(json.dumps(module(x).reshape(-1).tolist()))
-`;
-    const request = JSON.stringify({ file, values: golden.model.input.values, shape: golden.model.input.shape });
-    const fromPython = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: request, encoding: 'utf8' })) as number[];
+    const fromPython = pythonJitForward(file, golden.engine, golden.model.input);
     assert.deepEqual(fromPython, ours);
   }),
 );
