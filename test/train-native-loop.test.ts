@@ -255,7 +255,9 @@ test('native loop: the event loop keeps running while whole epochs run in C++', 
   const trainer = new Trainer({ maxEpochs: 2, nativeLoop: true, ...quiet });
   await trainer.fit(module, new data.DataLoader(big, { batchSize: 32, shuffle: true }));
   clearInterval(timer);
-  assert.ok(worst < 50, `the longest gap between ticks was ${worst.toFixed(1)} ms`);
+  // Blocked, the loop would stall for the whole fit (seconds); 250 ms leaves room for a loaded
+  // machine (a CI run measured 57 ms with other builds beside it).
+  assert.ok(worst < 250, `the longest gap between ticks was ${worst.toFixed(1)} ms`);
 });
 
 test.run();

@@ -6,7 +6,7 @@
  */
 import type { InferenceServer, ServeOptions } from './server.js';
 
-export type { InferenceServer, ServeOptions, ServerAddresses } from './server.js';
+export type { InferenceServer, ServeApp, ServeInjectResponse, ServeOptions, ServerAddresses } from './server.js';
 export type { Address, ModelSettings, ServeConfig } from './config.js';
 export { defaultConfig, resolveConfig, readConfigFile, parseAddress, formatAddress, ServeConfigError, CONFIG_KEYS } from './config.js';
 export { parseProperties } from './properties.js';

@@ -41,14 +41,35 @@ export interface ServerAddresses {
   metrics: string;
 }
 
+/** What {@link ServeApp.inject} resolves with: the parts of Fastify's injected response the public types show. */
+export interface ServeInjectResponse {
+  /** The HTTP status. */
+  statusCode: number;
+  /** The response headers. */
+  headers: Record<string, string | string[] | number | undefined>;
+  /** The body as text. */
+  body: string;
+  /** The body parsed as JSON. */
+  json(): unknown;
+}
+
+/**
+ * One listener's app. It is a Fastify instance; the public types show only `inject` so that
+ * nodetorch's types need neither Fastify's nor Node's (cast to FastifyInstance for the rest).
+ */
+export interface ServeApp {
+  /** Sends a request without a socket (Fastify's `inject`: a URL, or `{ method, url, headers, payload, query }`). */
+  inject(options: string | object): Promise<ServeInjectResponse>;
+}
+
 /** A created server. */
 export interface InferenceServer {
   /** The inference app (TorchServe inference API and KServe v2). */
-  inference: FastifyInstance;
+  inference: ServeApp;
   /** The management app. */
-  management: FastifyInstance;
+  management: ServeApp;
   /** The metrics app. */
-  metrics: FastifyInstance;
+  metrics: ServeApp;
   /** The models. */
   models: ModelManager;
   /** The settings in force. */
