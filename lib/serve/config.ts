@@ -157,7 +157,10 @@ export const CONFIG_KEYS: readonly string[] = Object.keys(SETTERS);
  * the `TS_*` variables of `env`. Unknown keys are an error (a misspelled key would otherwise be
  * silently ignored).
  */
-export function resolveConfig(properties: Map<string, string> = new Map(), env: NodeJS.ProcessEnv = process.env): ServeConfig {
+export function resolveConfig(
+  properties: Map<string, string> = new Map(),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ServeConfig {
   const config = defaultConfig();
   for (const [key, value] of properties) {
     if (ACCEPTED_UNUSED.has(key)) continue;
@@ -173,7 +176,7 @@ export function resolveConfig(properties: Map<string, string> = new Map(), env: 
 }
 
 /** {@link resolveConfig} of a config.properties file. */
-export function readConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): ServeConfig {
+export function readConfigFile(file: string, env: Readonly<Record<string, string | undefined>> = process.env): ServeConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -11,7 +11,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 
 /** One named input of a request: a form part, or `body` for a whole non-form body. */
 export interface RequestPart {
-  bytes: Buffer;
+  /** The part's bytes (a Buffer in the server; typed as Uint8Array so the public types need no Node types). */
+  bytes: Uint8Array;
   /** The part's content type ('' when none was given). */
   contentType: string;
 }

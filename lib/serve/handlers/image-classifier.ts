@@ -23,7 +23,7 @@ const IMAGENET_STD = [0.229, 0.224, 0.225];
 
 function imageBytes(request: PredictionRequest): Buffer {
   const part = mainPart(request);
-  if (!isJson(part)) return part.bytes;
+  if (!isJson(part)) return Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.byteLength);
   const parsed = parseJson(part);
   const data = parsed !== null && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed;
   if (typeof data !== 'string') throw new HandlerInputError('send the image as the body, a form part, or base64 text in {"data": "..."}');

@@ -6,6 +6,8 @@
 import { HandlerInputError } from '../errors.js';
 import type { PredictionRequest, RequestPart } from './handler.js';
 
+const utf8 = new TextDecoder();
+
 /** The part a single-input handler reads. */
 export function mainPart(request: PredictionRequest): RequestPart {
   const part = request.get('data') ?? request.get('body') ?? request.values().next().value;
@@ -17,14 +19,14 @@ export function mainPart(request: PredictionRequest): RequestPart {
 export function isJson(part: RequestPart): boolean {
   if (/^application\/(.+\+)?json\b/i.test(part.contentType)) return true;
   if (part.contentType !== '' && !/^text\/plain\b/i.test(part.contentType)) return false;
-  const first = part.bytes.subarray(0, 64).toString('utf8').trimStart()[0];
+  const first = utf8.decode(part.bytes.subarray(0, 64)).trimStart()[0];
   return first === '{' || first === '[';
 }
 
 /** The part's JSON; malformed JSON is a HandlerInputError with the parser's message. */
 export function parseJson(part: RequestPart): unknown {
   try {
-    return JSON.parse(part.bytes.toString('utf8'));
+    return JSON.parse(utf8.decode(part.bytes));
   } catch (error) {
     throw new HandlerInputError(`the body is not valid JSON: ${(error as Error).message}`);
   }
