@@ -42,8 +42,8 @@ export interface Experiment {
   testLoader: DataLoader<unknown, unknown>;
 }
 
-/** Builds the experiment of `config`; relative logger folders are taken from `runDir`. */
-export async function buildExperiment(config: ExperimentConfig, runDir: string): Promise<Experiment> {
+/** The training loader (shuffled with the config's seed) and the test loader of `config`'s data. */
+export async function buildLoaders(config: Pick<ExperimentConfig, 'data' | 'seed'>) {
   const { trainSet, testSet } = await loadData(config);
   const trainLoader = new DataLoader(trainSet, {
     batchSize: config.data.batch_size,
@@ -52,6 +52,12 @@ export async function buildExperiment(config: ExperimentConfig, runDir: string):
     numWorkers: config.data.num_workers,
   });
   const testLoader = new DataLoader(testSet, { batchSize: 500, numWorkers: config.data.num_workers });
+  return { trainLoader, testLoader };
+}
+
+/** Builds the experiment of `config`; relative logger folders are taken from `runDir`. */
+export async function buildExperiment(config: ExperimentConfig, runDir: string): Promise<Experiment> {
+  const { trainLoader, testLoader } = await buildLoaders(config);
   manualSeed(config.seed); // before the model is made, so the same seed gives the same initial weights
   const model = buildModel(config.model);
   const module = new SupervisedModule(model, {

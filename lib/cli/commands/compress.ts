@@ -14,10 +14,9 @@ import { compressModel, type CompressionReport } from '../../compress/pipeline.j
 import { formatCompressionTable } from '../../compress/table.js';
 import { VARIANTS } from '../../compress/variants.js';
 import { compose, type ComposeResult } from '../../conf/compose.js';
-import { DataLoader } from '../../data/dataloader.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { manualSeed } from '../../tensor/creation.js';
-import { buildModel, buildOptimizer, loadData } from '../build-experiment.js';
+import { buildLoaders, buildModel, buildOptimizer } from '../build-experiment.js';
 import { UsageError } from '../exit-codes.js';
 import { runDirOf, teeOutput, writeHydraFiles } from '../run-folder.js';
 import { validateCompressConfig } from './compress-config.js';
@@ -41,14 +40,7 @@ export async function compressJob(composed: ComposeResult): Promise<CompressResu
   await writeHydraFiles(runDir, composed);
   const stopTee = teeOutput(path.join(runDir, 'compress.log'));
   try {
-    const { trainSet, testSet } = await loadData(config);
-    const trainLoader = new DataLoader(trainSet, {
-      batchSize: config.data.batch_size,
-      shuffle: true,
-      seed: config.seed,
-      numWorkers: config.data.num_workers,
-    });
-    const testLoader = new DataLoader(testSet, { batchSize: 500, numWorkers: config.data.num_workers });
+    const { trainLoader, testLoader } = await buildLoaders(config);
     manualSeed(config.seed);
     const model = buildModel(config.model);
     console.log(`[nodetorch] run folder: ${runDir}`);
