@@ -3,13 +3,13 @@
  * piece a server calls to export drift gauges and serve a drift report. Each `check()` reads the
  * newest predictions of one model from the PredictionLog (at most `limit`, no older than
  * `maxAgeMs`), runs dataDrift on the columns the reference has, and keeps the result for
- * `gauges()` and `html()`. A window with fewer than `minRows` predictions is a MonitorError (an
- * empty window says nothing); the last good result stays available.
+ * `gauges()` and `html()`. A window with fewer than `minRows` predictions is a WindowTooSmallError (a
+ * MonitorError: an empty window says nothing); the last good result stays available.
  * @module
  */
 import { dataDrift, type DataDriftOptions, type DataDriftResult } from './data-drift.js';
 import { readDataset, type Dataset } from './dataset.js';
-import { MonitorError, describeValue } from './errors.js';
+import { MonitorError, WindowTooSmallError, describeValue } from './errors.js';
 import type { PredictionLog } from './prediction-log.js';
 import { renderDriftReport } from './report.js';
 
@@ -92,8 +92,10 @@ export class DriftMonitor {
       outputs: outputs ?? false,
     });
     if (window.rows < minRows)
-      throw new MonitorError(
+      throw new WindowTooSmallError(
         `the drift window holds ${window.rows} predictions${model ? ` of model '${model}'` : ''}, fewer than minRows (${minRows})`,
+        window.rows,
+        minRows,
       );
     const result = dataDrift(this.options.reference, window.columns, { ...this.driftOptions(), columns: this.columns });
     this.lastCheck = { result, window: { rows: window.rows, from: window.from, to: window.to }, checkedAt: now };

@@ -14,6 +14,24 @@ export class MonitorError extends Error {
   }
 }
 
+/** A drift window with too few predictions to say anything: not a failure, just too early. */
+export class WindowTooSmallError extends MonitorError {
+  /**
+   * The error for a window of `rows` predictions where `minRows` are needed.
+   * @param message What the window holds and needs.
+   * @param rows Predictions in the window.
+   * @param minRows Predictions a check needs.
+   */
+  constructor(
+    message: string,
+    readonly rows: number,
+    readonly minRows: number,
+  ) {
+    super(message);
+    this.name = 'WindowTooSmallError';
+  }
+}
+
 /** A short description of a value for an error message: `'abc' (a string)`, `null`, `[object]`. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';

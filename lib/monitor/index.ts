@@ -4,7 +4,7 @@
  * drift reports, and the SQLite prediction log a server records to.
  * @module
  */
-export { MonitorError } from './errors.js';
+export { MonitorError, WindowTooSmallError } from './errors.js';
 export type { TestResult } from './result.js';
 export type { NumericSample } from './samples.js';
 export type { Category, CategoricalSample } from './categories.js';

@@ -58,6 +58,23 @@ export interface ServeConfig {
   queueFullStatus: 503 | 429;
   /** Per-model settings by model name, then version ('*' for any version). */
   models: Record<string, Record<string, ModelSettings>>;
+  /** The prediction log's SQLite file (null: no log); key prediction_log. */
+  predictionLog: string | null;
+  /** Seconds after which logged predictions are deleted (0: kept); key prediction_log_max_age. */
+  predictionLogMaxAge: number;
+  /** Logged predictions kept at most, the newest (0: no limit); key prediction_log_max_rows. */
+  predictionLogMaxRows: number;
+  /**
+   * Reference datasets (CSV, TSV, JSON, JSON lines) by model name, '*' for every model; key
+   * drift_reference: `FILE` or `name=FILE,name=FILE`.
+   */
+  driftReference: Record<string, string>;
+  /** Seconds between drift checks (60); key drift_interval. */
+  driftInterval: number;
+  /** The newest predictions a drift window holds (1000); key drift_window. */
+  driftWindow: number;
+  /** Fewest predictions a drift check needs (30); key drift_min_rows. */
+  driftMinRows: number;
 }
 
 /** A setting that cannot be used; the message names the key and the value. */
@@ -92,6 +109,13 @@ export function defaultConfig(): ServeConfig {
     keyFile: 'key_file.json',
     queueFullStatus: 503,
     models: {},
+    predictionLog: null,
+    predictionLogMaxAge: 0,
+    predictionLogMaxRows: 0,
+    driftReference: {},
+    driftInterval: 60,
+    driftWindow: 1000,
+    driftMinRows: 30,
   };
 }
 
@@ -119,6 +143,13 @@ const SETTERS: Record<string, Setter> = {
     c.queueFullStatus = status;
   },
   models: (c, v, k) => (c.models = parseModels(v, k)),
+  prediction_log: (c, v) => (c.predictionLog = v || null),
+  prediction_log_max_age: (c, v, k) => (c.predictionLogMaxAge = parseInteger(v, k, 0)),
+  prediction_log_max_rows: (c, v, k) => (c.predictionLogMaxRows = parseInteger(v, k, 0)),
+  drift_reference: (c, v, k) => (c.driftReference = parseReferences(v, k)),
+  drift_interval: (c, v, k) => (c.driftInterval = parseInteger(v, k, 1)),
+  drift_window: (c, v, k) => (c.driftWindow = parseInteger(v, k, 1)),
+  drift_min_rows: (c, v, k) => (c.driftMinRows = parseInteger(v, k, 1)),
 };
 
 /**
@@ -234,6 +265,20 @@ function splitList(text: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** `FILE` (every model) or `name=FILE,name=FILE` as files by model name ('*' for every model). */
+export function parseReferences(text: string, key: string): Record<string, string> {
+  const references: Record<string, string> = {};
+  for (const item of splitList(text)) {
+    const at = item.indexOf('=');
+    const [model, file] = at > 0 ? [item.slice(0, at), item.slice(at + 1)] : ['*', item];
+    if (!file) throw new ServeConfigError(`${key}: '${item}' names no file (use FILE or model=FILE)`);
+    if (references[model] !== undefined)
+      throw new ServeConfigError(`${key}: ${model === '*' ? 'the reference for every model' : `model '${model}'`} is given twice`);
+    references[model] = file;
+  }
+  return references;
 }
 
 const MODEL_KEYS: Record<string, keyof ModelSettings> = {

@@ -2,12 +2,16 @@
  * The metrics a server exposes, in its own prom-client registry: TorchServe's three families
  * (ts_inference_requests_total, ts_inference_latency_microseconds, ts_queue_latency_microseconds,
  * labelled model_name, model_version, hostname), and what users miss there: latency and batch-size
- * histograms, queue depth, model load time, workers, process CPU and memory (prom-client's default
- * metrics) and LibTorch's native memory as the addon counts it.
+ * histograms, answers by status code, queue depth, model load time, workers, process CPU and memory
+ * (prom-client's default metrics) and LibTorch's native memory as the addon counts it. With
+ * monitoring on: the predicted class distribution and confidence histogram, drift gauges per
+ * feature and per dataset, and the prediction log's write latency, size and losses.
  * @module
  */
 import { hostname } from 'node:os';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DriftGauges } from '../monitor/drift-monitor.js';
+import type { PredictionLogCounters } from '../monitor/prediction-log.js';
 import { memory } from '../tensor/runtime.js';
 
 /** What a gauge reads when scraped: one value per model version. */
@@ -15,6 +19,32 @@ export interface ModelGaugeSource {
   /** Every model version with its queue depth, worker count and load time (null while loading). */
   models(): { name: string; version: string; queueDepth: number; workers: number; loadSeconds: number | null }[];
 }
+
+/** One model's last drift check, as the drift gauges show it. */
+export interface ModelDrift {
+  /** The model's name. */
+  model: string;
+  /** The gauges of its last successful check. */
+  gauges: DriftGauges;
+  /** Predictions in the checked window. */
+  windowRows: number;
+  /** When the check ran, in ms since the epoch. */
+  checkedAt: number;
+}
+
+/** What the monitoring gauges read when scraped. */
+export interface MonitoringGaugeSource {
+  /** The last drift check of every model that has one. */
+  drift(): ModelDrift[];
+  /** The prediction log's counters (null when no log is open). */
+  predictionLog(): PredictionLogCounters | null;
+}
+
+/** Where a monitoring failure happened, for nodetorch_monitoring_errors_total. */
+export type MonitoringComponent = 'prediction_log' | 'drift' | 'features';
+
+/** How a drift check ended: a result, a failure (bad reference or window), or too few predictions yet. */
+export type DriftCheckOutcome = 'ok' | 'error' | 'too_few_rows';
 
 /** The server's metrics. */
 export class ServeMetrics {
@@ -26,6 +56,13 @@ export class ServeMetrics {
   private readonly queueLatency: Counter;
   private readonly latencySeconds: Histogram;
   private readonly batchSizes: Histogram;
+  private readonly responses: Counter;
+  private readonly predictions: Counter;
+  private readonly confidence: Histogram;
+  private readonly driftChecks: Counter;
+  private readonly monitoringErrors: Counter;
+  private readonly logWrites: Histogram;
+  private monitoring: MonitoringGaugeSource | null = null;
 
   /**
    * The metric families, registered in a registry of their own.
@@ -103,7 +140,149 @@ export class ServeMetrics {
         this.set(memory().liveTensors);
       },
     });
+    this.responses = new Counter({
+      name: 'nodetorch_inference_responses_total',
+      help: 'Answers of the inference routes (/predictions, KServe infer) by HTTP status code',
+      labelNames: ['model_name', 'code'],
+      registers,
+    });
+    this.predictions = new Counter({
+      name: 'nodetorch_predictions_total',
+      help: 'Predicted rows by predicted class (the argmax of a classifier output)',
+      labelNames: ['model_name', 'model_version', 'class'],
+      registers,
+    });
+    this.confidence = new Histogram({
+      name: 'nodetorch_prediction_confidence',
+      help: "Confidence of each predicted row (the top class's softmax probability)",
+      labelNames: ['model_name', 'model_version'],
+      buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1],
+      registers,
+    });
+    this.driftChecks = new Counter({
+      name: 'nodetorch_drift_checks_total',
+      help: 'Drift checks of the prediction window, by outcome (ok, error, too_few_rows)',
+      labelNames: ['model_name', 'outcome'],
+      registers,
+    });
+    this.monitoringErrors = new Counter({
+      name: 'nodetorch_monitoring_errors_total',
+      help: 'Monitoring failures that did not stop serving, by component (prediction_log, drift, features)',
+      labelNames: ['component'],
+      registers,
+    });
+    this.logWrites = new Histogram({
+      name: 'nodetorch_prediction_log_write_seconds',
+      help: 'Duration of each prediction-log flush (one transaction), seconds',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.driftGauges(registers);
+    this.predictionLogGauges(registers);
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  private driftGauges(registers: Registry[]): void {
+    const drifts = () => this.monitoring?.drift() ?? [];
+    const perModel = (name: string, help: string, read: (d: ModelDrift) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['model_name'],
+        registers,
+        collect() {
+          this.reset();
+          for (const d of drifts()) this.set({ model_name: d.model }, read(d));
+        },
+      });
+    perModel('nodetorch_drift_share', 'Share of drifted features in the last drift check', (d) => d.gauges.share);
+    perModel('nodetorch_dataset_drift', '1 when the last drift check found dataset drift', (d) => d.gauges.datasetDrift);
+    perModel('nodetorch_drift_window_rows', 'Predictions in the last drift window', (d) => d.windowRows);
+    perModel('nodetorch_drift_last_check_timestamp_seconds', 'When the last drift check ran (Unix time)', (d) => d.checkedAt / 1000);
+    type Feature = DriftGauges['features'][number];
+    const perFeature = (name: string, help: string, read: (f: Feature) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['model_name', 'feature', 'test'],
+        registers,
+        collect() {
+          this.reset();
+          for (const d of drifts())
+            for (const f of d.gauges.features) {
+              const value = read(f);
+              if (value !== null) this.set({ model_name: d.model, feature: f.name, test: f.test }, value);
+            }
+        },
+      });
+    perFeature('nodetorch_feature_drift_statistic', "The feature's drift test statistic (or distance)", (f) => f.statistic);
+    perFeature('nodetorch_feature_drift_p_value', "The feature's drift test p-value (tests that have one)", (f) => f.pValue);
+    perFeature('nodetorch_feature_drifted', '1 when the feature drifted', (f) => f.drifted);
+  }
+
+  private predictionLogGauges(registers: Registry[]): void {
+    const counters = () => this.monitoring?.predictionLog() ?? null;
+    const gauge = (name: string, help: string, read: (c: PredictionLogCounters) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const now = counters();
+          this.reset();
+          if (now) this.set(read(now));
+        },
+      });
+    // The log keeps its own running totals; these counters show them at scrape time.
+    const total = (name: string, help: string, read: (c: PredictionLogCounters) => number) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const now = counters();
+          this.reset();
+          if (now) this.inc(read(now));
+        },
+      });
+    gauge('nodetorch_prediction_log_rows', 'Predictions in the prediction log', (c) => c.rows);
+    gauge('nodetorch_prediction_log_bytes', "Bytes of the prediction log's pages in use", (c) => c.bytes);
+    gauge('nodetorch_prediction_log_pending', 'Predictions waiting in memory to be written', (c) => c.pending);
+    total('nodetorch_prediction_log_written_total', 'Predictions written to the log', (c) => c.written);
+    total('nodetorch_prediction_log_dropped_total', 'Predictions not logged (buffer full or a failed write)', (c) => c.dropped);
+    total('nodetorch_prediction_log_write_errors_total', 'Failed prediction-log writes', (c) => c.writeErrors);
+  }
+
+  /** Connects the drift and prediction-log gauges to what they read. */
+  attachMonitoring(source: MonitoringGaugeSource): void {
+    this.monitoring = source;
+  }
+
+  /** Records the answer of an inference route (`model` empty when the route names none). */
+  recordResponse(model: string, code: number): void {
+    this.responses.inc({ model_name: model, code: String(code) });
+  }
+
+  /** Records one predicted row: its class (when the output is a classifier's) and confidence. */
+  recordPrediction(model: string, version: string, prediction: { className?: string; confidence?: number }): void {
+    if (prediction.className !== undefined)
+      this.predictions.inc({ model_name: model, model_version: version, class: prediction.className });
+    if (prediction.confidence !== undefined) this.confidence.observe({ model_name: model, model_version: version }, prediction.confidence);
+  }
+
+  /** Records a drift check's outcome. */
+  recordDriftCheck(model: string, outcome: DriftCheckOutcome): void {
+    this.driftChecks.inc({ model_name: model, outcome });
+  }
+
+  /** Records a monitoring failure that serving went on through. */
+  recordMonitoringError(component: MonitoringComponent): void {
+    this.monitoringErrors.inc({ component });
+  }
+
+  /** Records one prediction-log flush's duration. */
+  recordLogWrite(ms: number): void {
+    this.logWrites.observe(ms / 1000);
   }
 
   /** Records one answered inference request. */

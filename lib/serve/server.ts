@@ -17,10 +17,14 @@ import { addInferenceRoutes } from './http/inference-api.js';
 import { addKServeRoutes } from './http/kserve-api.js';
 import { addManagementRoutes } from './http/management-api.js';
 import { addMetricsRoutes } from './http/metrics-api.js';
+import { addMonitoringRoutes } from './http/monitoring-api.js';
+import { countInferenceResponses } from './http/response-metrics.js';
 import type { ModelBuilder } from './load-model.js';
 import { ModelManager } from './model-manager.js';
 import { listStore } from './model-store.js';
 import { ServeMetrics } from './metrics.js';
+import { ServeMonitoring } from './monitoring.js';
+import type { Dataset } from '../monitor/dataset.js';
 
 /** createServer's options: any ServeConfig setting, plus what only code can give. */
 export interface ServeOptions extends Partial<ServeConfig> {
@@ -32,6 +36,13 @@ export interface ServeOptions extends Partial<ServeConfig> {
   buildModel?: ModelBuilder;
   /** Fastify's logger (default off). */
   logger?: boolean;
+  /**
+   * Reference datasets for drift checks by model name ('*': every model), records or columns
+   * named as the prediction log names features (see the serve docs); besides `driftReference` files.
+   */
+  references?: Readonly<Record<string, Dataset>>;
+  /** Receives monitoring warnings: a log that cannot be written, a failed drift check (default: process.emitWarning). */
+  warn?: (message: string) => void;
 }
 
 /** The addresses the listeners are bound to (ports as chosen when 0 was asked). */
@@ -128,7 +139,7 @@ export function startupModels(config: ServeConfig): { name?: string; url: string
  * (one that fails stays listed as failed and makes /ping Unhealthy), the routes installed.
  */
 export async function createServer(options: ServeOptions = {}): Promise<InferenceServer> {
-  const { signatures, handlers, buildModel, logger, ...settings } = options;
+  const { signatures, handlers, buildModel, logger, references, warn, ...settings } = options;
   const config: ServeConfig = { ...defaultConfig(), ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
   if (config.modelStore) config.modelStore = path.resolve(config.modelStore);
   const manager = new ModelManager(config, {
@@ -148,6 +159,11 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
   });
   manager.attachMetrics(metrics);
   const keys = config.disableTokenAuthorization ? null : await loadOrCreateKeys(path.resolve(config.keyFile));
+  const monitoring = await ServeMonitoring.create(config, metrics, {
+    ...(references ? { references } : {}),
+    ...(warn ? { warn } : {}),
+    models: () => [...new Set([...manager.registry.entries()].map((e) => e.name))],
+  });
 
   for (const model of startupModels(config)) {
     try {
@@ -155,6 +171,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
     } catch (error) {
       // A model that cannot even be located or named is a startup error, as in TorchServe.
       await manager.closeAll();
+      monitoring.close();
       throw new ServeConfigError(`cannot load model ${model.name ?? model.url}: ${(error as Error).message}`);
     }
   }
@@ -167,10 +184,12 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
     requireToken(inference, keys, 'inference', probes);
     requireToken(management, keys, 'management', () => false);
   }
-  addInferenceRoutes(inference, manager, metrics);
-  addKServeRoutes(inference, manager, metrics);
+  countInferenceResponses(inference, metrics);
+  addInferenceRoutes(inference, manager, metrics, monitoring);
+  addKServeRoutes(inference, manager, metrics, monitoring);
   addManagementRoutes(management, manager);
   addMetricsRoutes(metricsApp, metrics);
+  addMonitoringRoutes(metricsApp, monitoring);
 
   const apps: [FastifyInstance, Address][] = [
     [inference, config.inferenceAddress],
@@ -210,6 +229,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
         await Promise.all(apps.map(([app]) => app.close()));
         await manager.drain();
         await manager.closeAll();
+        monitoring.close();
       })();
       return closing;
     },

@@ -4,7 +4,8 @@
  *
  *   nodetorch serve --model-store DIR --models NAME=FILE [NAME=FILE ...] [--ts-config config.properties]
  *     [--inference-address http://127.0.0.1:8080] [--management-address ...] [--metrics-address ...]
- *     [--signature NAME=FILE.json ...] [--foreground]
+ *     [--signature NAME=FILE.json ...] [--prediction-log FILE.sqlite] [--drift-reference [NAME=]FILE ...]
+ *     [--foreground]
  *
  * Settings come from TorchServe's defaults, then config.properties, then TS_* variables, then
  * these flags. Port 0 picks a free port; the bound addresses are printed as TorchServe logs them
@@ -22,7 +23,15 @@ import type { Command } from 'commander';
 import type { ExperimentConfig } from '../../conf/schema.js';
 import { writeFileAtomicSync } from '../../io/atomic.js';
 import { parseSignature, type ModelSignature } from '../../jit/signature.js';
-import { defaultConfig, parseAddress, readConfigFile, resolveConfig, ServeConfigError, type ServeConfig } from '../../serve/config.js';
+import {
+  defaultConfig,
+  parseAddress,
+  parseReferences,
+  readConfigFile,
+  resolveConfig,
+  ServeConfigError,
+  type ServeConfig,
+} from '../../serve/config.js';
 import { buildModel } from '../build-experiment.js';
 import { UsageError } from '../exit-codes.js';
 
@@ -35,6 +44,8 @@ export interface ServeCommandOptions {
   managementAddress?: string;
   metricsAddress?: string;
   signature?: string[];
+  predictionLog?: string;
+  driftReference?: string[];
   foreground?: boolean;
   stop?: boolean;
   logDir: string;
@@ -49,6 +60,8 @@ export function serveSettings(options: ServeCommandOptions, env: NodeJS.ProcessE
     if (options.inferenceAddress) config.inferenceAddress = parseAddress(options.inferenceAddress, '--inference-address');
     if (options.managementAddress) config.managementAddress = parseAddress(options.managementAddress, '--management-address');
     if (options.metricsAddress) config.metricsAddress = parseAddress(options.metricsAddress, '--metrics-address');
+    if (options.predictionLog) config.predictionLog = options.predictionLog;
+    if (options.driftReference?.length) config.driftReference = parseReferences(options.driftReference.join(','), '--drift-reference');
     if (config.modelStore && !existsSync(config.modelStore)) throw new UsageError(`--model-store ${config.modelStore} does not exist`);
     return config;
   } catch (error) {
@@ -109,6 +122,7 @@ async function runForeground(config: ServeConfig, signatures: Record<string, Mod
   console.log(`Inference API bind to: ${addresses.inference}`);
   console.log(`Management API bind to: ${addresses.management}`);
   console.log(`Metrics API bind to: ${addresses.metrics}`);
+  console.log(`Monitoring page: ${addresses.metrics}/monitoring`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -177,6 +191,8 @@ function flagsOf(options: ServeCommandOptions): string[] {
   add('--management-address', options.managementAddress);
   add('--metrics-address', options.metricsAddress);
   for (const spec of options.signature ?? []) add('--signature', spec);
+  add('--prediction-log', options.predictionLog);
+  for (const spec of options.driftReference ?? []) add('--drift-reference', spec);
   if (options.models?.length) flags.push('--models', ...options.models);
   return flags;
 }
@@ -199,6 +215,12 @@ export function addServeCommand(program: Command): void {
     .option('--management-address <url>', 'management API address (default 127.0.0.1:8081)')
     .option('--metrics-address <url>', 'metrics address (default 127.0.0.1:8082)')
     .option('--signature <spec>', 'NAME=FILE.json: a signature for a TorchScript file that has none (repeatable)', collect)
+    .option('--prediction-log <file>', 'log every prediction (features, outputs, latency) to this SQLite file')
+    .option(
+      '--drift-reference <spec>',
+      '[NAME=]FILE: the training data (CSV, JSON) drift of the logged predictions is checked against (repeatable)',
+      collect,
+    )
     .option('--foreground', 'run in this process (default: start a background server and return)')
     .option('--stop', 'stop the background server started from this folder')
     .option('--log-dir <dir>', "where a background server's log and pid go", 'logs')

@@ -12,6 +12,7 @@ import { fromTypedArray } from '../../tensor/creation.js';
 import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { HandlerInputError } from '../errors.js';
+import { classNameOf } from '../prediction-features.js';
 import type { Handler, HandlerContext, Prepared, PredictionRequest } from './handler.js';
 import { decodeImage, type RgbaImage } from './image-decode.js';
 import { isJson, mainPart, parseJson } from './request-body.js';
@@ -74,12 +75,6 @@ function prepare(image: RgbaImage, context: HandlerContext): Tensor {
   return cropped.sub(mean).div(std);
 }
 
-function className(names: HandlerContext['classNames'], index: number): string {
-  const name = names?.[String(index)] as unknown;
-  if (Array.isArray(name)) return String(name.at(-1)); // ImageNet's ["n01440764", "tench"]
-  return typeof name === 'string' ? name : String(index);
-}
-
 /** The image classification handler. */
 export const imageClassifierHandler: Handler = {
   preprocess(request: PredictionRequest, context: HandlerContext): Prepared {
@@ -94,6 +89,6 @@ export const imageClassifierHandler: Handler = {
       .map((probability, index) => ({ probability, index }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, TOP_K);
-    return Object.fromEntries(ranked.map(({ probability, index }) => [className(context.classNames, index), probability]));
+    return Object.fromEntries(ranked.map(({ probability, index }) => [classNameOf(context.classNames, index), probability]));
   },
 };

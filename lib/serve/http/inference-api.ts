@@ -9,6 +9,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { badRequest, resourceNotFound } from '../errors.js';
 import type { ModelManager } from '../model-manager.js';
 import type { ServeMetrics } from '../metrics.js';
+import { observedModel, type ServeMonitoring } from '../monitoring.js';
 import { inferenceApiDocument } from '../openapi.js';
 import { checkValues, flattenNested, nestedValues, tensorFromValues } from '../tensor-json.js';
 import { bodyBytes, routes, sendJson } from './common.js';
@@ -43,7 +44,7 @@ function instancesTensor(instances: unknown, spec: TensorSignature | undefined):
 }
 
 /** Registers the inference API's TorchServe routes on `app`. */
-export function addInferenceRoutes(app: FastifyInstance, manager: ModelManager, metrics: ServeMetrics): void {
+export function addInferenceRoutes(app: FastifyInstance, manager: ModelManager, metrics: ServeMetrics, monitoring: ServeMonitoring): void {
   const description = inferenceApiDocument();
   routes(app, '/', { OPTIONS: async (_request, reply) => sendJson(reply, description) });
   routes(app, '/api-description', { GET: async (_request, reply) => sendJson(reply, description) });
@@ -52,12 +53,12 @@ export function addInferenceRoutes(app: FastifyInstance, manager: ModelManager, 
       manager.healthy() ? sendJson(reply, { status: 'Healthy' }) : sendJson(reply, { status: 'Unhealthy' }, 500),
   });
   routes(app, '/predictions/:model', {
-    POST: async (request, reply) => predict(manager, metrics, request, reply, (request.params as Params).model, undefined),
+    POST: async (request, reply) => predict(manager, metrics, monitoring, request, reply, (request.params as Params).model, undefined),
   });
   routes(app, '/predictions/:model/:version', {
     POST: async (request, reply) => {
       const { model, version } = request.params as Params;
-      return predict(manager, metrics, request, reply, model, version);
+      return predict(manager, metrics, monitoring, request, reply, model, version);
     },
   });
   // find-my-way cannot put a literal ':predict' after a parameter: the verb is split off here.
@@ -68,19 +69,26 @@ export function addInferenceRoutes(app: FastifyInstance, manager: ModelManager, 
       if (!call.endsWith(':predict')) throw resourceNotFound();
       const model = call.slice(0, -':predict'.length);
       const entry = manager.registry.get(model);
-      manager.runnerOf(entry);
-      const body = jsonBody(request) as { instances?: unknown };
-      const input = instancesTensor(body?.instances, entry.model!.signature?.inputs[0]);
+      let logRows: ((latencyMs: number) => void) | null = null;
+      let input: Tensor | undefined;
       try {
+        manager.runnerOf(entry);
+        const body = jsonBody(request) as { instances?: unknown };
+        input = instancesTensor(body?.instances, entry.model!.signature?.inputs[0]);
         const outputs = await manager.infer(entry, [input], undefined).catch((error: unknown) => {
           throw handlerFailure(error, request);
         });
-        const predictions = nestedValues(outputs[0]!);
-        for (const t of outputs) t.dispose();
-        return sendJson(reply, { predictions });
+        try {
+          logRows = monitoring.observe(observedModel(entry), [input], outputs);
+          return sendJson(reply, { predictions: nestedValues(outputs[0]!) });
+        } finally {
+          for (const t of outputs) t.dispose();
+        }
       } finally {
-        input.dispose();
-        metrics.recordRequest(model, undefined, (performance.now() - started) / 1000);
+        input?.dispose();
+        const seconds = (performance.now() - started) / 1000;
+        metrics.recordRequest(model, undefined, seconds);
+        logRows?.(seconds * 1000);
       }
     },
   });

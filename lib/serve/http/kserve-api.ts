@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServeError } from '../errors.js';
 import type { ModelEntry, ModelManager } from '../model-manager.js';
 import type { ServeMetrics } from '../metrics.js';
+import { observedModel, type ServeMonitoring } from '../monitoring.js';
 import { NODETORCH_VERSION } from '../../train/checkpoint.js';
 import { routes } from './common.js';
 import { jsonBody } from './inference-api.js';
@@ -37,7 +38,7 @@ function metadata(manager: ModelManager, entry: ModelEntry): Record<string, unkn
 }
 
 /** Registers the KServe v2 routes on `app`. */
-export function addKServeRoutes(app: FastifyInstance, manager: ModelManager, metrics: ServeMetrics): void {
+export function addKServeRoutes(app: FastifyInstance, manager: ModelManager, metrics: ServeMetrics, monitoring: ServeMonitoring): void {
   routes(app, '/v2', {
     GET: async (_request, reply) => sendJson(reply, { name: 'nodetorch', version: NODETORCH_VERSION, extensions: [] }),
   });
@@ -62,12 +63,14 @@ export function addKServeRoutes(app: FastifyInstance, manager: ModelManager, met
     const started = performance.now();
     const { model, version } = request.params as Params;
     const entry = manager.registry.get(model, version);
+    let logRows: ((latencyMs: number) => void) | null = null;
     try {
       manager.runnerOf(entry);
       const parsed = parseInferRequest(jsonBody(request), entry.model!.signature);
       let outputs;
       try {
         outputs = await manager.infer(entry, parsed.inputs, version);
+        logRows = monitoring.observe(observedModel(entry), parsed.inputs, outputs);
       } catch (error) {
         const failure = handlerFailure(error, request);
         throw failure.code === 503 && failure.type === 'InternalServerException'
@@ -82,7 +85,9 @@ export function addKServeRoutes(app: FastifyInstance, manager: ModelManager, met
         for (const t of outputs) t.dispose();
       }
     } finally {
-      metrics.recordRequest(model, version, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.recordRequest(model, version, seconds);
+      logRows?.(seconds * 1000);
     }
   };
   routes(app, '/v2/models/:model', { GET: describe });

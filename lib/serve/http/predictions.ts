@@ -9,6 +9,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { badRequest, HandlerInputError, predictionFailed, ServeError } from '../errors.js';
 import type { ModelManager } from '../model-manager.js';
 import type { ServeMetrics } from '../metrics.js';
+import { observedModel, type ServeMonitoring } from '../monitoring.js';
 import { bodyBytes } from './common.js';
 import { requestParts } from './form-body.js';
 
@@ -47,6 +48,7 @@ function disposeAll(tensors: readonly Tensor[]): void {
 export async function predict(
   manager: ModelManager,
   metrics: ServeMetrics,
+  monitoring: ServeMonitoring,
   request: FastifyRequest,
   reply: FastifyReply,
   name: string,
@@ -57,6 +59,7 @@ export async function predict(
   manager.runnerOf(entry); // 503 before reading the body when the model cannot answer
   const { handler } = entry.model!;
   const context = entry.context!;
+  let logRows: ((latencyMs: number) => void) | null = null;
   try {
     const parts = await requestParts(request.headers, bodyBytes(request));
     let prepared;
@@ -68,6 +71,7 @@ export async function predict(
     let outputs: Tensor[];
     try {
       outputs = await manager.infer(entry, prepared.inputs, version);
+      logRows = monitoring.observe(observedModel(entry), prepared.inputs, outputs);
     } catch (error) {
       throw handlerFailure(error, request);
     } finally {
@@ -83,6 +87,8 @@ export async function predict(
     }
     return sendResult(reply, result, manager.config.maxResponseSize);
   } finally {
-    metrics.recordRequest(name, version, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    metrics.recordRequest(name, version, seconds);
+    logRows?.(seconds * 1000);
   }
 }
