@@ -28,7 +28,11 @@ function driftModel(request: FastifyRequest, monitoring: ServeMonitoring): strin
     throw badRequest(`Several models are monitored (${list}): name one with ?model=NAME`);
   }
   if (typeof asked !== 'string' || !monitored.includes(asked))
-    throw new ServeError(404, 'ModelNotFoundException', `Model ${JSON.stringify(asked)} has no drift monitoring (monitored: ${list})`);
+    throw new ServeError(
+      404,
+      'ModelNotFoundException',
+      `Model ${typeof asked === 'string' ? `'${asked}'` : JSON.stringify(asked)} has no drift monitoring (monitored: ${list})`,
+    );
   return asked;
 }
 
