@@ -2,11 +2,14 @@
 // defaults, TS_* overrides, per-model settings, and clear errors for bad values.
 import { test } from 'uvu';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
 import { checkToken, loadOrCreateKeys } from '../lib/serve/auth.ts';
-import { scratch } from './serve-helpers.ts';
+import { testOrSkip } from './helpers.ts';
+import { anyPorts, scratch } from './serve-helpers.ts';
 
 const { parseProperties, resolveConfig, readConfigFile, parseAddress, ServeConfigError } = torch.serve;
 
@@ -88,7 +91,8 @@ test('bad settings are errors naming the key and the value', () => {
     );
   bad({ batch_size: '0' }, /batch_size must be an integer >= 1, got '0'/);
   bad({ job_queue_size: 'many' }, /job_queue_size must be an integer >= 1, got 'many'/);
-  bad({ inference_address: 'https://0.0.0.0:8443' }, /only http addresses/);
+  bad({ inference_address: 'ftp://0.0.0.0:8443' }, /only http and https addresses are served/);
+  bad({ keystore: 'keystore.p12' }, /keystore: Java keystores are not read here; give the key and certificate as PEM files/);
   bad({ inference_address: 'http://a:8080/path' }, /without a path/);
   bad({ batchsize: '4' }, /unknown config.properties key 'batchsize'/);
   bad({ queue_full_status: '500' }, /503 or 429/);
@@ -113,5 +117,92 @@ test("token keys: TorchServe's key file is written once, read back, and checked 
   writeFileSync(file, '{"inference": {}}');
   await assert.rejects(loadOrCreateKeys(file), /has no "management"/);
 });
+
+const openssl = ['/usr/bin/openssl', '/bin/openssl'].find((file) => existsSync(file));
+
+/** GET over TLS trusting only `ca`; resolves with the status and body. */
+function httpsGet(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { ca }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+testOrSkip(
+  test,
+  "https listeners with TorchServe's private_key_file and certificate_file",
+  !openssl && 'openssl is not installed',
+  async () => {
+    const dir = scratch();
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    execFileSync(
+      openssl!,
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const config = resolveConfig(
+      new Map([
+        ['inference_address', 'https://127.0.0.1:0'],
+        ['private_key_file', key],
+        ['certificate_file', cert],
+      ]),
+      {},
+    );
+    assert.deepEqual(config.inferenceAddress, { host: '127.0.0.1', port: 0, tls: true });
+    assert.deepEqual(parseAddress('https://example.com', 'x'), { host: 'example.com', port: 443, tls: true });
+    const server = await torch.serve.createServer({
+      ...anyPorts,
+      inferenceAddress: config.inferenceAddress,
+      privateKeyFile: key,
+      certificateFile: cert,
+    });
+    try {
+      const addresses = await server.listen();
+      assert.match(addresses.inference, /^https:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(addresses.management, /^http:\/\//, 'only the https address is TLS');
+      const ping = await httpsGet(`${addresses.inference}/ping`, readFileSync(cert));
+      assert.equal(ping.status, 200);
+      assert.deepEqual(JSON.parse(ping.body), { status: 'Healthy' });
+    } finally {
+      await server.close();
+    }
+    const refused = (options: Parameters<typeof torch.serve.createServer>[0], pattern: RegExp) =>
+      assert.rejects(
+        torch.serve.createServer({ ...anyPorts, ...options }),
+        (error: Error) => error instanceof ServeConfigError && pattern.test(error.message),
+      );
+    await refused({ inferenceAddress: config.inferenceAddress }, /an https:\/\/ address needs private_key_file and certificate_file/);
+    await refused(
+      { inferenceAddress: config.inferenceAddress, privateKeyFile: path.join(dir, 'none.pem'), certificateFile: cert },
+      /private_key_file .*none\.pem: ENOENT/,
+    );
+    await refused(
+      { inferenceAddress: config.inferenceAddress, privateKeyFile: cert, certificateFile: key },
+      /cannot use private_key_file and certificate_file/,
+    );
+  },
+);
 
 test.run();

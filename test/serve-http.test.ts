@@ -167,7 +167,7 @@ test('nodetorch serve: bad flags and config are usage errors (exit 2) naming the
   }
   assert.match(errors[0]!, /batch_size must be an integer >= 1, got 'none'/);
   assert.match(errors[1]!, /--model-store .* does not exist/);
-  assert.match(errors[2]!, /--inference-address: only http addresses/);
+  assert.match(errors[2]!, /an https:\/\/ address needs private_key_file and certificate_file/);
   assert.match(errors[3]!, /cannot load model m: Relative path is not allowed in url: \.\.\/x\.pt/);
   assert.match(errors[4]!, /--signature takes NAME=FILE.json/);
 });

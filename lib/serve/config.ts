@@ -8,10 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { parseProperties } from './properties.js';
 
-/** A listener's address: `http://host:port` (port 0 picks a free one). */
+/** A listener's address: `http://host:port` or `https://host:port` (port 0 picks a free one). */
 export interface Address {
   host: string;
   port: number;
+  /** Served over TLS (an https:// address; needs private_key_file and certificate_file). */
+  tls?: boolean;
 }
 
 /** Per-model overrides (TorchServe's `models` JSON key: `{"name": {"version": {...}}}`). */
@@ -75,6 +77,10 @@ export interface ServeConfig {
   driftWindow: number;
   /** Fewest predictions a drift check needs (30); key drift_min_rows. */
   driftMinRows: number;
+  /** The PEM private key of https:// listeners (TorchServe's private_key_file). */
+  privateKeyFile: string | null;
+  /** The PEM certificate (chain) of https:// listeners (TorchServe's certificate_file). */
+  certificateFile: string | null;
 }
 
 /** A setting that cannot be used; the message names the key and the value. */
@@ -116,6 +122,8 @@ export function defaultConfig(): ServeConfig {
     driftInterval: 60,
     driftWindow: 1000,
     driftMinRows: 30,
+    privateKeyFile: null,
+    certificateFile: null,
   };
 }
 
@@ -150,6 +158,13 @@ const SETTERS: Record<string, Setter> = {
   drift_interval: (c, v, k) => (c.driftInterval = parseInteger(v, k, 1)),
   drift_window: (c, v, k) => (c.driftWindow = parseInteger(v, k, 1)),
   drift_min_rows: (c, v, k) => (c.driftMinRows = parseInteger(v, k, 1)),
+  private_key_file: (c, v) => (c.privateKeyFile = v || null),
+  certificate_file: (c, v) => (c.certificateFile = v || null),
+  keystore: (_c, _v, k) => {
+    throw new ServeConfigError(
+      `${k}: Java keystores are not read here; give the key and certificate as PEM files with private_key_file and certificate_file`,
+    );
+  },
 };
 
 /**
@@ -217,7 +232,7 @@ export function readConfigFile(file: string, env: Readonly<Record<string, string
   return resolveConfig(parseProperties(text), env);
 }
 
-/** `http://host:port` (or `host:port`) as an Address; https and other schemes are refused. */
+/** `http://host:port`, `https://host:port` (or `host:port`) as an Address; other schemes are refused. */
 export function parseAddress(text: string, key: string): Address {
   const withScheme = /^[a-z]+:\/\//i.test(text) ? text : `http://${text}`;
   let url: URL;
@@ -226,17 +241,34 @@ export function parseAddress(text: string, key: string): Address {
   } catch {
     throw new ServeConfigError(`${key} must be an address such as http://127.0.0.1:8080, got '${text}'`);
   }
-  if (url.protocol !== 'http:')
-    throw new ServeConfigError(`${key}: only http addresses are served (terminate TLS in front), got '${text}'`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ServeConfigError(`${key}: only http and https addresses are served, got '${text}'`);
   if (url.pathname !== '/' || url.search) throw new ServeConfigError(`${key} must be scheme://host:port without a path, got '${text}'`);
-  const port = url.port === '' ? 80 : Number(url.port);
+  const tls = url.protocol === 'https:';
+  const port = url.port === '' ? (tls ? 443 : 80) : Number(url.port);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { host, port };
+  return tls ? { host, port, tls } : { host, port };
 }
 
-/** The address as a URL string (`http://127.0.0.1:8080`). */
+/** The address as a URL string (`http://127.0.0.1:8080`, `https://...` for TLS). */
 export function formatAddress(address: Address): string {
-  return `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+  return `${address.tls ? 'https' : 'http'}://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+}
+
+/** The key and certificate https:// listeners need, read from their files; null when no listener is https. */
+export function readTlsFiles(config: ServeConfig): { key: Buffer; cert: Buffer } | null {
+  const secure = [config.inferenceAddress, config.managementAddress, config.metricsAddress].some((a) => a.tls);
+  if (!secure) return null;
+  if (!config.privateKeyFile || !config.certificateFile)
+    throw new ServeConfigError('an https:// address needs private_key_file and certificate_file (PEM files)');
+  const read = (file: string, key: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new ServeConfigError(`${key} ${file}: ${(error as Error).message}`);
+    }
+  };
+  return { key: read(config.privateKeyFile, 'private_key_file'), cert: read(config.certificateFile, 'certificate_file') };
 }
 
 function parseInteger(text: string, key: string, min: number): number {

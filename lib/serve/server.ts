@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import path from 'node:path';
 import type { ModelSignature } from '../jit/signature.js';
 import { checkToken, loadOrCreateKeys, type KeyFile, type KeyScope } from './auth.js';
-import { defaultConfig, formatAddress, ServeConfigError, type Address, type ServeConfig } from './config.js';
+import { defaultConfig, formatAddress, readTlsFiles, ServeConfigError, type Address, type ServeConfig } from './config.js';
 import type { Handler } from './handlers/index.js';
 import { ServeError } from './errors.js';
 import { answerClientError, asServeError, installCommon, sendError } from './http/common.js';
@@ -96,17 +96,24 @@ export interface InferenceServer {
   close(): Promise<void>;
 }
 
-function makeApp(config: ServeConfig, logger: boolean): FastifyInstance {
-  const app = Fastify({
+function makeApp(config: ServeConfig, logger: boolean, tls: { key: Buffer; cert: Buffer } | null): FastifyInstance {
+  const options = {
     logger,
     bodyLimit: config.maxRequestSize,
     // The model's own timeout answers 408; the socket may stay up as long as that takes.
     requestTimeout: 0,
-    forceCloseConnections: 'idle',
+    forceCloseConnections: 'idle' as const,
     // Requests arriving while closing get TorchServe's 503 body from the hook in createServer.
     return503OnClosing: false,
     clientErrorHandler: answerClientError,
-  });
+  };
+  let app: FastifyInstance;
+  try {
+    // An https app is a Fastify instance over https.Server; the routes do not see the difference.
+    app = tls ? Fastify({ ...options, https: tls }) : Fastify(options);
+  } catch (error) {
+    throw new ServeConfigError(`cannot use private_key_file and certificate_file: ${(error as Error).message}`);
+  }
   installCommon(app, config.maxRequestSize);
   return app;
 }
@@ -142,6 +149,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
   const { signatures, handlers, buildModel, logger, references, warn, ...settings } = options;
   const config: ServeConfig = { ...defaultConfig(), ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
   if (config.modelStore) config.modelStore = path.resolve(config.modelStore);
+  const tls = readTlsFiles(config); // before anything loads: a bad key file fails fast
   const manager = new ModelManager(config, {
     ...(handlers ? { handlers } : {}),
     ...(buildModel ? { buildModel } : {}),
@@ -176,9 +184,10 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
     }
   }
 
-  const inference = makeApp(config, logger ?? false);
-  const management = makeApp(config, logger ?? false);
-  const metricsApp = makeApp(config, logger ?? false);
+  const appFor = (address: Address) => makeApp(config, logger ?? false, address.tls ? tls : null);
+  const inference = appFor(config.inferenceAddress);
+  const management = appFor(config.managementAddress);
+  const metricsApp = appFor(config.metricsAddress);
   if (keys) {
     const probes = (url: string) => url === '/ping' || url.startsWith('/v2/health/');
     requireToken(inference, keys, 'inference', probes);
@@ -220,7 +229,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
         await app.listen({ host: address.host, port: address.port });
         const info = app.server.address();
         const port = typeof info === 'object' && info ? info.port : address.port;
-        bound.push(formatAddress({ host: address.host, port }));
+        bound.push(formatAddress({ ...address, port }));
       }
       return { inference: bound[0]!, management: bound[1]!, metrics: bound[2]! };
     },
