@@ -97,15 +97,20 @@ testOrSkip(test, 'a real Prometheus scrapes the server, evaluates the rules and 
   let log = '';
   try {
     const { inference, metrics } = await server.listen();
-    const sent = 3;
-    for (let i = 0; i < sent; i++) {
-      const answer = await fetch(`${inference}/predictions/mlp`, {
+    // Three answered predictions and one refused (a sample of the wrong size: 400).
+    const predict = (data: number[]) =>
+      fetch(`${inference}/predictions/mlp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ data: [i, 1, 2, 3] }),
+        body: JSON.stringify({ data }),
       });
+    for (let i = 0; i < 3; i++) {
+      const answer = await predict([i, 1, 2, 3]);
       assert.equal(answer.status, 200, await answer.text());
     }
+    const refused = await predict([1, 2]);
+    assert.equal(refused.status, 400, await refused.text());
+    const sent = 4; // TorchServe's request counter counts the refused request too
 
     // The deploy config with the server's metrics address, 1 s intervals and an absolute path
     // to the deploy rules; written as JSON, which is YAML.
@@ -159,12 +164,34 @@ testOrSkip(test, 'a real Prometheus scrapes the server, evaluates the rules and 
     );
     assert.equal(requests.metric.model_version, 'default', 'asked without a version');
     assert.equal(requests.metric.job, job.job_name);
-    // A recording rule over the latency histogram: the rule's label names match the server's.
-    const rate = await until(
-      'model_name:nodetorch_inference_requests:rate5m{model_name="mlp"}',
-      async () => (await query('model_name:nodetorch_inference_requests:rate5m{model_name="mlp"}'))[0], // none until two scrapes
+    await until('nodetorch_inference_responses_total of mlp: 3 x 200, 1 x 400', async () => {
+      const byCode = await query('nodetorch_inference_responses_total{model_name="mlp"}');
+      const seen = Object.fromEntries(byCode.map((series): [string, string] => [series.metric.code!, series.value[1]]));
+      if (JSON.stringify(seen) === JSON.stringify({ 200: '3', 400: '1' })) return seen;
+      throw new Error(`read ${JSON.stringify(seen)}`);
+    });
+
+    // Traffic while Prometheus watches, so that the rates of the recording rules are not 0/0.
+    for (let i = 0; i < 2; i++) assert.equal((await predict([1, 1, i, 1])).status, 200);
+    await until(`ts_inference_requests_total{model_name="mlp"} == ${sent + 2}`, () =>
+      single('ts_inference_requests_total{model_name="mlp"}', String(sent + 2)),
     );
-    assert.ok(Number.isFinite(Number(rate.value[1])), `a rate: ${rate.value[1]}`);
+    // The recording rules over the server's own label names: a 4xx is not a server error, the
+    // latency quantile comes out of the histogram's buckets.
+    const recorded = async (expr: string, accept: (value: number) => boolean) => {
+      const result = await query(expr);
+      if (result.length === 1 && accept(Number(result[0]!.value[1]))) return Number(result[0]!.value[1]);
+      throw new Error(`${expr} read ${JSON.stringify(result)}`);
+    };
+    await until('the 5xx ratio of mlp == 0', () =>
+      recorded('model_name:nodetorch_inference_responses:error_ratio_5m{model_name="mlp"}', (v) => v === 0),
+    );
+    await until('a p99 latency of mlp', () =>
+      recorded('model_name:nodetorch_inference_latency_seconds:p99_5m{model_name="mlp"}', (v) => v > 0 && v <= 10),
+    );
+    await until('a request rate of mlp > 0', () =>
+      recorded('model_name:nodetorch_inference_requests:rate5m{model_name="mlp"}', (v) => v > 0),
+    );
 
     // Every alert of alerts.yml is loaded and evaluates without error.
     const declared = (
