@@ -96,7 +96,10 @@ test('summary of a ServeMetrics registry: requests, answers, percentiles, batche
         },
       },
     ],
-    predictionLog: () => ({ rows: 42, bytes: 8192, pending: 2, written: 44, dropped: 1, writeErrors: 0 }),
+    predictionLog: () => ({
+      ...{ rows: 42, bytes: 8192, pending: 2, written: 44, dropped: 1, writeErrors: 0 },
+      ...{ flushes: 3, lastFlushMs: 1, maxFlushMs: 2, totalFlushMs: 4, deletedByRetention: 0 },
+    }),
   });
 
   const summary = await monitoringSummary(metrics.registry);

@@ -315,9 +315,17 @@ function driftSummary(f: Families, model: string): DriftSummary | null {
 
 function modelSummary(f: Families, name: string): ModelSummary {
   const mine = (s: MetricSampleJson) => s.labels.model_name === name;
-  const versions = new Set<string>();
-  for (const family of ['ts_inference_requests_total', 'nodetorch_workers', 'nodetorch_queue_depth'])
-    for (const s of f.samples(family).filter(mine)) versions.add(String(s.labels.model_version));
+  // The registered versions (the worker gauges); the requests' labels only when there are none,
+  // since those say "default" for requests that named no version.
+  const versionsOf = (family: string) =>
+    new Set(
+      f
+        .samples(family)
+        .filter(mine)
+        .map((s) => String(s.labels.model_version)),
+    );
+  let versions = versionsOf('nodetorch_workers');
+  if (versions.size === 0) versions = versionsOf('ts_inference_requests_total');
   const classCounts = [...f.sumBy('nodetorch_predictions_total', 'class', mine)];
   const predictionsTotal = classCounts.reduce((sum, [, count]) => sum + count, 0);
   const batch = f.histogram('nodetorch_batch_size', name);
