@@ -4,7 +4,7 @@
 // the server keeps serving.
 import { suite } from 'uvu';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
 import type { InjectOptions } from 'fastify';
@@ -485,6 +485,29 @@ Limits("token authorization: TorchServe's key file and Bearer header, probes ope
     const list = (authorization: string) => secured.management.inject({ method: 'GET', url: '/models', headers: { authorization } });
     assert.equal((await list(`Bearer ${keys.inference.key}`)).statusCode, 400);
     assert.equal((await list(`Bearer ${keys.management.key}`)).statusCode, 200);
+
+    // TorchServe's token API: the API key replaces a key; new keys expire after token_expiration_min (60).
+    const expiresIn = Date.parse(keys.management['expiration time']!) - Date.now();
+    assert.ok(expiresIn > 59 * 60_000 && expiresIn <= 60 * 60_000, `new keys expire in 60 minutes, got ${expiresIn} ms`);
+    assert.equal(keys.API['expiration time'], undefined, 'the API key does not expire');
+    const token = (type: string, key: string) =>
+      secured.management.inject({ method: 'GET', url: `/token?type=${type}`, headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await token('management', keys.management.key)).statusCode, 400, 'only the API key regenerates');
+    const oldManagement = keys.management.key;
+    const oldInference = keys.inference.key;
+    const regenerated = await token('management', keys.API.key);
+    assert.equal(regenerated.statusCode, 200, regenerated.body);
+    const fresh = (JSON.parse(regenerated.body) as { management: { key: string; 'expiration time': string } }).management;
+    assert.notEqual(fresh.key, oldManagement);
+    assert.ok(Date.parse(fresh['expiration time']) > Date.now());
+    assert.equal((await list(`Bearer ${oldManagement}`)).statusCode, 400, 'the old key stops working');
+    assert.equal((await list(`Bearer ${fresh.key}`)).statusCode, 200);
+    const onDisk = JSON.parse(readFileSync(keyFile, 'utf8')) as { management: { key: string }; inference: { key: string } };
+    assert.equal(onDisk.management.key, fresh.key, 'the key file holds the new key');
+    assert.equal(onDisk.inference.key, oldInference, 'the other keys are kept');
+    const badType = await token('API', keys.API.key);
+    assert.equal(badType.statusCode, 400);
+    assert.match((JSON.parse(badType.body) as { message: string }).message, /Parameter type must be management or inference, got "API"/);
   } finally {
     await secured.close();
   }

@@ -56,6 +56,8 @@ export interface ServeConfig {
   disableTokenAuthorization: boolean;
   /** Where the keys are read from or written to when token authorization is on (key_file.json). */
   keyFile: string;
+  /** Minutes a new management or inference key works (60, TorchServe's token_expiration_min). */
+  tokenExpirationMin: number;
   /** Status of a full queue: 503 (TorchServe's) or 429. */
   queueFullStatus: 503 | 429;
   /** Per-model settings by model name, then version ('*' for any version). */
@@ -113,6 +115,7 @@ export function defaultConfig(): ServeConfig {
     allowedUrls: [],
     disableTokenAuthorization: true,
     keyFile: 'key_file.json',
+    tokenExpirationMin: 60,
     queueFullStatus: 503,
     models: {},
     predictionLog: null,
@@ -145,6 +148,7 @@ const SETTERS: Record<string, Setter> = {
   allowed_urls: (c, v, k) => (c.allowedUrls = splitList(v).map((pattern) => parsePattern(pattern, k))),
   disable_token_authorization: (c, v, k) => (c.disableTokenAuthorization = parseBoolean(v, k)),
   key_file: (c, v) => (c.keyFile = v),
+  token_expiration_min: (c, v, k) => (c.tokenExpirationMin = parseInteger(v, k, 1)),
   queue_full_status: (c, v, k) => {
     const status = parseInteger(v, k, 0);
     if (status !== 503 && status !== 429) throw new ServeConfigError(`${k} must be 503 or 429, got '${v}'`);

@@ -253,7 +253,10 @@ export class ServeMetrics {
     total('nodetorch_prediction_log_write_errors_total', 'Failed prediction-log writes', (c) => c.writeErrors);
   }
 
-  /** Connects the drift and prediction-log gauges to what they read. */
+  /**
+   * Connects the drift and prediction-log gauges to what they read.
+   * @internal
+   */
   attachMonitoring(source: MonitoringGaugeSource): void {
     this.monitoring = source;
   }
@@ -270,12 +273,18 @@ export class ServeMetrics {
     if (prediction.confidence !== undefined) this.confidence.observe({ model_name: model, model_version: version }, prediction.confidence);
   }
 
-  /** Records a drift check's outcome. */
+  /**
+   * Records a drift check's outcome.
+   * @internal
+   */
   recordDriftCheck(model: string, outcome: DriftCheckOutcome): void {
     this.driftChecks.inc({ model_name: model, outcome });
   }
 
-  /** Records a monitoring failure that serving went on through. */
+  /**
+   * Records a monitoring failure that serving went on through.
+   * @internal
+   */
   recordMonitoringError(component: MonitoringComponent): void {
     this.monitoringErrors.inc({ component });
   }

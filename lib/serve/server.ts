@@ -18,6 +18,7 @@ import { addKServeRoutes } from './http/kserve-api.js';
 import { addManagementRoutes } from './http/management-api.js';
 import { addMetricsRoutes } from './http/metrics-api.js';
 import { addMonitoringRoutes } from './http/monitoring-api.js';
+import { addTokenRoute, TOKEN_ROUTE } from './http/token-api.js';
 import { countInferenceResponses } from './http/response-metrics.js';
 import type { ModelBuilder } from './load-model.js';
 import { ModelManager } from './model-manager.js';
@@ -166,7 +167,8 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
       })),
   });
   manager.attachMetrics(metrics);
-  const keys = config.disableTokenAuthorization ? null : await loadOrCreateKeys(path.resolve(config.keyFile));
+  const keyFile = path.resolve(config.keyFile);
+  const keys = config.disableTokenAuthorization ? null : await loadOrCreateKeys(keyFile, config.tokenExpirationMin);
   const monitoring = await ServeMonitoring.create(config, metrics, {
     ...(references ? { references } : {}),
     ...(warn ? { warn } : {}),
@@ -191,7 +193,8 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
   if (keys) {
     const probes = (url: string) => url === '/ping' || url.startsWith('/v2/health/');
     requireToken(inference, keys, 'inference', probes);
-    requireToken(management, keys, 'management', () => false);
+    requireToken(management, keys, 'management', (url) => url === TOKEN_ROUTE);
+    addTokenRoute(management, keys, keyFile, config.tokenExpirationMin);
   }
   countInferenceResponses(inference, metrics);
   addInferenceRoutes(inference, manager, metrics, monitoring);
