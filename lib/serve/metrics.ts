@@ -140,18 +140,17 @@ export class ServeMetrics {
         this.set(memory().liveTensors);
       },
     });
-    this.responses = new Counter({
-      name: 'nodetorch_inference_responses_total',
-      help: 'Answers of the inference routes (/predictions, KServe infer) by HTTP status code',
-      labelNames: ['model_name', 'code'],
-      registers,
-    });
-    this.predictions = new Counter({
-      name: 'nodetorch_predictions_total',
-      help: 'Predicted rows by predicted class (the argmax of a classifier output)',
-      labelNames: ['model_name', 'model_version', 'class'],
-      registers,
-    });
+    const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers });
+    this.responses = counter(
+      'nodetorch_inference_responses_total',
+      'Answers of the inference routes (/predictions, KServe infer) by HTTP status code',
+      ['model_name', 'code'],
+    );
+    this.predictions = counter('nodetorch_predictions_total', 'Predicted rows by predicted class (the argmax of a classifier output)', [
+      'model_name',
+      'model_version',
+      'class',
+    ]);
     this.confidence = new Histogram({
       name: 'nodetorch_prediction_confidence',
       help: "Confidence of each predicted row (the top class's softmax probability)",
@@ -159,18 +158,16 @@ export class ServeMetrics {
       buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1],
       registers,
     });
-    this.driftChecks = new Counter({
-      name: 'nodetorch_drift_checks_total',
-      help: 'Drift checks of the prediction window, by outcome (ok, error, too_few_rows)',
-      labelNames: ['model_name', 'outcome'],
-      registers,
-    });
-    this.monitoringErrors = new Counter({
-      name: 'nodetorch_monitoring_errors_total',
-      help: 'Monitoring failures that did not stop serving, by component (prediction_log, drift, features)',
-      labelNames: ['component'],
-      registers,
-    });
+    this.driftChecks = counter(
+      'nodetorch_drift_checks_total',
+      'Drift checks of the prediction window, by outcome (ok, error, too_few_rows)',
+      ['model_name', 'outcome'],
+    );
+    this.monitoringErrors = counter(
+      'nodetorch_monitoring_errors_total',
+      'Monitoring failures that did not stop serving, by component (prediction_log, drift, features)',
+      ['component'],
+    );
     this.logWrites = new Histogram({
       name: 'nodetorch_prediction_log_write_seconds',
       help: 'Duration of each prediction-log flush (one transaction), seconds',
