@@ -38,11 +38,16 @@ function newKey(minutes: number | null = null, now = new Date()): ApiKey {
   return minutes === null ? { key } : { key, 'expiration time': new Date(now.getTime() + minutes * 60_000).toISOString() };
 }
 
+/** Writes `keys` to `file` atomically, readable by the owner only. */
+function writeKeys(file: string, keys: KeyFile): Promise<void> {
+  return writeFileAtomic(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+}
+
 /** Reads `file`, or writes new keys to it when it does not exist (expiring after `minutes`). */
 export async function loadOrCreateKeys(file: string, minutes = 60): Promise<KeyFile> {
   if (!existsSync(file)) {
     const keys: KeyFile = { management: newKey(minutes), inference: newKey(minutes), API: newKey() };
-    await writeFileAtomic(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+    await writeKeys(file, keys);
     return keys;
   }
   let parsed: Partial<KeyFile>;
@@ -88,7 +93,7 @@ function checkKey(expected: ApiKey, header: string | undefined, now = new Date()
 export async function regenerateKey(keys: KeyFile, file: string, scope: KeyScope, minutes: number): Promise<ApiKey> {
   const fresh = newKey(minutes);
   const next: KeyFile = { ...keys, [scope]: fresh };
-  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  await writeKeys(file, next);
   keys[scope] = fresh; // only once the file holds it, so a failed write leaves the old key working
   return fresh;
 }
