@@ -59,17 +59,19 @@ test('histogramQuantile edge cases follow Prometheus', () => {
 test('summary of a ServeMetrics registry: requests, answers, percentiles, batches, classes, drift, process', async () => {
   const metrics = new ServeMetrics({
     models: () => [
-      { name: 'mlp', version: '1.0', queueDepth: 3, workers: 2, loadSeconds: 0.25 },
-      { name: 'mlp', version: '2.0', queueDepth: 1, workers: 1, loadSeconds: null },
-      { name: 'idle', version: '1.0', queueDepth: 0, workers: 1, loadSeconds: 0.1 },
+      { name: 'mlp', version: '1.0', queueDepth: 3, queueCapacity: 100, workers: 2, loadSeconds: 0.25 },
+      { name: 'mlp', version: '2.0', queueDepth: 1, queueCapacity: 100, workers: 1, loadSeconds: null },
+      { name: 'idle', version: '1.0', queueDepth: 0, queueCapacity: 10, workers: 1, loadSeconds: 0.1 },
     ],
   });
   // Latency buckets 0.0005 ... 10: 10 requests of 3 ms (0.0025, 0.005], 10 of 30 ms (0.025, 0.05], split over two versions.
   for (let i = 0; i < 10; i++) metrics.recordRequest('mlp', '1.0', 0.003);
   for (let i = 0; i < 10; i++) metrics.recordRequest('mlp', '2.0', 0.03);
   for (const size of [1, 1, 3, 8, 300]) metrics.recordBatch('mlp', '1.0', size, []);
-  for (const code of [200, 200, 200, 400]) metrics.recordResponse('mlp', code);
-  metrics.recordResponse('', 404); // a route naming no model: no model entry for ''
+  // Answers split over the default and a named version: the summary adds them up by code.
+  for (const code of [200, 200, 400]) metrics.recordResponse('mlp', undefined, code);
+  metrics.recordResponse('mlp', '2.0', 200);
+  metrics.recordResponse('', undefined, 404); // a route naming no model: no model entry for ''
   for (const [className, n] of [
     ['0', 6],
     ['2', 3],
@@ -169,6 +171,27 @@ test('summary without monitoring: no prediction log, no drift, no models', async
   assert.equal(summary.process.predictionLog, null);
   assert.equal(summarizeMetrics([], 5).generatedAt, 5);
   assert.deepEqual(summarizeMetrics([]).models, []);
+});
+
+test("process metrics are prom-client's, collected once and shared by every server's registry", async () => {
+  const none = { models: () => [] };
+  const [a, b] = [new ServeMetrics(none), new ServeMetrics(none)];
+  for (const name of [
+    'process_cpu_seconds_total',
+    'process_resident_memory_bytes',
+    'nodejs_eventloop_lag_seconds',
+    'nodejs_gc_duration_seconds',
+  ]) {
+    const shared = a.registry.getSingleMetric(name);
+    assert.ok(shared, `${name} is registered`);
+    assert.equal(b.registry.getSingleMetric(name), shared, `${name} is one metric object, not one per server`);
+  }
+  assert.notEqual(
+    a.registry.getSingleMetric('nodetorch_queue_depth'),
+    b.registry.getSingleMetric('nodetorch_queue_depth'),
+    'server metrics are per server',
+  );
+  assert.match(await b.render(['process_resident_memory_bytes']), /^process_resident_memory_bytes [1-9][0-9]*$/m);
 });
 
 test.run();

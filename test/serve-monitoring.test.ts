@@ -125,8 +125,8 @@ Features('config keys: prediction_log, drift_reference as FILE or NAME=FILE list
 
 const Metrics = suite('prediction metrics');
 
-Metrics('class counts and confidences match the model; answers are counted by status code', async () => {
-  const { server } = await start({});
+Metrics('class counts and confidences match the model; answers are counted by version and status code', async () => {
+  const { server } = await start({ jobQueueSize: 7 });
   try {
     const data = rows(12, 1);
     assert.equal((await predict(server, data.slice(0, 5))).statusCode, 200);
@@ -143,17 +143,19 @@ Metrics('class counts and confidences match the model; answers are counted by st
     assert.equal(values.get('nodetorch_prediction_confidence_count{model_name="mlp",model_version="1.0"}'), 12);
     const confidenceSum = probabilities.reduce((sum, p) => sum + Math.max(...p), 0);
     assertClose(values.get('nodetorch_prediction_confidence_sum{model_name="mlp",model_version="1.0"}')!, confidenceSum, 1e-5);
-    assert.equal(values.get('nodetorch_inference_responses_total{code="200",model_name="mlp"}'), 2);
-    assert.equal(values.get(`nodetorch_inference_responses_total{code="${bad.statusCode}",model_name="mlp"}`), 1);
+    assert.equal(values.get('nodetorch_inference_responses_total{code="200",model_name="mlp",model_version="default"}'), 2);
+    assert.equal(values.get(`nodetorch_inference_responses_total{code="${bad.statusCode}",model_name="mlp",model_version="default"}`), 1);
     const kserve = await server.inference.inject({
       method: 'POST',
-      url: '/v2/models/mlp/infer',
+      url: '/v2/models/mlp/versions/1.0/infer',
       payload: { inputs: [{ name: 'x', shape: [2, 4], datatype: 'FP32', data: data.slice(0, 2).flat() }] },
     });
     assert.equal(kserve.statusCode, 200, kserve.body);
     const after = await metricsOf(server);
     assert.equal(after.get('nodetorch_prediction_confidence_count{model_name="mlp",model_version="1.0"}'), 14, 'KServe infer counted');
-    assert.equal(after.get('nodetorch_inference_responses_total{code="200",model_name="mlp"}'), 3);
+    assert.equal(after.get('nodetorch_inference_responses_total{code="200",model_name="mlp",model_version="1.0"}'), 1, 'the named version');
+    assert.equal(after.get('nodetorch_inference_responses_total{code="200",model_name="mlp",model_version="default"}'), 2);
+    assert.equal(after.get('nodetorch_queue_capacity{model_name="mlp",model_version="1.0"}'), 7, 'job_queue_size');
     assert.equal(sumOf(after, 'nodetorch_drift_share'), 0, 'no drift gauges without monitoring');
     const off = await server.metrics.inject({ method: 'GET', url: '/monitoring/drift' });
     assert.equal(off.statusCode, 404);

@@ -16,8 +16,11 @@ import { memory } from '../tensor/runtime.js';
 
 /** What a gauge reads when scraped: one value per model version. */
 export interface ModelGaugeSource {
-  /** Every model version with its queue depth, worker count and load time (null while loading). */
-  models(): { name: string; version: string; queueDepth: number; workers: number; loadSeconds: number | null }[];
+  /**
+   * Every model version with its queue depth and capacity (job_queue_size), worker count and load
+   * time (null while loading).
+   */
+  models(): { name: string; version: string; queueDepth: number; queueCapacity: number; workers: number; loadSeconds: number | null }[];
 }
 
 /** One model's last drift check, as the drift gauges show it. */
@@ -45,6 +48,21 @@ export type MonitoringComponent = 'prediction_log' | 'drift' | 'features';
 
 /** How a drift check ended: a result, a failure (bad reference or window), or too few predictions yet. */
 export type DriftCheckOutcome = 'ok' | 'error' | 'too_few_rows';
+
+let processMetrics: Registry | null = null;
+
+/**
+ * prom-client's default metrics (process CPU, memory, event-loop lag, GC), collected once per
+ * process: collectDefaultMetrics starts a GC observer and event-loop monitor per call that nothing
+ * stops, so one per server would pile up in a process that creates many.
+ */
+function processMetricsRegistry(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
+}
 
 /** The server's metrics. */
 export class ServeMetrics {
@@ -118,6 +136,7 @@ export class ServeMetrics {
         },
       });
     perModel('nodetorch_queue_depth', 'Requests waiting for a worker', (m) => m.queueDepth);
+    perModel('nodetorch_queue_capacity', 'Requests the queue holds (job_queue_size) before refusing more', (m) => m.queueCapacity);
     perModel('nodetorch_workers', 'Workers of the model (forwards that may run at once)', (m) => m.workers);
     perModel('nodetorch_model_load_time_seconds', 'Time the model took to load', (m) => m.loadSeconds);
     new Gauge({
@@ -143,8 +162,8 @@ export class ServeMetrics {
     const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers });
     this.responses = counter(
       'nodetorch_inference_responses_total',
-      'Answers of the inference routes (/predictions, KServe infer) by HTTP status code',
-      ['model_name', 'code'],
+      'Answers of the inference routes (/predictions, KServe infer) by requested version and HTTP status code',
+      ['model_name', 'model_version', 'code'],
     );
     this.predictions = counter('nodetorch_predictions_total', 'Predicted rows by predicted class (the argmax of a classifier output)', [
       'model_name',
@@ -176,7 +195,11 @@ export class ServeMetrics {
     });
     this.driftGauges(registers);
     this.predictionLogGauges(registers);
-    collectDefaultMetrics({ register: this.registry });
+    const shared = processMetricsRegistry();
+    for (const { name } of shared.getMetricsAsArray()) {
+      const metric = shared.getSingleMetric(name);
+      if (metric) this.registry.registerMetric(metric);
+    }
   }
 
   private driftGauges(registers: Registry[]): void {
@@ -258,9 +281,12 @@ export class ServeMetrics {
     this.monitoring = source;
   }
 
-  /** Records the answer of an inference route (`model` empty when the route names none). */
-  recordResponse(model: string, code: number): void {
-    this.responses.inc({ model_name: model, code: String(code) });
+  /**
+   * Records the answer of an inference route (`model` empty when the route names none; `version`
+   * undefined when it names no version, counted as `default` as TorchServe's request counter does).
+   */
+  recordResponse(model: string, version: string | undefined, code: number): void {
+    this.responses.inc({ model_name: model, model_version: version ?? 'default', code: String(code) });
   }
 
   /** Records one predicted row: its class (when the output is a classifier's) and confidence. */

@@ -162,6 +162,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
         name: e.name,
         version: e.version,
         queueDepth: e.runner?.pending ?? 0,
+        queueCapacity: e.runner?.settings.jobQueueSize ?? config.jobQueueSize,
         workers: e.runner?.workerCount ?? 0,
         loadSeconds: e.loadSeconds,
       })),
