@@ -119,7 +119,7 @@ Inference('KServe v2: health, server and model metadata from the traced signatur
   const meta = json(await inject('inference', { method: 'GET', url: '/v2' }));
   assert.equal(meta.name, 'nodetorch');
   assert.equal(typeof meta.version, 'string');
-  assert.ok(Array.isArray(meta.extensions));
+  assert.deepEqual(meta.extensions, ['binary_tensor_data'], "Triton's name for the binary tensor data extension");
   const modelMeta = {
     name: 'mlp',
     versions: ['1.0'],
@@ -200,6 +200,85 @@ Inference('KServe v2 infer: bad requests are 400 {"error"} naming the problem; t
   assert.deepEqual(json(unknown), { error: 'Model not found: nope' });
   const good = await inject('inference', { method: 'POST', url: '/v2/models/mlp/infer', payload: x({}) });
   assert.equal(good.statusCode, 200);
+});
+
+Inference('KServe v2 infer with the binary tensor data extension, as tritonclient sends it', async () => {
+  const rows = [
+    [1, 2, 3, 4],
+    [-1, 0, 1, 0.5],
+  ];
+  // The JSON part, then the input's float32 bytes; the header gives the JSON part's length.
+  const request = (header: object, binary: Buffer, extra: Record<string, string> = {}, length?: number) => {
+    const json = Buffer.from(JSON.stringify(header));
+    return inject('inference', {
+      method: 'POST',
+      url: '/v2/models/mlp/infer',
+      payload: Buffer.concat([json, binary]),
+      headers: { 'inference-header-content-length': String(length ?? json.length), ...extra },
+    });
+  };
+  const x = Buffer.from(new Float32Array(rows.flat()).buffer);
+  const binaryInput = { name: 'x', shape: [2, 4], datatype: 'FP32', parameters: { binary_data_size: x.length } };
+  const response = await request({ id: 'b-1', inputs: [binaryInput], outputs: [{ name: 'y', parameters: { binary_data: true } }] }, x, {
+    'content-type': 'application/octet-stream',
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  assert.equal(response.headers['content-type'], 'application/octet-stream');
+  const jsonLength = Number(response.headers['inference-header-content-length']);
+  const raw = response.rawPayload;
+  const head = JSON.parse(Buffer.from(raw.subarray(0, jsonLength)).toString('utf8')) as {
+    id: string;
+    outputs: { name: string; datatype: string; shape: number[]; parameters: { binary_data_size: number }; data?: unknown }[];
+  };
+  assert.equal(head.id, 'b-1');
+  assert.deepEqual(head.outputs, [{ name: 'y', datatype: 'FP32', shape: [2, 3], parameters: { binary_data_size: 24 } }]);
+  assert.equal(raw.length, jsonLength + 24, 'the output bytes follow the JSON');
+  const y = new Float32Array(raw.buffer.slice(raw.byteOffset + jsonLength, raw.byteOffset + raw.length));
+  assertArrayClose([...y], expected(rows).flat(), 1e-6);
+
+  // Binary in, JSON out (no binary output asked for): a plain JSON answer; no content type at all.
+  const jsonOut = await request({ inputs: [binaryInput] }, x);
+  assert.equal(jsonOut.statusCode, 200, jsonOut.body);
+  assert.equal(jsonOut.headers['inference-header-content-length'], undefined);
+  assertArrayClose((json(jsonOut) as { outputs: { data: number[] }[] }).outputs[0]!.data, expected(rows).flat(), 1e-6);
+  // JSON in, every output binary by the request's binary_data_output.
+  const allBinary = await inject('inference', {
+    method: 'POST',
+    url: '/v2/models/mlp/infer',
+    payload: { inputs: [{ name: 'x', shape: [2, 4], datatype: 'FP32', data: rows }], parameters: { binary_data_output: true } },
+  });
+  assert.equal(allBinary.statusCode, 200, allBinary.body);
+  assert.equal(allBinary.rawPayload.length, Number(allBinary.headers['inference-header-content-length']) + 24);
+
+  const bad: [Promise<{ statusCode: number; body: string }>, RegExp][] = [
+    [
+      request({ inputs: [binaryInput] }, x.subarray(0, 16)),
+      /binary data after the JSON holds 16 bytes; the inputs' binary_data_size add up to 32/,
+    ],
+    [
+      request({ inputs: [{ ...binaryInput, parameters: { binary_data_size: 16 } }] }, x.subarray(0, 16)),
+      /input 'x' has 16 bytes of binary data; shape \[2,4\] of float32 takes 32/,
+    ],
+    [request({ inputs: [{ ...binaryInput, data: rows.flat() }] }, x), /inputs\[0\] gives both data and parameters.binary_data_size/],
+    [request({ inputs: [{ ...binaryInput, parameters: { binary_data_size: -1 } }] }, x), /binary_data_size must be a byte count, got -1/],
+    [request({ inputs: [binaryInput] }, x, {}, 10_000), /Inference-Header-Content-Length is 10000, but the body holds only/],
+    [request({ inputs: [binaryInput] }, x, { 'inference-header-content-length': 'lots' }), /must be a byte count, got 'lots'/],
+    [request({ inputs: [binaryInput] }, x, {}, 5), /not valid JSON/],
+    [
+      request({ inputs: [binaryInput], outputs: [{ name: 'y', parameters: { binary_data: 'yes' } }] }, x),
+      /outputs\[0\]\.parameters\.binary_data must be true or false/,
+    ],
+    [
+      inject('inference', { method: 'POST', url: '/v2/models/mlp/infer', payload: { inputs: [binaryInput] } }),
+      /input 'x' gives parameters.binary_data_size, but the request has no Inference-Header-Content-Length header/,
+    ],
+  ];
+  for (const [pending, message] of bad) {
+    const answer = await pending;
+    assert.equal(answer.statusCode, 400, answer.body);
+    assert.match((json(answer) as { error: string }).error, message);
+  }
+  assert.equal((await request({ inputs: [binaryInput] }, x)).statusCode, 200, 'still serving');
 });
 
 Inference('KServe v1 predict: instances in, predictions out', async () => {

@@ -194,6 +194,19 @@ test('views share storage with their base', () => {
   assert.notEqual(base.clone()._storageId, base._storageId);
 });
 
+test("view(dtype) reads the same bytes as another dtype, as PyTorch's view(torch.int16)", () => {
+  // float16 bits of 1.5, -2, 3 (as torch.tensor([1.5, -2, 3], dtype=torch.half).view(torch.int16)).
+  const half = torch.tensor([1.5, -2, 3], { dtype: 'float16' });
+  const bits = half.view('int16');
+  assert.equal(bits.dtype, 'int16');
+  assert.deepEqual(bits.toArray(), [15872, -16384, 16896]);
+  assert.equal(bits._storageId, half._storageId, 'a view, not a copy');
+  const bytes = torch.tensor([[1, 2]], { dtype: 'float32' }).view('uint8');
+  assert.deepEqual(bytes.shape, [1, 8], 'the last dimension scales by the element sizes');
+  assert.deepEqual(bytes.toArray(), [[0, 0, 128, 63, 0, 0, 0, 64]]);
+  assert.throws(() => torch.zeros([3], { dtype: 'uint8' }).view('float32'), /view|size|divisible/i);
+});
+
 test('shape ops', () => {
   const t = torch.arange(24).reshape([2, 3, 4]);
   assert.deepEqual(t.permute(2, 0, 1).shape, [4, 2, 3]);

@@ -34,6 +34,15 @@ function document(title: string, paths: Record<string, Record<string, Operation>
   };
 }
 
+/** The binary tensor data extension's header on KServe v2 infer requests (and answers). */
+const binaryHeader = {
+  name: 'Inference-Header-Content-Length',
+  in: 'header',
+  required: false,
+  description: 'Binary tensor data extension: the body is this many bytes of JSON, then the inputs that give parameters.binary_data_size',
+  schema: { type: 'integer', minimum: 0 },
+};
+
 /** The inference API's document. */
 export function inferenceApiDocument(): Record<string, unknown> {
   const predict = (params: unknown[]): Operation => ({
@@ -76,8 +85,10 @@ export function inferenceApiDocument(): Record<string, unknown> {
     '/v2/models/{model_name}/versions/{model_version}': { get: v2('modelVersionMetadata', 'Model version metadata', [model, version]) },
     '/v2/models/{model_name}/ready': { get: v2('modelReady', 'Model readiness', [model]) },
     '/v2/models/{model_name}/versions/{model_version}/ready': { get: v2('modelVersionReady', 'Model version readiness', [model, version]) },
-    '/v2/models/{model_name}/infer': { post: v2('modelInfer', 'Inference (Open Inference Protocol)', [model]) },
-    '/v2/models/{model_name}/versions/{model_version}/infer': { post: v2('modelVersionInfer', 'Inference on a version', [model, version]) },
+    '/v2/models/{model_name}/infer': { post: v2('modelInfer', 'Inference (Open Inference Protocol)', [model, binaryHeader]) },
+    '/v2/models/{model_name}/versions/{model_version}/infer': {
+      post: v2('modelVersionInfer', 'Inference on a version', [model, version, binaryHeader]),
+    },
   });
 }
 

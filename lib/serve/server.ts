@@ -61,6 +61,8 @@ export interface ServeInjectResponse {
   headers: Record<string, string | string[] | number | undefined>;
   /** The body as text. */
   body: string;
+  /** The body's bytes (a binary answer, such as KServe's binary tensor data). */
+  rawPayload: Uint8Array;
   /** The body parsed as JSON. */
   json(): unknown;
 }

@@ -69,6 +69,7 @@ export const bound = {
   logSoftmax: op('log_softmax', 'int'),
   reshape: op('reshape'),
   view: op('view'),
+  viewDtype: op('view', 'dtype'),
   permute: op('permute'),
   transpose: op('transpose', 'int'),
   t: op('t'),

@@ -19,7 +19,11 @@ type Params = { model: string; version?: string };
 
 /** Parses a JSON body, 400 when it is not JSON. */
 export function jsonBody(request: FastifyRequest): unknown {
-  const bytes = bodyBytes(request);
+  return parseJson(bodyBytes(request));
+}
+
+/** Parses JSON bytes, 400 when they are not JSON. */
+export function parseJson(bytes: Buffer): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (error) {

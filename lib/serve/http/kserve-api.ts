@@ -9,9 +9,10 @@ import type { ModelEntry, ModelManager } from '../model-manager.js';
 import type { ServeMetrics } from '../metrics.js';
 import { observedModel, type ServeMonitoring } from '../monitoring.js';
 import { NODETORCH_VERSION } from '../../train/checkpoint.js';
-import { routes } from './common.js';
-import { jsonBody } from './inference-api.js';
-import { inferResponse, parseInferRequest } from './kserve-infer.js';
+import { BINARY_HEADER, splitBinaryBody } from '../kserve-binary.js';
+import { bodyBytes, routes } from './common.js';
+import { parseJson } from './inference-api.js';
+import { inferResponse, parseInferRequest, type InferAnswer } from './kserve-infer.js';
 import { handlerFailure } from './predictions.js';
 
 type Params = { model: string; version?: string };
@@ -19,6 +20,17 @@ type Params = { model: string; version?: string };
 /** KServe servers answer compact JSON (TorchServe's own routes are pretty-printed). */
 function sendJson(reply: FastifyReply, value: unknown, code = 200): FastifyReply {
   return reply.code(code).type('application/json').send(JSON.stringify(value));
+}
+
+/** An inference answer: plain JSON, or under the binary extension the JSON then the outputs' bytes. */
+function sendInferAnswer(reply: FastifyReply, answer: InferAnswer): FastifyReply {
+  if (answer.binary.length === 0) return sendJson(reply, answer.json);
+  const json = Buffer.from(JSON.stringify(answer.json));
+  return reply
+    .code(200)
+    .type('application/octet-stream')
+    .header(BINARY_HEADER, String(json.length))
+    .send(Buffer.concat([json, ...answer.binary]));
 }
 
 /** The platform name metadata reports. */
@@ -40,7 +52,7 @@ function metadata(manager: ModelManager, entry: ModelEntry): Record<string, unkn
 /** Registers the KServe v2 routes on `app`. */
 export function addKServeRoutes(app: FastifyInstance, manager: ModelManager, metrics: ServeMetrics, monitoring: ServeMonitoring): void {
   routes(app, '/v2', {
-    GET: async (_request, reply) => sendJson(reply, { name: 'nodetorch', version: NODETORCH_VERSION, extensions: [] }),
+    GET: async (_request, reply) => sendJson(reply, { name: 'nodetorch', version: NODETORCH_VERSION, extensions: ['binary_tensor_data'] }),
   });
   routes(app, '/v2/health/live', { GET: async (_request, reply) => sendJson(reply, { live: true }) });
   routes(app, '/v2/health/ready', {
@@ -66,7 +78,8 @@ export function addKServeRoutes(app: FastifyInstance, manager: ModelManager, met
     let logRows: ((latencyMs: number) => void) | null = null;
     try {
       manager.runnerOf(entry);
-      const parsed = parseInferRequest(jsonBody(request), entry.model!.signature);
+      const { json, binary } = splitBinaryBody(bodyBytes(request), request.headers[BINARY_HEADER]);
+      const parsed = parseInferRequest(parseJson(json), entry.model!.signature, binary);
       let outputs;
       try {
         outputs = await manager.infer(entry, parsed.inputs, version);
@@ -80,7 +93,7 @@ export function addKServeRoutes(app: FastifyInstance, manager: ModelManager, met
         for (const t of parsed.inputs) t.dispose();
       }
       try {
-        return sendJson(reply, inferResponse(entry.name, entry.version, parsed, outputs, entry.model!.signature));
+        return sendInferAnswer(reply, inferResponse(entry.name, entry.version, parsed, outputs, entry.model!.signature));
       } finally {
         for (const t of outputs) t.dispose();
       }

@@ -1,4 +1,5 @@
 /** Methods that change the shape: views where the strides allow, copies otherwise. */
+import type { DTypeName } from '../../native.js';
 import { bound } from '../bound-ops.js';
 import type { Tensor } from '../tensor.js';
 import { shapeOf } from '../types.js';
@@ -7,8 +8,12 @@ import { shapeOf } from '../types.js';
 export interface ShapeMethods {
   /** `reshape(2, 3)` or `reshape([2, 3])`; -1 infers one size. */
   reshape(...shape: number[] | [readonly number[]]): Tensor;
-  /** Like reshape, but always shares storage (fails for incompatible strides). */
-  view(...shape: number[] | [readonly number[]]): Tensor;
+  /**
+   * Like reshape, but always shares storage (fails for incompatible strides); or, given a dtype
+   * as PyTorch's `view(torch.int16)`, the same bytes read as that dtype (the last dimension scales
+   * by the ratio of element sizes).
+   */
+  view(...shape: number[] | [readonly number[]] | [DTypeName]): Tensor;
   /** Reorders the dimensions: `permute(2, 0, 1)`. */
   permute(...order: number[] | [readonly number[]]): Tensor;
   /** Swaps two dimensions. */
@@ -36,6 +41,7 @@ export const shapeMethods: ShapeMethods & ThisType<Tensor> = {
     return bound.reshape.call([this, dims(shape)]);
   },
   view(...shape) {
+    if (typeof shape[0] === 'string') return bound.viewDtype.call([this, shape[0]]);
     return bound.view.call([this, dims(shape)]);
   },
   permute(...order) {
