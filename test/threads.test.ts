@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as torch from '../lib/index.ts';
 import { native } from '../lib/native.ts';
@@ -60,6 +60,37 @@ test('setThreadIntraOpThreads changes the calling thread only, and checks its ar
   } finally {
     torch.setNumThreads(before);
   }
+});
+
+/** Each thread's scheduling policy (field 41 of /proc/self/task/TID/stat; 3 is SCHED_BATCH). */
+function threadPolicies(): Map<number, number> {
+  const policies = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces: field 3 onward.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    policies.set(Number(tid), Number(fields[41 - 3]));
+  }
+  return policies;
+}
+
+test('the pool threads that run LibTorch work are batch threads on Linux; the event loop thread is not', async () => {
+  if (process.platform !== 'linux') return;
+  const SCHED_OTHER = 0;
+  const SCHED_BATCH = 3;
+  // Enough calls at once that several pool threads take one.
+  await Promise.all(
+    Array.from({ length: 8 }, () =>
+      torch
+        .rand([64, 64])
+        .matmul(torch.rand([64, 64]))
+        .toArrayAsync(),
+    ),
+  );
+  const policies = threadPolicies();
+  assert.equal(policies.get(process.pid), SCHED_OTHER, 'the main thread keeps the normal policy');
+  const batch = [...policies.values()].filter((policy) => policy === SCHED_BATCH).length;
+  assert.ok(batch >= 1, `a pool thread became a batch thread: policies ${JSON.stringify([...policies])}`);
 });
 
 test.run();

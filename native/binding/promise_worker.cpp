@@ -10,6 +10,10 @@
 #include "core/profiler.h"
 #include "core/trace_state.h"
 
+#ifdef __linux__
+#include <sched.h>
+#endif
+
 namespace nodetorch {
 
 PromiseWorker::PromiseWorker(Napi::Env env, const char* name)
@@ -35,7 +39,25 @@ Napi::Promise PromiseWorker::start(PromiseWorker* worker) {
   return promise;
 }
 
+// The pool threads that run LibTorch work become batch threads on Linux: the scheduler then does not
+// let a woken worker preempt the thread that woke it. Without this, queueing work from the event
+// loop on a 2-core VM often handed the loop's CPU to the worker: the loop's futex wake took up to
+// 1.7 ms, and the synchronous part of forwardAsync 140-1440 us instead of ~75 (docs/performance.md,
+// section 6). Batch threads keep their full share of CPU. The libuv pool is shared, so a thread
+// that ran LibTorch work stays a batch thread for the file-system work it takes later.
+static void becomeBatchThread() {
+#ifdef __linux__
+  thread_local bool done = false;
+  if (done) return;
+  done = true;
+  sched_param param{};
+  param.sched_priority = 0;
+  sched_setscheduler(0, SCHED_BATCH, &param);  // best effort: a refusal leaves the thread as it was
+#endif
+}
+
 void PromiseWorker::Execute() {
+  becomeBatchThread();
   try {
     // The intra-op thread count is per thread under OpenMP: apply the process-wide setting here too.
     at::init_num_threads();
