@@ -211,6 +211,8 @@ export interface NativeBinding {
   config(): NativeConfig;
   setNumThreads(threads: number): void;
   getNumThreads(): number;
+  /** The intra-op thread count as a libuv pool thread (async work) sees it. */
+  poolNumThreads(): Promise<number>;
   memory(): NativeMemory;
   emptyCache(): void;
   /** Hand-bound hot paths (direct ATen calls): fill `out` with `op(self, other)` and return its handle. */

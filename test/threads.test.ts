@@ -62,6 +62,31 @@ test('setThreadIntraOpThreads changes the calling thread only, and checks its ar
   }
 });
 
+test('async work follows setNumThreads on the pool threads and starts no threads per call', async () => {
+  const before = torch.getNumThreads();
+  const taskIds = () => new Set(readdirSync('/proc/self/task'));
+  try {
+    for (const threads of [2, 1, 2]) {
+      torch.setNumThreads(threads);
+      assert.equal(await native.poolNumThreads(), threads);
+    }
+    const a = torch.randn([64, 64]);
+    await a.matmulAsync(a); // the first call may start the libuv pool and OpenMP's threads
+    const afterFirst = taskIds();
+    const seen = new Set(afterFirst);
+    for (let i = 0; i < 20; i++) {
+      await a.matmulAsync(a);
+      for (const id of taskIds()) seen.add(id);
+    }
+    // Each async call once went through at::set_num_threads, which rebuilds XNNPACK's pthreadpool:
+    // a thread started per call, and a 2-thread GEMM on the pool ran 6x slower than on the JS thread.
+    const started = seen.size - afterFirst.size;
+    assert.ok(started <= 2, `20 async calls started ${started} threads`);
+  } finally {
+    torch.setNumThreads(before);
+  }
+});
+
 /** Each thread's scheduling policy (field 41 of /proc/self/task/TID/stat; 3 is SCHED_BATCH). */
 function threadPolicies(): Map<number, number> {
   const policies = new Map<number, number>();

@@ -8,6 +8,7 @@
 
 #include "binding/errors.h"
 #include "core/profiler.h"
+#include "core/runtime.h"
 #include "core/trace_state.h"
 
 #ifdef __linux__
@@ -60,7 +61,7 @@ void PromiseWorker::Execute() {
   becomeBatchThread();
   try {
     // The intra-op thread count is per thread under OpenMP: apply the process-wide setting here too.
-    at::init_num_threads();
+    adoptProcessThreads();
     std::optional<c10::InferenceMode> inferenceMode;
     if (inferenceMode_) inferenceMode.emplace(true);
     at::AutoGradMode gradMode(gradEnabled_);

@@ -5,6 +5,7 @@
 #include "binding/addon_state.h"
 #include "binding/errors.h"
 #include "binding/js_convert.h"
+#include "binding/promise_worker.h"
 #include "core/caching_cpu_allocator.h"
 #include "core/runtime.h"
 
@@ -47,6 +48,21 @@ Napi::Value setThreadIntraOpThreadsJs(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value getNumThreadsJs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), getNumThreads()); }
+
+// The intra-op thread count that async work sees, read on a pool thread (for tests).
+class PoolNumThreadsWorker : public PromiseWorker {
+ public:
+  explicit PoolNumThreadsWorker(Napi::Env env) : PromiseWorker(env, "poolNumThreads") {}
+  void Compute() override { threads_ = getNumThreads(); }
+  Napi::Value Result(Napi::Env env) override { return Napi::Number::New(env, threads_); }
+
+ private:
+  int threads_ = 0;
+};
+
+Napi::Value poolNumThreads(const Napi::CallbackInfo& info) {
+  return PromiseWorker::start(new PoolNumThreadsWorker(info.Env()));
+}
 
 Napi::Value memory(const Napi::CallbackInfo& info) {
   const StorageAccounting& accounting = AddonState::of(info.Env()).accounting;
@@ -95,6 +111,7 @@ void initRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreadIntraOpThreads",
               Napi::Function::New<setThreadIntraOpThreadsJs>(env, "setThreadIntraOpThreads"));
   exports.Set("getNumThreads", Napi::Function::New<getNumThreadsJs>(env, "getNumThreads"));
+  exports.Set("poolNumThreads", Napi::Function::New<poolNumThreads>(env, "poolNumThreads"));
   exports.Set("memory", Napi::Function::New<memory>(env, "memory"));
   exports.Set("emptyCache", Napi::Function::New<emptyCache>(env, "emptyCache"));
   exports.Set("cudaIsAvailable", Napi::Function::New<cudaIsAvailable>(env, "cudaIsAvailable"));

@@ -9,6 +9,7 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 
@@ -16,6 +17,8 @@ namespace nodetorch {
 namespace {
 
 bool mallocWasTuned = false;
+// The count setNumThreads gave (0 until it is called: LibTorch's default applies).
+std::atomic<int> processThreads{0};
 
 // OpenBLAS is loaded as the libblas.so.3 alternative, so its entry points are found at run time.
 template <typename Fn>
@@ -51,6 +54,21 @@ void setNumThreads(int threads) {
     throw std::invalid_argument("setNumThreads expects a positive integer, got " + std::to_string(threads));
   at::set_num_threads(threads);
   if (auto setBlasThreads = blasSymbol<void (*)(int)>("openblas_set_num_threads")) setBlasThreads(threads);
+  processThreads.store(threads, std::memory_order_relaxed);
+}
+
+void adoptProcessThreads() {
+  // LibTorch's once-per-thread initializer applies its setting here, as its first parallel op would.
+  at::get_num_threads();
+  int threads = processThreads.load(std::memory_order_relaxed);
+  if (threads <= 0) return;
+  // Only OpenMP's team size is per thread. at::init_num_threads would set it too, but through
+  // at::set_num_threads, which also rebuilds XNNPACK's global pthreadpool (its threads spin as they
+  // start) and clears oneDNN's cache: done per async call, that made a 2-thread GEMM on the pool 6x
+  // slower than on the JS thread (docs/performance.md, section 7).
+  static auto getOmpThreads = blasSymbol<int (*)()>("omp_get_max_threads");
+  static auto setOmpThreads = blasSymbol<void (*)(int)>("omp_set_num_threads");
+  if (getOmpThreads && setOmpThreads && getOmpThreads() != threads) setOmpThreads(threads);
 }
 
 int getNumThreads() { return at::get_num_threads(); }

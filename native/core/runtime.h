@@ -10,6 +10,8 @@ void tuneMalloc();
 /** Sets LibTorch intra-op and BLAS threads to the same count (timings turn bimodal otherwise). */
 void setNumThreads(int threads);
 int getNumThreads();
+/** Gives the calling thread the process's intra-op thread count (OpenMP keeps it per thread); cheap when it has it. */
+void adoptProcessThreads();
 /** The intra-op team size for ops run on the calling thread only (OpenMP builds), leaving the process's setting. */
 void setThreadIntraOpThreads(int threads);
 /** The count used at load: NODETORCH_NUM_THREADS, else OMP_NUM_THREADS, else LibTorch's default. */
