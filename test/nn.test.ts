@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import assert from 'node:assert/strict';
 import * as torch from '../lib/index.ts';
 import { assertTensorClose, decode, readFixture, type Encoded } from './helpers.ts';
+import { native } from '../lib/native.ts';
 
 const { nn } = torch;
 type Spec = { type: string; args: unknown[] };
@@ -302,6 +303,29 @@ test('Sequential.forwardAsync runs the native plan off the event loop with the s
   assert.deepEqual(viaWorker.toArray(), sync.toArray());
   const y = await new nn.Sequential(new nn.Linear(2, 2)).forwardAsync(torch.ones([1, 2], { requiresGrad: true }));
   assert.equal(y.requiresGrad, true, 'grad mode travels with the work');
+});
+
+
+test('the native plan reader names a malformed step, and an absent setting keeps its default', () => {
+  const x = torch.tensor([[-2, 3]], { dtype: 'float32' });
+  const run = (steps: unknown[]) => native.runSequential(steps as never, x) as torch.Tensor;
+  assert.throws(
+    () =>
+      run([
+        { kind: 'relu', name: 'ReLU' },
+        { kind: 'swish', name: 'Swish' },
+      ]),
+    /step 1: unknown layer kind 'swish'/,
+  );
+  assert.throws(
+    () => run([{ kind: 'leaky_relu', name: 'LeakyReLU', negativeSlope: '0.1' }]),
+    /step 0: argument 'negativeSlope' must be a number, got a string/,
+  );
+  assert.throws(() => run([{ kind: 'linear', name: 'Linear', weight: [[1, 0]] }]), /step 0: argument 'weight'/);
+  assert.throws(() => run([{ name: 'ReLU' }]), /step 0: unknown layer kind ''/);
+  assert.throws(() => run(['relu']), /step 0 must be an object, got a string/);
+  // LeakyReLU's default slope (0.01) when the step omits it.
+  assert.deepEqual(run([{ kind: 'leaky_relu', name: 'LeakyReLU' }]).toArray(), [[-0.019999999552965164, 3]]);
 });
 
 test.run();
