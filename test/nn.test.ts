@@ -305,7 +305,6 @@ test('Sequential.forwardAsync runs the native plan off the event loop with the s
   assert.equal(y.requiresGrad, true, 'grad mode travels with the work');
 });
 
-
 test('the native plan reader names a malformed step, and an absent setting keeps its default', () => {
   const x = torch.tensor([[-2, 3]], { dtype: 'float32' });
   const run = (steps: unknown[]) => native.runSequential(steps as never, x) as torch.Tensor;
