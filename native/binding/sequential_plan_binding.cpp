@@ -23,9 +23,7 @@ Setter tensorField(at::Tensor PlanStep::*member) {
   };
 }
 Setter intsField(std::vector<int64_t> PlanStep::*member) {
-  return [member](PlanStep& step, Napi::Value value, const Param& field) {
-    step.*member = toIntVector(value, field);
-  };
+  return [member](PlanStep& step, Napi::Value value, const Param& field) { step.*member = toIntVector(value, field); };
 }
 Setter intField(int64_t PlanStep::*member) {
   return [member](PlanStep& step, Napi::Value value, const Param& field) { step.*member = toInt(value, field); };
@@ -107,7 +105,8 @@ const std::unordered_map<std::string, std::vector<const char*>>& kindFieldNames(
       {"avg_pool2d", {"kernelSize", "stride", "padding", "ceilMode", "countIncludePad"}},
       {"adaptive_avg_pool2d", {"outputSize"}},
       {"batch_norm",
-       {"weight", "bias", "runningMean", "runningVar", "numBatchesTracked", "momentum", "eps", "training", "inputDims"}},
+       {"weight", "bias", "runningMean", "runningVar", "numBatchesTracked", "momentum", "eps", "training",
+        "inputDims"}},
       {"layer_norm", {"weight", "bias", "normalizedShape", "eps"}},
   };
   return table;
