@@ -21,10 +21,10 @@ const cases: CaseResult[] = [
       { key: 'lstm-b64', ratios: { 'best / Python': null } },
     ],
   },
-  { id: 'micro', rows: [{ key: 'add', ratios: { 'nodetorch / Python': 0.9, other: Number.NaN } }, { key: 'gc' }] },
+  { id: 'micro', rows: [{ key: 'add', ratios: { 'nodetorch / Python': 0.9, other: Number.NaN } }, { key: 'gc' }, { key: 'transfer', unchecked: 'noisy', ratios: { 'nodetorch / Python': 9 } }] },
 ];
 
-test('collectRatios keeps the checked, finite ratios, keyed by case, row and name', () => {
+test('collectRatios keeps the checked, finite ratios of checked rows, keyed by case, row and name', () => {
   assert.deepEqual(collectRatios(cases), { 'train-step/mlp-b64/best / Python': 1.1, 'micro/add/nodetorch / Python': 0.9 });
   assert.equal(ratioKey('a', 'b', 'c'), 'a/b/c');
 });

@@ -40,6 +40,7 @@ export default {
       return {
         key: c.id,
         label: c.label,
+        unchecked: c.unchecked,
         values,
         notes,
         ratios: { 'nodetorch / Python': ratio(values.nodetorch, values['Python torch']) },
@@ -57,6 +58,7 @@ export default {
       notes: [
         `Benchmark.js for up to ${maxTime} s per case; timeit in 10 batches over the same time. ± is the relative margin of error at 95%.`,
         'Python: `python` column statements in bench/peers/micro-cases.mjs (from_numpy shares memory as fromTypedArray does; numpy().copy() copies as toTypedArray does).',
+        ...cases.filter((c) => c.unchecked).map((c) => `Not checked against the baseline: '${c.label}': ${c.unchecked}.`),
       ],
       columns: ['nodetorch', 'Python torch'],
       rows,

@@ -2,7 +2,7 @@
 export interface CaseResult {
   id: string;
   checkedRatios?: string[];
-  rows: { key: string; ratios?: Record<string, number | null> }[];
+  rows: { key: string; unchecked?: string; ratios?: Record<string, number | null> }[];
 }
 export interface RatioChange {
   key: string;

@@ -13,13 +13,15 @@ export const ratioKey = (caseId, rowKey, ratioName) => `${caseId}/${rowKey}/${ra
 
 /**
  * The finite ratios of a suite's results that the baseline holds, by key: of each case, those it
- * names in `checkedRatios` (every ratio when it names none). Each ratio checked is one more chance
- * of a noisy failure, so cases check the ones against peers and leave the rest to the report.
+ * names in `checkedRatios` (every ratio when it names none), of every row but those marked
+ * `unchecked` (with the reason). Each ratio checked is one more chance of a noisy failure, so cases
+ * check the ones against peers and leave the rest to the report.
  */
 export function collectRatios(cases) {
   const ratios = {};
   for (const result of cases) {
     for (const row of result.rows) {
+      if (row.unchecked) continue;
       for (const [name, value] of Object.entries(row.ratios ?? {})) {
         if (result.checkedRatios && !result.checkedRatios.includes(name)) continue;
         if (Number.isFinite(value) && value > 0) ratios[ratioKey(result.id, row.key, name)] = value;

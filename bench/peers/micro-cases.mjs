@@ -5,6 +5,9 @@
 export const SMALL = 4;
 export const LARGE = 1 << 20; // 4 MiB of float32: transfer cost, not call cost
 export const TIDY_SCOPE = 100;
+// Why a case's ratio is reported but not checked against the baseline.
+const FIRST_TOUCH =
+  "each call's 4 MiB lives until V8's next collection, so the loop keeps writing memory the VM has not touched yet, and on this project's fresh VMs that first touch costs 0.3-3 ms per call from run to run (Python frees and reuses one block)";
 
 /** @param {typeof import('nodetorch')} torch */
 export function microCases(torch, fixtures) {
@@ -31,7 +34,7 @@ export function microCases(torch, fixtures) {
     { id: 'from-typed-array-small', label: `fromTypedArray(Float32Array(${SMALL})) (shares memory)`, fn: () => torch.fromTypedArray(smallArray).dispose(), python: 'torch.from_numpy(small_np)' },
     { id: 'from-typed-array-large', label: 'fromTypedArray(Float32Array(2^20), { copy: true })', fn: () => torch.fromTypedArray(largeArray, undefined, { copy: true }).dispose(), python: 'torch.tensor(large_np)' },
     { id: 'to-typed-array-small', label: `toTypedArray() of ${SMALL} floats (a copy)`, fn: () => small.toTypedArray(), python: 'small.numpy().copy()' },
-    { id: 'to-typed-array-large', label: 'toTypedArray() of 2^20 floats (a copy)', fn: () => large.toTypedArray(), python: 'large.numpy().copy()' },
+    { id: 'to-typed-array-large', label: 'toTypedArray() of 2^20 floats (a copy)', fn: () => large.toTypedArray(), python: 'large.numpy().copy()', unchecked: FIRST_TOUCH },
     { id: 'matmul-sync', label: 'a.matmul(b), 4x4', fn: () => m4.matmul(n4).dispose(), python: 'm4.matmul(n4)' },
     { id: 'matmul-async', label: 'await a.matmulAsync(b), 4x4 (a worker thread round trip)', async: () => m4.matmulAsync(n4).then((t) => t.dispose()), python: null },
     { id: 'forward-sync', label: 'tiny MLP forward, batch 8 (native plan)', fn: () => torch.noGrad(() => tiny.forward(tinyInput)).dispose(), python: 'tiny(tiny_input)' },
