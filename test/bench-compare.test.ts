@@ -21,7 +21,14 @@ const cases: CaseResult[] = [
       { key: 'lstm-b64', ratios: { 'best / Python': null } },
     ],
   },
-  { id: 'micro', rows: [{ key: 'add', ratios: { 'nodetorch / Python': 0.9, other: Number.NaN } }, { key: 'gc' }, { key: 'transfer', unchecked: 'noisy', ratios: { 'nodetorch / Python': 9 } }] },
+  {
+    id: 'micro',
+    rows: [
+      { key: 'add', ratios: { 'nodetorch / Python': 0.9, other: Number.NaN } },
+      { key: 'gc' },
+      { key: 'transfer', unchecked: 'noisy', ratios: { 'nodetorch / Python': 9 } },
+    ],
+  },
 ];
 
 test('collectRatios keeps the checked, finite ratios of checked rows, keyed by case, row and name', () => {
