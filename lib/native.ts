@@ -217,6 +217,17 @@ export interface NativeBinding {
   emptyCache(): void;
   /** Hand-bound hot paths (direct ATen calls): fill `out` with `op(self, other)` and return its handle. */
   hot: Record<'add' | 'sub' | 'mul' | 'matmul', (out: object, self: number, other: number) => number>;
+  /** Single draws from LibTorch's default generator: torch.rand(1).item() and torch.randint(low, high, (1,)).item(). */
+  draw: { uniform(): number; int(low: number, high: number): number };
+  /**
+   * lib/data's image kernels: each fills `out` and returns its handle; affine and normalize return -1
+   * for inputs they do not take (not float32/float64 on the CPU, autograd, a trace).
+   */
+  image: {
+    crop(out: object, input: number, top: number, left: number, height: number, width: number, fill: number): number;
+    affine(out: object, input: number, theta: number[], nearest: boolean, fill: number): number;
+    normalize(out: object, input: number, means: number[], stds: number[]): number;
+  };
   NativeOptimizer: new (kind: string, groups: NativeParamGroup[]) => NativeOptimizer;
   clipGradNorm(params: unknown[], maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
   clipGradValue(params: unknown[], clipValue: number): void;

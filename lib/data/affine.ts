@@ -1,10 +1,12 @@
 /**
- * Affine image transforms (torchvision's `functional.affine` and `RandomAffine`), computed with ATen's
- * affine_grid_generator and grid_sampler.
+ * Affine image transforms (torchvision's `functional.affine` and `RandomAffine`): ATen's
+ * affine_grid_generator and grid_sampler, in one native call for float32 and float64 CPU tensors
+ * outside autograd.
  */
 import { aten } from '../ops/surface.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { affineKernel } from './image-kernels.js';
 import { randomUniform } from './random.js';
 import { builtinRecipe, portable, type WorkerPortable } from './recipe.js';
 import type { Transform } from './transforms.js';
@@ -60,6 +62,8 @@ export function affine(input: Tensor, params: AffineParams, sampling: AffineSamp
   const fill = sampling.fill ?? 0;
   const mode = INTERPOLATION[sampling.interpolation ?? 'nearest'];
   if (mode === undefined) throw new TypeError(`affine: interpolation must be 'nearest' or 'bilinear', got '${sampling.interpolation}'`);
+  const sampled = affineKernel(input, theta, mode === INTERPOLATION.nearest, fill);
+  if (sampled) return sampled;
   const images = input.reshape(-1, 1, height, width);
   const count = images.shape[0]!;
   const thetas = tensor(theta, { dtype: input.dtype }).view(1, 2, 3).expand(count, 2, 3).contiguous();

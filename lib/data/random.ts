@@ -5,19 +5,10 @@
  * worker processes (base seed + worker id).
  */
 import { aten } from '../ops/surface.js';
-import { empty, rand, randint } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { native } from '../native.js';
+import { empty } from '../tensor/creation.js';
 import type { Generator } from './generator.js';
 import { getWorkerInfo } from './worker-info.js';
-
-// Reads a one-element tensor made for a single draw and frees it.
-function itemOf(t: Tensor): number {
-  try {
-    return t.item();
-  } finally {
-    t.dispose();
-  }
-}
 
 /** The generator random transforms use here: the worker's, or undefined for LibTorch's default generator. */
 function transformGenerator(): Generator | undefined {
@@ -27,7 +18,7 @@ function transformGenerator(): Generator | undefined {
 /** A float32-precision uniform sample in [0, 1), like `torch.rand(1).item()`. */
 export function randomFloat(generator: Generator | undefined = transformGenerator()): number {
   if (generator) return generator.uniformFloat();
-  return itemOf(rand([1]));
+  return native.draw.uniform();
 }
 
 /** A uniform sample in [low, high), like `torch.empty(1).uniform_(low, high).item()`. */
@@ -38,7 +29,7 @@ export function randomUniform(low: number, high: number, generator: Generator | 
 /** An integer uniform in [low, high), like `torch.randint(low, high, (1,)).item()`. */
 export function randomInt(low: number, high: number, generator: Generator | undefined = transformGenerator()): number {
   if (generator) return generator.randint(low, high);
-  return itemOf(randint(low, high, [1]));
+  return native.draw.int(low, high);
 }
 
 /**

@@ -7,8 +7,8 @@
  */
 import { aten } from '../ops/surface.js';
 import { tensor } from '../tensor/creation.js';
-import { slice } from '../tensor/methods/indexing.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { cropWindow, normalizeKernel } from './image-kernels.js';
 import { randomFloat, randomInt } from './random.js';
 import { builtinRecipe, isPortable, portable, type WorkerPortable } from './recipe.js';
 
@@ -48,6 +48,8 @@ export function normalize(
   const transform = (input: Tensor): Tensor => {
     requireImage(input, 'normalize', true);
     if (input.dim() < 3) throw new TypeError(`normalize: expected a tensor image shaped (..., C, H, W), got shape [${input.shape}]`);
+    const normalized = options.inplace ? null : normalizeKernel(input, means, stds);
+    if (normalized) return normalized;
     const m = tensor(means, { dtype: input.dtype }).view(-1, 1, 1);
     const s = tensor(stds, { dtype: input.dtype }).view(-1, 1, 1);
     try {
@@ -99,23 +101,25 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
   const [cropHeight, cropWidth] = typeof size === 'number' ? [size, size] : size;
   if (!(cropHeight > 0 && cropWidth > 0)) throw new RangeError(`randomCrop: size must be positive, got ${JSON.stringify(size)}`);
   const fill = options.fill ?? 0;
+  const padding = options.padding === undefined ? null : padOrder(options.padding);
   const transform = (input: Tensor): Tensor => {
     requireImage(input, 'randomCrop', false);
-    let image = input;
-    const pad = (amounts: number[]): void => {
-      image = aten.constant_pad_nd.default(image, amounts, fill);
-    };
-    if (options.padding !== undefined) pad(padOrder(options.padding));
-    const [height, width] = image.shape.slice(-2) as [number, number];
-    if (options.padIfNeeded && width < cropWidth) pad([cropWidth - width, cropWidth - width, 0, 0]);
-    if (options.padIfNeeded && height < cropHeight) pad([0, 0, cropHeight - height, cropHeight - height]);
-    const [h, w] = image.shape.slice(-2) as [number, number];
+    // The padded image's size and where the input sits in it; one native call pads and crops.
+    let [padLeft, , padTop] = padding ?? [0, 0, 0, 0];
+    const [inHeight, inWidth] = input.shape.slice(-2) as [number, number];
+    let [h, w] = [inHeight, inWidth];
+    if (padding) [h, w] = [h + padding[2] + padding[3], w + padding[0] + padding[1]];
+    if (options.padIfNeeded && w < cropWidth) [padLeft, w] = [padLeft + cropWidth - w, 2 * cropWidth - w];
+    if (options.padIfNeeded && h < cropHeight) [padTop, h] = [padTop + cropHeight - h, 2 * cropHeight - h];
     if (h < cropHeight || w < cropWidth)
       throw new RangeError(`randomCrop: required crop size (${cropHeight}, ${cropWidth}) is larger than input image size (${h}, ${w})`);
-    if (h === cropHeight && w === cropWidth) return image;
+    if (h === cropHeight && w === cropWidth) {
+      const unchanged = h === inHeight && w === inWidth && padTop === 0 && padLeft === 0;
+      return unchanged ? input : cropWindow(input, -padTop, -padLeft, h, w, fill);
+    }
     const top = randomInt(0, h - cropHeight + 1);
     const left = randomInt(0, w - cropWidth + 1);
-    return image.index('...', slice(top, top + cropHeight), slice(left, left + cropWidth));
+    return cropWindow(input, top - padTop, left - padLeft, cropHeight, cropWidth, fill);
   };
   return portable(transform, builtinRecipe('randomCrop', [size, options]));
 }

@@ -8,11 +8,13 @@
 #include "binding/epoch_loop_binding.h"
 #include "binding/factory.h"
 #include "binding/hot_ops.h"
+#include "binding/image_transform_binding.h"
 #include "binding/jit_trace_binding.h"
 #include "binding/node_api.h"
 #include "binding/op_call.h"
 #include "binding/optimizer_wrap.h"
 #include "binding/profiler_binding.h"
+#include "binding/random_draw_binding.h"
 #include "binding/runtime_binding.h"
 #include "binding/script_module_wrap.h"
 #include "binding/script_object_wrap.h"
@@ -62,6 +64,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initAutocast(env, exports);
   initRuntime(env, exports);
   initHotOps(env, exports);
+  initImageTransforms(env, exports);
+  initRandomDraws(env, exports);
   OptimizerWrap::Init(env, exports);
   initGradClipping(env, exports);
   ScriptModuleWrap::Init(env, exports);
