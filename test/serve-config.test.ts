@@ -52,7 +52,7 @@ test("TorchServe's defaults: loopback listeners, 6553500-byte limits, queue 100,
   assert.deepEqual(config.allowedUrls, []);
 });
 
-test('config.properties keys, then TS_* variables over them', () => {
+test('config.properties keys, then TS_* variables over them when enable_envvars_config=true', () => {
   const dir = scratch();
   const file = path.join(dir, 'config.properties');
   writeFileSync(
@@ -70,7 +70,17 @@ test('config.properties keys, then TS_* variables over them', () => {
       'models={"mnist": {"1.0": {"batchSize": 4, "maxBatchDelay": 5, "minWorkers": 2, "maxWorkers": 3}}}',
     ].join('\n'),
   );
-  const config = readConfigFile(file, { TS_BATCH_SIZE: '16', TS_INFERENCE_ADDRESS: '127.0.0.1:0', UNRELATED: 'x' });
+  const env = { TS_BATCH_SIZE: '16', TS_INFERENCE_ADDRESS: '127.0.0.1:0', UNRELATED: 'x' };
+  const notices: string[] = [];
+  const without = readConfigFile(file, env, (line) => notices.push(line));
+  assert.equal(without.batchSize, 8, 'TorchServe reads TS_* only when the file enables it');
+  assert.deepEqual(without.inferenceAddress, { host: '0.0.0.0', port: 9000 });
+  assert.ok(
+    notices.some((line) => /ignoring TS_INFERENCE_ADDRESS, TS_BATCH_SIZE: .*enable_envvars_config=true/.test(line)),
+    notices.join('\n'),
+  );
+  writeFileSync(file, `enable_envvars_config=true\n${readFileSync(file, 'utf8')}`);
+  const config = readConfigFile(file, env);
   assert.deepEqual(config.inferenceAddress, { host: '127.0.0.1', port: 0 });
   assert.equal(config.modelStore, '/models');
   assert.deepEqual(config.loadModels, ['mnist=mnist.mar', 'all']);
@@ -99,7 +109,8 @@ test('bad settings are errors naming the key and the value', () => {
   bad({ models: '{"m": {"1.0": {"batchSize": -1}}}' }, /non-negative integer/);
   bad({ models: '{oops' }, /models must be JSON/);
   bad({ allowed_urls: '(' }, /not a regular expression/);
-  assert.throws(() => resolveConfig(new Map(), { TS_MAX_BATCH_DELAY: 'soon' }), /TS_MAX_BATCH_DELAY must be an integer >= 0, got 'soon'/);
+  const envEnabled = new Map([['enable_envvars_config', 'true']]);
+  assert.throws(() => resolveConfig(envEnabled, { TS_MAX_BATCH_DELAY: 'soon' }), /TS_MAX_BATCH_DELAY must be an integer >= 0, got 'soon'/);
   assert.throws(() => readConfigFile('/nonexistent/config.properties', {}), /--ts-config \/nonexistent\/config.properties/);
   assert.deepEqual(parseAddress('http://[::1]:0', 'x'), { host: '::1', port: 0 });
 });

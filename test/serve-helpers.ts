@@ -1,8 +1,11 @@
 // Shared pieces of the serve-*.test.ts files: a temp model store with a traced model, .mar
 // archives built with fflate, images encoded with pngjs and jpeg-js.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
@@ -83,4 +86,31 @@ export function multipart(name: string, filename: string, contentType: string, b
     body: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
     contentType: `multipart/form-data; boundary=${boundary}`,
   };
+}
+
+/** A `nodetorch serve --foreground` child process, once it has printed its addresses. */
+export interface ServeProcess {
+  child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  inference: string;
+  management: string;
+  /** Its exit code, once it exits. */
+  exited: Promise<number | null>;
+}
+
+/** Spawns `nodetorch serve <args> --foreground` and waits (up to 60 s) for the addresses it prints. */
+export async function startServeCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeProcess> {
+  const bin = fileURLToPath(new URL('../lib/cli/bin.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, 'serve', ...args, '--foreground'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  for (let waited = 0; !output.includes('Metrics API bind to:') && waited < 60_000; waited += 100) await sleep(100);
+  const address = (api: string) => new RegExp(`${api} API bind to: (http://127\\.0\\.0\\.1:\\d+)`).exec(output)?.[1] ?? '';
+  return { child, output: () => output, inference: address('Inference'), management: address('Management'), exited };
 }

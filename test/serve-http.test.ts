@@ -3,7 +3,6 @@
 // the foreground (addresses printed, SIGTERM stops it).
 import { test } from 'uvu';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as torch from '../lib/index.ts';
 import type { Handler } from '../lib/serve/index.ts';
 import { main } from '../lib/cli/main.ts';
-import { anyPorts, multipart, saveTraced, scratch, smallMlp } from './serve-helpers.ts';
+import { anyPorts, multipart, saveTraced, scratch, smallMlp, startServeCli } from './serve-helpers.ts';
 
 const store = scratch();
 await saveTraced(smallMlp(4), store, 'mlp.pt');
@@ -108,45 +107,28 @@ test('graceful shutdown: an in-flight request is answered, then the listeners ar
 });
 
 test('nodetorch serve --foreground: ports 0, addresses printed, answers, SIGTERM stops it cleanly', async () => {
-  const bin = new URL('../lib/cli/bin.ts', import.meta.url).pathname;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      bin,
-      'serve',
-      '--model-store',
-      store,
-      '--models',
-      'mlp=mlp.pt',
-      '--inference-address',
-      'http://127.0.0.1:0',
-      '--management-address',
-      '127.0.0.1:0',
-      '--metrics-address',
-      '127.0.0.1:0',
-      '--foreground',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const serve = await startServeCli([
+    '--model-store',
+    store,
+    '--models',
+    'mlp=mlp.pt',
+    '--inference-address',
+    'http://127.0.0.1:0',
+    '--management-address',
+    '127.0.0.1:0',
+    '--metrics-address',
+    '127.0.0.1:0',
+  ]);
   try {
-    for (let waited = 0; !output.includes('Metrics API bind to:') && waited < 60_000; waited += 100) await sleep(100);
-    assert.match(output, /Model mlp version 1\.0: loaded/);
-    const inference = /Inference API bind to: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
-    const management = /Management API bind to: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
-    assert.match(output, /Metrics API bind to: http:\/\/127\.0\.0\.1:\d+/);
-    assert.equal((await fetch(`${inference}/ping`)).status, 200);
-    assert.equal((await fetch(`${management}/models/mlp`)).status, 200);
+    assert.match(serve.output(), /Model mlp version 1\.0: loaded/);
+    assert.match(serve.output(), /Metrics API bind to: http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal((await fetch(`${serve.inference}/ping`)).status, 200);
+    assert.equal((await fetch(`${serve.management}/models/mlp`)).status, 200);
   } finally {
-    child.kill('SIGTERM');
+    serve.child.kill('SIGTERM');
   }
-  assert.equal(await exited, 0, output);
-  assert.match(output, /Shutting down/);
+  assert.equal(await serve.exited, 0, serve.output());
+  assert.match(serve.output(), /Shutting down/);
 });
 
 test('nodetorch serve: bad flags and config are usage errors (exit 2) naming the problem', async () => {

@@ -334,7 +334,7 @@ test('no path leads out of the store: .., absolute paths, symlinks, archive entr
       unknown
     >[];
     assert.equal(described!.status, 'FAILED');
-    assert.match(described!.error as string, /unknown handler 'handler.py' \(known: image_classifier, tensor\)/);
+    assert.match(described!.error as string, /handler 'handler.py' is a Python file, which nodetorch cannot run: use a built-in handler/);
   } finally {
     await server.close();
   }

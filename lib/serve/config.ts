@@ -1,12 +1,17 @@
 /**
  * The server's settings with TorchServe's names: config.properties keys (inference_address,
- * model_store, batch_size, ...), overridden by `TS_<KEY>` environment variables (TS_BATCH_SIZE=4),
- * overridden in turn by options given in code or on the command line. Values are checked here, so
+ * model_store, batch_size, ...), overridden by `TS_<KEY>` environment variables (TS_BATCH_SIZE=4)
+ * when the file sets enable_envvars_config=true (as TorchServe reads them), overridden in turn by
+ * options given in code or on the command line. Values are checked here, so
  * a bad one is an error naming its key before anything starts.
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { ACCEPTED_UNUSED, checkMetricsFormat, checkServiceEnvelope, GRPC_KEYS } from './config-compat.js';
+import { parseModels, parseSnapshot, type ModelSettings } from './model-settings.js';
 import { parseProperties } from './properties.js';
+
+export type { ModelSettings } from './model-settings.js';
 
 /** A listener's address: `http://host:port` or `https://host:port` (port 0 picks a free one). */
 export interface Address {
@@ -14,14 +19,6 @@ export interface Address {
   port: number;
   /** Served over TLS (an https:// address; needs private_key_file and certificate_file). */
   tls?: boolean;
-}
-
-/** Per-model overrides (TorchServe's `models` JSON key: `{"name": {"version": {...}}}`). */
-export interface ModelSettings {
-  batchSize?: number;
-  maxBatchDelay?: number;
-  minWorkers?: number;
-  responseTimeout?: number;
 }
 
 /** Every setting of a server, with TorchServe's defaults. */
@@ -68,6 +65,8 @@ export interface ServeConfig {
   predictionLogMaxAge: number;
   /** Logged predictions kept at most, the newest (0: no limit); key prediction_log_max_rows. */
   predictionLogMaxRows: number;
+  /** Bytes of pages in use the prediction log keeps to, the oldest going first (0: no limit); key prediction_log_max_bytes. */
+  predictionLogMaxBytes: number;
   /**
    * Reference datasets (CSV, TSV, JSON, JSON lines) by model name, '*' for every model; key
    * drift_reference: `FILE` or `name=FILE,name=FILE`.
@@ -121,6 +120,7 @@ export function defaultConfig(): ServeConfig {
     predictionLog: null,
     predictionLogMaxAge: 0,
     predictionLogMaxRows: 0,
+    predictionLogMaxBytes: 0,
     driftReference: {},
     driftInterval: 60,
     driftWindow: 1000,
@@ -130,7 +130,7 @@ export function defaultConfig(): ServeConfig {
   };
 }
 
-type Setter = (config: ServeConfig, value: string, key: string) => void;
+type Setter = (config: ServeConfig, value: string, key: string, notice: (line: string) => void) => void;
 
 const SETTERS: Record<string, Setter> = {
   inference_address: (c, v, k) => (c.inferenceAddress = parseAddress(v, k)),
@@ -154,10 +154,13 @@ const SETTERS: Record<string, Setter> = {
     if (status !== 503 && status !== 429) throw new ServeConfigError(`${k} must be 503 or 429, got '${v}'`);
     c.queueFullStatus = status;
   },
-  models: (c, v, k) => (c.models = parseModels(v, k)),
+  models: (c, v, k) => (c.models = asConfigError(() => parseModels(v, k))),
+  metrics_format: (_c, v, k) => asConfigError(() => checkMetricsFormat(v, k)),
+  service_envelope: (_c, v, k, notice) => notice(asConfigError(() => checkServiceEnvelope(v, k))),
   prediction_log: (c, v) => (c.predictionLog = v || null),
   prediction_log_max_age: (c, v, k) => (c.predictionLogMaxAge = parseInteger(v, k, 0)),
   prediction_log_max_rows: (c, v, k) => (c.predictionLogMaxRows = parseInteger(v, k, 0)),
+  prediction_log_max_bytes: (c, v, k) => (c.predictionLogMaxBytes = parseInteger(v, k, 0)),
   drift_reference: (c, v, k) => (c.driftReference = parseReferences(v, k)),
   drift_interval: (c, v, k) => (c.driftInterval = parseInteger(v, k, 1)),
   drift_window: (c, v, k) => (c.driftWindow = parseInteger(v, k, 1)),
@@ -171,69 +174,100 @@ const SETTERS: Record<string, Setter> = {
   },
 };
 
-/**
- * TorchServe keys nodetorch reads but has no use for (netty, Python and GPU settings); they are
- * accepted so an existing config.properties works unchanged.
- */
-const ACCEPTED_UNUSED = new Set([
-  'number_of_netty_threads',
-  'netty_client_threads',
-  'number_of_gpu',
-  'install_py_dep_per_model',
-  'enable_envvars_config',
-  'enable_metrics_api',
-  'metrics_mode',
-  'metrics_config',
-  'async_logging',
-  'vmargs',
-  'default_service_handler',
-  'workflow_store',
-  'cors_allowed_origin',
-  'cors_allowed_methods',
-  'cors_allowed_headers',
-  'model_snapshot',
-  'unregister_model_timeout',
-  'decode_input_request',
-  'disable_system_metrics',
-  'enable_model_api',
-  'model_config',
-]);
-
 /** The keys this server understands (others are refused, naming the key). */
 export const CONFIG_KEYS: readonly string[] = Object.keys(SETTERS);
 
+/** Keys read after the others: they decide how the rest is read, or add to it. */
+const READ_LAST = new Set(['enable_envvars_config', 'model_snapshot', 'NUM_WORKERS']);
+
+type Env = Readonly<Record<string, string | undefined>>;
+
 /**
  * A config from TorchServe's defaults, then `properties` (parsed config.properties entries), then
- * the `TS_*` variables of `env`. Unknown keys are an error (a misspelled key would otherwise be
- * silently ignored).
+ * (with enable_envvars_config=true, as in TorchServe) the `TS_*` variables of `env`, then
+ * model_snapshot's models where `models` and load_models name none. Unknown keys are an error (a
+ * misspelled key would otherwise be silently ignored); keys accepted without effect are reported
+ * to `notice`, one line per kind.
  */
 export function resolveConfig(
   properties: Map<string, string> = new Map(),
   env: Readonly<Record<string, string | undefined>> = process.env,
+  notice: (line: string) => void = () => {},
 ): ServeConfig {
   const config = defaultConfig();
-  for (const [key, value] of properties) {
-    if (ACCEPTED_UNUSED.has(key)) continue;
+  const unused: string[] = [];
+  const grpc: string[] = [];
+  for (const [key, raw] of properties) {
+    const value = raw.trim();
+    if (READ_LAST.has(key)) continue;
+    if (GRPC_KEYS.has(key)) {
+      if (value !== 'false') grpc.push(key);
+      continue;
+    }
+    if (ACCEPTED_UNUSED.has(key)) {
+      unused.push(key);
+      continue;
+    }
     const setter = SETTERS[key];
     if (!setter) throw new ServeConfigError(`unknown config.properties key '${key}' (known: ${CONFIG_KEYS.join(', ')})`);
-    setter(config, value.trim(), key);
+    setter(config, value, key, notice);
   }
-  for (const key of CONFIG_KEYS) {
-    const value = env[`TS_${key.toUpperCase()}`];
-    if (value !== undefined) SETTERS[key]!(config, value.trim(), `TS_${key.toUpperCase()}`);
-  }
+  // KServe's files set NUM_WORKERS; TorchServe uses it when default_workers_per_model is not set.
+  const workers = properties.get('NUM_WORKERS');
+  if (workers !== undefined && !properties.has('default_workers_per_model'))
+    SETTERS.default_workers_per_model!(config, workers.trim(), 'NUM_WORKERS', notice);
+  applyEnv(config, env, /^true$/i.test(properties.get('enable_envvars_config')?.trim() ?? ''), notice);
+  const snapshot = properties.get('model_snapshot')?.trim();
+  if (snapshot) applySnapshot(config, snapshot);
+  if (grpc.length) notice(`gRPC is not served (only the REST APIs): ignoring ${grpc.join(', ')}`);
+  if (unused.length) notice(`TorchServe settings nodetorch has no use for, ignored: ${unused.join(', ')}`);
   return config;
 }
 
+function applyEnv(config: ServeConfig, env: Env, enabled: boolean, notice: (line: string) => void): void {
+  const ignored: string[] = [];
+  for (const key of CONFIG_KEYS) {
+    const name = `TS_${key.toUpperCase()}`;
+    const value = env[name];
+    if (value === undefined) continue;
+    if (enabled) SETTERS[key]!(config, value.trim(), name, notice);
+    else ignored.push(name);
+  }
+  if (ignored.length)
+    notice(`ignoring ${ignored.join(', ')}: TS_* variables are read only with enable_envvars_config=true in config.properties`);
+}
+
+/** model_snapshot's settings under those of `models`; its models are loaded when load_models names none. */
+function applySnapshot(config: ServeConfig, text: string): void {
+  const snapshot = asConfigError(() => parseSnapshot(text, 'model_snapshot'));
+  for (const [model, versions] of Object.entries(snapshot.models)) {
+    const own: Record<string, ModelSettings> = (config.models[model] ??= {});
+    for (const [version, settings] of Object.entries(versions)) own[version] = { ...settings, ...own[version] };
+  }
+  if (config.loadModels.length === 0) config.loadModels = snapshot.load;
+}
+
+function asConfigError<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw error instanceof ServeConfigError ? error : new ServeConfigError((error as Error).message);
+  }
+}
+
 /** {@link resolveConfig} of a config.properties file. */
-export function readConfigFile(file: string, env: Readonly<Record<string, string | undefined>> = process.env): ServeConfig {
+export function readConfigFile(
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  notice: (line: string) => void = () => {},
+): ServeConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ServeConfigError(`--ts-config ${file}: ${(error as Error).message}`);
   }
-  return resolveConfig(parseProperties(text), env);
+  return resolveConfig(parseProperties(text), env, notice);
 }
 
 /** `http://host:port`, `https://host:port` (or `host:port`) as an Address; other schemes are refused. */
@@ -315,43 +349,4 @@ export function parseReferences(text: string, key: string): Record<string, strin
     references[model] = file;
   }
   return references;
-}
-
-const MODEL_KEYS: Record<string, keyof ModelSettings> = {
-  batchSize: 'batchSize',
-  maxBatchDelay: 'maxBatchDelay',
-  minWorkers: 'minWorkers',
-  responseTimeout: 'responseTimeout',
-};
-/** TorchServe's per-model keys nodetorch accepts and ignores. */
-const MODEL_KEYS_UNUSED = new Set(['maxWorkers', 'marName', 'deviceType', 'deviceIds', 'parallelLevel', 'parallelType']);
-
-function parseModels(text: string, key: string): Record<string, Record<string, ModelSettings>> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ServeConfigError(`${key} must be JSON ({"model": {"version": {"batchSize": 4}}}): ${(error as Error).message}`);
-  }
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (!isObject(parsed)) throw new ServeConfigError(`${key} must be a JSON object of models`);
-  const models: Record<string, Record<string, ModelSettings>> = {};
-  for (const [model, versions] of Object.entries(parsed)) {
-    if (!isObject(versions)) throw new ServeConfigError(`${key}: "${model}" must map versions to settings`);
-    models[model] = {};
-    for (const [version, settings] of Object.entries(versions)) {
-      if (!isObject(settings)) throw new ServeConfigError(`${key}: "${model}"."${version}" must be an object of settings`);
-      const own: ModelSettings = {};
-      for (const [name, value] of Object.entries(settings)) {
-        if (MODEL_KEYS_UNUSED.has(name)) continue;
-        const field = MODEL_KEYS[name];
-        if (!field) throw new ServeConfigError(`${key}: "${model}"."${version}" has an unknown setting '${name}'`);
-        if (!Number.isInteger(value) || (value as number) < 0)
-          throw new ServeConfigError(`${key}: "${model}"."${version}".${name} must be a non-negative integer`);
-        own[field] = value as number;
-      }
-      models[model][version] = own;
-    }
-  }
-  return models;
 }

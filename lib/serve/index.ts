@@ -12,6 +12,7 @@ export { defaultConfig, resolveConfig, readConfigFile, parseAddress, formatAddre
 export { parseProperties } from './properties.js';
 export type { Handler, HandlerContext, Prepared, PredictionRequest, RequestPart } from './handlers/handler.js';
 export { BUILT_IN_HANDLERS } from './handlers/index.js';
+export type { HandlerTable } from './handlers/index.js';
 export { HandlerInputError, ServeError } from './errors.js';
 export type { ModelBuilder } from './load-model.js';
 export type { KeyFile, ApiKey } from './auth.js';

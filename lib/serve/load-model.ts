@@ -11,8 +11,10 @@ import type { ScriptModule } from '../jit/script-module.js';
 import type { ModelSignature } from '../jit/signature.js';
 import type { Module } from '../nn/module.js';
 import { loadCheckpointModel } from './checkpoint-model.js';
-import { DEFAULT_HANDLER, findHandler, type Handler } from './handlers/index.js';
+import { isModulePath, loadHandlerModule } from './handlers/handler-module.js';
+import { DEFAULT_HANDLER, findHandler, type Handler, type HandlerTable } from './handlers/index.js';
 import { loadArchive } from './mar.js';
+import { resolveInStore } from './model-store.js';
 
 /** Builds an untrained model from a checkpoint's `model` config (the CLI passes nodetorch's own builder). */
 export type ModelBuilder = (modelConfig: Record<string, unknown>) => Module;
@@ -21,10 +23,18 @@ export type ModelBuilder = (modelConfig: Record<string, unknown>) => Module;
 export interface LoadOptions {
   /** A signature for a file that carries none (or to replace the one it carries). */
   signature?: ModelSignature;
-  /** A handler name (built in, or a key of `handlers`); default: the archive's, else `tensor` or, for a checkpoint, `image_classifier`. */
+  /**
+   * The handler: a built-in name, a key of `handlers`, or a module file (.mjs, .js, .ts) inside
+   * `modelStore`; default: the archive's, else `defaultHandler`, else `tensor` or, for a checkpoint,
+   * `image_classifier`.
+   */
   handler?: string;
-  /** Handlers of your own by name, next to the built-in ones. */
-  handlers?: Readonly<Record<string, Handler>>;
+  /** The handler used when neither `handler` nor the archive names one. */
+  defaultHandler?: string;
+  /** Handlers of your own by name, next to the built-in ones (a module path is imported when used). */
+  handlers?: HandlerTable;
+  /** The store module paths in `handler` resolve in (nothing outside it is imported). */
+  modelStore?: string | null;
   /** How checkpoints' models are made. */
   buildModel?: ModelBuilder;
 }
@@ -41,39 +51,32 @@ export interface LoadedModel {
   archiveVersion?: string;
 }
 
+/** The handler a name stands for: one of `handlers` (a module path there is imported), a store module, or a built-in one. */
+export async function resolveHandler(spec: string, options: LoadOptions): Promise<Handler> {
+  const own = options.handlers?.[spec];
+  if (typeof own === 'string') return loadHandlerModule(path.resolve(own), `'${spec}' (${own})`);
+  if (own) return own;
+  if (isModulePath(spec)) return loadHandlerModule(resolveInStore(options.modelStore ?? null, spec), spec);
+  return findHandler(spec, options.handlers);
+}
+
 /** Loads `file` by its extension: `.mar`, `.ckpt`, else TorchScript. */
 export async function loadModelFile(file: string, options: LoadOptions = {}): Promise<LoadedModel> {
   const extension = path.extname(file).toLowerCase();
   if (extension === '.mar') {
-    const archive = await loadArchive(file, options.handlers ?? {});
-    const handlerName = options.handler ?? archive.handlerName;
-    return {
-      ...archive,
-      signature: options.signature ?? archive.signature,
-      handlerName,
-      handler: options.handler ? findHandler(options.handler, options.handlers) : archive.handler,
-    };
+    const archive = await loadArchive(file, options, (spec) => resolveHandler(spec, options));
+    return { ...archive, signature: options.signature ?? archive.signature };
   }
-  if (extension === '.ckpt') {
+  const isCheckpoint = extension === '.ckpt';
+  const handlerName = options.handler ?? options.defaultHandler ?? (isCheckpoint ? 'image_classifier' : DEFAULT_HANDLER);
+  const handler = await resolveHandler(handlerName, options);
+  let module: ScriptModule;
+  if (isCheckpoint) {
     if (!options.buildModel) throw new Error(`${file}: serving a checkpoint needs a model builder (createServer's buildModel option)`);
-    const module = await loadCheckpointModel(file, options.buildModel);
-    const handlerName = options.handler ?? 'image_classifier';
-    return {
-      module,
-      signature: options.signature ?? module.signature,
-      handlerName,
-      handler: findHandler(handlerName, options.handlers),
-      classNames: null,
-    };
+    module = await loadCheckpointModel(file, options.buildModel);
+  } else {
+    module = await load(file);
+    module.eval();
   }
-  const module = await load(file);
-  module.eval();
-  const handlerName = options.handler ?? DEFAULT_HANDLER;
-  return {
-    module,
-    signature: options.signature ?? module.signature,
-    handlerName,
-    handler: findHandler(handlerName, options.handlers),
-    classNames: null,
-  };
+  return { module, signature: options.signature ?? module.signature, handlerName, handler, classNames: null };
 }

@@ -2,7 +2,8 @@
  * TorchServe model archives (.mar): a zip with MAR-INF/MANIFEST.json naming the model, its version,
  * the serialized file (TorchScript here: nodetorch runs no Python) and the handler, plus extra files
  * such as index_to_name.json (class names) and, as nodetorch's addition, signature.json. The handler
- * is a built-in name or one given to createServer's `handlers` (Python handler files cannot run here).
+ * is a built-in name, one given to createServer's `handlers`, or a JavaScript/TypeScript module in
+ * the archive (lib/serve/handlers/handler-module.ts); Python handler files cannot run here.
  * @module
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,9 +13,11 @@ import { unzipSync } from 'fflate';
 import { readRegularFile } from '../io/regular-file.js';
 import { checkEntryCount } from '../io/zip-directory.js';
 import { load } from '../jit/script-module.js';
-import { parseSignature } from '../jit/signature.js';
-import { DEFAULT_HANDLER, findHandler, type Handler } from './handlers/index.js';
-import type { LoadedModel } from './load-model.js';
+import { SIGNATURE_FILE } from '../jit/signature.js';
+import { isModulePath, loadArchiveHandler } from './handlers/handler-module.js';
+import { DEFAULT_HANDLER, type Handler } from './handlers/index.js';
+import type { LoadedModel, LoadOptions } from './load-model.js';
+import { signatureFromText } from './signature-json.js';
 
 /** MAR-INF/MANIFEST.json as torch-model-archiver writes it (the parts nodetorch reads). */
 export interface MarManifest {
@@ -60,20 +63,34 @@ export async function readArchive(file: string): Promise<{ entries: Record<strin
   return { entries, manifest };
 }
 
-/** Loads an archive: its TorchScript module, handler, class names and signature. */
-export async function loadArchive(file: string, handlers: Readonly<Record<string, Handler>>): Promise<LoadedModel> {
+/**
+ * Loads an archive: its TorchScript module, handler, class names and signature. The handler is
+ * `options.handler` when given (resolved by `resolve`), else the manifest's: a module file in the
+ * archive, or a name (`resolve`d); else `options.defaultHandler`, else `tensor`.
+ */
+export async function loadArchive(
+  file: string,
+  options: Pick<LoadOptions, 'handler' | 'defaultHandler'>,
+  resolve: (spec: string) => Promise<Handler>,
+): Promise<LoadedModel> {
   const { entries, manifest } = await readArchive(file);
+  const serializedFile = manifest.model.serializedFile!;
+  const archived = options.handler === undefined ? manifest.model.handler : undefined;
+  const handlerName = options.handler ?? archived ?? options.defaultHandler ?? DEFAULT_HANDLER;
+  const handler =
+    archived !== undefined && isModulePath(archived)
+      ? await loadArchiveHandler(entries, archived, serializedFile, file)
+      : await resolve(handlerName);
+  const classNames = parseJsonEntry<Record<string, string>>(entries['index_to_name.json'], 'index_to_name.json', file);
+  const signatureText = entries[SIGNATURE_FILE] ? Buffer.from(entries[SIGNATURE_FILE]).toString('utf8') : null;
+  const ownSignature = signatureText === null ? null : signatureFromText(signatureText, `${file}: ${SIGNATURE_FILE}`);
   const dir = await mkdtemp(path.join(tmpdir(), 'nodetorch-mar-'));
   try {
     // LibTorch loads from a path: the serialized file goes to a private temp folder for the load.
     const serialized = path.join(dir, 'model.pt');
-    await writeFile(serialized, entries[manifest.model.serializedFile!]!);
-    const handlerName = manifest.model.handler ?? DEFAULT_HANDLER;
-    const handler = findHandler(handlerName, handlers);
+    await writeFile(serialized, entries[serializedFile]!);
     const module = await load(serialized);
     module.eval();
-    const classNames = parseJsonEntry<Record<string, string>>(entries['index_to_name.json'], 'index_to_name.json', file);
-    const ownSignature = entries['signature.json'] ? parseSignature(Buffer.from(entries['signature.json']).toString('utf8')) : null;
     return {
       module,
       signature: ownSignature ?? module.signature,

@@ -14,7 +14,7 @@ import { flattenTensors } from '../jit/signature.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ModelSettings, ServeConfig } from './config.js';
 import { badRequest, ServeError } from './errors.js';
-import type { Handler, HandlerContext } from './handlers/index.js';
+import { BUILT_IN_HANDLERS, DEFAULT_HANDLER, type HandlerContext, type HandlerTable } from './handlers/index.js';
 import { loadModelFile, type LoadedModel, type ModelBuilder } from './load-model.js';
 import { readArchive } from './mar.js';
 import type { ServeMetrics } from './metrics.js';
@@ -61,7 +61,8 @@ export interface RegisterRequest {
 
 /** Options the manager takes from createServer. */
 export interface ManagerOptions {
-  handlers?: Readonly<Record<string, Handler>>;
+  /** Handlers by name: objects, or module paths imported when a model uses them (a model named like one uses it by default). */
+  handlers?: HandlerTable;
   buildModel?: ModelBuilder;
   /** Signatures by model name for files that carry none. */
   signatures?: Readonly<Record<string, ModelSignature>>;
@@ -194,11 +195,17 @@ export class ModelManager {
   private async load(entry: ModelEntry, file: string, request: RegisterRequest): Promise<void> {
     const started = performance.now();
     try {
-      const signature = request.signature ?? this.options.signatures?.[entry.name];
+      const own = this.settingsFor(entry.name, entry.version);
+      const signature = request.signature ?? this.options.signatures?.[entry.name] ?? own.signature;
+      const handler = request.handler ?? own.handler;
+      const handlers = this.options.handlers;
       const model = await loadModelFile(file, {
         ...(signature ? { signature } : {}),
-        ...(request.handler ? { handler: request.handler } : {}),
-        ...(this.options.handlers ? { handlers: this.options.handlers } : {}),
+        ...(handler ? { handler } : {}),
+        // `--handler mlp=mlp.mjs` serves model mlp unless its archive or settings name another.
+        ...(handlers && Object.hasOwn(handlers, entry.name) ? { defaultHandler: entry.name } : {}),
+        ...(handlers ? { handlers } : {}),
+        modelStore: this.config.modelStore,
         ...(this.options.buildModel ? { buildModel: this.options.buildModel } : {}),
       });
       entry.model = model;
@@ -207,6 +214,7 @@ export class ModelManager {
         modelVersion: entry.version,
         signature: model.signature,
         classNames: model.classNames,
+        base: BUILT_IN_HANDLERS[DEFAULT_HANDLER]!,
       };
       entry.runner = new ModelRunner(
         entry.name,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ModelSignature } from '../jit/signature.js';
 import { checkToken, loadOrCreateKeys, type KeyFile, type KeyScope } from './auth.js';
 import { defaultConfig, formatAddress, readTlsFiles, ServeConfigError, type Address, type ServeConfig } from './config.js';
-import type { Handler } from './handlers/index.js';
+import type { HandlerTable } from './handlers/index.js';
 import { ServeError } from './errors.js';
 import { answerClientError, asServeError, installCommon, sendError } from './http/common.js';
 import { addInferenceRoutes } from './http/inference-api.js';
@@ -31,8 +31,12 @@ import type { Dataset } from '../monitor/dataset.js';
 export interface ServeOptions extends Partial<ServeConfig> {
   /** Signatures by model name, for TorchScript files that carry none. */
   signatures?: Readonly<Record<string, ModelSignature>>;
-  /** Handlers of your own by name (a .mar's manifest or a registration names them). */
-  handlers?: Readonly<Record<string, Handler>>;
+  /**
+   * Handlers of your own by name: a Handler, or the path of a JavaScript/TypeScript module that
+   * exports one (imported when a model uses it). A .mar's manifest, a registration or a model's
+   * config names them; a model with the same name as one uses it unless something else is named.
+   */
+  handlers?: HandlerTable;
   /** Builds a checkpoint's model from its `model` config; needed to serve .ckpt files. */
   buildModel?: ModelBuilder;
   /** Fastify's logger (default off). */
@@ -132,10 +136,15 @@ function requireToken(app: FastifyInstance, keys: KeyFile, scope: KeyScope, open
   });
 }
 
-/** The `load_models` entries as registrations: `name=file`, `file`, or `all` (every file in the store). */
+/** Whether two addresses name one listener (port 0 asks for a new port each time, so never). */
+function sameListener(a: Address, b: Address): boolean {
+  return a.port !== 0 && a.port === b.port && a.host === b.host;
+}
+
+/** The `load_models` entries as registrations: `name=file`, `file`, or `all` (any case: every file in the store). */
 export function startupModels(config: ServeConfig): { name?: string; url: string }[] {
   return config.loadModels.flatMap((item) => {
-    if (item === 'all') {
+    if (item.toLowerCase() === 'all') {
       if (!config.modelStore) throw new ServeConfigError('load_models=all needs a model store');
       return listStore(config.modelStore).map((url) => ({ url }));
     }
@@ -153,6 +162,11 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
   const config: ServeConfig = { ...defaultConfig(), ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
   if (config.modelStore) config.modelStore = path.resolve(config.modelStore);
   const tls = readTlsFiles(config); // before anything loads: a bad key file fails fast
+  // TorchServe serves both APIs on one listener when their addresses are the same (KServe's
+  // sample config.properties does this); one listener cannot tell which API's token to ask for.
+  const shared = sameListener(config.inferenceAddress, config.managementAddress);
+  if (shared && !config.disableTokenAuthorization)
+    throw new ServeConfigError('inference_address and management_address are the same: token authorization needs them apart');
   const manager = new ModelManager(config, {
     ...(handlers ? { handlers } : {}),
     ...(buildModel ? { buildModel } : {}),
@@ -191,7 +205,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
 
   const appFor = (address: Address) => makeApp(config, logger ?? false, address.tls ? tls : null);
   const inference = appFor(config.inferenceAddress);
-  const management = appFor(config.managementAddress);
+  const management = shared ? inference : appFor(config.managementAddress);
   const metricsApp = appFor(config.metricsAddress);
   if (keys) {
     const probes = (url: string) => url === '/ping' || url.startsWith('/v2/health/');
@@ -202,13 +216,13 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
   countInferenceResponses(inference, metrics);
   addInferenceRoutes(inference, manager, metrics, monitoring);
   addKServeRoutes(inference, manager, metrics, monitoring);
-  addManagementRoutes(management, manager);
+  addManagementRoutes(management, manager, { description: !shared });
   addMetricsRoutes(metricsApp, metrics);
   addMonitoringRoutes(metricsApp, monitoring);
 
   const apps: [FastifyInstance, Address][] = [
     [inference, config.inferenceAddress],
-    [management, config.managementAddress],
+    ...(shared ? [] : [[management, config.managementAddress] as [FastifyInstance, Address]]),
     [metricsApp, config.metricsAddress],
   ];
   let closing: Promise<void> | null = null;
@@ -230,14 +244,14 @@ export async function createServer(options: ServeOptions = {}): Promise<Inferenc
     config,
     keys,
     async listen() {
-      const bound: string[] = [];
+      const bound = new Map<FastifyInstance, string>();
       for (const [app, address] of apps) {
         await app.listen({ host: address.host, port: address.port });
         const info = app.server.address();
         const port = typeof info === 'object' && info ? info.port : address.port;
-        bound.push(formatAddress({ ...address, port }));
+        bound.set(app, formatAddress({ ...address, port }));
       }
-      return { inference: bound[0]!, management: bound[1]!, metrics: bound[2]! };
+      return { inference: bound.get(inference)!, management: bound.get(management)!, metrics: bound.get(metricsApp)! };
     },
     close() {
       closing ??= (async () => {

@@ -4,14 +4,16 @@
  *
  *   nodetorch serve --model-store DIR --models NAME=FILE [NAME=FILE ...] [--ts-config config.properties]
  *     [--inference-address http://127.0.0.1:8080] [--management-address ...] [--metrics-address ...]
- *     [--signature NAME=FILE.json ...] [--prediction-log FILE.sqlite] [--drift-reference [NAME=]FILE ...]
- *     [--foreground]
+ *     [--signature NAME=FILE.json ...] [--handler NAME=FILE.mjs ...] [--prediction-log FILE.sqlite]
+ *     [--drift-reference [NAME=]FILE ...] [--foreground]
  *
- * Settings come from TorchServe's defaults, then config.properties, then TS_* variables, then
- * these flags. Port 0 picks a free port; the bound addresses are printed as TorchServe logs them
- * ("Inference API bind to: http://..."). With --foreground the server runs in this process until
- * SIGINT/SIGTERM, finishing in-flight requests; without it a detached server is started (its log
- * and pid under --log-dir) and the command returns once it listens. `--stop` stops that server.
+ * Settings come from TorchServe's defaults, then config.properties (TS_CONFIG_FILE, as in
+ * TorchServe, names it when set; else --ts-config), then TS_* variables when it sets
+ * enable_envvars_config=true, then these flags. Port 0 picks a free port; the bound addresses
+ * are printed as TorchServe logs them ("Inference API bind to: http://..."). With --foreground the
+ * server runs in this process until SIGINT/SIGTERM, finishing in-flight requests; without it a
+ * detached server is started (its log and pid under --log-dir) and the command returns once it
+ * listens. `--stop` stops that server.
  * @module
  */
 import { spawn } from 'node:child_process';
@@ -22,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { ExperimentConfig } from '../../conf/schema.js';
 import { writeFileAtomicSync } from '../../io/atomic.js';
-import { parseSignature, type ModelSignature } from '../../jit/signature.js';
+import type { ModelSignature } from '../../jit/signature.js';
 import {
   defaultConfig,
   parseAddress,
@@ -32,6 +34,7 @@ import {
   ServeConfigError,
   type ServeConfig,
 } from '../../serve/config.js';
+import { signatureFromText } from '../../serve/signature-json.js';
 import { buildModel } from '../build-experiment.js';
 import { UsageError } from '../exit-codes.js';
 
@@ -44,6 +47,7 @@ export interface ServeCommandOptions {
   managementAddress?: string;
   metricsAddress?: string;
   signature?: string[];
+  handler?: string[];
   predictionLog?: string;
   driftReference?: string[];
   foreground?: boolean;
@@ -51,10 +55,18 @@ export interface ServeCommandOptions {
   logDir: string;
 }
 
-/** The settings of a command line (config file, TS_* variables, then flags); bad values are usage errors. */
-export function serveSettings(options: ServeCommandOptions, env: NodeJS.ProcessEnv = process.env): ServeConfig {
+/**
+ * The settings of a command line (config file, TS_* variables, then flags); bad values are usage
+ * errors. `notice` gets a line for each kind of setting accepted without effect.
+ */
+export function serveSettings(
+  options: ServeCommandOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  notice: (line: string) => void = () => {},
+): ServeConfig {
   try {
-    const config = options.tsConfig ? readConfigFile(options.tsConfig, env) : resolveConfig(new Map(), env);
+    const file = env.TS_CONFIG_FILE || options.tsConfig;
+    const config = file ? readConfigFile(file, env, notice) : resolveConfig(new Map(), env, notice);
     if (options.modelStore) config.modelStore = options.modelStore;
     if (options.models?.length) config.loadModels = options.models;
     if (options.inferenceAddress) config.inferenceAddress = parseAddress(options.inferenceAddress, '--inference-address');
@@ -70,37 +82,53 @@ export function serveSettings(options: ServeCommandOptions, env: NodeJS.ProcessE
   }
 }
 
+/** Splits a `NAME=FILE` argument of `flag`, checking that the file exists. */
+function nameAndFile(flag: string, item: string, what: string): [string, string] {
+  const at = item.indexOf('=');
+  if (at <= 0) throw new UsageError(`${flag} takes NAME=${what}, got '${item}'`);
+  const file = item.slice(at + 1);
+  if (!existsSync(file)) throw new UsageError(`${flag} ${item}: ${file} does not exist`);
+  return [item.slice(0, at), file];
+}
+
 /** `--signature NAME=FILE.json` arguments as signatures by model name. */
 export function readSignatures(items: readonly string[] = []): Record<string, ModelSignature> {
   const signatures: Record<string, ModelSignature> = {};
   for (const item of items) {
-    const at = item.indexOf('=');
-    if (at <= 0) throw new UsageError(`--signature takes NAME=FILE.json, got '${item}'`);
-    const file = item.slice(at + 1);
-    if (!existsSync(file)) throw new UsageError(`--signature ${item}: ${file} does not exist`);
-    const text = readFileSync(file, 'utf8');
-    let parsed: Partial<ModelSignature>;
+    const [name, file] = nameAndFile('--signature', item, 'FILE.json');
     try {
-      parsed = JSON.parse(text) as Partial<ModelSignature>;
+      // A bare {"inputs": [...], "outputs": [...]} is accepted, as is a traced file's signature.json.
+      signatures[name] = signatureFromText(readFileSync(file, 'utf8'), `--signature ${item}`);
     } catch (error) {
-      throw new UsageError(`--signature ${item}: not valid JSON: ${(error as Error).message}`);
+      throw new UsageError((error as Error).message);
     }
-    // A bare {"inputs": [...], "outputs": [...]} is accepted too.
-    const signature = parseSignature(JSON.stringify({ format: 'nodetorch-signature', version: 1, method: 'forward', ...parsed }));
-    if (!signature) throw new UsageError(`--signature ${item}: needs "inputs" and "outputs" arrays of {name, datatype, shape}`);
-    signatures[item.slice(0, at)] = signature;
   }
   return signatures;
 }
 
+/**
+ * `--handler NAME=FILE` arguments as module paths by handler name (imported when a model uses
+ * them, so a module that fails to load fails its models, not the server).
+ */
+export function handlerPaths(items: readonly string[] = []): Record<string, string> {
+  return Object.fromEntries(
+    items.map((item) => nameAndFile('--handler', item, 'FILE (.mjs, .js, .ts)')).map(([n, f]) => [n, path.resolve(f)]),
+  );
+}
+
 /** Runs the server in this process until SIGINT or SIGTERM. */
-async function runForeground(config: ServeConfig, signatures: Record<string, ModelSignature>): Promise<void> {
+async function runForeground(
+  config: ServeConfig,
+  signatures: Record<string, ModelSignature>,
+  handlers: Record<string, string>,
+): Promise<void> {
   const { createServer } = await import('../../serve/server.js');
   let server;
   try {
     server = await createServer({
       ...config,
       signatures,
+      handlers,
       buildModel: (modelConfig) => buildModel(modelConfig as unknown as ExperimentConfig['model']),
     });
   } catch (error) {
@@ -191,6 +219,7 @@ function flagsOf(options: ServeCommandOptions): string[] {
   add('--management-address', options.managementAddress);
   add('--metrics-address', options.metricsAddress);
   for (const spec of options.signature ?? []) add('--signature', spec);
+  for (const spec of options.handler ?? []) add('--handler', spec);
   add('--prediction-log', options.predictionLog);
   for (const spec of options.driftReference ?? []) add('--drift-reference', spec);
   if (options.models?.length) flags.push('--models', ...options.models);
@@ -207,7 +236,10 @@ export function addServeCommand(program: Command): void {
     .description('serve models over HTTP, compatible with TorchServe (inference, management, metrics APIs) and KServe v2')
     .option('--model-store <dir>', 'the folder models are loaded from')
     .option('--models <models...>', 'models to load at start: NAME=FILE, FILE or all')
-    .option('--ts-config <file>', 'a TorchServe config.properties (its keys; TS_* variables override them)')
+    .option(
+      '--ts-config <file>',
+      'a TorchServe config.properties (its keys; with enable_envvars_config=true, TS_* variables override them)',
+    )
     .option(
       '--inference-address <url>',
       `inference API address (default ${defaults.inferenceAddress.host}:${defaults.inferenceAddress.port}; port 0 picks one)`,
@@ -215,6 +247,11 @@ export function addServeCommand(program: Command): void {
     .option('--management-address <url>', 'management API address (default 127.0.0.1:8081)')
     .option('--metrics-address <url>', 'metrics address (default 127.0.0.1:8082)')
     .option('--signature <spec>', 'NAME=FILE.json: a signature for a TorchScript file that has none (repeatable)', collect)
+    .option(
+      '--handler <spec>',
+      'NAME=FILE: a handler module (.mjs, .js, .ts) named NAME; model NAME uses it unless its archive or config names another (repeatable)',
+      collect,
+    )
     .option('--prediction-log <file>', 'log every prediction (features, outputs, latency) to this SQLite file')
     .option(
       '--drift-reference <spec>',
@@ -226,9 +263,12 @@ export function addServeCommand(program: Command): void {
     .option('--log-dir <dir>', "where a background server's log and pid go", 'logs')
     .action(async (options: ServeCommandOptions) => {
       if (options.stop) return stopDetached(options.logDir);
-      const config = serveSettings(options);
+      // A detached server prints its own notices to its log, which is shown once it listens.
+      const notice = options.foreground ? (line: string) => console.error(`nodetorch serve: ${line}`) : undefined;
+      const config = serveSettings(options, process.env, notice);
       const signatures = readSignatures(options.signature);
-      if (options.foreground) return runForeground(config, signatures);
+      const handlers = handlerPaths(options.handler);
+      if (options.foreground) return runForeground(config, signatures, handlers);
       return runDetached(flagsOf(options), options.logDir);
     });
 }

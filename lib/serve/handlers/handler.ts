@@ -28,6 +28,11 @@ export interface HandlerContext {
   signature: ModelSignature | null;
   /** Class names by index (a .mar's index_to_name.json), or null. */
   classNames: Readonly<Record<string, string>> | null;
+  /**
+   * The default `tensor` handler, for a handler module that does part of the work itself and hands
+   * the rest on (as a TorchServe handler calls BaseHandler's methods); the server always sets it.
+   */
+  base?: Handler;
 }
 
 /** One request's model inputs, and anything postprocess needs to know about the request. */

@@ -82,12 +82,17 @@ export function describeEntry(entry: ModelEntry, queueSize: number): Record<stri
   };
 }
 
-/** Registers the management routes on `app`. */
-export function addManagementRoutes(app: FastifyInstance, manager: ModelManager): void {
-  const description = managementApiDocument();
+/**
+ * Registers the management routes on `app`; `description: false` leaves out `OPTIONS /` and
+ * `/api-description` (on a listener shared with the inference API, which has its own).
+ */
+export function addManagementRoutes(app: FastifyInstance, manager: ModelManager, options: { description?: boolean } = {}): void {
   const queueSize = manager.config.jobQueueSize;
-  routes(app, '/', { OPTIONS: async (_request, reply) => sendJson(reply, description) });
-  routes(app, '/api-description', { GET: async (_request, reply) => sendJson(reply, description) });
+  if (options.description !== false) {
+    const description = managementApiDocument();
+    routes(app, '/', { OPTIONS: async (_request, reply) => sendJson(reply, description) });
+    routes(app, '/api-description', { GET: async (_request, reply) => sendJson(reply, description) });
+  }
 
   routes(app, '/models', {
     GET: async (request, reply) => {
