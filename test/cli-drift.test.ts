@@ -59,7 +59,24 @@ test('drift writes report.html and summary.json equal to dataDrift; errors exit 
 
   const html = readFileSync(line.html, 'utf8');
   for (const name of ['age', 'plan', 'score']) assert.match(html, new RegExp(`<tr data-column="${name}">`));
-  assert.equal((html.match(/<svg /g) ?? []).length, 3, 'one chart per column');
+  assert.equal((html.match(/<svg /g) ?? []).length, 4, 'the test chart and one distribution chart per column');
+  const chart = /<svg [^>]*id="test-chart"[^>]*>([\s\S]*?)<\/svg>/.exec(html)?.[1] ?? '';
+  const bars = [
+    ...chart.matchAll(/<rect class="test-bar" data-column="([^"]+)" x="[\d.]+" y="[\d.]+" width="([\d.]+)"[^>]* fill="([^"]+)"/g),
+  ];
+  assert.deepEqual(
+    bars.map((bar) => bar[1]),
+    ['age', 'plan', 'score'],
+    'one bar per column',
+  );
+  assert.equal((chart.match(/<line class="threshold"/g) ?? []).length, 3, 'a threshold line per column');
+  for (const [, name, width, fill] of bars) {
+    const feature = expected.features[name!]!;
+    // p-values on [0, 1] over the 300 px bar (at least 2 px); drifted columns red.
+    assert.equal(Number(width), Number(Math.max(feature.pValue! * 300, 2).toFixed(1)), `${name}: the bar is its p-value`);
+    assert.equal(fill, feature.drifted ? '#b00020' : '#1b7f3b', name);
+  }
+  assert.match(chart, /<line class="threshold" x1="165\.0"/, 'the 0.05 threshold, 15 px into the bar from x = 150');
   assert.match(html, /<h2 class="bad" id="verdict">Dataset drift detected<\/h2>/);
   assert.match(html, /<strong id="share">0\.6667<\/strong>/);
   assert.doesNotMatch(html, /<script|<link|https?:\/\/(?!www\.w3\.org\/2000\/svg)/, 'self-contained: no scripts, stylesheets or URLs');

@@ -24,7 +24,7 @@ interface Golden {
     name: string;
     a: (number | string)[];
     b: (number | string)[];
-    options: { bins?: number };
+    options: { bins?: number; base?: number };
     jensenShannon: number;
     psi: number;
   }[];
@@ -50,6 +50,8 @@ interface Golden {
 }
 const golden = readFixture<Golden>('drift_golden.json');
 
+const throwsMonitor = (fn: () => unknown, pattern: RegExp) =>
+  assert.throws(fn, (error: Error) => error instanceof monitor.MonitorError && pattern.test(error.message), String(pattern));
 const number = (value: number | string): number => (typeof value === 'string' ? Number(value.replace('inf', 'Infinity')) : value);
 
 function assertClose(actual: number, expected: number, tolerance: number, label: string): void {
@@ -114,8 +116,61 @@ for (const c of golden.wasserstein)
 for (const c of golden.binned)
   test(`jensenShannonDistance and psi: ${c.name}`, () => {
     assertClose(monitor.jensenShannonDistance(c.a, c.b, c.options).statistic, c.jensenShannon, TOLERANCE, 'Jensen-Shannon');
-    assertClose(monitor.psi(c.a, c.b, c.options).statistic, c.psi, TOLERANCE, 'PSI');
+    assertClose(monitor.psi(c.a, c.b, { ...(c.options.bins ? { bins: c.options.bins } : {}) }).statistic, c.psi, TOLERANCE, 'PSI');
   });
+
+test("jensenShannonDistance: scipy's natural log by default (Evidently's), base 2 on request", () => {
+  const base2 = golden.binned.find((c) => c.options.base === 2)!;
+  const natural = golden.binned.find((c) => c.name === 'numerical, sturges bins')!;
+  assert.deepEqual([base2.a, base2.b], [natural.a, natural.b], 'the base-2 case has the samples of its natural-log twin');
+  // sqrt(D / ln 2 / 2) against sqrt(D / 2): the base-2 distance is the natural one over sqrt(ln 2).
+  assertClose(base2.jensenShannon, natural.jensenShannon / Math.sqrt(Math.LN2), 1e-12, 'scipy base 2 vs base e');
+  const disjoint = monitor.jensenShannonDistance(['a', 'b'], ['c', 'd']).statistic;
+  assertClose(disjoint, Math.sqrt(Math.LN2), 1e-15, 'disjoint samples: the natural-log bound sqrt(ln 2)');
+  assertClose(monitor.jensenShannonDistance(['a', 'b'], ['c', 'd'], { base: 2 }).statistic, 1, 1e-15, 'base 2 bound');
+  throwsMonitor(() => monitor.jensenShannonDistance([1], [2], { base: 1 }), /base must be a finite number > 0 other than 1, got 1/);
+  const large = golden.dataDrift.find((c) => Object.values(c.features).some((f) => f.test === 'jensenshannon'))!;
+  const result = monitor.dataDrift(large.reference, large.current, { categorical: large.categorical });
+  for (const [name, feature] of Object.entries(result.features).filter(([, f]) => f.test === 'jensenshannon')) {
+    assert.equal(feature.threshold, 0.1, `${name}: Evidently's threshold applies to the natural-log distance`);
+    assert.equal(feature.drifted, feature.statistic >= 0.1, name);
+  }
+});
+
+test('every test takes a 1-D tensor as it takes the array', () => {
+  const same = (fromTensor: object, fromArray: object, label: string) => assert.deepEqual(fromTensor, fromArray, label);
+  const f64 = (values: number[]) => torch.tensor(values, { dtype: 'float64' });
+  const ks = golden.ks[0]!;
+  same(monitor.ksTest(f64(ks.a), f64(ks.b)), monitor.ksTest(ks.a, ks.b), 'ksTest');
+  const chi = golden.chisquare[2]!;
+  same(
+    monitor.chiSquareTest(torch.tensor(chi.reference), torch.tensor(chi.current)),
+    monitor.chiSquareTest(chi.reference, chi.current),
+    'chiSquareTest',
+  );
+  same(
+    monitor.chiSquareTest(f64(chi.reference), chi.current),
+    monitor.chiSquareTest(chi.reference, chi.current),
+    'chiSquareTest, a float tensor and an array',
+  );
+  const z = golden.z[0]!;
+  same(monitor.zTest(torch.tensor(z.a as number[]), torch.tensor(z.b as number[])), monitor.zTest(z.a, z.b), 'zTest');
+  const w = golden.wasserstein[2]!;
+  same(monitor.wassersteinDistance(f64(w.a), f64(w.b)), monitor.wassersteinDistance(w.a, w.b), 'wassersteinDistance');
+  const binned = golden.binned[1]!;
+  const [a, b] = [f64(binned.a as number[]), f64(binned.b as number[])];
+  same(
+    monitor.jensenShannonDistance(a, b, { bins: 10 }),
+    monitor.jensenShannonDistance(binned.a, binned.b, { bins: 10 }),
+    'jensenShannonDistance',
+  );
+  same(monitor.psi(a, b, { bins: 10 }), monitor.psi(binned.a, binned.b, { bins: 10 }), 'psi');
+  throwsMonitor(() => monitor.chiSquareTest(torch.ones([2, 2]), [1, 2]), /referenceCounts must be a 1-D tensor, got shape \[2, 2\]/);
+  throwsMonitor(
+    () => monitor.chiSquareTest(torch.tensor([1, 2]), { a: 1 }),
+    /pass both counts as arrays \(aligned by category\) or both as objects/,
+  );
+});
 
 for (const c of golden.mmd)
   test(`mmdTest: ${c.name}`, () => {
@@ -206,6 +261,29 @@ test('dataDrift: columns, tests and thresholds options, tensors as columns', () 
   assert.equal(monitor.dataDrift(reference, current, { driftShare: 0.6 }).datasetDrift, false);
 });
 
+test('the report plots each p-value or distance against its threshold, one bar per column', () => {
+  const reference = { a: Array.from({ length: 200 }, (_, i) => i / 200), b: Array.from({ length: 200 }, (_, i) => i % 3) };
+  const current = { a: Array.from({ length: 200 }, (_, i) => 0.3 + i / 200), b: Array.from({ length: 200 }, (_, i) => i % 3) };
+  const result = monitor.dataDrift(reference, current, { tests: { a: 'psi' } });
+  const html = monitor.renderDriftReport({ reference, current, result });
+  const chart = /<svg [^>]*id="test-chart"[^>]*>([\s\S]*?)<\/svg>/.exec(html)?.[1] ?? '';
+  const bars = [...chart.matchAll(/<rect class="test-bar" data-column="([^"]+)" x="150" y="[\d.]+" width="([\d.]+)"/g)];
+  assert.deepEqual(
+    bars.map((bar) => bar[1]),
+    ['a', 'b'],
+  );
+  const lines = [...chart.matchAll(/<line class="threshold" x1="([\d.]+)"/g)].map((line) => Number(line[1]));
+  const { a, b } = result.features as Record<'a' | 'b', torch.monitor.FeatureDrift>;
+  assert.equal(a.drifted, true);
+  // A distance on a scale up to 1.25 times the larger of it and its threshold; a p-value on [0, 1].
+  const top = 1.25 * Math.max(a.statistic, a.threshold);
+  assert.equal(Number(bars[0]![2]), Number(((a.statistic / top) * 300).toFixed(1)), 'psi bar');
+  assert.equal(lines[0], Number((150 + (a.threshold / top) * 300).toFixed(1)), 'psi threshold');
+  assert.equal(Number(bars[1]![2]), Number(Math.max(b.pValue! * 300, 2).toFixed(1)), 'chi-squared p-value bar');
+  assert.equal(lines[1], 150 + 0.05 * 300);
+  assert.match(chart, /<title>a: psi [\d.]+ \(drift at &gt;= 0\.1\)<\/title>/);
+});
+
 test('dataDrift: Evidently default test by kind, reference size and distinct values', () => {
   assert.equal(monitor.defaultTest('numerical', 1000, 6), 'ks');
   assert.equal(monitor.defaultTest('numerical', 1000, 5), 'chisquare');
@@ -215,9 +293,6 @@ test('dataDrift: Evidently default test by kind, reference size and distinct val
   assert.equal(monitor.defaultTest('numerical', 1001, 6), 'wasserstein');
   assert.equal(monitor.defaultTest('numerical', 1001, 5), 'jensenshannon');
 });
-
-const throwsMonitor = (fn: () => unknown, pattern: RegExp) =>
-  assert.throws(fn, (error: Error) => error instanceof monitor.MonitorError && pattern.test(error.message), String(pattern));
 
 test('bad input: empty samples, NaN, non-numbers, wrong shapes', () => {
   throwsMonitor(() => monitor.ksTest([], [1, 2]), /ksTest: a is empty/);

@@ -313,6 +313,25 @@ check('DriftMonitor: drift of the log window against a reference, gauges and the
   log.close();
 });
 
+check('DriftMonitor: an empty log or window is too early (WindowTooSmallError, 0 rows), not a failure', () => {
+  const log = new PredictionLog(freshFile());
+  const reference = { brightness: [0.1, 0.2, 0.3], device: ['cam-a', 'cam-b', 'cam-a'] };
+  const isTooEarly = (rows: number, minRows: number) => (e: Error) =>
+    e instanceof torch.monitor.WindowTooSmallError &&
+    e.rows === rows &&
+    e.minRows === minRows &&
+    new RegExp(`the drift window holds ${rows} predictions of model 'mnist', fewer than minRows \\(${minRows}\\)`).test(e.message);
+  const monitor = new torch.monitor.DriftMonitor({ reference, log, model: 'mnist', minRows: 2 });
+  assert.throws(() => monitor.check(), isTooEarly(0, 2), 'no rows logged at all');
+  log.record(prediction(1, { timestamp: Date.now() - 3_600_000 }));
+  log.flush();
+  const recent = new torch.monitor.DriftMonitor({ reference, log, model: 'mnist', minRows: 2, maxAgeMs: 60_000 });
+  assert.throws(() => recent.check(), isTooEarly(0, 2), 'rows, but none in the window');
+  assert.throws(() => monitor.check(), isTooEarly(1, 2));
+  assert.equal(monitor.last, undefined);
+  log.close();
+});
+
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test.run();

@@ -5,8 +5,11 @@
 // columns or none at all, too few predictions) as a warning and a metric while serving goes on.
 import { suite } from 'uvu';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type BetterSqlite3 from 'better-sqlite3';
 import * as torch from '../lib/index.ts';
 import type { InferenceServer, ServeOptions } from '../lib/serve/index.ts';
 import { resolveConfig } from '../lib/serve/config.ts';
@@ -16,6 +19,7 @@ import { saveTraced, scratch, smallMlp } from './serve-helpers.ts';
 const assertClose = (actual: number, expected: number, tolerance: number, label = '') =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${label} ${actual} is not within ${tolerance} of ${expected}`);
 
+const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 const model = smallMlp(3);
 const store = scratch();
 await saveTraced(model, store, 'mlp.pt');
@@ -60,6 +64,14 @@ const predict = (server: InferenceServer, data: number[][]) =>
   server.inference.inject({ method: 'POST', url: '/predictions/mlp', payload: { data } });
 /** The prediction log writes after the answer (setImmediate); this lets those writes be queued. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Scrapes until `condition` holds (timers fire late on a busy machine), and returns that scrape. */
+async function until(server: InferenceServer, condition: (values: Map<string, number>) => boolean, what: string) {
+  for (const deadline = Date.now() + 10_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    const values = await metricsOf(server);
+    if (condition(values)) return values;
+    assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
+  }
+}
 
 const Features = suite('features and predictions of a row');
 
@@ -112,13 +124,20 @@ Features('config keys: prediction_log, drift_reference as FILE or NAME=FILE list
       ['drift_window', '200'],
       ['drift_min_rows', '20'],
       ['prediction_log_max_rows', '1000'],
+      ['prediction_log_max_bytes', '1048576'],
     ]),
     {},
   );
   assert.equal(config.predictionLog, 'log.sqlite');
   assert.deepEqual(config.driftReference, { a: 'ref-a.csv', b: 'ref-b.json' });
-  assert.deepEqual([config.driftInterval, config.driftWindow, config.driftMinRows, config.predictionLogMaxRows], [5, 200, 20, 1000]);
-  assert.deepEqual(resolveConfig(new Map(), { TS_DRIFT_REFERENCE: 'train.csv' }).driftReference, { '*': 'train.csv' });
+  assert.deepEqual(
+    [config.driftInterval, config.driftWindow, config.driftMinRows, config.predictionLogMaxRows, config.predictionLogMaxBytes],
+    [5, 200, 20, 1000, 1048576],
+  );
+  assert.equal(resolveConfig(new Map(), {}).predictionLogMaxBytes, 0, 'no size limit by default');
+  assert.throws(() => resolveConfig(new Map([['prediction_log_max_bytes', '-1']]), {}), /prediction_log_max_bytes must be an integer >= 0/);
+  const fromEnvironment = resolveConfig(new Map([['enable_envvars_config', 'true']]), { TS_DRIFT_REFERENCE: 'train.csv' });
+  assert.deepEqual(fromEnvironment.driftReference, { '*': 'train.csv' });
   assert.throws(() => resolveConfig(new Map([['drift_reference', 'a=x.csv,a=y.csv']]), {}), /model 'a' is given twice/);
   assert.throws(() => resolveConfig(new Map([['drift_interval', '0']]), {}), /drift_interval must be an integer >= 1, got '0'/);
 });
@@ -177,6 +196,20 @@ Logging('every row is logged with its features, prediction and latency, and the 
     await settle();
     const values = await metricsOf(server);
     assert.equal(values.get('nodetorch_prediction_log_pending{}')! + values.get('nodetorch_prediction_log_written_total{}')!, 6);
+    // The log flushes from its timer (every second): then the write latency and size are there.
+    const written = await until(server, (v) => v.get('nodetorch_prediction_log_written_total{}') === 6, 'the rows were written');
+    const flushes = written.get('nodetorch_prediction_log_write_seconds_count{}')!;
+    assert.ok(flushes >= 1 && flushes <= 2, `one flush per batch of queued rows, got ${flushes}`);
+    assert.equal(written.get('nodetorch_prediction_log_write_seconds_bucket{le="+Inf"}'), flushes);
+    const seconds = written.get('nodetorch_prediction_log_write_seconds_sum{}')!;
+    assert.ok(seconds > 0 && seconds < 1, `flush time ${seconds} s`);
+    assert.equal(written.get('nodetorch_prediction_log_rows{}'), 6);
+    const bytes = written.get('nodetorch_prediction_log_bytes{}')!;
+    assert.ok(
+      bytes >= 4096 && bytes % 4096 === 0 && bytes <= statSync(file).size + statSync(`${file}-wal`).size,
+      `${bytes} bytes of pages`,
+    );
+    assert.equal(written.get('nodetorch_prediction_log_dropped_total{}'), 0);
   } finally {
     await server.close();
   }
@@ -217,12 +250,92 @@ Logging('a corrupt log file: a warning and a metric, and the server answers as b
   }
 });
 
+Logging('a locked log: flushes fail fast (a warning and metrics), requests are answered promptly, writing resumes', async () => {
+  const file = path.join(scratch(), 'locked.sqlite');
+  const { server, warnings } = await start({ predictionLog: file });
+  const other = new Sqlite(file);
+  try {
+    other.exec('BEGIN EXCLUSIVE'); // another process writing: the log's flushes cannot get the lock
+    // One request every 10 ms for 2.5 s, across two or three of the log's flushes (one a second);
+    // the longest gap between answers shows a flush that held the event loop.
+    let longestGap = 0;
+    for (let last = performance.now(), started = last; last - started < 2500;) {
+      assert.equal((await predict(server, rows(2, 40))).statusCode, 200);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }
+    const failed = await until(server, (v) => v.get('nodetorch_prediction_log_write_errors_total{}')! >= 1, 'a flush failed');
+    // better-sqlite3's default busy timeout would hold the event loop for 2 s per flush.
+    assert.ok(longestGap < 1000, `${longestGap.toFixed(0)} ms without an answer while the log was locked`);
+    assert.ok(failed.get('nodetorch_prediction_log_dropped_total{}')! >= 2, 'the rows of the failed flushes are counted');
+    assert.ok(failed.get('nodetorch_monitoring_errors_total{component="prediction_log"}')! >= 1);
+    assert.ok(warnings.length >= 1, 'a warning');
+    assert.match(warnings[0]!, /cannot write the prediction log .*locked\.sqlite: it is locked by another connection \(SQLITE_BUSY\)/);
+    other.exec('COMMIT');
+    const logged = failed.get('nodetorch_prediction_log_written_total{}')!;
+    assert.equal((await predict(server, rows(3, 41))).statusCode, 200);
+    await settle();
+    const resumed = await until(server, (v) => v.get('nodetorch_prediction_log_written_total{}')! >= logged + 3, 'rows were written again');
+    assert.equal(resumed.get('nodetorch_prediction_log_rows{}'), resumed.get('nodetorch_prediction_log_written_total{}'));
+  } finally {
+    other.close();
+    await server.close();
+  }
+  const log = new torch.monitor.PredictionLog(file);
+  try {
+    assert.ok(log.recent({ model: 'mlp' }).length >= 3, 'the rows after the lock are in the file');
+  } finally {
+    log.close();
+  }
+});
+
+Logging('prediction_log_max_bytes reaches the log: its size retention runs at open', async () => {
+  const file = path.join(scratch(), 'big.sqlite');
+  const log = new torch.monitor.PredictionLog(file);
+  const inputs = Object.fromEntries(Array.from({ length: 4 }, (_, j) => [`x.${j}`, j / 3]));
+  for (let i = 0; i < 3000; i++)
+    log.record({ model: 'mlp', version: '1.0', inputs, outputs: { class: '1', confidence: 0.5 }, latencyMs: 1 });
+  log.close();
+  const full = log.counters.bytes;
+  const maxBytes = 64 * 1024;
+  assert.ok(full > 4 * maxBytes, `the log holds ${full} bytes`);
+  const { server, warnings } = await start({ predictionLog: file, predictionLogMaxBytes: maxBytes });
+  try {
+    const values = await metricsOf(server);
+    assert.ok(values.get('nodetorch_prediction_log_bytes{}')! <= maxBytes, `${values.get('nodetorch_prediction_log_bytes{}')} bytes`);
+    const kept = values.get('nodetorch_prediction_log_rows{}')!;
+    assert.ok(kept > 0 && kept < 3000, `${kept} rows kept`);
+    assert.deepEqual(warnings, []);
+  } finally {
+    await server.close();
+  }
+});
+
 const Drift = suite('drift of the logged window');
 
 async function driftServer(options: Partial<ServeOptions> = {}) {
   const file = path.join(scratch(), 'predictions.sqlite');
   return start({ predictionLog: file, references: { mlp: asRecords(rows(400, 10)) }, driftMinRows: 30, ...options });
 }
+
+Drift('no predictions at all (an idle server): 503 and too_few_rows, not an error', async () => {
+  const { server, warnings } = await driftServer();
+  try {
+    const idle = await server.metrics.inject({ method: 'GET', url: '/monitoring/drift' });
+    assert.equal(idle.statusCode, 503, idle.body);
+    assert.match(idle.body, /the drift window holds 0 predictions of model 'mlp', fewer than minRows \(30\)/);
+    assert.equal((await server.metrics.inject({ method: 'GET', url: '/monitoring/drift.json' })).statusCode, 503);
+    const values = await metricsOf(server);
+    assert.equal(values.get('nodetorch_drift_checks_total{model_name="mlp",outcome="too_few_rows"}'), 2);
+    assert.equal(values.get('nodetorch_drift_checks_total{model_name="mlp",outcome="error"}'), undefined);
+    assert.equal(values.get('nodetorch_monitoring_errors_total{component="drift"}') ?? 0, 0);
+    assert.deepEqual(warnings, []);
+  } finally {
+    await server.close();
+  }
+});
 
 Drift('too few predictions: 503 naming the window, counted as too_few_rows', async () => {
   const { server, warnings } = await driftServer();
@@ -275,6 +388,12 @@ Drift('shifted inputs drift, matching dataDrift on the same data; gauges and the
     assert.match(String(html.headers['content-type']), /text\/html/);
     assert.match(html.body, /Data drift of model (&#39;|')mlp/);
     for (const name of ['x.0', 'x.3']) assert.ok(html.body.includes(name), name);
+    const chart = /<svg [^>]*id="test-chart"[^>]*>([\s\S]*?)<\/svg>/.exec(html.body)?.[1] ?? '';
+    assert.deepEqual(
+      [...chart.matchAll(/<rect class="test-bar" data-column="([^"]+)"/g)].map((bar) => bar[1]),
+      ['x.0', 'x.1', 'x.2', 'x.3'],
+      'the report plots each feature against its threshold, one bar each',
+    );
     const unknown = await server.metrics.inject({ method: 'GET', url: '/monitoring/drift?model=other' });
     assert.equal(unknown.statusCode, 404);
     assert.match(unknown.body, /Model 'other' has no drift monitoring \(monitored: 'mlp'\)/);

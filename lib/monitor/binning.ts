@@ -12,7 +12,7 @@ import { MonitorError } from './errors.js';
 /** How a numerical sample is binned: numpy's 'sturges' rule (the default) or a number of equal-width bins. */
 export type Bins = 'sturges' | number;
 
-/** Options of {@link jensenShannonDistance} and {@link psi}. */
+/** Options of {@link psi}, and of {@link jensenShannonDistance} besides its `base`. */
 export interface BinningOptions {
   /** Bins for numerical samples with more than 20 distinct reference values (default 'sturges'). */
   bins?: Bins;

@@ -7,12 +7,13 @@
  * category gives statistic 0 and p = 1 (scipy's NaN for 0 degrees of freedom means "no evidence").
  * @module
  */
+import { Tensor } from '../tensor/tensor.js';
 import { MonitorError, describeValue } from './errors.js';
 import type { TestResult } from './result.js';
 import { chiSquareSf } from './special.js';
 
-/** Counts per category: aligned arrays, or objects keyed by category (a missing key counts 0). */
-export type CategoryCounts = ArrayLike<number> | Readonly<Record<string, number>>;
+/** Counts per category: aligned arrays or 1-D tensors, or objects keyed by category (a missing key counts 0). */
+export type CategoryCounts = ArrayLike<number> | Tensor | Readonly<Record<string, number>>;
 
 /** chiSquareTest's result. */
 export interface ChiSquareResult extends TestResult {
@@ -40,25 +41,32 @@ export function chiSquareTest(referenceCounts: CategoryCounts, currentCounts: Ca
   return { statistic, pValue: chiSquareSf(statistic, k - 1), df: k - 1 };
 }
 
-function alignCounts(reference: CategoryCounts, current: CategoryCounts): [number[], number[]] {
-  const isArray = (value: CategoryCounts) => typeof (value as ArrayLike<number>).length === 'number';
-  if (reference === null || typeof reference !== 'object')
-    throw new MonitorError(`chiSquareTest: referenceCounts must be an array or an object of counts, got ${describeValue(reference)}`);
-  if (current === null || typeof current !== 'object')
-    throw new MonitorError(`chiSquareTest: currentCounts must be an array or an object of counts, got ${describeValue(current)}`);
-  if (isArray(reference) !== isArray(current))
+function alignCounts(referenceCounts: CategoryCounts, currentCounts: CategoryCounts): [number[], number[]] {
+  const reference = readCounts(referenceCounts, 'referenceCounts');
+  const current = readCounts(currentCounts, 'currentCounts');
+  if (Array.isArray(reference) !== Array.isArray(current))
     throw new MonitorError('chiSquareTest: pass both counts as arrays (aligned by category) or both as objects keyed by category');
-  if (isArray(reference)) {
-    const a = Array.from(reference as ArrayLike<number>);
-    const b = Array.from(current as ArrayLike<number>);
-    if (a.length !== b.length)
-      throw new MonitorError(`chiSquareTest: referenceCounts has ${a.length} categories but currentCounts has ${b.length}`);
-    return [a, b];
+  if (Array.isArray(reference) && Array.isArray(current)) {
+    if (reference.length !== current.length)
+      throw new MonitorError(`chiSquareTest: referenceCounts has ${reference.length} categories but currentCounts has ${current.length}`);
+    return [reference, current];
   }
   const r = reference as Record<string, number>;
   const c = current as Record<string, number>;
   const keys = [...new Set([...Object.keys(r), ...Object.keys(c)])];
   return [keys.map((key) => r[key] ?? 0), keys.map((key) => c[key] ?? 0)];
+}
+
+// Aligned counts (an array, a typed array, a 1-D tensor) as a number array; keyed counts as they are.
+function readCounts(counts: CategoryCounts, what: string): number[] | Readonly<Record<string, number>> {
+  if (counts instanceof Tensor) {
+    if (counts.dim() !== 1) throw new MonitorError(`chiSquareTest: ${what} must be a 1-D tensor, got shape [${counts.shape.join(', ')}]`);
+    return Array.from(counts.toTypedArray() as ArrayLike<number | bigint>, Number);
+  }
+  if (counts === null || typeof counts !== 'object')
+    throw new MonitorError(`chiSquareTest: ${what} must be an array, a 1-D tensor or an object of counts, got ${describeValue(counts)}`);
+  if (typeof (counts as ArrayLike<number>).length === 'number') return Array.from(counts as ArrayLike<number>);
+  return counts as Readonly<Record<string, number>>;
 }
 
 function total(counts: number[], what: string): number {

@@ -13,7 +13,8 @@
  *
  * `wasserstein` here is Evidently's "Wasserstein distance (normed)": scipy's distance divided by
  * the reference's population standard deviation (at least 0.001), so the threshold 0.1 means "a
- * tenth of a standard deviation". `psi` (>= 0.1) is there to choose through `tests`.
+ * tenth of a standard deviation"; `jensenshannon` is the distance with the natural log, as Evidently
+ * computes it (scipy's default base). `psi` (>= 0.1) is there to choose through `tests`.
  * Missing values (null, undefined, NaN, +-Infinity) are dropped per column first and counted.
  * @module
  */

@@ -3,14 +3,15 @@
  * piece a server calls to export drift gauges and serve a drift report. Each `check()` reads the
  * newest predictions of one model from the PredictionLog (at most `limit`, no older than
  * `maxAgeMs`), runs dataDrift on the columns the reference has, and keeps the result for
- * `gauges()` and `html()`. A window with fewer than `minRows` predictions is a WindowTooSmallError (a
- * MonitorError: an empty window says nothing); the last good result stays available.
+ * `gauges()` and `html()`. A window with fewer than `minRows` predictions, an empty one included, is
+ * a WindowTooSmallError (a MonitorError: too early, not a failure); the last good result stays
+ * available.
  * @module
  */
 import { dataDrift, type DataDriftOptions, type DataDriftResult } from './data-drift.js';
 import { readDataset, type Dataset } from './dataset.js';
 import { MonitorError, WindowTooSmallError, describeValue } from './errors.js';
-import type { PredictionLog } from './prediction-log.js';
+import type { PredictionLog, PredictionWindow, WindowOptions } from './prediction-log.js';
 import { renderDriftReport } from './report.js';
 
 /** Options of {@link DriftMonitor}. */
@@ -84,17 +85,18 @@ export class DriftMonitor {
   /** Reads the window and runs dataDrift on it; throws a MonitorError when the window is too small or does not match. */
   check(now = Date.now()): DriftCheck {
     const { log, model, version, limit = 1000, maxAgeMs, minRows = 30, outputs } = this.options;
-    const window = log.window({
+    const window = readWindow(log, {
       ...(model !== undefined ? { model } : {}),
       ...(version !== undefined ? { version } : {}),
       ...(maxAgeMs !== undefined ? { since: now - maxAgeMs } : {}),
       limit,
       outputs: outputs ?? false,
     });
-    if (window.rows < minRows)
+    const rows = window?.rows ?? 0;
+    if (!window || rows < minRows)
       throw new WindowTooSmallError(
-        `the drift window holds ${window.rows} predictions${model ? ` of model '${model}'` : ''}, fewer than minRows (${minRows})`,
-        window.rows,
+        `the drift window holds ${rows} predictions${model ? ` of model '${model}'` : ''}, fewer than minRows (${minRows})`,
+        rows,
         minRows,
       );
     const result = dataDrift(this.options.reference, window.columns, { ...this.driftOptions(), columns: this.columns });
@@ -147,5 +149,15 @@ export class DriftMonitor {
       ...(tests ? { tests } : {}),
       ...(thresholds ? { thresholds } : {}),
     };
+  }
+}
+
+// An idle server's log is empty: that is a window of 0 rows (too early), not a failed check.
+function readWindow(log: PredictionLog, options: WindowOptions & { outputs: boolean }): PredictionWindow | undefined {
+  try {
+    return log.window(options);
+  } catch (error) {
+    if (error instanceof WindowTooSmallError) return undefined;
+    throw error;
   }
 }

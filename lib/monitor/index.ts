@@ -1,7 +1,8 @@
 /**
  * torch.monitor: drift tests that match scipy (two-sample KS, chi-squared, Z, Wasserstein,
- * Jensen-Shannon, PSI, MMD), image statistics, dataDrift with Evidently's choice of test per column,
- * drift reports, and the SQLite prediction log a server records to.
+ * Jensen-Shannon, PSI, MMD), MMD on a model's embeddings, image statistics, dataDrift with
+ * Evidently's choice of test per column, drift reports, and the SQLite prediction log a server
+ * records to.
  * @module
  */
 export { MonitorError, WindowTooSmallError } from './errors.js';
@@ -16,10 +17,13 @@ export { zTest } from './z-test.js';
 export type { ZTestResult } from './z-test.js';
 export { wassersteinDistance } from './wasserstein.js';
 export { jensenShannonDistance } from './jensen-shannon.js';
+export type { JensenShannonOptions } from './jensen-shannon.js';
 export { psi } from './psi.js';
 export type { Bins, BinningOptions } from './binning.js';
 export { mmdTest } from './mmd.js';
 export type { MmdOptions, MmdResult, MultivariateSample } from './mmd.js';
+export { embeddingDrift } from './embedding-drift.js';
+export type { EmbeddingDriftOptions, EmbeddingDriftResult } from './embedding-drift.js';
 export { imageStatistics } from './image-stats.js';
 export type { ImageStatistics } from './image-stats.js';
 export { dataDrift, defaultTest, DRIFT_TESTS, DEFAULT_THRESHOLDS } from './data-drift.js';

@@ -19,7 +19,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
-import { MonitorError, describeValue } from './errors.js';
+import { MonitorError, WindowTooSmallError, describeValue } from './errors.js';
 
 /** One prediction. */
 export interface PredictionRecord {
@@ -362,7 +362,8 @@ export class PredictionLog {
 
   /**
    * The newest predictions as columns of input features (and outputs with `outputs: true`), for
-   * `dataDrift(reference, log.window(...).columns)`. An empty window is a MonitorError.
+   * `dataDrift(reference, log.window(...).columns)`. An empty window is a WindowTooSmallError (a
+   * MonitorError).
    */
   window(options: WindowOptions & { outputs?: boolean } = {}): PredictionWindow {
     const predictions = this.recent(options);
@@ -372,8 +373,10 @@ export class PredictionLog {
         options.version !== undefined ? `version '${options.version}'` : '',
         options.since !== undefined ? `since ${new Date(options.since).toISOString()}` : '',
       ].filter(Boolean);
-      throw new MonitorError(
+      throw new WindowTooSmallError(
         `the prediction log ${this.file} has no predictions in the window${filters.length ? ` (${filters.join(', ')})` : ''}`,
+        0,
+        1,
       );
     }
     const rows = predictions.map((p) => (options.outputs ? { ...p.inputs, ...outputColumns(p.outputs) } : p.inputs));

@@ -1,9 +1,10 @@
 /**
  * The drift report: one self-contained HTML page (inline CSS and SVG, no scripts, no network)
  * with the dataset verdict, the drift share, a table of every column's test, statistic, p-value
- * and threshold, and each column's reference and current distributions side by side (shares per
- * bin over the pooled range for numerical columns, per category for categorical ones); and a JSON
- * summary of the same result. Both files are written atomically.
+ * and threshold, a chart of each column's p-value or distance against its threshold
+ * (lib/monitor/report-chart.ts), and each column's reference and current distributions side by
+ * side (shares per bin over the pooled range for numerical columns, per category for categorical
+ * ones); and a JSON summary of the same result. Both files are written atomically.
  * @module
  */
 import { mkdir } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { countCategories, type Category } from './categories.js';
 import type { DataDriftResult, FeatureDrift } from './data-drift.js';
 import { cleanColumn, readDataset, type Dataset } from './dataset.js';
 import { MonitorError } from './errors.js';
+import { testChart } from './report-chart.js';
+import { escape, format } from './report-text.js';
 
 /** What a report shows. */
 export interface DriftReportInput {
@@ -105,6 +108,9 @@ th:first-child, td:first-child, td.text { text-align: left; }
 ${rows.join('\n')}
 </tbody>
 </table>
+<h2>Tests against their thresholds</h2>
+<p>Each column's p-value (drift below the threshold) or distance (drift at or above it); the dashed line is the threshold.</p>
+${testChart(result.features)}
 <h2>Distributions</h2>
 <p class="legend"><span style="background: ${COLORS.reference}"></span>reference<span style="background: ${COLORS.current}"></span>current (share of each sample per bin)</p>
 ${charts.join('\n')}
@@ -152,16 +158,6 @@ function tableRow(name: string, f: FeatureDrift): string {
     `<td>${f.current.count} (${f.current.missing})</td>`,
   ];
   return `<tr data-column="${escape(name)}">${cells.join('')}</tr>`;
-}
-
-function format(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value !== 0 && Math.abs(value) < 1e-3) return value.toExponential(3);
-  return Number(value.toPrecision(4)).toString();
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 // Shares of each sample per bin: equal-width bins over the pooled range, or the most common categories.

@@ -22,6 +22,10 @@ import type { ModelDrift, MonitoringComponent, MonitoringGaugeSource, ServeMetri
 import type { ModelEntry } from './model-manager.js';
 import { classNameOf, rowFeatures, rowPredictions, type RowPrediction } from './prediction-features.js';
 
+// better-sqlite3 blocks the event loop while it waits for a lock: a database another connection
+// holds must make a flush fail at once (a warning and a metric), not stall every request.
+const LOG_BUSY_TIMEOUT_MS = 20;
+
 /** What monitoring needs to know of the model that answered. */
 export interface ObservedModel {
   /** The model's name. */
@@ -117,9 +121,11 @@ export class ServeMonitoring implements MonitoringGaugeSource {
     if (!file) return null;
     try {
       return new PredictionLog(file, {
+        busyTimeoutMs: LOG_BUSY_TIMEOUT_MS,
         retention: {
           ...(this.config.predictionLogMaxAge > 0 ? { maxAgeMs: this.config.predictionLogMaxAge * 1000 } : {}),
           ...(this.config.predictionLogMaxRows > 0 ? { maxRows: this.config.predictionLogMaxRows } : {}),
+          ...(this.config.predictionLogMaxBytes > 0 ? { maxBytes: this.config.predictionLogMaxBytes } : {}),
         },
         warn: (message) => this.warn('prediction_log', 'write', message),
         onFlush: ({ ms }) => this.metrics.recordLogWrite(ms),

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Golden values for lib/monitor/ (torch.monitor), computed by scipy and numpy.
 
-Run from the repository root with Debian's python3 (python3-scipy, python3-numpy):
-    /usr/bin/python3 scripts/golden/drift_cases.py
+Run from the repository root with a python3 that has scipy and numpy (Debian's python3-scipy and
+python3-numpy, or pip's; the samples come from a seeded RandomState, the same in every numpy):
+    python3 scripts/golden/drift_cases.py
 Writes test/fixtures/drift_golden.json, replayed by test/monitor-drift.test.ts.
 
 - ks: scipy.stats.ks_2samp (two-sided, method 'auto': exact up to 10,000 values a sample, asymptotic
@@ -13,7 +14,8 @@ Writes test/fixtures/drift_golden.json, replayed by test/monitor-drift.test.ts.
 - wasserstein: scipy.stats.wasserstein_distance.
 - jensenshannon / psi: Evidently's get_binned_data (np.histogram_bin_edges 'sturges' over the
   pooled sample past 20 distinct reference values, else per value; PSI fills empty bins), then
-  scipy.spatial.distance.jensenshannon(base=2) or the PSI sum.
+  scipy.spatial.distance.jensenshannon with its default base (the natural log, as Evidently calls it;
+  one case with base=2) or the PSI sum.
 - mmd: the unbiased MMD^2 with an RBF kernel whose bandwidth is the median pairwise distance of the
   pooled sample (numpy), and a permutation p-value from numpy's own permutations (the TypeScript
   side draws others, so the p-values agree only within Monte Carlo error).
@@ -162,10 +164,12 @@ def psi_value(ref, cur):
 BINNED = []
 
 
-def binned_case(name, a, b, numeric, bins=None):
+def binned_case(name, a, b, numeric, bins=None, base=None):
     options = {} if bins is None else {"bins": bins}
     r, c = binned(a, b, numeric, False, bins or "sturges")
-    js = distance.jensenshannon(r, c, 2)
+    js = distance.jensenshannon(r, c, base)
+    if base is not None:
+        options["base"] = base
     r, c = binned(a, b, numeric, True, bins or "sturges")
     BINNED.append({"name": name, "a": a, "b": b, "options": options, "jensenShannon": num(js), "psi": num(psi_value(r, c))})
 
@@ -174,6 +178,8 @@ binned_case("numerical, sturges bins", floats(rng.normal(0, 1, 300)), floats(rng
 binned_case("numerical, 10 bins", floats(rng.normal(0, 1, 300)), floats(rng.normal(0, 2, 250)), True, 10)
 binned_case("numerical with empty bins", floats(rng.normal(0, 1, 200)), floats(rng.normal(4, 0.5, 100)), True)
 binned_case("numerical, few values", floats(rng.randint(0, 4, 100)), floats(rng.randint(0, 5, 80)), True)
+# The first case's samples again (no new draws, so the cases after it keep their data), in base 2.
+binned_case("numerical, sturges bins, base 2", BINNED[0]["a"], BINNED[0]["b"], True, base=2)
 binned_case(
     "categorical strings",
     [str(v) for v in rng.choice(["red", "green", "blue"], 120, p=[0.5, 0.3, 0.2])],
@@ -272,7 +278,7 @@ def evidently_column(reference, current, categorical):
         value = stats.wasserstein_distance(reference, current) / max(np.std(reference), 0.001)
         return test, float(value), None, 0.1, bool(value >= 0.1)
     r, c = binned(reference, current, numeric, False)
-    value = float(distance.jensenshannon(r, c, 2))
+    value = float(distance.jensenshannon(r, c))
     return test, value, None, 0.1, bool(value >= 0.1)
 
 
