@@ -176,7 +176,8 @@ Inference('KServe v2 infer: bad requests are 400 {"error"} naming the problem; t
     [{}, /"inputs" must be a non-empty array/],
     [x({ datatype: 'FP64' }), /input 'x' has datatype FP64; the model takes FP32/],
     [x({ datatype: 'FLOAT' }), /unknown datatype 'FLOAT'/],
-    [x({ datatype: 'BYTES' }), /datatype BYTES is not supported/],
+    [x({ datatype: 'BYTES' }), /input 'x' data\[0\] must be a string for BYTES, got 1/],
+    [x({ datatype: 'UINT16' }), /input 'x' has datatype UINT16 \(held as int32\); the model takes FP32/],
     [x({ shape: [1, 5], data: [1, 2, 3, 4, 5] }), /input 'x' has shape \[1,5\]; the model takes \[-1,4\]/],
     [x({ shape: [2, 4] }), /input 'x' has 4 values in data; shape \[2,4\] holds 8/],
     [x({ data: [1, 2, 'three', 4] }), /data\[2\] must be a number, got "three"/],
@@ -486,6 +487,14 @@ Metrics("TorchServe's families with their labels, histograms, gauges, process an
   assert.match(text, /^ts_inference_latency_microseconds\{model_name="mlp",model_version="default",hostname="[^"]+"\} [0-9.e+]+$/m);
   assert.match(text, /^ts_queue_latency_microseconds\{model_name="mlp",model_version="default",hostname="[^"]+"\} [0-9.e+]+$/m);
   assert.match(text, /^nodetorch_inference_latency_seconds_count\{model_name="mlp",model_version="default"\} 3$/m);
+  for (const version of ['default', '1.0']) {
+    const labels = `\\{model_name="mlp",model_version="${version.replace('.', '\\.')}"\\}`;
+    const value = (family: string) => Number(new RegExp(`^${family}${labels} (\\S+)$`, 'm').exec(text)?.[1]);
+    const [sum, count] = [value('nodetorch_inference_latency_seconds_sum'), value('nodetorch_inference_latency_seconds_count')];
+    const mean = value('nodetorch_inference_latency_mean_microseconds');
+    assert.ok(sum > 0 && count === (version === 'default' ? 3 : 1), `${version}: histogram sum ${sum}, count ${count}`);
+    assert.ok(Math.abs(mean - (sum / count) * 1e6) <= 1e-9 * mean, `${version}: mean ${mean} µs is the histogram's sum / count`);
+  }
   assert.match(text, /^nodetorch_batch_size_bucket\{le="1",model_name="mlp",model_version="1\.0"\} 4$/m);
   assert.match(text, /^nodetorch_queue_depth\{model_name="mlp",model_version="1\.0"\} 0$/m);
   assert.match(text, /^nodetorch_workers\{model_name="mlp",model_version="1\.0"\} 1$/m);

@@ -1,12 +1,14 @@
 // The inference server over real sockets: three listeners on ports picked by the system, HTTP
 // from fetch, graceful shutdown finishing an in-flight request, and `nodetorch serve` started in
-// the foreground (addresses printed, SIGTERM stops it).
+// the foreground (addresses printed, SIGTERM stops it) and in the background (--stop stops it).
 import { test } from 'uvu';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import * as torch from '../lib/index.ts';
 import type { Handler } from '../lib/serve/index.ts';
 import { main } from '../lib/cli/main.ts';
@@ -129,6 +131,63 @@ test('nodetorch serve --foreground: ports 0, addresses printed, answers, SIGTERM
   }
   assert.equal(await serve.exited, 0, serve.output());
   assert.match(serve.output(), /Shutting down/);
+});
+
+test('nodetorch serve --start --ncs --no-config-snapshots in the background on ports 0; --stop stops it and waits until it is gone', async () => {
+  const logDir = scratch();
+  const bin = fileURLToPath(new URL('../lib/cli/bin.ts', import.meta.url));
+  const cli = (args: string[]) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', bin, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      child.on('exit', (code) => resolve({ code, output }));
+    });
+  const ports = ['--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0'];
+  const started = await cli([
+    '--start',
+    '--ncs',
+    '--no-config-snapshots',
+    '--model-store',
+    store,
+    '--models',
+    'mlp=mlp.pt',
+    ...ports,
+    '--log-dir',
+    logDir,
+  ]);
+  assert.equal(started.code, 0, started.output);
+  const pid = Number(readFileSync(path.join(logDir, 'serve.pid'), 'utf8'));
+  // A zombie (a container's init may never reap it) counts as gone.
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+    const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  };
+  try {
+    assert.match(started.output, new RegExp(`Server started in the background: pid ${pid}`));
+    const inference = /Inference API bind to: (http:\/\/127\.0\.0\.1:\d+)/.exec(started.output)?.[1];
+    assert.ok(inference, started.output);
+    assert.equal((await fetch(`${inference}/ping`)).status, 200, 'the background server answers after the command returned');
+    const stopped = await cli(['--stop', '--log-dir', logDir]);
+    assert.equal(stopped.code, 0, stopped.output);
+    assert.match(stopped.output, new RegExp(`Stopping the server \\(pid ${pid}\\)\\s+The server has stopped`));
+    assert.equal(alive(), false, 'the process is gone once --stop returns');
+    assert.equal(existsSync(path.join(logDir, 'serve.pid')), false);
+    await assert.rejects(fetch(`${inference}/ping`), 'nothing listens');
+    assert.match(readFileSync(path.join(logDir, 'serve.log'), 'utf8'), /Shutting down: finishing in-flight requests/);
+    const again = await cli(['--stop', '--log-dir', logDir]);
+    assert.equal(again.code, 2, 'no server to stop is a usage error');
+    assert.match(again.output, /no server to stop/);
+    assert.equal((await cli(['--start', '--stop', '--log-dir', logDir])).code, 2);
+  } finally {
+    if (alive()) process.kill(pid, 'SIGKILL');
+  }
 });
 
 test('nodetorch serve: bad flags and config are usage errors (exit 2) naming the problem', async () => {

@@ -4,12 +4,15 @@
  * bytes are the JSON request, followed by the raw bytes of the inputs that give
  * `parameters.binary_data_size` instead of `data`, in the order they appear; answers put outputs
  * asked for as binary after the JSON the same way. Elements are little-endian, row-major; BOOL is
- * one byte (0 or 1) per element; FP16 and BF16 are their 16-bit patterns.
+ * one byte (0 or 1) per element; FP16 and BF16 are their 16-bit patterns; UINT16/32/64 are read
+ * into the wider signed dtypes that hold them; a BYTES element is a 4-byte little-endian length
+ * and that many bytes.
  * @module
  */
 import type { DTypeName } from '../native.js';
 import { fromTypedArray } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { UNSIGNED_MAX, unsignedRangeError } from './datatypes.js';
 import { badRequest } from './errors.js';
 
 /** The header naming the JSON part's length, as clients send and read it. */
@@ -81,4 +84,46 @@ export function tensorToBinary(t: Tensor): Buffer {
     if (bits !== dense) bits.dispose();
     if (dense !== t) dense.dispose();
   }
+}
+
+/** The unsigned layouts, read as they are and widened to the dtype that holds them. */
+const UNSIGNED: Record<string, { bytes: number; read: (buffer: ArrayBuffer) => Int32Array | BigInt64Array }> = {
+  UINT16: { bytes: 2, read: (b) => Int32Array.from(new Uint16Array(b)) },
+  UINT32: { bytes: 4, read: (b) => BigInt64Array.from(new Uint32Array(b), BigInt) },
+  UINT64: { bytes: 8, read: (b) => new BigInt64Array(b) },
+};
+
+/** A UINT16, UINT32 or UINT64 tensor of `shape` from `bytes`, as int32 or int64 (a UINT64 above 2^63-1 is a 400). */
+export function unsignedFromBinary(bytes: Uint8Array, datatype: string, shape: readonly number[], where: string): Tensor {
+  const layout = UNSIGNED[datatype];
+  if (!layout || UNSIGNED_MAX[datatype] === undefined) throw badRequest(`${where}: ${datatype} is not an unsigned datatype`);
+  const expected = layout.bytes * shape.reduce((a, b) => a * b, 1);
+  if (bytes.length !== expected)
+    throw badRequest(`${where} has ${bytes.length} bytes of binary data; shape [${shape}] of ${datatype} takes ${expected}`);
+  const copy = new Uint8Array(bytes);
+  if (datatype === 'UINT64') {
+    const values = new BigUint64Array(copy.buffer);
+    const bad = values.findIndex((v) => v > UNSIGNED_MAX.UINT64!);
+    if (bad >= 0) throw badRequest(`${where} binary element ${bad} ${unsignedRangeError(values[bad]!, datatype)}`);
+  }
+  return fromTypedArray(layout.read(copy.buffer), shape, { dtype: datatype === 'UINT16' ? 'int32' : 'int64' });
+}
+
+/** A BYTES input's elements from its binary data: each a 4-byte little-endian length, then that many bytes. */
+export function bytesFromBinary(bytes: Uint8Array, shape: readonly number[], where: string): Uint8Array[] {
+  const count = shape.reduce((a, b) => a * b, 1);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const elements: Uint8Array[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    if (offset + 4 > bytes.length) throw badRequest(`${where} binary data ends inside the length of BYTES element ${elements.length}`);
+    const length = view.getUint32(offset, true);
+    if (offset + 4 + length > bytes.length)
+      throw badRequest(`${where} BYTES element ${elements.length} claims ${length} bytes; ${bytes.length - offset - 4} are left`);
+    // A copy: the request's buffer is not kept.
+    elements.push(new Uint8Array(bytes.subarray(offset + 4, offset + 4 + length)));
+    offset += 4 + length;
+  }
+  if (elements.length !== count) throw badRequest(`${where} has ${elements.length} BYTES elements; shape [${shape}] holds ${count}`);
+  return elements;
 }

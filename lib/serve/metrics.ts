@@ -2,7 +2,7 @@
  * The metrics a server exposes, in its own prom-client registry: TorchServe's three families
  * (ts_inference_requests_total, ts_inference_latency_microseconds, ts_queue_latency_microseconds,
  * labelled model_name, model_version, hostname), and what users miss there: latency and batch-size
- * histograms, answers by status code, queue depth, model load time, workers, process CPU and memory
+ * histograms, the mean latency since start, answers by status code, queue depth, model load time, workers, process CPU and memory
  * (prom-client's default metrics) and LibTorch's native memory as the addon counts it. With
  * monitoring on: the predicted class distribution and confidence histogram, drift gauges per
  * feature and per dataset, and the prediction log's write latency, size and losses.
@@ -80,6 +80,11 @@ export class ServeMetrics {
   private readonly driftChecks: Counter;
   private readonly monitoringErrors: Counter;
   private readonly logWrites: Histogram;
+  /** Latency totals by model and requested version, for the mean latency gauge. */
+  private readonly latencyTotals = new Map<
+    string,
+    { labels: { model_name: string; model_version: string }; seconds: number; count: number }
+  >();
   private monitoring: MonitoringGaugeSource | null = null;
 
   /**
@@ -113,6 +118,17 @@ export class ServeMetrics {
       labelNames: ['model_name', 'model_version'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
+    });
+    const totals = this.latencyTotals;
+    new Gauge({
+      name: 'nodetorch_inference_latency_mean_microseconds',
+      help: 'Mean inference request latency since start (the latency histogram sum over its count), microseconds',
+      labelNames: ['model_name', 'model_version'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { labels, seconds, count } of totals.values()) this.set(labels, (seconds / count) * 1e6);
+      },
     });
     this.batchSizes = new Histogram({
       name: 'nodetorch_batch_size',
@@ -322,7 +338,13 @@ export class ServeMetrics {
     const labels = { model_name: model, model_version: version ?? 'default', hostname: this.host };
     this.requests.inc(labels);
     this.latency.inc(labels, seconds * 1e6);
-    this.latencySeconds.observe({ model_name: model, model_version: version ?? 'default' }, seconds);
+    const short = { model_name: model, model_version: version ?? 'default' };
+    this.latencySeconds.observe(short, seconds);
+    const key = JSON.stringify(short);
+    const total = this.latencyTotals.get(key) ?? { labels: short, seconds: 0, count: 0 };
+    total.seconds += seconds;
+    total.count += 1;
+    this.latencyTotals.set(key, total);
   }
 
   /** Records one executed batch (of the model's `version`) and its jobs' queue times by requested version. */

@@ -5,7 +5,7 @@
  *   nodetorch serve --model-store DIR --models NAME=FILE [NAME=FILE ...] [--ts-config config.properties]
  *     [--inference-address http://127.0.0.1:8080] [--management-address ...] [--metrics-address ...]
  *     [--signature NAME=FILE.json ...] [--handler NAME=FILE.mjs ...] [--prediction-log FILE.sqlite]
- *     [--drift-reference [NAME=]FILE ...] [--foreground]
+ *     [--drift-reference [NAME=]FILE ...] [--foreground] [--start] [--stop] [--ncs]
  *
  * Settings come from TorchServe's defaults, then config.properties (TS_CONFIG_FILE, as in
  * TorchServe, names it when set; else --ts-config), then TS_* variables when it sets
@@ -13,7 +13,9 @@
  * are printed as TorchServe logs them ("Inference API bind to: http://..."). With --foreground the
  * server runs in this process until SIGINT/SIGTERM, finishing in-flight requests; without it a
  * detached server is started (its log and pid under --log-dir) and the command returns once it
- * listens. `--stop` stops that server.
+ * listens. `--stop` stops that server and waits until it has exited. TorchServe's `--start` (the
+ * default action) and `--ncs` / `--no-config-snapshots` are accepted: nodetorch writes no config
+ * snapshots, so there is nothing to turn off.
  * @module
  */
 import { spawn } from 'node:child_process';
@@ -51,7 +53,12 @@ export interface ServeCommandOptions {
   predictionLog?: string;
   driftReference?: string[];
   foreground?: boolean;
+  start?: boolean;
   stop?: boolean;
+  /** `--ncs`; accepted, as nodetorch writes no snapshots. */
+  ncs?: boolean;
+  /** false with `--no-config-snapshots`; accepted likewise. */
+  configSnapshots?: boolean;
   logDir: string;
 }
 
@@ -196,17 +203,44 @@ async function runDetached(argv: readonly string[], logDir: string): Promise<voi
   throw new Error(`the server did not report its addresses within 120 s; see ${log}`);
 }
 
-function stopDetached(logDir: string): void {
+/** Whether process `pid` still runs (a zombie, which a container's init may never reap, does not). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (name) state ..."; the name may hold spaces, the state follows its ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(pid, 0) is the answer
+  }
+}
+
+/** Sends the background server SIGTERM and waits (up to 60 s) until it has finished and exited. */
+async function stopDetached(logDir: string): Promise<void> {
   const pidFile = path.join(logDir, 'serve.pid');
   if (!existsSync(pidFile)) throw new UsageError(`no server to stop (${pidFile} does not exist)`);
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  try {
-    process.kill(pid, 'SIGTERM');
-    console.log(`Stopping the server (pid ${pid})`);
-  } catch {
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new UsageError(`${pidFile} holds no process id`);
+  if (!running(pid)) {
     console.log(`The server (pid ${pid}) is not running`);
+    rmSync(pidFile, { force: true });
+    return;
   }
-  rmSync(pidFile, { force: true });
+  process.kill(pid, 'SIGTERM');
+  console.log(`Stopping the server (pid ${pid})`);
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    if (!running(pid)) {
+      rmSync(pidFile, { force: true });
+      console.log('The server has stopped');
+      return;
+    }
+    await sleep(100);
+  }
+  throw new Error(`the server (pid ${pid}) did not stop within 60 s of SIGTERM`);
 }
 
 /** The command line that gives `options` again (for the detached server). */
@@ -259,9 +293,13 @@ export function addServeCommand(program: Command): void {
       collect,
     )
     .option('--foreground', 'run in this process (default: start a background server and return)')
-    .option('--stop', 'stop the background server started from this folder')
+    .option('--start', "start the server (the default; TorchServe's flag)")
+    .option('--stop', 'stop the background server started from this folder, waiting until it has exited')
+    .option('--ncs', "TorchServe's no-config-snapshots flag: accepted (nodetorch writes no snapshots)")
+    .option('--no-config-snapshots', 'the same as --ncs')
     .option('--log-dir <dir>', "where a background server's log and pid go", 'logs')
     .action(async (options: ServeCommandOptions) => {
+      if (options.stop && options.start) throw new UsageError('--start and --stop cannot be given together');
       if (options.stop) return stopDetached(options.logDir);
       // A detached server prints its own notices to its log, which is shown once it listens.
       const notice = options.foreground ? (line: string) => console.error(`nodetorch serve: ${line}`) : undefined;

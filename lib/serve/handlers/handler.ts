@@ -9,12 +9,30 @@
 import type { ModelSignature } from '../../jit/signature.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
-/** One named input of a request: a form part, or `body` for a whole non-form body. */
+/**
+ * One named input of a request: a form part, `body` for a whole non-form body, or an input of a
+ * KServe v2 request that has a BYTES input (such a request goes to the handler; the others go to
+ * the model as tensors).
+ */
 export interface RequestPart {
-  /** The part's bytes (a Buffer in the server; typed as Uint8Array so the public types need no Node types). */
+  /**
+   * The part's bytes (a Buffer in the server; typed as Uint8Array so the public types need no Node
+   * types). A KServe v2 input: its binary data, or its `data` as JSON.
+   */
   bytes: Uint8Array;
   /** The part's content type ('' when none was given). */
   contentType: string;
+  /** A KServe v2 input's datatype as sent (`BYTES`, `FP32`, `UINT16`, ...). */
+  datatype?: string;
+  /** A KServe v2 input's shape as sent. */
+  shape?: readonly number[];
+  /**
+   * A BYTES input's elements in row-major order: JSON strings as strings, elements of the binary
+   * data extension as bytes.
+   */
+  strings?: readonly (string | Uint8Array)[];
+  /** A numeric KServe v2 input sent with a BYTES one, checked against the signature; the server disposes it after the request. */
+  tensor?: Tensor;
 }
 
 /** A request's inputs by name (`data` for `curl -F data=@x.png`, `body` for a raw body). */

@@ -3,7 +3,8 @@
  * bare array; for a model of several inputs, `{"data": {"<input name>": <array>, ...}}`). An array
  * with the signature's rank carries its own batch rows; one with a rank less is one sample. The
  * answer is the output as a nested array (one object by output name for several outputs), without
- * the batch dimension when the request sent one sample.
+ * the batch dimension when the request sent one sample. A KServe v2 BYTES input is refused (400):
+ * strings need a handler that makes tensors of them.
  * @module
  */
 import type { TensorSignature } from '../../jit/signature.js';
@@ -68,6 +69,12 @@ function inputTensor(
 /** The tensor-in/tensor-out JSON handler. */
 export const tensorHandler: Handler = {
   preprocess(request: PredictionRequest, context: HandlerContext): Prepared {
+    const bytesInput = [...request].find(([, part]) => part.strings !== undefined);
+    if (bytesInput)
+      throw new HandlerInputError(
+        `input '${bytesInput[0]}' is BYTES, which the default tensor handler cannot make a tensor of: serve model ` +
+          `${context.modelName} with a handler whose preprocess reads the input's strings (request parts' \`strings\`)`,
+      );
     const parsed = parseJson(mainPart(request));
     const data = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'data' in parsed ? parsed.data : parsed;
     const specs = context.signature?.inputs;

@@ -76,21 +76,29 @@ export function addKServeRoutes(app: FastifyInstance, manager: ModelManager, met
     const { model, version } = request.params as Params;
     const entry = manager.registry.get(model, version);
     let logRows: ((latencyMs: number) => void) | null = null;
+    // A handler or model failure is a 500 here (TorchServe's routes answer 503 "Prediction failed").
+    const failed = (error: unknown) => {
+      const failure = handlerFailure(error, request);
+      return failure.code === 503 && failure.type === 'InternalServerException'
+        ? new ServeError(500, failure.type, `inference failed: ${(error as Error).message}`)
+        : failure;
+    };
     try {
       manager.runnerOf(entry);
       const { json, binary } = splitBinaryBody(bodyBytes(request), request.headers[BINARY_HEADER]);
       const parsed = parseInferRequest(parseJson(json), entry.model!.signature, binary);
+      let inputs = parsed.inputs;
       let outputs;
       try {
-        outputs = await manager.infer(entry, parsed.inputs, version);
-        logRows = monitoring.observe(observedModel(entry), parsed.inputs, outputs);
+        // BYTES inputs have no tensor: the model's handler makes its inputs of them.
+        if (parsed.parts) inputs = (await entry.model!.handler.preprocess(parsed.parts, entry.context!)).inputs;
+        outputs = await manager.infer(entry, inputs, version);
+        logRows = monitoring.observe(observedModel(entry), inputs, outputs);
       } catch (error) {
-        const failure = handlerFailure(error, request);
-        throw failure.code === 503 && failure.type === 'InternalServerException'
-          ? new ServeError(500, failure.type, `inference failed: ${(error as Error).message}`)
-          : failure;
+        throw failed(error);
       } finally {
-        for (const t of parsed.inputs) t.dispose();
+        for (const t of inputs) t.dispose();
+        for (const part of parsed.parts?.values() ?? []) part.tensor?.dispose();
       }
       try {
         return sendInferAnswer(reply, inferResponse(entry.name, entry.version, parsed, outputs, entry.model!.signature));

@@ -3,15 +3,19 @@
  * signature (every input present by name, its datatype, its rank and fixed sizes), `data` nested or
  * flat with as many values as the shape holds, or bytes of the binary tensor data extension, then
  * tensors; and the response with the outputs the request names (all by default), data flat in
- * row-major order or, when asked for, as binary after the JSON.
+ * row-major order or, when asked for, as binary after the JSON. A request with a BYTES input
+ * becomes request parts for the model's handler instead (BYTES elements as strings or bytes, the
+ * other inputs as checked tensors); the signature checks a BYTES input by name only, since what
+ * the handler makes of it is the model's input.
  * @module
  */
 import type { ModelSignature } from '../../jit/signature.js';
 import { kserveDatatype } from '../../jit/signature.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { dtypeOfDatatype } from '../datatypes.js';
+import { dtypeOfDatatype, UNSIGNED_MAX, unsignedRangeError } from '../datatypes.js';
 import { badRequest } from '../errors.js';
-import { tensorFromBinary, tensorToBinary } from '../kserve-binary.js';
+import type { RequestPart } from '../handlers/handler.js';
+import { bytesFromBinary, tensorFromBinary, tensorToBinary, unsignedFromBinary } from '../kserve-binary.js';
 import { checkValues, flatValues, flattenNested, tensorFromValues } from '../tensor-json.js';
 
 /** An output a request asks for. */
@@ -24,7 +28,13 @@ export interface RequestedOutput {
 /** A parsed, checked inference request. */
 export interface InferRequest {
   id?: string;
+  /** The model's inputs in signature order (empty when `parts` is set). */
   inputs: Tensor[];
+  /**
+   * Set when an input is BYTES: every input by name for the handler's preprocess (numeric ones
+   * with `tensor`, which the server disposes after the request).
+   */
+  parts?: Map<string, RequestPart>;
   /** The outputs the response is to hold (null: all). */
   outputs: RequestedOutput[] | null;
   /** `parameters.binary_data_output`: outputs in binary unless they say otherwise. */
@@ -120,34 +130,77 @@ export function parseInferRequest(body: unknown, signature: ModelSignature | nul
     ordered = expected.map((n) => raws.find((r) => r.name === n)!);
   }
   const inputs: Tensor[] = [];
+  const hasBytes = ordered.some((raw) => raw.datatype === 'BYTES');
+  const parts = new Map<string, RequestPart>();
   try {
-    ordered.forEach((raw, i) => inputs.push(toTensor(raw, signature?.inputs[i])));
+    ordered.forEach((raw, i) => {
+      if (!hasBytes) inputs.push(toTensor(raw, signature?.inputs[i]));
+      else parts.set(raw.name, toPart(raw, signature?.inputs[i]));
+    });
   } catch (error) {
     for (const t of inputs) t.dispose();
+    for (const part of parts.values()) part.tensor?.dispose();
     throw error;
   }
   return {
     ...(body.id !== undefined ? { id: body.id } : {}),
     inputs,
+    ...(hasBytes ? { parts } : {}),
     outputs: requestedOutputs(body.outputs, signature),
     binaryOutput: binaryOutput === true,
   };
+}
+
+const utf8 = new TextEncoder();
+
+/** One input as a request part: BYTES elements as strings (JSON) or bytes (binary), others as a tensor. */
+function toPart(raw: RawInput, spec: ModelSignature['inputs'][number] | undefined): RequestPart {
+  const head = {
+    bytes: raw.bytes ?? utf8.encode(JSON.stringify(raw.data)),
+    contentType: raw.bytes ? 'application/octet-stream' : 'application/json',
+    datatype: raw.datatype,
+    shape: raw.shape,
+  };
+  if (raw.datatype !== 'BYTES') return { ...head, tensor: toTensor(raw, spec) };
+  const where = `input '${raw.name}'`;
+  if (raw.shape.length > 0 && raw.shape[0] === 0) throw badRequest(`${where} has no rows`);
+  if (raw.bytes) return { ...head, strings: bytesFromBinary(raw.bytes, raw.shape, where) };
+  let values: unknown[];
+  try {
+    values = flattenNested(raw.data, `${where} data`).values;
+  } catch (error) {
+    throw badRequest((error as Error).message);
+  }
+  const bad = values.findIndex((v) => typeof v !== 'string');
+  if (bad >= 0) throw badRequest(`${where} data[${bad}] must be a string for BYTES, got ${JSON.stringify(values[bad])}`);
+  const count = raw.shape.reduce((a, b) => a * b, 1);
+  if (values.length !== count) throw badRequest(`${where} has ${values.length} values in data; shape [${raw.shape}] holds ${count}`);
+  return { ...head, strings: values as string[] };
 }
 
 function toTensor(raw: RawInput, spec: ModelSignature['inputs'][number] | undefined): Tensor {
   const where = `input '${raw.name}'`;
   const resolved = dtypeOfDatatype(raw.datatype);
   if ('error' in resolved) throw badRequest(`${where}: ${resolved.error}`);
-  if (spec && raw.datatype !== spec.datatype) throw badRequest(`${where} has datatype ${raw.datatype}; the model takes ${spec.datatype}`);
+  // UINT16 is held as int32, UINT32 and UINT64 as int64: they suit a model taking those.
+  if (spec && raw.datatype !== spec.datatype && resolved.dtype !== spec.dtype) {
+    const held = UNSIGNED_MAX[raw.datatype] !== undefined ? ` (held as ${resolved.dtype})` : '';
+    throw badRequest(`${where} has datatype ${raw.datatype}${held}; the model takes ${spec.datatype}`);
+  }
   if (spec) {
     const fits = spec.shape.length === raw.shape.length && spec.shape.every((n, d) => n === -1 || n === raw.shape[d]);
     if (!fits) throw badRequest(`${where} has shape [${raw.shape}]; the model takes [${spec.shape}] (-1: any size)`);
   }
   if (raw.shape.length > 0 && raw.shape[0] === 0) throw badRequest(`${where} has no rows`);
-  if (raw.bytes) return tensorFromBinary(raw.bytes, resolved.dtype, raw.shape, where);
+  const unsigned = UNSIGNED_MAX[raw.datatype] !== undefined;
+  if (raw.bytes)
+    return unsigned
+      ? unsignedFromBinary(raw.bytes, raw.datatype, raw.shape, where)
+      : tensorFromBinary(raw.bytes, resolved.dtype, raw.shape, where);
   let values: unknown[];
   try {
     values = flattenNested(raw.data, `${where} data`).values;
+    if (unsigned) checkUnsigned(values, raw.datatype, `${where} data`);
     checkValues(values, resolved.dtype, `${where} data`);
   } catch (error) {
     throw badRequest((error as Error).message);
@@ -155,6 +208,14 @@ function toTensor(raw: RawInput, spec: ModelSignature['inputs'][number] | undefi
   const count = raw.shape.reduce((a, b) => a * b, 1);
   if (values.length !== count) throw badRequest(`${where} has ${values.length} values in data; shape [${raw.shape}] holds ${count}`);
   return tensorFromValues(values, raw.shape, resolved.dtype);
+}
+
+/** Unsigned JSON values in their datatype's range (before the held dtype's own check). */
+function checkUnsigned(values: readonly unknown[], datatype: string, where: string): void {
+  values.forEach((value, i) => {
+    const error = typeof value === 'number' && Number.isInteger(value) ? unsignedRangeError(value, datatype) : null;
+    if (error) throw new TypeError(`${where}[${i}] ${error}`);
+  });
 }
 
 function requestedOutputs(outputs: unknown, signature: ModelSignature | null): RequestedOutput[] | null {
