@@ -126,6 +126,13 @@ function quantizedNet(): { float: Net; prepared: Net; quantized: Net } {
   return { float, prepared, quantized: q.convert(prepared) };
 }
 
+// The float convolutions before each observer round differently from CPU to CPU (oneDNN picks
+// AVX-512 or AVX2 kernels), so an activation's range, and the scale made from it, may differ from
+// the generator machine's in the last bits; weights and their qparams do not depend on the CPU.
+function closeFloat(actual: number, expected: number, label: string): void {
+  assert.ok(Math.abs(actual - expected) <= 1e-6 * Math.abs(expected), `${label}: ${actual} vs PyTorch's ${expected}`);
+}
+
 function withEngine<T>(engine: string, fn: () => T): T {
   const before = torch.backends.quantized.engine;
   torch.backends.quantized.engine = engine;
@@ -145,20 +152,23 @@ onGoldenEngine("fuse, prepare, calibrate, convert: PyTorch's observer ranges, qp
     );
     for (const [name, expected] of Object.entries(golden.model.observers)) {
       const observer = prepared.getSubmodule(name) as torch.ao.quantization.ObserverBase & { min: number; max: number };
-      assert.equal(observer.min, expected.minVal, `${name} min`);
-      assert.equal(observer.max, expected.maxVal, `${name} max`);
+      closeFloat(observer.min, expected.minVal, `${name} min`);
+      closeFloat(observer.max, expected.maxVal, `${name} max`);
       const { scale, zeroPoint } = observer.calculateQparams();
-      assert.equal(scale.item(), expected.scale, `${name} scale`);
+      closeFloat(scale.item(), expected.scale, `${name} scale`);
       assert.equal(zeroPoint.item(), expected.zeroPoint, `${name} zero point`);
     }
     const quant = quantized.getSubmodule('quant') as torch.ao.nn.quantized.Quantize;
-    assert.deepEqual([quant.scale, quant.zeroPoint], [golden.model.quant.scale, golden.model.quant.zeroPoint]);
+    closeFloat(quant.scale, golden.model.quant.scale, 'quant scale');
+    assert.equal(quant.zeroPoint, golden.model.quant.zeroPoint);
     const skip = quantized.getSubmodule('skip') as torch.ao.nn.quantized.QFunctional;
-    assert.deepEqual([skip.scale, skip.zeroPoint], [golden.model.skip.scale, golden.model.skip.zeroPoint]);
+    closeFloat(skip.scale, golden.model.skip.scale, 'skip scale');
+    assert.equal(skip.zeroPoint, golden.model.skip.zeroPoint);
     for (const [name, expected] of Object.entries(golden.model.layers)) {
       const layer = quantized.getSubmodule(name) as torch.ao.nn.quantized.Linear;
       assert.equal(layer.constructor.name, expected.type.replace(/^Quantized/, ''), `${name} class`);
-      assert.deepEqual([layer.scale, layer.zeroPoint], [expected.scale, expected.zeroPoint], `${name} output qparams`);
+      closeFloat(layer.scale, expected.scale, `${name} output scale`);
+      assert.equal(layer.zeroPoint, expected.zeroPoint, `${name} output zero point`);
       const weight = layer.weight();
       assert.deepEqual([...weight.intRepr()._toTypedArray()], expected.weightIntRepr.values, `${name} int8 weight`);
       assert.deepEqual([...weight.qPerChannelScales()._toTypedArray()], expected.weightScales.values, `${name} weight scales`);
@@ -169,12 +179,12 @@ onGoldenEngine("fuse, prepare, calibrate, convert: PyTorch's observer ranges, qp
     const out = torch.noGrad(() => quantized.forward(decode(golden.model.input)));
     assert.equal(out.dtype, 'float32');
     const [actual, expected] = [[...out._toTypedArray()].map(Number), golden.model.output.values];
-    if (sameVersion) assert.deepEqual(actual, expected);
-    // Another LibTorch version's int8 kernels may round an output one step apart.
-    else
-      actual.forEach((v, i) =>
-        assert.ok(Math.abs(v - expected[i]!) <= 2 * golden.model.layers.fc2!.scale + 1e-7, `[${i}] ${v} vs ${expected[i]}`),
-      );
+    // Another LibTorch version's int8 kernels, or activation scales a bit apart (above), may round an
+    // output a step or two apart; most outputs are still PyTorch's exactly.
+    const step = golden.model.layers.fc2!.scale;
+    actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= 2 * step + 1e-7, `[${i}] ${v} vs ${expected[i]}`));
+    const exact = actual.filter((v, i) => Math.abs(v - expected[i]!) <= 1e-6 * Math.abs(expected[i]!) + 1e-7).length;
+    assert.ok(exact >= (sameVersion ? 0.9 : 0.5) * actual.length, `${exact} of ${actual.length} outputs are PyTorch's exactly`);
   }),
 );
 
