@@ -12,7 +12,14 @@ const ROWS = [
   { model: 'mlp', batch: 1, label: 'MLP 784-256-128-10, batch 1 (latency)' },
   { model: 'mlp', batch: 64, label: 'MLP 784-256-128-10, batch 64 (throughput)' },
   { model: 'cnn', batch: 1, label: 'CNN (2 conv), batch 1 (latency)' },
-  { model: 'cnn', batch: 64, label: 'CNN (2 conv), batch 64 (throughput)' },
+  {
+    model: 'cnn',
+    batch: 64,
+    label: 'CNN (2 conv), batch 64 (throughput)',
+    // The optimized module runs oneDNN's convolutions, eager runs LibTorch's own: their ratio follows the CPU's vector width.
+    unchecked:
+      "optimized / eager is 0.19 on an AVX-512 Xeon and 0.36-0.37 on an AVX2 EPYC (oneDNN's convolutions gain twice as much from AVX-512 as eager's; Python's optimized module moves alike, 4.0 ms there against nodetorch's 3.6), so it measures the CPU's vector width, not nodetorch",
+  },
 ];
 const specs = ROWS.map((row) => `${row.model}:${row.batch}`);
 
@@ -81,6 +88,7 @@ export default {
         values,
         notes,
         ratios: Object.fromEntries(Object.entries(RATIOS).map(([name, [a, b]]) => [name, ratio(values[a], values[b])])),
+        ...(row.unchecked ? { unchecked: row.unchecked } : {}),
         extras: {
           'eager / optimized': speedUp('nodetorch'),
           'Python eager / optimized': speedUp('Python'),
@@ -97,6 +105,7 @@ export default {
         `1 thread for every participant (onnxruntime: intraOpNumThreads ${threads}, interOpNumThreads 1), every forward without autograd (torch.noGrad / torch.no_grad). Each process times ${innerRounds} rounds of every way of a row, interleaved, each round about ${ms} ms after a warm-up of as long; a cell is the median over processes of their median round.`,
         "eager: model.forward (nodetorch: the Sequential's native plan); traced: torch.jit.trace(model, x); frozen: torch.jit.freeze(traced); optimized: torch.jit.optimizeForInference(traced) (Python: torch.jit.optimize_for_inference); onnxruntime: torch.onnx.export with a dynamic batch axis, run by onnxruntime-node's InferenceSession (its run is a Promise resolved from a setImmediate turn of the event loop around the synchronous run; the others are plain calls). Traces and exports use the row's input as the example; every way's output is checked against eager's (within 1e-4).",
         targetNote(rows),
+        ...ROWS.filter((row) => row.unchecked).map((row) => `Not checked against the baseline: '${row.label}': ${row.unchecked}.`),
         "The CI checks 'optimized / eager' (above 1.75x its baseline: the compiled path lost ground on eager; a faster eager also raises it, so refresh the baseline then). 'onnxruntime / nodetorch optimized' is onnxruntime's time on the exported file over nodetorch's optimized module (below 1: onnxruntime is faster).",
       ],
       // Measured in one process, interleaved: stable to ~1.5x on the busy VM. Across processes
