@@ -65,6 +65,20 @@ function maxDiff(a: torch.Tensor, b: torch.Tensor): number {
     assert.ok(maxDiff(out, data.affine(view.contiguous(), params, { interpolation: 'bilinear' })) === 0);
   });
 
+  it('gives the fill everywhere for a map far outside the image (huge or infinite coordinates)', () => {
+    const x = torch.rand([1, 6, 6]);
+    for (const translate of [
+      [1e300, 0],
+      [0, -1e300],
+      [Infinity, 0],
+    ] as [number, number][]) {
+      for (const interpolation of ['nearest', 'bilinear'] as const) {
+        const out = data.affine(x, { angle: 0, translate, scale: 1, shear: [0, 0] }, { interpolation, fill: 3 });
+        assert.deepEqual([...new Set(out.toTypedArray())], [3], `${translate} ${interpolation}`);
+      }
+    }
+  });
+
   it('leaves autograd to ATen: gradients still flow', () => {
     const x = torch.rand([1, 8, 8]).requiresGrad_(true);
     data.affine(x, cases[0]!, { interpolation: 'bilinear' }).sum().backward();

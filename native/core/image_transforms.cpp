@@ -18,9 +18,18 @@ struct Tap {
   double inside = 0;  // the sum of the weights that fall inside the image
 };
 
+// A whole pixel coordinate as an index, or -1 outside [0, size): checked in double, so a huge,
+// infinite or NaN coordinate (from an extreme theta) never reaches the cast to int64.
+int64_t pixelIndex(double coordinate, int64_t size) {
+  return coordinate >= 0 && coordinate < static_cast<double>(size) ? static_cast<int64_t>(coordinate) : -1;
+}
+
 std::vector<Tap> affineTaps(int64_t height, int64_t width, const std::array<double, 6>& t, bool nearest) {
   std::vector<Tap> taps(static_cast<size_t>(height * width));
-  auto offset = [&](int64_t y, int64_t x) { return y >= 0 && y < height && x >= 0 && x < width ? y * width + x : -1; };
+  auto offset = [&](double y, double x) {
+    const int64_t row = pixelIndex(y, height), column = pixelIndex(x, width);
+    return row >= 0 && column >= 0 ? row * width + column : -1;
+  };
   for (int64_t i = 0; i < height; i++) {
     // affine_grid's base grid without align_corners: pixel centers in [-1, 1].
     const double yBase = static_cast<double>(2 * i + 1 - height) / static_cast<double>(height);
@@ -34,13 +43,12 @@ std::vector<Tap> affineTaps(int64_t height, int64_t width, const std::array<doub
       Tap& tap = taps[static_cast<size_t>(i * width + j)];
       if (nearest) {
         // std::nearbyint rounds halves to even, as grid_sampler's nearest mode does.
-        tap.at[0] = offset(static_cast<int64_t>(std::nearbyint(iy)), static_cast<int64_t>(std::nearbyint(ix)));
+        tap.at[0] = offset(std::nearbyint(iy), std::nearbyint(ix));
         tap.weight[0] = tap.at[0] >= 0 ? 1 : 0;
       } else {
         const double x0 = std::floor(ix), y0 = std::floor(iy);
         const double wx = ix - x0, wy = iy - y0;
-        const auto xi = static_cast<int64_t>(x0), yi = static_cast<int64_t>(y0);
-        tap.at = {offset(yi, xi), offset(yi, xi + 1), offset(yi + 1, xi), offset(yi + 1, xi + 1)};
+        tap.at = {offset(y0, x0), offset(y0, x0 + 1), offset(y0 + 1, x0), offset(y0 + 1, x0 + 1)};
         tap.weight = {(1 - wx) * (1 - wy), wx * (1 - wy), (1 - wx) * wy, wx * wy};
       }
       for (size_t k = 0; k < 4; k++) {
