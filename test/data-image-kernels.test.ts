@@ -74,7 +74,7 @@ function maxDiff(a: torch.Tensor, b: torch.Tensor): number {
     ] as [number, number][]) {
       for (const interpolation of ['nearest', 'bilinear'] as const) {
         const out = data.affine(x, { angle: 0, translate, scale: 1, shear: [0, 0] }, { interpolation, fill: 3 });
-        assert.deepEqual([...new Set(out.toTypedArray())], [3], `${translate} ${interpolation}`);
+        assert.deepEqual([...new Set(out.toTypedArray() as Float32Array)], [3], `${translate} ${interpolation}`);
       }
     }
   });
