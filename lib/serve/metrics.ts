@@ -80,11 +80,6 @@ export class ServeMetrics {
   private readonly driftChecks: Counter;
   private readonly monitoringErrors: Counter;
   private readonly logWrites: Histogram;
-  /** Latency totals by model and requested version, for the mean latency gauge. */
-  private readonly latencyTotals = new Map<
-    string,
-    { labels: { model_name: string; model_version: string }; seconds: number; count: number }
-  >();
   private monitoring: MonitoringGaugeSource | null = null;
 
   /**
@@ -119,15 +114,22 @@ export class ServeMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    const totals = this.latencyTotals;
+    const latencySeconds = this.latencySeconds;
     new Gauge({
       name: 'nodetorch_inference_latency_mean_microseconds',
       help: 'Mean inference request latency since start (the latency histogram sum over its count), microseconds',
       labelNames: ['model_name', 'model_version'],
       registers,
-      collect() {
+      // Read from the histogram at scrape time: it already holds each label set's sum and count.
+      async collect() {
         this.reset();
-        for (const { labels, seconds, count } of totals.values()) this.set(labels, (seconds / count) * 1e6);
+        const sums = new Map<string, number>();
+        const { values } = await latencySeconds.get();
+        const key = (labels: object) => JSON.stringify(labels);
+        for (const { metricName, labels, value } of values) if (metricName?.endsWith('_sum')) sums.set(key(labels), value);
+        for (const { metricName, labels, value } of values)
+          if (metricName?.endsWith('_count') && value > 0)
+            this.set(labels as { model_name: string; model_version: string }, (sums.get(key(labels))! / value) * 1e6);
       },
     });
     this.batchSizes = new Histogram({
@@ -338,13 +340,7 @@ export class ServeMetrics {
     const labels = { model_name: model, model_version: version ?? 'default', hostname: this.host };
     this.requests.inc(labels);
     this.latency.inc(labels, seconds * 1e6);
-    const short = { model_name: model, model_version: version ?? 'default' };
-    this.latencySeconds.observe(short, seconds);
-    const key = JSON.stringify(short);
-    const total = this.latencyTotals.get(key) ?? { labels: short, seconds: 0, count: 0 };
-    total.seconds += seconds;
-    total.count += 1;
-    this.latencyTotals.set(key, total);
+    this.latencySeconds.observe({ model_name: model, model_version: version ?? 'default' }, seconds);
   }
 
   /** Records one executed batch (of the model's `version`) and its jobs' queue times by requested version. */
