@@ -33,7 +33,7 @@
 import { availableParallelism } from 'node:os';
 import { aten } from '../ops/surface.js';
 import { cuda } from '../tensor/runtime.js';
-import { tidy } from '../tensor/scope.js';
+import { makeBatch } from './batch-ownership.js';
 import { Tensor } from '../tensor/tensor.js';
 import { check, invalidOption, isNonNegativeInteger } from '../util/validate.js';
 import { defaultCollate, defaultConvert, type Collated } from './collate.js';
@@ -239,8 +239,10 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     }
   }
 
-  private finish(batch: unknown): B {
-    return (this.pinMemory && cuda.isAvailable() ? pinned(batch) : batch) as B;
+  // Makes one batch (pinned if asked), marking the tensors made for it as the consumer's to free.
+  private finish(make: () => unknown): B {
+    const pin = this.pinMemory && cuda.isAvailable();
+    return makeBatch(() => (pin ? pinned(make()) : make())) as B;
   }
 
   private async *iterateHere(): AsyncGenerator<B, void, undefined> {
@@ -248,7 +250,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     if (!isIterableDataset(this.dataset)) {
       const dataset = this.dataset;
       for (const indices of this.batchSampler ?? this.sampler!) {
-        yield this.finish(tidy(() => fetchBatch(dataset, indices, collate)));
+        yield this.finish(() => fetchBatch(dataset, indices, collate));
       }
       return;
     }
@@ -257,7 +259,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
       for (;;) {
         const read = await readIterable(iterator, this.batchSize, this.dropLast);
         if (read.done) return;
-        yield this.finish(tidy(() => collate(read.data)));
+        yield this.finish(() => collate(read.data));
       }
     } finally {
       await iterator.return?.();
@@ -350,7 +352,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
           if (position >= 0) active.splice(position, 1);
           continue;
         }
-        yield this.finish(collateHere ? tidy(() => collateHere(unpackValue(result.data))) : unpackValue(result.data));
+        yield this.finish(() => (collateHere ? collateHere(unpackValue(result.data)) : unpackValue(result.data)));
       }
     } finally {
       await this.pool.release(workers, timedOut);

@@ -1,5 +1,7 @@
 /** Reading one batch from a map-style dataset: shared by the main thread and the worker threads. */
+import { defaultCollate } from './collate.js';
 import type { Dataset } from './dataset.js';
+import { TensorDataset } from './tensor-dataset.js';
 
 function sampleAt<T>(dataset: Dataset<T>, index: number): T {
   const sample = dataset.get(index);
@@ -19,6 +21,16 @@ export function fetchBatch<T>(
   indices: readonly number[] | number,
   collate: ((data: never) => unknown) | null,
 ): unknown {
+  // A TensorDataset's rows in one call per tensor; not for a subclass that reads samples its own way.
+  if (
+    collate === defaultCollate &&
+    dataset instanceof TensorDataset &&
+    dataset.get === TensorDataset.prototype.get &&
+    typeof indices !== 'number'
+  ) {
+    const batch = dataset.collatedRows(indices);
+    if (batch) return batch;
+  }
   const data = typeof indices === 'number' ? sampleAt(dataset, indices) : indices.map((index) => sampleAt(dataset, index));
   return collate ? (collate as (data: unknown) => unknown)(data) : data;
 }

@@ -1,4 +1,5 @@
 /** torch.utils.data.TensorDataset. */
+import { tensor } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
 import { builtinRecipe, type WorkerRecipe } from './recipe.js';
@@ -37,6 +38,29 @@ export class TensorDataset implements Dataset<Tensor[]> {
     if (!Number.isInteger(index) || index < -this.length || index >= this.length)
       throw new RangeError(`TensorDataset.get: index ${index} is out of range for length ${this.length}`);
     return this.tensors.map((t) => t.index(index));
+  }
+
+  /**
+   * @internal What `defaultCollate` makes of the samples at `indices` (each tensor's rows stacked),
+   * with one index_select per tensor instead of a view per row and a stack: a fifth of an MLP's
+   * training step at batch 64 went to the row-by-row way. Null for an empty batch (which
+   * defaultCollate reports as an error).
+   */
+  collatedRows(indices: readonly number[]): Tensor[] | null {
+    if (indices.length === 0) return null;
+    const length = this.length;
+    const rows = new Int32Array(indices.length);
+    indices.forEach((index, i) => {
+      if (!Number.isInteger(index) || index < -length || index >= length)
+        throw new RangeError(`TensorDataset.get: index ${index} is out of range for length ${length}`);
+      rows[i] = index < 0 ? index + length : index;
+    });
+    const at = tensor(rows);
+    try {
+      return this.tensors.map((t) => t.indexSelect(0, at));
+    } finally {
+      at.dispose();
+    }
   }
 
   /** @internal The whole dataset as (inputs, targets) for the native epoch loop, when it has two tensors. */

@@ -69,6 +69,15 @@ function disposeAll(tensors: Iterable<Disposable>): void {
  * `fn` must be synchronous: LibTorch work inside a Promise would outlive the scope.
  */
 export function tidy<T>(fn: () => T): T {
+  return tidyOwning(fn).result;
+}
+
+/**
+ * @internal `tidy(fn)` that also says which of the tensors `fn` created it returned: the ones the
+ * caller now owns alone (a DataLoader's fresh batches, for example), as opposed to tensors `fn`
+ * passed through from elsewhere.
+ */
+export function tidyOwning<T>(fn: () => T): { result: T; created: Disposable[] } {
   const scope = enter();
   let result: T;
   try {
@@ -89,18 +98,26 @@ export function tidy<T>(fn: () => T): T {
   const returned = new Set<Disposable>();
   collect(result, returned, new Set());
   const parent = scopes[scopes.length - 1];
+  const created: Disposable[] = [];
   const dropped: Disposable[] = [];
   for (const tensor of scope) {
-    if (returned.has(tensor)) parent?.push(tensor);
-    else dropped.push(tensor);
+    if (returned.has(tensor)) {
+      parent?.push(tensor);
+      created.push(tensor);
+    } else dropped.push(tensor);
   }
   disposeAll(dropped);
-  return result;
+  return { result, created };
+}
+
+/** @internal Every tensor found in `value` (a tensor, or arrays/objects/Maps/Sets holding tensors). */
+export function disposablesIn(value: unknown): Set<Disposable> {
+  const found = new Set<Disposable>();
+  collect(value, found, new Set());
+  return found;
 }
 
 /** Disposes every tensor found in `value` (a tensor, or arrays/objects/Maps/Sets holding tensors). */
 export function dispose(value: unknown): void {
-  const found = new Set<Disposable>();
-  collect(value, found, new Set());
-  disposeAll(found);
+  disposeAll(disposablesIn(value));
 }

@@ -30,6 +30,7 @@ import type { GradScaler } from '../amp/grad-scaler.js';
 import { ResultCollection, type LogOptions, type Loggable } from './results.js';
 import type { SupervisedModule } from './supervised-module.js';
 import { runInfo } from './run-info.js';
+import { releaseBatch } from './batch-release.js';
 
 /** Options of the Trainer (Lightning's arguments in camelCase). */
 export interface TrainerOptions {
@@ -105,6 +106,13 @@ export interface TrainerOptions {
    * defaults (traces and a summary in the log folder), or a configured PyTorchProfiler.
    */
   profiler?: 'pytorch' | PyTorchProfiler;
+  /**
+   * Leave each batch to the garbage collector after its step, for callbacks that hold on to
+   * batches. By default the Trainer frees the tensors the DataLoader made for a batch (and their
+   * device copies) once the batch's last hook (onTrainBatchEnd, on*BatchEnd) has run, except
+   * those the step returned; clone a tensor to keep it longer.
+   */
+  keepBatches?: boolean;
 }
 
 /** Options of `fit`. */
@@ -125,7 +133,7 @@ const KNOWN_OPTIONS = new Set([
   'gradientClipAlgorithm', 'valCheckInterval', 'checkValEveryNEpoch', 'limitTrainBatches', 'limitValBatches',
   'limitTestBatches', 'limitPredictBatches', 'fastDevRun', 'callbacks', 'logger', 'seed', 'deterministic', 'profiler', 'channelsLast',
   'defaultRootDir', 'enableProgressBar', 'enableCheckpointing', 'logEveryNSteps', 'detectAnomaly', 'enableCurves',
-  'nativeLoop',
+  'nativeLoop', 'keepBatches',
 ]); // prettier-ignore
 
 // The loop yields to the event loop when it has run this long (keeps timers within ~50 ms).
@@ -259,6 +267,7 @@ export class Trainer {
       detectAnomaly: options.detectAnomaly ?? false,
       nativeLoop: check('Trainer', 'nativeLoop', options.nativeLoop ?? 'auto', "'auto', true or false", isAutoOrBoolean),
       channelsLast: check('Trainer', 'channelsLast', options.channelsLast ?? 'auto', "'auto', true or false", isAutoOrBoolean),
+      keepBatches: check('Trainer', 'keepBatches', options.keepBatches ?? false, 'a boolean', (v): v is boolean => typeof v === 'boolean'),
     };
     this.accumulateGradBatches = this.options.accumulateGradBatches;
     if (options.maxEpochs === -1 && this.options.maxSteps === -1) throw new RangeError('Trainer: maxEpochs -1 needs a maxSteps limit');
@@ -382,12 +391,13 @@ export class Trainer {
       try {
         await callHook(this, module, 'onPredictStart');
         let batchIdx = 0;
-        for await (const batch of this.limited(loader, this.options.limitPredictBatches)) {
+        for await (const [loaded, batch] of this.limited(loader, this.options.limitPredictBatches)) {
           const output = await inPrecision(this.precision, () =>
             module.predictStep ? module.predictStep(batch, batchIdx) : module.forward(Array.isArray(batch) ? batch[0] : batch),
           );
           predictions.push(output);
           await callHook(this, module, 'onPredictBatchEnd', output, batch, batchIdx);
+          this.release(loaded, batch, output);
           batchIdx++;
           await this.maybeYield();
         }
@@ -598,7 +608,9 @@ export class Trainer {
         continue;
       }
       const stepNow = (batchIdx + 1) % accumulate === 0 || batchIdx === plan.lastBatch;
-      await this.trainStep(module, transferBatch(batch, this.precision), batchIdx, stepNow);
+      const moved = transferBatch(batch, this.precision);
+      const output = await this.trainStep(module, moved, batchIdx, stepNow);
+      this.release(batch, moved, output);
       state.batchesDone = batchIdx + 1;
       if (this.validatesAfter(batchIdx, plan)) await this.evaluate(module, 'validate', plan.valLoader!, true);
       batchIdx++;
@@ -699,7 +711,8 @@ export class Trainer {
     if (state.globalStep % this.options.logEveryNSteps === 0) await this.logStep();
   }
 
-  private async trainStep(module: LightningModule, batch: unknown, batchIdx: number, stepNow: boolean): Promise<void> {
+  // Returns what trainingStep returned.
+  private async trainStep(module: LightningModule, batch: unknown, batchIdx: number, stepNow: boolean): Promise<StepOutput | undefined> {
     const state = this.fitState;
     this.currentBatchSize = batchSizeOf(batch);
     try {
@@ -732,6 +745,7 @@ export class Trainer {
         await this.afterOptimizerStep();
       }
       await callHook(this, module, 'onTrainBatchEnd', output, batch, batchIdx);
+      return output;
     } catch (error) {
       throw withPlace(error, `Trainer.fit: epoch ${state.epoch}, batch ${batchIdx}`);
     }
@@ -781,7 +795,7 @@ export class Trainer {
       await callHook(this, module, `on${name}EpochStart` as HookName);
       let batchIdx = 0;
       const limit = stage === 'validate' ? this.options.limitValBatches : this.options.limitTestBatches;
-      for await (const batch of this.limited(loader, limit)) {
+      for await (const [loaded, batch] of this.limited(loader, limit)) {
         this.currentBatchSize = batchSizeOf(batch);
         await callHook(this, module, `on${name}BatchStart` as HookName, batch, batchIdx);
         let output: unknown;
@@ -789,6 +803,7 @@ export class Trainer {
           output = await inPrecision(this.precision, () => step(batch, batchIdx));
         });
         await callHook(this, module, `on${name}BatchEnd` as HookName, output, batch, batchIdx);
+        this.release(loaded, batch, output);
         batchIdx++;
         await this.maybeYield();
       }
@@ -814,13 +829,18 @@ export class Trainer {
     return metrics;
   }
 
-  private async *limited(loader: Loader, limit: number): AsyncGenerator<unknown> {
+  // Each batch as loaded and as moved to the device and precision.
+  private async *limited(loader: Loader, limit: number): AsyncGenerator<[unknown, unknown]> {
     const count = limitOf(limit, lengthOf(loader));
     let i = 0;
     for await (const batch of loader as AsyncIterable<unknown>) {
       if (i++ >= count) break;
-      yield transferBatch(batch, this.precision);
+      yield [batch, transferBatch(batch, this.precision)];
     }
+  }
+
+  private release(loaded: unknown, moved: unknown, output: unknown): void {
+    if (!this.options.keepBatches) releaseBatch(loaded, moved, output);
   }
 
   private async logStep(): Promise<void> {
