@@ -213,6 +213,7 @@ export interface NativeBinding {
   getNumThreads(): number;
   /** The intra-op thread count as a libuv pool thread (async work) sees it. */
   poolNumThreads(): Promise<number>;
+  warmThreadCount(): number;
   memory(): NativeMemory;
   emptyCache(): void;
   /** Hand-bound hot paths (direct ATen calls): fill `out` with `op(self, other)` and return its handle. */

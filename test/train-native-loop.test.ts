@@ -158,6 +158,22 @@ test('native loop: a failing batch names the epoch and batch; the optimizer is u
   trainer.optimizers[0]!.step();
 });
 
+test('native loop: the chunks of sequential fits share one warm thread; concurrent fits get one each', async () => {
+  const fit = async () => {
+    const module = supervised();
+    await new Trainer({ maxEpochs: 3, nativeLoop: true, ...quiet }).fit(module, new data.DataLoader(dataset(64, 4), { batchSize: 16 }));
+    return weights(module);
+  };
+  const before = native.warmThreadCount();
+  await fit();
+  await fit();
+  const afterSequential = native.warmThreadCount();
+  assert.equal(afterSequential, Math.max(before, 1), 'six epochs in a row ran on one thread');
+  const [a, b] = await Promise.all([fit(), fit()]);
+  assert.ok(native.warmThreadCount() <= Math.max(before, 2));
+  for (const [, values] of [...a, ...b]) assert.ok((values as number[]).every(Number.isFinite));
+});
+
 test('native loop: while a chunk runs, JS cannot step the optimizer or touch the parameters', async () => {
   const module = supervised();
   const optimizer = new optim.SGD([...module.parameters()], { lr: 0.1 });

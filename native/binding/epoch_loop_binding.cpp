@@ -68,7 +68,7 @@ class EpochLoopWorker : public PromiseWorker {
  public:
   EpochLoopWorker(Napi::Env env, EpochChunk chunk, AsyncClaim claim, Napi::Object optimizer,
                   Napi::ThreadSafeFunction onBatch, std::shared_ptr<std::atomic<bool>> stop)
-      : PromiseWorker(env, "nodetorch:epoch-loop"),
+      : PromiseWorker(env, "nodetorch:epoch-loop", /* onWarmThread */ true),
         chunk_(std::move(chunk)),
         claim_(std::move(claim)),
         optimizer_(Napi::Persistent(optimizer)),

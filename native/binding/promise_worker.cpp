@@ -10,6 +10,7 @@
 #include "core/profiler.h"
 #include "core/runtime.h"
 #include "core/trace_state.h"
+#include "core/warm_threads.h"
 
 #ifdef __linux__
 #include <sched.h>
@@ -17,11 +18,12 @@
 
 namespace nodetorch {
 
-PromiseWorker::PromiseWorker(Napi::Env env, const char* name)
+PromiseWorker::PromiseWorker(Napi::Env env, const char* name, bool onWarmThread)
     : Napi::AsyncWorker(env, name),
       name_(name),
       gradEnabled_(at::GradMode::is_enabled()),
       inferenceMode_(c10::InferenceMode::is_enabled()),
+      onWarmThread_(onWarmThread),
       deferred_(Napi::Promise::Deferred::New(env)) {}
 
 Napi::Promise PromiseWorker::start(PromiseWorker* worker) {
@@ -58,6 +60,15 @@ static void becomeBatchThread() {
 }
 
 void PromiseWorker::Execute() {
+  if (!onWarmThread_) return computeHere();
+  try {
+    runOnWarmThread([this] { computeHere(); });
+  } catch (const std::exception& error) {  // a warm thread could not start
+    SetError(error.what());
+  }
+}
+
+void PromiseWorker::computeHere() {
   becomeBatchThread();
   try {
     // The intra-op thread count is per thread under OpenMP: apply the process-wide setting here too.

@@ -8,6 +8,7 @@
 #include "binding/promise_worker.h"
 #include "core/caching_cpu_allocator.h"
 #include "core/runtime.h"
+#include "core/warm_threads.h"
 
 namespace nodetorch {
 namespace {
@@ -48,6 +49,11 @@ Napi::Value setThreadIntraOpThreadsJs(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value getNumThreadsJs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), getNumThreads()); }
+
+// How many warm threads the epoch loop has started (for tests).
+Napi::Value warmThreadCountJs(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), warmThreadCount());
+}
 
 // The intra-op thread count that async work sees, read on a pool thread (for tests).
 class PoolNumThreadsWorker : public PromiseWorker {
@@ -112,6 +118,7 @@ void initRuntime(Napi::Env env, Napi::Object exports) {
               Napi::Function::New<setThreadIntraOpThreadsJs>(env, "setThreadIntraOpThreads"));
   exports.Set("getNumThreads", Napi::Function::New<getNumThreadsJs>(env, "getNumThreads"));
   exports.Set("poolNumThreads", Napi::Function::New<poolNumThreads>(env, "poolNumThreads"));
+  exports.Set("warmThreadCount", Napi::Function::New<warmThreadCountJs>(env, "warmThreadCount"));
   exports.Set("memory", Napi::Function::New<memory>(env, "memory"));
   exports.Set("emptyCache", Napi::Function::New<emptyCache>(env, "emptyCache"));
   exports.Set("cudaIsAvailable", Napi::Function::New<cudaIsAvailable>(env, "cudaIsAvailable"));
