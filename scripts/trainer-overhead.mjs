@@ -4,7 +4,7 @@
 // rounds' ratios. Set NODETORCH_NUM_THREADS (and OMP/OPENBLAS_NUM_THREADS) for the thread count.
 //   node scripts/trainer-overhead.mjs [sgd|adam] [batch] [samples] [rounds]
 import * as torch from 'nodetorch';
-import { buildModel, buildOptimizer } from '../bench/peers/nodetorch-models.mjs';
+import { buildModel, buildOptimizer, handWrittenEpoch } from '../bench/peers/nodetorch-models.mjs';
 
 const [optimizerName = 'sgd', batch = '64', samples = '8192', rounds = '9'] = process.argv.slice(2);
 
@@ -18,15 +18,7 @@ const optimizer = buildOptimizer(optimizerName, [...model.parameters()]);
 const lossFn = new torch.nn.CrossEntropyLoss();
 async function loopEpoch() {
   const start = performance.now();
-  for await (const [x, y] of loader) {
-    torch.tidy(() => {
-      optimizer.zeroGrad();
-      lossFn.forward(model.forward(x), y).backward();
-      optimizer.step();
-    });
-    x.dispose();
-    y.dispose();
-  }
+  await handWrittenEpoch(model, loader, optimizer, lossFn);
   return (performance.now() - start) / steps;
 }
 
@@ -60,5 +52,9 @@ for (let round = 0; round < +rounds; round++) {
 }
 const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
 const ratios = trainer.map((t, i) => t / loop[i]);
-console.log(`MLP 784-256-128-10, ${optimizerName}, batch ${batch}, ${steps} steps per epoch, ${rounds} rounds, ${torch.getNumThreads()} thread(s)`);
-console.log(`loop ${median(loop).toFixed(3)} ms/step, Trainer ${median(trainer).toFixed(3)} ms/step, Trainer / loop ${median(ratios).toFixed(3)}`);
+console.log(
+  `MLP 784-256-128-10, ${optimizerName}, batch ${batch}, ${steps} steps per epoch, ${rounds} rounds, ${torch.getNumThreads()} thread(s)`,
+);
+console.log(
+  `loop ${median(loop).toFixed(3)} ms/step, Trainer ${median(trainer).toFixed(3)} ms/step, Trainer / loop ${median(ratios).toFixed(3)}`,
+);

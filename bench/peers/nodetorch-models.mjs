@@ -43,3 +43,17 @@ export function buildModel(name) {
 export function buildOptimizer(name, params) {
   return name === 'adam' ? new torch.optim.Adam(params, { lr: 1e-3 }) : new torch.optim.SGD(params, { lr: 0.01, momentum: 0.9 });
 }
+
+/** One epoch of the hand-written training loop every nodetorch "JS loop" row times. */
+export async function handWrittenEpoch(model, loader, optimizer, lossFn) {
+  for await (const [x, y] of loader) {
+    // tidy frees the step's intermediate tensors (the LSTM's outputs and states) at once.
+    torch.tidy(() => {
+      optimizer.zeroGrad();
+      lossFn.forward(model.forward(x), y).backward();
+      optimizer.step();
+    });
+    x.dispose();
+    y.dispose();
+  }
+}

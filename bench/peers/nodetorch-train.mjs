@@ -4,7 +4,7 @@
 // native loop refuses the model ({ unsupported }).
 //   node nodetorch-train.mjs <manual|trainer-js|trainer-native> <mlp|cnn|lstm> <sgd|adam> <batch> <samples> <epochs>
 import * as torch from 'nodetorch';
-import { buildModel, buildOptimizer, sampleShapes } from './nodetorch-models.mjs';
+import { buildModel, buildOptimizer, handWrittenEpoch, sampleShapes } from './nodetorch-models.mjs';
 
 const [mode, modelName, optimizerName, ...numbers] = process.argv.slice(2);
 const [batchSize, samples, epochs] = numbers.map(Number);
@@ -22,16 +22,7 @@ async function manualLoop() {
   const lossFn = new nn.CrossEntropyLoss();
   for (let epoch = 0; epoch < epochs; epoch++) {
     const start = performance.now();
-    for await (const [x, y] of loader) {
-      // tidy frees the step's intermediate tensors (the LSTM's outputs and states) at once.
-      torch.tidy(() => {
-        optimizer.zeroGrad();
-        lossFn.forward(model.forward(x), y).backward();
-        optimizer.step();
-      });
-      x.dispose();
-      y.dispose();
-    }
+    await handWrittenEpoch(model, loader, optimizer, lossFn);
     times.push(performance.now() - start);
   }
 }
