@@ -87,6 +87,34 @@ test("the tensors of a user's own iterable of batches are not freed (they train 
   assert.ok(batches.flat().every((t) => !t.isDisposed));
 });
 
+test('batches the user pulled from a DataLoader stay theirs: fit, predict and validate leave them alive', async () => {
+  const collected: torch.Tensor[][] = [];
+  for await (const batch of new data.DataLoader(dataset(), { batchSize: 8 })) collected.push(batch);
+  const trainer = new Trainer({ ...quiet, maxEpochs: 2 });
+  await trainer.fit(module(), collected);
+  await trainer.validate(module(), collected);
+  await trainer.predict(module(), collected);
+  assert.ok(collected.flat().every((t) => !t.isDisposed));
+});
+
+test("a collate function's batches are not freed (it may pass through tensors the dataset keeps)", async () => {
+  const cached = [torch.randn([4, 4]), torch.randint(0, 3, [4])];
+  const loader = new data.DataLoader(dataset(8), { batchSize: 4, collateFn: () => cached });
+  await new Trainer({ ...quiet, maxEpochs: 2 }).fit(module(), loader);
+  assert.ok(cached.every((t) => !t.isDisposed));
+});
+
+test('activations a forward hook keeps during a SupervisedModule step stay alive', async () => {
+  const lit = module();
+  const kept: torch.Tensor[] = [];
+  const [first] = [...(lit.model as torch.nn.Sequential)];
+  first!.registerForwardHook((_m: unknown, _input: unknown, output: unknown) => void kept.push(output as torch.Tensor));
+  const loader = new data.DataLoader(dataset(), { batchSize: 8 });
+  await new Trainer({ ...quiet, maxEpochs: 1 }).fit(lit, loader, loader);
+  assert.equal(kept.length, 6);
+  assert.ok(kept.every((t) => !t.isDisposed && t.shape[1] === 8));
+});
+
 test('a DataLoader passing a dataset tensor through (batchSize null) does not have it freed', async () => {
   const samples = [
     [torch.randn([5, 4]), torch.randint(0, 3, [5])],
@@ -132,8 +160,10 @@ class RowByRow extends data.TensorDataset {
   }
 }
 
-test("a TensorDataset's batches equal the row-by-row stack: shuffled, negative indices, workers", async () => {
-  const { tensors } = dataset(30);
+test("a TensorDataset's batches equal the row-by-row stack: shuffled, negative indices, workers, channels-last", async () => {
+  const { tensors: plain } = dataset(30);
+  const image = torch.randn([30, 3, 2, 2]).contiguous('channels_last');
+  const tensors = [...plain, image];
   const fast = new data.TensorDataset(...tensors);
   const slow = new RowByRow(...tensors);
   const batchSampler = [
@@ -150,6 +180,7 @@ test("a TensorDataset's batches equal the row-by-row stack: shuffled, negative i
       batch.forEach((t, j) => {
         assert.equal(t.dtype, b[i]![j]!.dtype);
         assert.deepEqual(t.shape, b[i]![j]!.shape);
+        assert.deepEqual(t.stride(), b[i]![j]!.stride());
         assert.ok(t.equal(b[i]![j]!), `batch ${i}, tensor ${j} (${JSON.stringify(options)})`);
       });
     });

@@ -1,8 +1,9 @@
 /**
- * Which tensors a DataLoader made for the batches it yields. Those belong to whoever iterates the
- * loader, so the Trainer frees them as soon as a step is done with them instead of leaving them to
- * the garbage collector (which let every batch's memory pile up until a collection: 10-40% of an
- * MLP's step). Tensors a dataset or collate function passed through unchanged are not marked.
+ * Which tensors a DataLoader made new for the batches it yields (defaultCollate's stacks, what
+ * workers send): the Trainer, iterating a DataLoader itself, frees them as soon as a step is done
+ * with them instead of leaving them to the garbage collector (which let every batch's memory pile
+ * up until a collection: 10-40% of an MLP's step). A user's collate function may pass through
+ * tensors its dataset keeps, so its batches are not marked.
  */
 import { tidyOwning, type Disposable } from '../tensor/scope.js';
 

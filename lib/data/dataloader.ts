@@ -33,6 +33,7 @@
 import { availableParallelism } from 'node:os';
 import { aten } from '../ops/surface.js';
 import { cuda } from '../tensor/runtime.js';
+import { tidy } from '../tensor/scope.js';
 import { makeBatch } from './batch-ownership.js';
 import { Tensor } from '../tensor/tensor.js';
 import { check, invalidOption, isNonNegativeInteger } from '../util/validate.js';
@@ -146,6 +147,9 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   /** Turns a list of samples into a batch (`defaultCollate` when batching, `defaultConvert` otherwise, unless given). */
   readonly collateFn: (data: never) => unknown;
   private readonly workerInit: ((info: WorkerInfo) => unknown) | WorkerRecipe | undefined;
+  // Whether every tensor of a batch made here is new (defaultCollate's stacks), so that its consumer
+  // may free it; a collate function of the user's may pass through tensors the dataset keeps.
+  private readonly collatesFresh: boolean;
   private readonly workerDataset: WorkerRecipe | undefined;
   /** The worker threads of each epoch (and, with persistentWorkers, between epochs). */
   private readonly pool: WorkerPool;
@@ -201,6 +205,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     }
     const autoCollation = this.batchSampler !== null || (isIterableDataset(dataset) && batchSize !== null);
     this.collateFn = options.collateFn ?? (autoCollation ? defaultCollate : defaultConvert);
+    this.collatesFresh = autoCollation && this.collateFn === defaultCollate;
   }
 
   /** Batches per epoch (for an iterable dataset, computed from its `length`, which it must have). */
@@ -239,10 +244,12 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     }
   }
 
-  // Makes one batch (pinned if asked), marking the tensors made for it as the consumer's to free.
-  private finish(make: () => unknown): B {
+  // Makes one batch (pinned if asked); when its tensors are all new (`fresh`), marks them as the
+  // consumer's to free.
+  private finish(make: () => unknown, fresh = this.collatesFresh): B {
     const pin = this.pinMemory && cuda.isAvailable();
-    return makeBatch(() => (pin ? pinned(make()) : make())) as B;
+    const build = () => (pin ? pinned(make()) : make());
+    return (fresh ? makeBatch(build) : tidy(build)) as B;
   }
 
   private async *iterateHere(): AsyncGenerator<B, void, undefined> {
@@ -352,7 +359,11 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
           if (position >= 0) active.splice(position, 1);
           continue;
         }
-        yield this.finish(() => (collateHere ? collateHere(unpackValue(result.data)) : unpackValue(result.data)));
+        // What a worker sent is unpacked into new tensors; a collate function run here may pass some through.
+        yield this.finish(
+          () => (collateHere ? collateHere(unpackValue(result.data)) : unpackValue(result.data)),
+          !collateHere || this.collatesFresh,
+        );
       }
     } finally {
       await this.pool.release(workers, timedOut);

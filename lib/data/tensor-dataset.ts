@@ -1,5 +1,7 @@
 /** torch.utils.data.TensorDataset. */
 import { tensor } from '../tensor/creation.js';
+import { tidy } from '../tensor/scope.js';
+import type { Device } from '../tensor/types.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
 import { builtinRecipe, type WorkerRecipe } from './recipe.js';
@@ -43,11 +45,12 @@ export class TensorDataset implements Dataset<Tensor[]> {
   /**
    * @internal What `defaultCollate` makes of the samples at `indices` (each tensor's rows stacked),
    * with one index_select per tensor instead of a view per row and a stack: a fifth of an MLP's
-   * training step at batch 64 went to the row-by-row way. Null for an empty batch (which
-   * defaultCollate reports as an error).
+   * training step at batch 64 went to the row-by-row way. Null where the stack could differ: an
+   * empty batch (which defaultCollate reports as an error) or a tensor that is not contiguous (a
+   * stack keeps a channels-last layout, index_select does not).
    */
   collatedRows(indices: readonly number[]): Tensor[] | null {
-    if (indices.length === 0) return null;
+    if (indices.length === 0 || !this.tensors.every((t) => t.isContiguous())) return null;
     const length = this.length;
     const rows = new Int32Array(indices.length);
     indices.forEach((index, i) => {
@@ -55,12 +58,11 @@ export class TensorDataset implements Dataset<Tensor[]> {
         throw new RangeError(`TensorDataset.get: index ${index} is out of range for length ${length}`);
       rows[i] = index < 0 ? index + length : index;
     });
-    const at = tensor(rows);
-    try {
-      return this.tensors.map((t) => t.indexSelect(0, at));
-    } finally {
-      at.dispose();
-    }
+    // The index goes to each tensor's device (index_select wants both on one).
+    return tidy(() => {
+      const onCpu = tensor(rows);
+      return this.tensors.map((t) => t.indexSelect(0, t.device === 'cpu' ? onCpu : onCpu.to(t.device as Device)));
+    });
   }
 
   /** @internal The whole dataset as (inputs, targets) for the native epoch loop, when it has two tensors. */

@@ -7,9 +7,10 @@ import { isLoaderMade } from '../data/batch-ownership.js';
 import { disposablesIn } from '../tensor/scope.js';
 
 /**
- * Disposes the tensors of a batch that belong to the Trainer: those the DataLoader made for it
- * (`loaded`) and the device or dtype copies made from them (`moved`), but not the tensors the step
- * returned (`output`) nor any an (async) iterable of the user's passed in.
+ * Disposes the tensors of a batch that belong to the Trainer: those the DataLoader it iterates
+ * made new for it (`loaded`) and the device or dtype copies made from them (`moved`), but not the
+ * tensors the step returned (`output`). Call it only for batches the Trainer pulled from a
+ * DataLoader itself: batches a user collected (from a DataLoader or not) are the user's.
  */
 export function releaseBatch(loaded: unknown, moved: unknown, output: unknown): void {
   const source = disposablesIn(loaded);

@@ -9,7 +9,6 @@ import type { Metric } from '../metrics/metric.js';
 import { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
-import { tidy } from '../tensor/scope.js';
 import { describeValue } from '../util/validate.js';
 import { LightningModule, type OptimizerConfig, type SchedulerConfig } from './lightning-module.js';
 
@@ -63,8 +62,7 @@ export class SupervisedModule extends LightningModule {
   /** Forward, loss, and `train/loss` logged per step and per epoch. */
   trainingStep(batch: unknown): Tensor {
     const [input, target] = pairOf(batch, 'trainingStep');
-    // The output is freed at once (autograd keeps what backward needs); only the loss leaves.
-    const loss = tidy(() => this.lossFn(this.forward(input), target));
+    const loss = this.lossFn(this.forward(input), target);
     this.logTrainLoss(loss);
     return loss;
   }
@@ -103,14 +101,12 @@ export class SupervisedModule extends LightningModule {
 
   private evaluateStep(batch: unknown, prefix: 'val' | 'test'): void {
     const [input, target] = pairOf(batch, prefix === 'val' ? 'validationStep' : 'testStep');
-    tidy(() => {
-      const output = this.forward(input);
-      this.log(`${prefix}/loss`, this.lossFn(output, target), { progBar: prefix === 'val' });
-      for (const [name, metric] of Object.entries(this.settings.metrics ?? {})) {
-        metric.update(output, target);
-        this.log(`${prefix}/${name}`, metric, { progBar: prefix === 'val' });
-      }
-    });
+    const output = this.forward(input);
+    this.log(`${prefix}/loss`, this.lossFn(output, target), { progBar: prefix === 'val' });
+    for (const [name, metric] of Object.entries(this.settings.metrics ?? {})) {
+      metric.update(output, target);
+      this.log(`${prefix}/${name}`, metric, { progBar: prefix === 'val' });
+    }
   }
 }
 

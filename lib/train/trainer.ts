@@ -6,7 +6,7 @@
  * @module
  */
 import path from 'node:path';
-import type { DataLoader } from '../data/dataloader.js';
+import { DataLoader } from '../data/dataloader.js';
 import type { Generator } from '../data/generator.js';
 import { clipGradNorm_, clipGradValue_ } from '../optim/clip-grad.js';
 import { Optimizer } from '../optim/optimizer.js';
@@ -397,7 +397,7 @@ export class Trainer {
           );
           predictions.push(output);
           await callHook(this, module, 'onPredictBatchEnd', output, batch, batchIdx);
-          this.release(loaded, batch, output);
+          this.release(loader, loaded, batch, output);
           batchIdx++;
           await this.maybeYield();
         }
@@ -610,7 +610,7 @@ export class Trainer {
       const stepNow = (batchIdx + 1) % accumulate === 0 || batchIdx === plan.lastBatch;
       const moved = transferBatch(batch, this.precision);
       const output = await this.trainStep(module, moved, batchIdx, stepNow);
-      this.release(batch, moved, output);
+      this.release(loader, batch, moved, output);
       state.batchesDone = batchIdx + 1;
       if (this.validatesAfter(batchIdx, plan)) await this.evaluate(module, 'validate', plan.valLoader!, true);
       batchIdx++;
@@ -803,7 +803,7 @@ export class Trainer {
           output = await inPrecision(this.precision, () => step(batch, batchIdx));
         });
         await callHook(this, module, `on${name}BatchEnd` as HookName, output, batch, batchIdx);
-        this.release(loaded, batch, output);
+        this.release(loader, loaded, batch, output);
         batchIdx++;
         await this.maybeYield();
       }
@@ -839,8 +839,10 @@ export class Trainer {
     }
   }
 
-  private release(loaded: unknown, moved: unknown, output: unknown): void {
-    if (!this.options.keepBatches) releaseBatch(loaded, moved, output);
+  // Frees a step's batch when this trainer pulled it from a DataLoader itself (section 10 of
+  // docs/performance.md); batches from any other iterable are the user's.
+  private release(loader: Loader, loaded: unknown, moved: unknown, output: unknown): void {
+    if (!this.options.keepBatches && loader instanceof DataLoader) releaseBatch(loaded, moved, output);
   }
 
   private async logStep(): Promise<void> {

@@ -1,9 +1,11 @@
 #include "core/warm_threads.h"
 
+#include <pthread.h>
+
 #include <condition_variable>
 #include <exception>
 #include <mutex>
-#include <thread>
+#include <stdexcept>
 #include <vector>
 
 namespace nodetorch {
@@ -41,6 +43,28 @@ struct WarmThread {
   }
 };
 
+// libuv's pool threads get 8 MiB of stack; std::thread would get the platform's default (as little
+// as 128 KiB on musl), and the work moved here (autograd's backward, deep graphs' destruction) is
+// the same.
+constexpr size_t kStackBytes = 8 * 1024 * 1024;
+
+bool startDetached(WarmThread* thread) {
+  pthread_attr_t attributes;
+  if (pthread_attr_init(&attributes) != 0) return false;
+  pthread_attr_setstacksize(&attributes, kStackBytes);
+  pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+  pthread_t id;
+  int failed = pthread_create(
+      &id, &attributes,
+      [](void* self) -> void* {
+        static_cast<WarmThread*>(self)->loop();
+        return nullptr;
+      },
+      thread);
+  pthread_attr_destroy(&attributes);
+  return failed == 0;
+}
+
 struct Registry {
   std::mutex mutex;
   std::vector<WarmThread*> threads;  // never freed: each is its thread's for the process's life
@@ -65,11 +89,9 @@ WarmThread& acquire() {
   r.threads.reserve(r.threads.size() + 1);  // so that nothing throws once the thread runs
   auto* fresh = new WarmThread();
   fresh->busy = true;
-  try {
-    std::thread([fresh] { fresh->loop(); }).detach();
-  } catch (...) {
+  if (!startDetached(fresh)) {
     delete fresh;
-    throw;
+    throw std::runtime_error("could not start a thread for the epoch loop");
   }
   r.threads.push_back(fresh);
   return *fresh;
