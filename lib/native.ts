@@ -213,6 +213,7 @@ export interface NativeBinding {
   getNumThreads(): number;
   /** The intra-op thread count as a libuv pool thread (async work) sees it. */
   poolNumThreads(): Promise<number>;
+  /** How many warm threads the native epoch loop has started (native/core/warm_threads.h; for tests). */
   warmThreadCount(): number;
   memory(): NativeMemory;
   emptyCache(): void;

@@ -70,8 +70,8 @@ struct Registry {
   std::vector<WarmThread*> threads;  // never freed: each is its thread's for the process's life
 };
 
-// Never destroyed: the threads wait for work until the process exits (a joinable std::thread in a
-// static destructor would terminate the process).
+// Never destroyed: the (detached) threads wait for work until the process exits, and a static
+// destructor must not free what they wait on.
 Registry& registry() {
   static Registry* instance = new Registry();
   return *instance;
